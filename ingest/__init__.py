@@ -1,0 +1,1 @@
+"""Turn source texts and bibliographic exports into kb.schema.Record objects."""

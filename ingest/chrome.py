@@ -1,0 +1,31 @@
+"""Web-page boilerplate that is never part of a publication: navigation, share bars, comment forms."""
+
+from __future__ import annotations
+
+import re
+
+# A line that is pure site chrome.
+CHROME_LINE = re.compile(
+    r"^(?:home|menu|search|skip to (?:main )?content|share(?: this)?:?|print|email|like this:?|"
+    r"related|link to (?:the )?original source|read more|continue reading|loading\.{0,3}|"
+    r"advertisements?|subscribe|follow|previous post|next post|posted in .*|tagged .*|"
+    r"back to (?:search )?results|view the resource(?: opens in a new window)?|"
+    r"opens in a new window)$", re.I,
+)
+# A line from which everything after is a comment form, footer or share block.
+TAIL_START = re.compile(
+    r"^(?:leave a (?:reply|comment)|comments?$|\d+ comments?|post a comment|share this:?$|"
+    r"fill in your details below|you are commenting using|connecting to %s|"
+    r"about the author|related posts?:?$|you may also like)", re.I,
+)
+
+
+def strip_chrome(lines: list[str]) -> list[str]:
+    """Drop chrome lines and everything from the start of a comment form or footer."""
+    kept: list[str] = []
+    for line in lines:
+        if TAIL_START.match(line):
+            break
+        if not CHROME_LINE.match(line):
+            kept.append(line)
+    return kept

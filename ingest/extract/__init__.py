@@ -1,0 +1,1 @@
+"""Extraction of structure from abstract text: section roles, sentences, findings."""

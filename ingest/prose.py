@@ -1,0 +1,63 @@
+"""Shared helpers for prose inputs: paragraphs, 'is this abstract-like prose', abstract building."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.bilingual import align, split_languages
+from ingest.extract.sections import to_sections
+from kb.schema import Section
+
+_FUNCTION_WORDS = re.compile(
+    r"\b(?:the|of|and|to|in|a|for|with|was|were|is|are|that|on|by|as|from|among|we|this)\b", re.I
+)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)")
+BULLET = re.compile(r"^\s*(?:[•●▪◦‣∙·\-–*]|\d{1,2}[.)])\s+(?P<text>\S.*)$")
+
+
+def normalize_newlines(text: str) -> str:
+    """CRLF/CR to LF, BOM and NUL-free, trailing spaces trimmed per line."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def lines_of(text: str) -> list[str]:
+    """Non-empty, stripped lines."""
+    return [ln.strip() for ln in normalize_newlines(text).split("\n") if ln.strip()]
+
+
+def is_sentence(text: str, *, min_words: int = 6) -> bool:
+    """Prose: enough words, function words present, ends like a sentence (or is CJK prose)."""
+    if len(_CJK.findall(text)) >= 15:
+        return True
+    words = re.findall(r"[A-Za-z][A-Za-z'\-]*", text)
+    if len(words) < min_words:
+        return False
+    function = len(_FUNCTION_WORDS.findall(text))
+    return function >= 2 and function / len(words) >= 0.08 and bool(_SENTENCE_END.search(text + " "))
+
+
+def has_prose(text: str) -> bool:
+    """At least one abstract-like sentence somewhere in the text."""
+    return any(is_sentence(part) for part in re.split(r"\n+", text) if part.strip())
+
+
+@dataclass
+class Abstract:
+    """English (primary) sections plus aligned translations."""
+
+    language: str
+    sections: list[Section]
+    translations: dict[str, list[Section]] = field(default_factory=dict)
+
+
+def build_abstract(paragraphs: list[str], *, trailing: int = 0) -> Abstract:
+    """Split languages, find labels and roles, align the other language(s) to the sections."""
+    split = split_languages([p for p in paragraphs if p.strip()])
+    sections = to_sections(split.paragraphs, trailing=trailing)
+    translations = {
+        lang: aligned for lang, paras in split.others.items() if (aligned := align(sections, paras))
+    }
+    return Abstract(language=split.primary, sections=sections, translations=translations)

@@ -1,0 +1,153 @@
+"""The `kb` command line: ingest, list, show, check, schema, app."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from kb.config import REPO_ROOT, kb_home
+from kb.errors import KBError
+from kb.schema import json_schema
+from kb.store import Store, serialize
+
+
+def _store(ctx: click.Context) -> Store:
+    return Store(kb_home(ctx.obj.get("kb")))
+
+
+@click.group()
+@click.option("--kb", "kb_path", type=click.Path(file_okay=False), envvar="KB_HOME",
+              help="Knowledge-base folder holding records/ (default: KB_HOME, ./ or the repository).")
+@click.option("-v", "--verbose", is_flag=True, help="Log what is being done.")
+@click.pass_context
+def main(ctx: click.Context, kb_path: str | None, verbose: bool) -> None:
+    """Evidence KB: ingest abstracts and exports, browse and check the knowledge base."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    ctx.ensure_object(dict)
+    ctx.obj["kb"] = kb_path
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--dry-run", is_flag=True, help="Parse and print the records; save nothing.")
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[str, ...], dry_run: bool) -> None:
+    """Ingest files, folders or '-' (standard input) into the knowledge base.
+
+    Prints one line per file (new / merged / unchanged / failed) and exits 1 if any failed.
+
+    Example:
+        kb ingest ../shared/seeds/
+        pbpaste | kb ingest -
+    """
+    from ingest.pipeline import FileReport, ingest_bytes, ingest_paths
+
+    store = _store(ctx)
+    reports: list[FileReport] = []
+    files = [Path(p) for p in paths if p != "-"]
+    if "-" in paths:
+        reports.append(ingest_bytes(sys.stdin.buffer.read(), "<stdin>", store, dry_run=dry_run))
+    missing = [p for p in files if not p.exists()]
+    for path in missing:
+        reports.append(FileReport(source=str(path), error="no such file or folder"))
+    reports.extend(ingest_paths([p for p in files if p.exists()], store, dry_run=dry_run))
+    for report in reports:
+        if dry_run and report.ok:
+            for record in report.records:
+                click.echo(serialize(record), nl=False)
+        line = f"{report.source}: {report.summary()}"
+        click.echo(line, err=not report.ok)
+    if not all(r.ok for r in reports):
+        ctx.exit(1)
+
+
+@main.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per record.")
+@click.pass_context
+def list_(ctx: click.Context, as_json: bool) -> None:
+    """List the records: id, year, type and title.
+
+    Example:
+        kb list
+    """
+    for record in _load_all(ctx):
+        if as_json:
+            click.echo(json.dumps({"id": record.id, "year": record.year, "title": record.title,
+                                   "resource_type": record.resource_type}, ensure_ascii=False))
+        else:
+            title = record.title or "(title missing)"
+            click.echo(f"{record.id}\t{record.year or 'n.d.'}\t{record.resource_type or '-'}\t{title}")
+
+
+@main.command()
+@click.argument("record_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the record file's JSON.")
+@click.pass_context
+def show(ctx: click.Context, record_id: str, as_json: bool) -> None:
+    """Show one record.
+
+    Example:
+        kb show chuang-2025-collaboration-strategies
+    """
+    from kb.present import record_text
+
+    try:
+        record = _store(ctx).load(record_id)
+    except KBError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(serialize(record) if as_json else record_text(record), nl=not as_json)
+
+
+@main.command()
+@click.pass_context
+def check(ctx: click.Context) -> None:
+    """Validate every record and that every source file's hash matches.
+
+    Example:
+        kb check
+    """
+    problems = list(_store(ctx).iter_problems())
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) found")
+    click.echo(f"{len(_store(ctx).ids())} records OK")
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of a record file.
+
+    Example:
+        kb schema > record.schema.json
+    """
+    click.echo(json.dumps(json_schema(), indent=2))
+
+
+@main.command()
+@click.option("--port", default=8501, show_default=True, help="Port to serve the app on.")
+@click.pass_context
+def app(ctx: click.Context, port: int) -> None:
+    """Start the Streamlit app on the knowledge base.
+
+    Example:
+        kb app --port 8501
+    """
+    env = dict(os.environ, KB_HOME=str(kb_home(ctx.obj.get("kb"))))
+    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app.py"),
+           "--server.headless", "true", "--server.port", str(port)]
+    ctx.exit(subprocess.call(cmd, env=env))
+
+
+def _load_all(ctx: click.Context) -> list:
+    try:
+        return _store(ctx).load_all()
+    except KBError as err:
+        raise click.ClickException(str(err)) from err
