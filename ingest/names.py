@@ -8,7 +8,8 @@ import re
 from kb.schema import Author
 
 PARTICLES = frozenset("van von der den de del della di da dos du la le ter ten st".split())
-_NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'’\-]*\.?|[A-Z]{1,4}|(?:%s))$" % "|".join(PARTICLES), re.U)
+_NAME_TOKEN = re.compile(
+    r"^(?:[A-Z][\w'’\-]*\.?|(?:[A-Z]\.?){1,4}|(?:%s))$" % "|".join(PARTICLES), re.U)
 _REF = re.compile(r"[\s\d,*†‡§¶#]+$")
 _INSTITUTION = re.compile(
     r"\b(?:University|Universit[äéà]|School|Department|Dept|Institute|Hospital|Center|Centre|"

@@ -1,0 +1,43 @@
+"""Section labels and inferred roles."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.extract.sections import role_of_label, split_label, to_sections
+
+
+@pytest.mark.parametrize("label,role", [
+    ("OBJECTIVE", "objective"), ("DATA SOURCES AND STUDY SETTING", "setting"),
+    ("STUDY DESIGN/DATA COLLECTION", "design"), ("PRINCIPAL FINDINGS", "results"),
+    ("CONCLUSIONS", "conclusions"), ("Study Setting and Design", "setting"),
+    ("Data Sources and Analytic Sample", "setting"), ("Main outcome measures", "results"),
+    ("研究设计/数据收集", "design"), ("结论", "conclusions"), ("POLICY IMPLICATIONS", "conclusions"),
+])
+def test_label_roles(label: str, role: str) -> None:
+    assert role_of_label(label) == role
+
+
+def test_split_label_forms() -> None:
+    assert split_label("BACKGROUND: Text here.").label == "BACKGROUND"
+    assert split_label("Methods: We used data.").label == "Methods"
+    assert split_label("研究设计/数据收集:作为").label == "研究设计/数据收集"
+    assert split_label("WPC: a pilot program.").label is None
+    assert split_label("Note: this is not a label.").label is None
+
+
+def test_unlabelled_structured_abstract_gets_roles_in_order() -> None:
+    paragraphs = [
+        "To evaluate whether care coordination reduces readmissions among older adults.",
+        "We conducted a retrospective cohort study of 12,000 Medicare beneficiaries; data were "
+        "collected from claims between 2015 and 2019.",
+        "Coordination was associated with fewer readmissions (OR 0.81, 95% CI 0.70-0.93).",
+        "These findings suggest that coordination programs should be expanded.",
+    ]
+    roles = [s.role for s in to_sections(paragraphs)]
+    assert roles == ["objective", "methods", "results", "conclusions"]
+
+
+def test_labels_fix_roles_even_out_of_order() -> None:
+    sections = to_sections(["RESULTS: It worked (p < 0.01).", "METHODS: We used a survey."])
+    assert [s.role for s in sections] == ["results", "methods"]
