@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from kb.config import kb_home
@@ -10,14 +12,18 @@ from kb.store import Store
 
 
 @st.cache_resource
+def _store(home: str) -> Store:
+    return Store(Path(home))
+
+
 def get_store() -> Store:
-    """The knowledge base the app serves (KB_HOME or the repository's records/)."""
-    return Store(kb_home())
+    """The knowledge base the app serves (KB_HOME or the repository's records/), opened once."""
+    return _store(str(kb_home()))
 
 
 @st.cache_data(show_spinner=False)
 def _records(home: str, fingerprint: tuple) -> list[Record]:
-    return Store(get_store().home).load_all()
+    return _store(home).load_all()
 
 
 def load_records() -> list[Record]:
