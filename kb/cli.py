@@ -13,6 +13,7 @@ import click
 
 from kb.config import REPO_ROOT, kb_home
 from kb.errors import KBError
+from kb.present import display_title
 from kb.schema import json_schema
 from kb.store import Store, serialize
 
@@ -82,7 +83,7 @@ def list_(ctx: click.Context, as_json: bool) -> None:
             click.echo(json.dumps({"id": record.id, "year": record.year, "title": record.title,
                                    "resource_type": record.resource_type}, ensure_ascii=False))
         else:
-            title = record.title or "(title missing)"
+            title = display_title(record)
             click.echo(f"{record.id}\t{record.year or 'n.d.'}\t{record.resource_type or '-'}\t{title}")
 
 

@@ -9,6 +9,16 @@ from pydantic import BaseModel
 from kb.schema import Record
 
 
+def display_title(record: Record, width: int = 90) -> str:
+    """The title, or — clearly marked as not a title — the opening words of the abstract."""
+    if record.title:
+        return record.title
+    opening = " ".join(record.abstract[0].text.split()) if record.abstract else record.id
+    if len(opening) > width:
+        opening = opening[:width].rsplit(" ", 1)[0] + "…"
+    return f"[no title] {opening}"
+
+
 def authors_line(record: Record, limit: int = 6) -> str:
     """'Chuang E, Ross R, … Pourat N' (or collective names)."""
     names = [a.display() for a in record.authors]
@@ -43,8 +53,8 @@ class LibraryRow(BaseModel):
     title: str
     authors: str
     year: int | None
-    venue: str | None
-    resource_type: str | None
+    venue: str
+    resource_type: str
     languages: str
     sections: int
     findings: int
@@ -56,8 +66,8 @@ def library_rows(records: list[Record]) -> list[LibraryRow]:
     """Rows for the library table, newest first then by id."""
     rows = [
         LibraryRow(
-            id=r.id, title=r.title or "(title missing)", authors=authors_line(r, 3), year=r.year,
-            venue=r.venue, resource_type=r.resource_type,
+            id=r.id, title=display_title(r), authors=authors_line(r, 3), year=r.year,
+            venue=r.venue or "", resource_type=r.resource_type or "",
             languages=", ".join([r.language, *r.translations]), sections=len(r.abstract),
             findings=len(r.findings), status=r.review.status,
             flags=", ".join(f.code for f in r.review.flags),
@@ -69,7 +79,7 @@ def library_rows(records: list[Record]) -> list[LibraryRow]:
 
 def record_text(record: Record) -> str:
     """A readable plain-text rendering of a record for the terminal."""
-    lines = [record.title or "(title missing)", authors_line(record, 20), citation_line(record)]
+    lines = [display_title(record), authors_line(record, 20), citation_line(record)]
     lines.append(f"id: {record.id}   type: {record.resource_type or '-'}   "
                  f"language: {record.language}")
     for section in record.abstract:
@@ -84,7 +94,7 @@ def record_text(record: Record) -> str:
         lines.extend(f"{name}: {', '.join(values) or '-'}" for name, values in record.facets.items())
     if record.review.flags:
         lines.append("\nreview: " + "; ".join(f.message for f in record.review.flags))
-    return "\n".join(line for line in lines if line is not None)
+    return "\n".join(line for line in lines if line)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")

@@ -22,7 +22,7 @@ def test_library_rows_sorted_newest_first() -> None:
     old = Record(id="b-1999-y", year=1999)
     rows = library_rows([old, _record()])
     assert [r.id for r in rows] == ["a-2025-x", "b-1999-y"]
-    assert rows[1].title == "(title missing)" and rows[1].flags == ""
+    assert rows[1].title == "[no title] b-1999-y" and rows[1].flags == ""
 
 
 def test_markdown_and_html_are_escaped() -> None:

@@ -18,8 +18,10 @@ st.dataframe(
     column_order=["title", "authors", "year", "venue", "resource_type", "languages",
                   "findings", "status", "flags", "id"],
     column_config={"title": st.column_config.TextColumn("Title", width="large"),
-                   "resource_type": "Type", "languages": "Languages", "flags": "Review flags"},
+                   "authors": "Authors", "year": st.column_config.NumberColumn("Year", format="%d"),
+                   "venue": "Venue", "resource_type": "Type", "languages": "Languages",
+                   "findings": "Findings", "status": "Review", "flags": "Review flags", "id": "Id"},
 )
 titles = {row.id: f"{row.title} ({row.year or 'n.d.'})" for row in rows}
 chosen = st.selectbox("Open a record", list(titles), format_func=titles.get, key="open_record")
-st.page_link("kb/ui/record.py", label="Open record", icon="📄", query_params={"id": chosen})
+st.page_link("kb/ui/record.py", label="Open record", icon=":material/description:", query_params={"id": chosen})

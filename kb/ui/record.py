@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kb.present import md_escape, metadata_fields
+from kb.present import display_title, md_escape, metadata_fields
 from kb.ui.common import empty_kb_help, get_store, load_records
 
 records = {r.id: r for r in load_records()}
@@ -15,13 +15,13 @@ ids = list(records)
 wanted = st.query_params.get("id", ids[0])
 index = ids.index(wanted) if wanted in ids else 0
 record_id = st.selectbox("Record", ids, index=index, key="record_id",
-                         format_func=lambda i: records[i].title or f"{i} (title missing)")
+                         format_func=lambda i: display_title(records[i]))
 st.query_params["id"] = record_id
 record = records[record_id]
 
-st.title(record.title or "(title missing)")
+st.title(display_title(record))
 for flag in record.review.flags:
-    st.warning(flag.message, icon="⚠️")
+    st.warning(flag.message, icon=":material/flag:")
 
 with st.expander("Details", expanded=True):
     for field in metadata_fields(record):
@@ -44,7 +44,7 @@ for i, section in enumerate(record.abstract):
         same_role = [s for s in record.abstract if s.role == section.role]
         pos = same_role.index(section)
         if pos < len(match):
-            right.markdown(f"**{md_escape(match[pos].label or section.role)}**")
+            right.markdown(f"**{md_escape(match[pos].label or section.role.capitalize())}**")
             right.markdown(md_escape(match[pos].text))
     else:
         st.markdown(f"**{md_escape(heading)}** · _{section.role}_")
