@@ -10,6 +10,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from collections.abc import Callable
+
+from ingest.enrich import Enricher
 from ingest.sniff import choose_parser
 from ingest.textfile import decode
 from kb.dedup import find_duplicate
@@ -75,8 +78,16 @@ def _provenance(source: str, sha: str, parser_name: str) -> Provenance:
     )
 
 
-def ingest_bytes(data: bytes, source: str, store: Store, *, dry_run: bool = False) -> FileReport:
-    """Ingest one input; failures are reported, never raised, and leave records/ untouched."""
+Enrich = Callable[[Record], Record]
+
+
+def ingest_bytes(data: bytes, source: str, store: Store, *, dry_run: bool = False,
+                 enrich: Enrich | None = None) -> FileReport:
+    """Ingest one input; failures are reported, never raised, and leave records/ untouched.
+
+    enrich: the extraction step (default: an Enricher on this store's taxonomy and embeddings).
+    """
+    enrich = enrich or Enricher(store.home)
     report = FileReport(source=source)
     try:
         parser_name, records = parse_input(data, source)
@@ -87,7 +98,7 @@ def ingest_bytes(data: bytes, source: str, store: Store, *, dry_run: bool = Fals
     report.format = parser_name
     sha = hashlib.sha256(data).hexdigest()
     if dry_run:
-        report.records = [refresh_flags(r) for r in records]
+        report.records = [refresh_flags(enrich(r)) for r in records]
         report.outcomes = [RecordOutcome(status="parsed") for _ in records]
         return report
     with store.lock():
@@ -100,22 +111,22 @@ def ingest_bytes(data: bytes, source: str, store: Store, *, dry_run: bool = Fals
         provenance = _provenance(source, sha, parser_name)
         for record in records:
             record = record.model_copy(update={"sources": [provenance]})
-            report.outcomes.append(_store_one(record, stored, store))
+            report.outcomes.append(_store_one(record, stored, store, enrich))
     return report
 
 
-def _store_one(record: Record, stored: list[Record], store: Store) -> RecordOutcome:
+def _store_one(record: Record, stored: list[Record], store: Store, enrich: Enrich) -> RecordOutcome:
     match = find_duplicate(record, stored)
     taken = {r.id for r in stored}
     if match is None:
-        record = refresh_flags(record)
+        record = refresh_flags(enrich(record))
         record.id = unique_id(base_id(record), taken)
         store.save(record)
         stored.append(record)
         return RecordOutcome(status="new", record_id=record.id)
     index = next(i for i, r in enumerate(stored) if r.id == match.record_id)
     old = stored[index]
-    merged = refresh_flags(merge(old, record))
+    merged = refresh_flags(enrich(merge(old, record)))
     if not old.title and merged.title:  # the id was provisional: name it after the real title
         merged.id = unique_id(base_id(merged), taken - {old.id})
     store.save(merged)
@@ -137,8 +148,10 @@ def iter_inputs(paths: list[Path]) -> list[Path]:
     return files
 
 
-def ingest_paths(paths: list[Path], store: Store, *, dry_run: bool = False) -> list[FileReport]:
+def ingest_paths(paths: list[Path], store: Store, *, dry_run: bool = False,
+                 enrich: Enrich | None = None) -> list[FileReport]:
     """Ingest files and folders; one bad file never stops the batch."""
+    enrich = enrich or Enricher(store.home)
     reports = []
     for path in iter_inputs(paths):
         try:
@@ -146,5 +159,5 @@ def ingest_paths(paths: list[Path], store: Store, *, dry_run: bool = False) -> l
         except OSError as err:
             reports.append(FileReport(source=str(path), error=f"cannot read the file ({err.strerror})"))
             continue
-        reports.append(ingest_bytes(data, str(path), store, dry_run=dry_run))
+        reports.append(ingest_bytes(data, str(path), store, dry_run=dry_run, enrich=enrich))
     return reports

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.bilingual import align, split_languages
-from ingest.extract.sections import to_sections
+from ingest.extract.sections import split_inline_labels, to_sections
 from kb.schema import Section
 
 _FUNCTION_WORDS = re.compile(
@@ -55,7 +55,8 @@ class Abstract:
 
 def build_abstract(paragraphs: list[str], *, trailing: int = 0) -> Abstract:
     """Split languages, find labels and roles, align the other language(s) to the sections."""
-    split = split_languages([p for p in paragraphs if p.strip()])
+    parts = [part for p in paragraphs if p.strip() for part in split_inline_labels(p)]
+    split = split_languages(parts)
     sections = to_sections(split.paragraphs, trailing=trailing)
     translations = {
         lang: aligned for lang, paras in split.others.items() if (aligned := align(sections, paras))

@@ -48,17 +48,21 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], dry_run: bool) -> None:
         kb ingest ../shared/seeds/
         pbpaste | kb ingest -
     """
+    from ingest.enrich import Enricher
     from ingest.pipeline import FileReport, ingest_bytes, ingest_paths
 
     store = _store(ctx)
+    enrich = Enricher(store.home)
     reports: list[FileReport] = []
     files = [Path(p) for p in paths if p != "-"]
     if "-" in paths:
-        reports.append(ingest_bytes(sys.stdin.buffer.read(), "<stdin>", store, dry_run=dry_run))
+        reports.append(ingest_bytes(sys.stdin.buffer.read(), "<stdin>", store, dry_run=dry_run,
+                                    enrich=enrich))
     missing = [p for p in files if not p.exists()]
     for path in missing:
         reports.append(FileReport(source=str(path), error="no such file or folder"))
-    reports.extend(ingest_paths([p for p in files if p.exists()], store, dry_run=dry_run))
+    reports.extend(ingest_paths([p for p in files if p.exists()], store, dry_run=dry_run,
+                                enrich=enrich))
     for report in reports:
         if dry_run and report.ok:
             for record in report.records:
@@ -120,6 +124,73 @@ def check(ctx: click.Context) -> None:
     if problems:
         raise click.ClickException(f"{len(problems)} problem(s) found")
     click.echo(f"{len(_store(ctx).ids())} records OK")
+
+
+def _select(store: Store, ids: tuple[str, ...]) -> list:
+    try:
+        return [store.load(i) for i in ids] if ids else store.load_all()
+    except KBError as err:
+        raise click.ClickException(str(err)) from err
+
+
+@main.command()
+@click.argument("ids", nargs=-1)
+@click.pass_context
+def reextract(ctx: click.Context, ids: tuple[str, ...]) -> None:
+    """Re-parse the stored sources and re-run extraction (all records, or the given IDs).
+
+    Findings marked curated are never overwritten.
+
+    Example:
+        kb reextract chuang-2025-collaboration-strategies
+    """
+    from ingest.enrich import Enricher
+    from ingest.reextract import reextract as run
+
+    store = _store(ctx)
+    enrich = Enricher(store.home)
+    with store.lock():
+        for record in _select(store, ids):
+            changed = store.save(run(record, store, enrich))
+            click.echo(f"{record.id}: {'updated' if changed else 'unchanged'}")
+
+
+@main.command()
+@click.option("--taxonomy", type=click.Path(exists=True, dir_okay=False),
+              help="Taxonomy file (default: kb/taxonomy.toml).")
+@click.pass_context
+def retag(ctx: click.Context, taxonomy: str | None) -> None:
+    """Re-tag every finding with the themes of the taxonomy (after editing kb/taxonomy.toml).
+
+    Example:
+        kb retag
+    """
+    from ingest.enrich import Enricher
+    from kb.taxonomy import load_taxonomy
+
+    store = _store(ctx)
+    try:
+        tax = load_taxonomy(Path(taxonomy) if taxonomy else None)
+    except KBError as err:
+        raise click.ClickException(str(err)) from err
+    enrich = Enricher(store.home, taxonomy=tax)
+    with store.lock():
+        changed = sum(store.save(enrich.retag(r)) for r in _select(store, ()))
+    click.echo(f"{changed} record(s) re-tagged with {len(tax.themes)} themes")
+
+
+@main.command("eval")
+@click.argument("what", type=click.Choice(["extraction"]), default="extraction")
+@click.option("--no-embeddings", is_flag=True, help="Tag themes by keyword rules only.")
+def eval_(what: str, no_embeddings: bool) -> None:
+    """Measure extraction against the hand-written gold (tune and held-out halves).
+
+    Example:
+        kb eval extraction
+    """
+    from kb.report import extraction_report
+
+    click.echo(extraction_report(use_embeddings=not no_embeddings))
 
 
 @main.command()

@@ -57,7 +57,7 @@ def _abstract_quality(sections: list[Section]) -> tuple[int, int, int]:
     return (sum(1 for s in sections if s.label), len(sections), sum(len(s.text) for s in sections))
 
 
-def _merge_text(a: Record, b: Record) -> tuple[list[Section], dict[str, list[Section]]]:
+def merge_text(a: Record, b: Record) -> tuple[list[Section], dict[str, list[Section]]]:
     """The better-labelled abstract, with every translation aligned to it."""
     keep, other = (a, b) if _abstract_quality(a.abstract) >= _abstract_quality(b.abstract) else (b, a)
     translations = dict(keep.translations)
@@ -113,7 +113,7 @@ def merge(existing: Record, new: Record) -> Record:
     data["frameworks"] = [f.model_dump() for f in existing.frameworks] + [
         f.model_dump() for f in new.frameworks if f.name not in names]
     data["title_translations"] = {**new.title_translations, **existing.title_translations}
-    abstract, translations = _merge_text(existing, new)
+    abstract, translations = merge_text(existing, new)
     data["abstract"] = [s.model_dump() for s in abstract]
     data["translations"] = {k: [s.model_dump() for s in v] for k, v in translations.items()}
     if existing.language != new.language and abstract == new.abstract:

@@ -24,6 +24,12 @@ def seed_paths() -> list[Path]:
     return sorted(SEEDS.glob("*.txt"))
 
 
+@pytest.fixture(autouse=True)
+def _fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unit tests use the deterministic fake embedder; model tests opt back in."""
+    monkeypatch.setenv("KB_EMBEDDER", "fake")
+
+
 @pytest.fixture
 def seeds() -> list[Path]:
     return seed_paths()

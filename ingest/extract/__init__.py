@@ -1,1 +1,2 @@
-"""Extraction of structure from abstract text: section roles, sentences, findings."""
+"""Extraction of structure from abstract text: sections, sentences, findings, effects, study
+facts, glossary, themes, translations."""

@@ -63,9 +63,16 @@ def role_of_label(label: str) -> str:
     return next((role for key, role in _LABEL_KEYWORDS if key in low), "other")
 
 
+_DOT_LABEL = re.compile(r"^(?P<label>[A-Z][A-Za-z /&,\-]{2,50}?)\.\s+(?P<rest>[A-Z(].*)$", re.S)
+
+
 def split_label(paragraph: str) -> Labelled:
-    """Separate a leading section label from a paragraph."""
+    """Separate a leading section label ('RESULTS:', 'Methods:', 'BACKGROUND.') from a paragraph."""
     text = paragraph.strip()
+    dot = _DOT_LABEL.match(text)
+    if dot and _is_known_label(dot.group("label")):
+        label = dot.group("label")
+        return Labelled(label=label, role=role_of_label(label), text=dot.group("rest").strip())
     for pattern, needs_known in ((_UPPER_LABEL, False), (_ZH_LABEL, True), (_TITLE_LABEL, True)):
         m = pattern.match(text)
         if not m:
@@ -79,6 +86,46 @@ def split_label(paragraph: str) -> Labelled:
             continue
         return Labelled(label=label, role=role, text=(m.group("rest") or "").strip())
     return Labelled(label=None, role=None, text=text)
+
+
+_SENTENCE_GAP = re.compile(r"(?<=[.!?\"')\]])\s+")
+_LABEL_AT = re.compile(
+    r"(?P<label>[A-Z][A-Z /&,\-]{2,50}[A-Z]|[A-Z][a-z]+(?:\(s\))?(?: (?:and|of|the|[A-Z]?[a-z]+)){0,4})"
+    r"\s*[:.]\s+(?=[A-Z0-9(])"
+)
+
+
+def split_inline_labels(paragraph: str) -> list[str]:
+    """Break 'BACKGROUND: … METHODS: … RESULTS: …' run together in one paragraph into parts."""
+    cuts = []
+    for gap in _SENTENCE_GAP.finditer(paragraph):
+        m = _LABEL_AT.match(paragraph, gap.end())
+        if m and _is_known_label(m.group("label")):
+            cuts.append(gap.end())
+    if not cuts:
+        return [paragraph]
+    bounds = [0, *cuts, len(paragraph)]
+    parts = [paragraph[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [p for p in parts if p]
+
+
+def _is_known_label(label: str) -> bool:
+    """Short labels made of section-label words only ('Main outcome measures', 'RESULTS')."""
+    words = label.lower().replace("(s)", "s").split()
+    return 1 <= len(words) <= 5 and role_of_label(label) != "other" and all(
+        w in _LABEL_WORDS for w in words)
+
+
+_LABEL_WORDS = frozenset(
+    """background introduction context objective objectives aim aims purpose purposes goal goals
+    methods method design setting settings participants participant interventions intervention
+    measures measurement outcome outcomes main primary secondary results result findings finding
+    principal key conclusion conclusions conclusions. discussion interpretation implications
+    implication relevance and of the study data sources source collection extraction analysis
+    analyses sample analytic population patients subjects materials procedures importance
+    significance limitations rationale research question questions policy practice clinical
+    trial registration evidence synthesis summary""".split()
+)
 
 
 def is_label_line(line: str) -> bool:
@@ -113,12 +160,14 @@ _CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bwe (?:used|analy[sz]ed|conducted|interviewed|surveyed|coded|estimated)\b", 1.5),
         (r"\b(?:interviews?|surveys?|regression|thematic|coded|measured|questionnaire)\b", 0.7),
         (r"\bbased on (?:\w+ )?(?:interviews|surveys|data|focus groups|a review)\b", 1.5),
-        (r"\banaly[sz]e[sd]?\b", 0.7),
+        (r"\banaly[sz]e[sd]?\b", 0.7), (r"\b(?:was|were) used to\b", 1.5),
+        (r"\b(?:scale|subscale|inventory|checklist|questionnaire)s?\b", 1.0),
     ),
     "results": (
         (r"\b\d+(?:\.\d+)?\s?%|(?-i:\b(?:a?OR|RR|HR|CI)\b)|\bp\s?[<=]", 1.5),
         (r"\b(?:identified|found|reported|were associated|was associated|increased|decreased|"
          r"improved|reduced|included|compared (?:to|with)|significantly)\b", 1.0),
+        (r"\b(?:indicated|showed|revealed|demonstrated|exhibited|yielded|produced|effect sizes?)\b", 1.0),
         (r"^(?:of|among|across|overall|in total)\b", 0.8),
     ),
     "conclusions": (

@@ -1,0 +1,89 @@
+"""Score `parse_effects` against the hand-written findings gold (tests/gold/findings/*.json).
+
+Each gold finding's text is parsed and its effects are matched to the gold effects as a multiset on
+(measure, value, value_high, ci_low, ci_high). `effect_scores(split)` gives precision, recall and F1
+over all findings of the files in that split ("tune" or "heldout"); `kb eval` prints them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.extract.effects import parse_effects
+
+log = logging.getLogger(__name__)
+
+GOLD_DIR = Path(__file__).resolve().parents[2] / "tests" / "gold" / "findings"
+
+EffectKey = tuple[str, float | None, float | None, float | None, float | None]
+
+
+@dataclass
+class FindingScore:
+    """Matched, predicted and gold effect keys of one gold finding."""
+
+    file: str
+    text: str
+    predicted: Counter
+    gold: Counter
+
+    @property
+    def true_positives(self) -> int:
+        return sum((self.predicted & self.gold).values())
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 6)
+
+
+def effect_key(effect: dict) -> EffectKey:
+    """The matching key of an effect given as a dict (gold JSON or `Effect.model_dump()`)."""
+    return (
+        str(effect.get("measure")),
+        _round(effect.get("value")),
+        _round(effect.get("value_high")),
+        _round(effect.get("ci_low")),
+        _round(effect.get("ci_high")),
+    )
+
+
+def gold_files(split: str, gold_dir: Path = GOLD_DIR) -> list[tuple[Path, dict]]:
+    """The gold files (path, parsed JSON) whose split is `split`, sorted by name."""
+    out = []
+    for path in sorted(gold_dir.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("split") == split:
+            out.append((path, data))
+    return out
+
+
+def finding_scores(split: str, gold_dir: Path = GOLD_DIR) -> list[FindingScore]:
+    """Per-finding predicted and gold effect keys for every finding of a split."""
+    scores = []
+    for path, data in gold_files(split, gold_dir):
+        for finding in data.get("findings", []):
+            predicted = Counter(effect_key(e.model_dump()) for e in parse_effects(finding["text"]))
+            gold = Counter(effect_key(e) for e in finding.get("effects", []))
+            scores.append(FindingScore(path.stem, finding["text"], predicted, gold))
+    return scores
+
+
+def _prf(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
+    precision = tp / n_pred if n_pred else (1.0 if not n_gold else 0.0)
+    recall = tp / n_gold if n_gold else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def effect_scores(split: str, gold_dir: Path = GOLD_DIR) -> tuple[float, float, float]:
+    """(precision, recall, F1) of parse_effects on the gold findings of a split."""
+    scores = finding_scores(split, gold_dir)
+    tp = sum(s.true_positives for s in scores)
+    n_pred = sum(sum(s.predicted.values()) for s in scores)
+    n_gold = sum(sum(s.gold.values()) for s in scores)
+    log.debug("effects %s: tp=%d predicted=%d gold=%d", split, tp, n_pred, n_gold)
+    return _prf(tp, n_pred, n_gold)

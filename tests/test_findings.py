@@ -1,0 +1,122 @@
+"""Findings: splitting enumerations and action lists, kinds, roles, effects, quality on gold."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from ingest.extract.evaluate import evaluate_findings
+from ingest.extract.findings import action_items, classify, enumeration_items
+from ingest.extract.run import extract_findings
+from kb.schema import Section
+
+
+def _items(fn, text: str) -> list[str]:
+    return [text[a:b] for a, b in fn(text)]
+
+
+def test_enumeration_items() -> None:
+    text = ("Factors influencing sustainability included: (1) program adaptability and flexibility; "
+            "(2) funding structure and reimbursement requirements; and (3) shared leadership.")
+    assert _items(enumeration_items, text) == [
+        "program adaptability and flexibility", "funding structure and reimbursement requirements",
+        "shared leadership"]
+
+
+def test_semicolon_themes_after_colon() -> None:
+    text = "Three themes emerged: trust between partners; shared data systems; stable funding."
+    assert _items(enumeration_items, text) == [
+        "trust between partners", "shared data systems", "stable funding"]
+
+
+def test_action_items() -> None:
+    text = ("Compared to pilots that did not improve cross-sector collaboration, these pilots "
+            "meaningfully engaged partners in program design and implementation, used braided funds, "
+            "and leveraged WPC to support broader systems change.")
+    assert _items(action_items, text) == [
+        "meaningfully engaged partners in program design and implementation", "used braided funds",
+        "leveraged WPC to support broader systems change"]
+
+
+def test_outcome_verb_lists_are_not_actions() -> None:
+    assert action_items("The program reduced costs, improved access, and increased satisfaction.") == []
+
+
+@pytest.mark.parametrize("text,role,kind", [
+    ("These pilots also reported fewer challenges in developing and managing contractual relationships",
+     "results", "barrier"),
+    ("Collaboration strategies focused on addressing financial barriers to integration are also needed",
+     "conclusions", "recommendation"),
+    ("Aligning the financing for services is a key facilitator of whole-person care", "results", "facilitator"),
+    ("Pilots used multiple strategies to facilitate the integration of care", "results", "strategy"),
+    ("Data sharing is necessary but not sufficient for systems alignment", "conclusions", "conclusion"),
+    ("Contracted SSOs perceived improvements in integration at the patient level", "conclusions", "outcome"),
+    ("Policymakers should consider aligning eligibility standards", "conclusions", "recommendation"),
+])
+def test_classify(text: str, role: str, kind: str) -> None:
+    assert classify(text, role)[0] == kind
+
+
+def test_background_and_methods_are_not_findings() -> None:
+    sections = [Section(role="background", label="BACKGROUND", text="Care is fragmented in 40% of counties."),
+                Section(role="methods", label="METHODS", text="We surveyed 355 staff."),
+                Section(role="results", label="RESULTS",
+                        text="A total of 355 staff were included. Contracting was associated with "
+                             "integration (OR 2.5, 95% CI 1.4-4.7).")]
+    findings = extract_findings(sections)
+    assert [(f.kind, f.text) for f in findings] == [
+        ("result", "Contracting was associated with integration (OR 2.5, 95% CI 1.4-4.7)")]
+    assert findings[0].effects[0].value == 2.5
+    text = sections[2].text
+    assert text[findings[0].span[0]:findings[0].span[1]] == findings[0].text
+
+
+def test_each_bullet_is_a_finding() -> None:
+    bullets = [Section(role="results", label="Key findings", bullet=True, text=t) for t in
+               ("Service delivery integration lags behind eligibility and enrollment integration",
+                "Political will plays a pivotal role in creating traction for cross-sector collaboration")]
+    assert [f.kind for f in extract_findings(bullets)] == ["barrier", "facilitator"]
+
+
+def test_unlabelled_single_paragraph_gets_sentence_roles() -> None:
+    text = ("Care coordination is a growing priority. We analyzed claims for 12,000 adults. "
+            "Coordination was associated with fewer readmissions (OR 0.8, 95% CI 0.7-0.9). "
+            "These findings suggest coordination should be expanded.")
+    findings = extract_findings([Section(role="background", text=text)])
+    assert [(f.role, f.kind) for f in findings] == [("results", "result"), ("conclusions", "recommendation")]
+
+
+def test_quality_on_the_tune_half() -> None:
+    scores = evaluate_findings("tune")
+    assert scores.files >= 10
+    assert scores.findings.f1 >= 0.90 and scores.kind_accuracy >= 0.90, scores
+
+
+def test_quality_on_the_seeds_only(tmp_path) -> None:
+    from tests.test_findings_gold import seed_scores
+
+    scores = seed_scores()
+    assert scores.findings.f1 >= 0.90 and scores.kind_accuracy >= 0.90, scores
+
+
+def test_quality_on_the_held_out_half() -> None:
+    scores = evaluate_findings("heldout")
+    assert scores.findings.f1 >= 0.75, scores
+
+
+def test_pathological_input_is_fast_and_safe() -> None:
+    blobs = ["(" * 100_000, "1-" * 50_000, "OR " * 30_000, "(1) a; " * 10_000, "used x, " * 10_000]
+    for blob in blobs:
+        start = time.perf_counter()
+        extract_findings([Section(role="results", text=blob)])
+        assert time.perf_counter() - start < 5.0
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=800), st.sampled_from(["results", "conclusions", "background"]))
+def test_never_crashes(text: str, role: str) -> None:
+    if text.strip():
+        for f in extract_findings([Section(role=role, text=text.strip())]):
+            assert text.strip()[f.span[0]:f.span[1]] == f.text
