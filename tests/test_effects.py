@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import random
 import re
 import time
@@ -212,6 +213,13 @@ def test_non_effects(text: str) -> None:
     assert parse_effects(text) == []
 
 
+def test_odd_characters_do_not_lose_effects() -> None:
+    effects = parse_effects("types: ab\ud800c (12%), de (13%)")
+    assert [(e.value, e.subgroup) for e in effects] == [(12, None), (13, "de")]
+    assert parse_effects("r = 1" + "0" * 400) == []
+    assert parse_effects("p = 3 x 10^999") == []
+
+
 def test_sample_denominator_then_count() -> None:
     effects = parse_effects("Of 26 WPC pilots, 22 pilots sustained WPC by contracting")
     assert [(e.measure, e.value, e.text) for e in effects] == [("count", 22, "22 pilots")]
@@ -265,7 +273,7 @@ def test_heldout_split_scores(capsys: pytest.CaptureFixture[str]) -> None:
 def test_effect_scores_are_fractions() -> None:
     for split in ("tune", "heldout"):
         assert all(0.0 <= x <= 1.0 for x in effect_scores(split))
-    assert effect_scores("no-such-split") == (1.0, 1.0, 1.0)
+    assert effect_scores("no-such-split") == (0.0, 0.0, 0.0)
 
 
 # ------------------------------------------------------------------ robustness
@@ -277,10 +285,32 @@ TOKENS = list("0123456789.,-–−()[]%=<>;: pPnN×±|") + [
 NUMERIC_TEXT = st.lists(st.sampled_from(TOKENS), max_size=80).map("".join)
 
 
+class _ErrorLog(logging.Handler):
+    """Collects the errors the effects module logs (it logs, rather than raises, pass failures)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(st.text(max_size=300), NUMERIC_TEXT))
+@given(st.one_of(
+    st.text(max_size=300), NUMERIC_TEXT,
+    st.text(alphabet=st.characters(blacklist_categories=()), max_size=100),  # lone surrogates too
+))
 def test_never_raises_and_spans_are_verbatim(text: str) -> None:
-    for start, end, effect in effect_spans(text):
+    errors = _ErrorLog()
+    logger = logging.getLogger(effects_module.__name__)
+    logger.addHandler(errors)
+    try:
+        spans = effect_spans(text)
+    finally:
+        logger.removeHandler(errors)
+    assert not errors.records, [r.getMessage() for r in errors.records]
+    for start, end, effect in spans:
         assert 0 <= start < end <= len(text)
         assert text[start:end] == effect.text
 

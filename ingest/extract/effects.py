@@ -157,7 +157,7 @@ SUBGROUP_STOP: frozenset[str] = frozenset({
     "and", "or", "with", "respective", "corresponding", "multivariable", "multivariate",
     "univariable", "univariate", "hence", "ie", "eg", "i.e", "e.g", "both", "all", "each", "its",
     "their", "this", "these", "that", "of", "for", "in", "was", "were", "is", "are", "by",
-    "whose", "an", "estimated", "partial", "median", "mean", "pooled", "total", "model",
+    "whose", "estimated", "partial", "median", "mean", "total", "model",
 })
 
 # Trailing words dropped from arm / stratum subgroups ("budesonide maintenance therapy").
@@ -755,11 +755,12 @@ def _to_effect(text: str, c: Candidate) -> tuple[int, int, Effect] | None:
     if start >= end or not c.measure:
         return None
     fields = {k: v for k, v in c.fields.items() if v is not None}
-    try:
-        return start, end, Effect(measure=c.measure, text=text[start:end], **fields)
-    except Exception:  # pydantic validation of an odd field must not escape
-        log.warning("dropped effect %r at %d: invalid fields %r", c.measure, start, fields)
-        return None
+    for attempt in (fields, {k: v for k, v in fields.items() if k != "subgroup"}):
+        try:
+            return start, end, Effect(measure=c.measure, text=text[start:end], **attempt)
+        except Exception:  # pydantic validation of an odd field (a lone surrogate) must not escape
+            log.warning("effect %r at %d: invalid fields %r", c.measure, start, attempt)
+    return None
 
 
 # --------------------------------------------------------------------------------------------

@@ -82,6 +82,9 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
 def effect_scores(split: str, gold_dir: Path = GOLD_DIR) -> tuple[float, float, float]:
     """(precision, recall, F1) of parse_effects on the gold findings of a split."""
     scores = finding_scores(split, gold_dir)
+    if not scores:
+        log.warning("no gold findings for split %r in %s", split, gold_dir)
+        return 0.0, 0.0, 0.0
     tp = sum(s.true_positives for s in scores)
     n_pred = sum(sum(s.predicted.values()) for s in scores)
     n_gold = sum(sum(s.gold.values()) for s in scores)
