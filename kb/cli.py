@@ -193,6 +193,66 @@ def eval_(what: str, no_embeddings: bool) -> None:
     click.echo(extraction_report(use_embeddings=not no_embeddings))
 
 
+class DefaultGroup(click.Group):
+    """A group that runs its default subcommand when the first argument names no subcommand,
+    so `kb export --format ris ID…` and `kb export brief …` both work."""
+
+    def __init__(self, *args: object, default_command: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.default_command = default_command
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple:
+        if args and args[0] not in self.commands:
+            args = [self.default_command, *args]
+        return super().resolve_command(ctx, args)
+
+
+@main.group(cls=DefaultGroup, default_command="records")
+def export() -> None:
+    """Export records: `kb export --format ris|bibtex|csl-json|csv (IDS…|--all) -o FILE`.
+
+    Without a subcommand name the `records` export runs (see `kb export records --help`).
+
+    Example:
+        kb export --format ris chuang-2025-collaboration-strategies -o refs.ris
+        kb export --format csv --all -o evidence.csv
+    """
+
+
+@export.command("records")
+@click.argument("ids", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["ris", "bibtex", "csl-json", "csv"]),
+              required=True, help="ris, bibtex, csl-json, or csv (evidence table: one row per finding).")
+@click.option("--all", "everything", is_flag=True, help="Export every record.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="File to write ('-' for standard output).")
+@click.pass_context
+def export_records(ctx: click.Context, ids: tuple[str, ...], fmt: str, everything: bool,
+                   output: str) -> None:
+    """Write the given records (or --all) as RIS, BibTeX, CSL-JSON or a CSV evidence table.
+
+    Example:
+        kb export records --format bibtex --all -o library.bib
+    """
+    from kb.export import export_text
+    from kb.store import atomic_write
+
+    if bool(ids) == everything:
+        raise click.UsageError("give record IDS or --all (not both)")
+    records = _select(_store(ctx), ids)
+    text = export_text(records, fmt)
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    atomic_write(Path(output), text.encode("utf-8"))
+    click.echo(f"{len(records)} record(s) written to {output} ({fmt})", err=True)
+
+
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of a record file.
