@@ -11,10 +11,11 @@ from pathlib import Path
 
 import click
 
-from kb.config import REPO_ROOT, kb_home
+from kb.config import REPO_ROOT, index_dir, kb_home
 from kb.errors import KBError
 from kb.present import display_title
-from kb.schema import json_schema
+from kb.schema import FINDING_KINDS, json_schema
+from kb.search_types import MODES
 from kb.store import Store, serialize
 
 
@@ -69,6 +70,8 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], dry_run: bool) -> None:
                 click.echo(serialize(record), nl=False)
         line = f"{report.source}: {report.summary()}"
         click.echo(line, err=not report.ok)
+    if not dry_run and any(o.status in ("new", "merged") for r in reports for o in r.outcomes):
+        _refresh_index(store)
     if not all(r.ok for r in reports):
         ctx.exit(1)
 
@@ -251,6 +254,110 @@ def export_records(ctx: click.Context, ids: tuple[str, ...], fmt: str, everythin
         return
     atomic_write(Path(output), text.encode("utf-8"))
     click.echo(f"{len(records)} record(s) written to {output} ({fmt})", err=True)
+
+
+def _year_range(value: str | None) -> tuple[int | None, int | None]:
+    """'2020-2025', '2020-', '-2019' or '2021' as (from, to)."""
+    if not value:
+        return None, None
+    low, _, high = value.partition("-") if "-" in value else (value, "", value)
+    try:
+        return (int(low) if low else None), (int(high) if high else None)
+    except ValueError as err:
+        raise click.BadParameter(f"'{value}' is not a year or a range like 2020-2025",
+                                 param_hint="--year") from err
+
+
+def _open_index(store: Store, *, full: bool = False):
+    from kb.index import Index
+
+    index = Index.open(store.home, full=full)
+    report = index.last_report
+    if report.rebuilt or report.problems:
+        click.echo(report.summary(), err=True)
+    for problem in report.problems:
+        click.echo(f"not indexed: {problem}", err=True)
+    return index
+
+
+def _refresh_index(store: Store) -> None:
+    """After an ingest: bring an existing search index up to date (a missing one is built on
+    the first search)."""
+    from kb.index import DB_NAME, Index
+
+    if (index_dir(store.home) / DB_NAME).exists():
+        try:
+            Index.open(store.home).close()
+        except KBError as err:
+            click.echo(f"search index not updated: {err} (run `kb reindex`)", err=True)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(FINDING_KINDS),
+              help="Only findings of this kind (repeatable).")
+@click.option("--theme", "themes", multiple=True, help="Only findings tagged with this theme id.")
+@click.option("--year", help="Publication years, e.g. 2020-2025, 2021- or 2019.")
+@click.option("--design", "designs", multiple=True, help="Study design contains this (e.g. qualitative).")
+@click.option("--population", "populations", multiple=True, help="Population contains this.")
+@click.option("--language", "languages", multiple=True, help="Records with text in this language (en, zh).")
+@click.option("--type", "resource_types", multiple=True, help="Resource type (journal-article, report…).")
+@click.option("--record", "record_ids", multiple=True, help="Only within this record id.")
+@click.option("-k", "--limit", default=10, show_default=True, type=click.IntRange(1, 200),
+              help="How many findings to return.")
+@click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True,
+              help="Meaning + keywords (hybrid), or one of them alone.")
+@click.option("--json", "as_json", is_flag=True, help="The response as JSON.")
+@click.pass_context
+def search(ctx: click.Context, query: str, kinds: tuple[str, ...], themes: tuple[str, ...],
+           year: str | None, designs: tuple[str, ...], populations: tuple[str, ...],
+           languages: tuple[str, ...], resource_types: tuple[str, ...],
+           record_ids: tuple[str, ...], limit: int, mode: str, as_json: bool) -> None:
+    """Search findings by meaning and keywords; results grouped by record.
+
+    Acronyms are expanded (WPC <-> Whole Person Care); Chinese queries find records through
+    their translations; the index in .kb/ is brought up to date first.
+
+    Example:
+        kb search "barriers to sustaining whole person care pilots" --kind barrier
+        kb search "braided funding" --year 2020-2025 --json
+    """
+    from rich.console import Console
+
+    from kb.search import search as run_search
+    from kb.search_render import render_response
+    from kb.search_types import SearchFilters
+
+    year_from, year_to = _year_range(year)
+    filters = SearchFilters(kinds=list(kinds), themes=list(themes), year_from=year_from,
+                            year_to=year_to, designs=list(designs), populations=list(populations),
+                            languages=list(languages), resource_types=list(resource_types),
+                            record_ids=list(record_ids))
+    try:
+        index = _open_index(_store(ctx))
+        response = run_search(index, query, filters=filters, k=limit, mode=mode)
+    except KBError as err:
+        raise click.ClickException(str(err)) from err
+    if as_json:
+        click.echo(response.model_dump_json(indent=2))
+    else:
+        Console(highlight=False, soft_wrap=False).print(render_response(response))
+
+
+@main.command()
+@click.option("--full", is_flag=True, help="Rebuild everything instead of only what changed.")
+@click.pass_context
+def reindex(ctx: click.Context, full: bool) -> None:
+    """Bring the search index (.kb/) up to date with records/, or rebuild it with --full.
+
+    Example:
+        kb reindex --full
+    """
+    try:
+        index = _open_index(_store(ctx), full=full)
+    except KBError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(index.last_report.summary())
 
 
 @main.command()

@@ -1,0 +1,304 @@
+"""The derived search index in .kb/: SQLite (records, findings, FTS5) plus faiss finding vectors.
+
+records/ is the truth. The index remembers the embedding model and each record file's hash, so
+`refresh()` re-indexes only what changed, and anything missing or damaged is rebuilt from records/.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from filelock import FileLock
+from pydantic import BaseModel, Field
+
+from kb import index_db
+from kb.config import index_dir, records_dir
+from kb.embed import CachedEmbedder, Embedder, get_embedder, text_hash
+from kb.errors import IndexStaleError, RecordError
+from kb.schema import FINDING_KINDS
+from kb.store import Store
+from kb.vectors import APPROX_THRESHOLD, VectorIndex
+
+log = logging.getLogger(__name__)
+DB_NAME = "index.sqlite"
+VECTORS_NAME = "vectors.faiss"
+EMBED_CACHE = "embeddings.sqlite"
+LOCK_NAME = "index.lock"
+EMBED_CHUNK = 512
+QUERY_CACHE = 256
+
+
+class RefreshReport(BaseModel):
+    """What a refresh of the index did."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    findings: int = 0
+    rebuilt: str | None = None  # why everything was rebuilt, when it was
+    problems: list[str] = Field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed or self.rebuilt)
+
+    def summary(self) -> str:
+        head = f"index rebuilt ({self.rebuilt})" if self.rebuilt else "index updated"
+        return (f"{head}: {self.added} added, {self.updated} updated, {self.removed} removed, "
+                f"{self.unchanged} unchanged; {self.findings} findings in {self.seconds:.1f} s")
+
+
+@dataclass
+class FilterArrays:
+    """Per-finding filter columns held in memory, aligned by position."""
+
+    fid: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    rid: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    kind: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
+    year: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    rtype: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    langs: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    themes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    rtype_codes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def upper(self) -> int:
+        return int(self.fid.max()) + 1 if len(self.fid) else 1
+
+
+def _stat(path: Path) -> str:
+    st = path.stat()
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+class Index:
+    """An open index of one knowledge-base home."""
+
+    def __init__(self, home: Path, embedder: Embedder | None = None) -> None:
+        self.home = Path(home)
+        self.dir = index_dir(self.home)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self._embedder = embedder
+        self.db: sqlite3.Connection | None = None
+        self.vectors: VectorIndex | None = None
+        self.arrays = FilterArrays()
+        self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    # -- opening -------------------------------------------------------------------------
+    @classmethod
+    def open(cls, home: Path, embedder: Embedder | None = None, *, refresh: bool = True,
+             full: bool = False) -> Index:
+        """Open the index of `home`, rebuilding what is missing or damaged and (by default)
+        bringing it up to date with records/."""
+        index = cls(home, embedder)
+        with index._lock():
+            index.last_report = index._open_and_refresh(refresh=refresh, full=full)
+        return index
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = get_embedder()
+        if not isinstance(self._embedder, CachedEmbedder):
+            self._embedder = CachedEmbedder(self._embedder, self.dir / EMBED_CACHE)
+        return self._embedder
+
+    def _lock(self) -> FileLock:
+        return FileLock(str(self.dir / LOCK_NAME), timeout=120)
+
+    def _open_and_refresh(self, *, refresh: bool, full: bool) -> RefreshReport:
+        reason = "requested" if full else self._open_db()
+        if reason:
+            self._reset(reason)
+        vec_reason = None if reason else self._open_vectors()
+        if vec_reason:
+            log.warning("search index: %s; rebuilding the vectors", vec_reason)
+            self._rebuild_vectors()
+        report = self.refresh() if refresh or reason else RefreshReport()
+        report.rebuilt = report.rebuilt or reason or (f"vectors: {vec_reason}" if vec_reason else None)
+        self._load_arrays()
+        return report
+
+    def _open_db(self) -> str | None:
+        """None when the existing database is usable, else why it must be rebuilt."""
+        path = self.dir / DB_NAME
+        if not path.exists():
+            return "no index yet"
+        try:
+            self.db = index_db.connect(str(path))
+            version = index_db.get_meta(self.db, "schema_version")
+            self.db.execute("SELECT count(*) FROM findings_fts").fetchone()
+        except sqlite3.DatabaseError as err:
+            return f"index database damaged ({err})"
+        if version != str(index_db.SCHEMA_VERSION):
+            return f"index format {version} is not the current {index_db.SCHEMA_VERSION}"
+        return None
+
+    def _open_vectors(self) -> str | None:
+        assert self.db is not None
+        path = self.dir / VECTORS_NAME
+        if index_db.get_meta(self.db, "model") != self.embedder.model_id:
+            return f"the embedding model is now {self.embedder.model_id}"
+        try:
+            self.vectors = VectorIndex.load(path, self.embedder.dim)
+        except (RuntimeError, OSError) as err:
+            return f"vector file missing or damaged ({str(err).splitlines()[0][:80]})"
+        count = self.db.execute("SELECT count(*) FROM findings").fetchone()[0]
+        if self.vectors.size != count:
+            return f"vector file holds {self.vectors.size} vectors for {count} findings"
+        return None
+
+    def _reset(self, reason: str) -> None:
+        log.warning("search index: %s; building it from records/", reason)
+        if self.db is not None:
+            self.db.close()
+        for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", VECTORS_NAME):
+            (self.dir / name).unlink(missing_ok=True)
+        self.db = index_db.connect(str(self.dir / DB_NAME))
+        index_db.set_meta(self.db, "schema_version", str(index_db.SCHEMA_VERSION))
+        index_db.set_meta(self.db, "model", self.embedder.model_id)
+        self.vectors = VectorIndex(self.embedder.dim)
+
+    # -- updating ------------------------------------------------------------------------
+    def refresh(self) -> RefreshReport:
+        """Re-index records whose files changed, drop deleted ones, add new ones."""
+        assert self.db is not None and self.vectors is not None
+        started = time.perf_counter()
+        report = RefreshReport()
+        files = {p.stem: p for p in records_dir(self.home).glob("*.json")}
+        known = {rid: (i, stat, digest) for i, rid, stat, digest in
+                 self.db.execute("SELECT rid, id, stat, hash FROM records")}
+        store = Store(self.home)
+        removed_fids: list[int] = []
+        new_rows: list[tuple] = []
+        self.db.execute("BEGIN")
+        try:
+            for record_id in sorted(set(known) - set(files)):
+                removed_fids += index_db.delete_record(self.db, known[record_id][0])
+                report.removed += 1
+            codes = index_db.Codes(self.db)
+            rid = (self.db.execute("SELECT max(rid) FROM records").fetchone()[0] or 0) + 1
+            fid = (self.db.execute("SELECT max(fid) FROM findings").fetchone()[0] or 0) + 1
+            for path in (files[k] for k in sorted(files)):
+                rows = self._refresh_one(store, path, known.get(path.stem), codes, rid, fid,
+                                         removed_fids, report)
+                if rows is not None:
+                    new_rows.extend(rows)
+                    rid, fid = rid + 1, fid + len(rows)
+            self._update_vectors(removed_fids, new_rows)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        if report.changed or removed_fids or new_rows:
+            self.vectors.save(self.dir / VECTORS_NAME)
+            self._load_arrays()
+        report.findings = self.vectors.size
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _refresh_one(self, store: Store, path: Path, known: tuple[int, str, str] | None,
+                     codes: index_db.Codes, rid: int, fid: int, removed_fids: list[int],
+                     report: RefreshReport) -> list[tuple] | None:
+        """Index one record file if it changed, as record `rid` with findings from `fid` on;
+        returns the finding rows inserted, or None when the record was left as it was."""
+        assert self.db is not None
+        stat = _stat(path)
+        if known and known[1] == stat:
+            report.unchanged += 1
+            return None
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if known and known[2] == digest:
+            self.db.execute("UPDATE records SET stat = ? WHERE rid = ?", (stat, known[0]))
+            report.unchanged += 1
+            return None
+        try:
+            record = store.load_file(path)
+        except RecordError as err:
+            report.problems.append(str(err))
+            return None
+        if known:
+            removed_fids += index_db.delete_record(self.db, known[0])
+            report.updated += 1
+        else:
+            report.added += 1
+        rows = [index_db.finding_row(fid + i, rid, record, f, text_hash(f.text), codes)
+                for i, f in enumerate(record.findings)]
+        index_db.insert_record(self.db, index_db.record_row(rid, record, stat, digest, codes), rows)
+        return rows
+
+    def _update_vectors(self, removed_fids: list[int], new_rows: list[tuple]) -> None:
+        assert self.vectors is not None
+        self.vectors.remove(np.array(removed_fids, dtype=np.int64))
+        for start in range(0, len(new_rows), EMBED_CHUNK):
+            chunk = new_rows[start:start + EMBED_CHUNK]
+            vecs = self.embedder.encode([r[8] for r in chunk])
+            self.vectors.add(np.array([r[0] for r in chunk], dtype=np.int64), vecs)
+        if not self.vectors.approximate and self.vectors.size >= APPROX_THRESHOLD:
+            self._rebuild_vectors()
+        index_db.set_meta(self.db, "model", self.embedder.model_id)
+
+    def _rebuild_vectors(self) -> None:
+        """Rebuild the faiss index from the findings table (vectors come from the cache)."""
+        assert self.db is not None
+        rows = self.db.execute("SELECT fid, text FROM findings ORDER BY fid").fetchall()
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        parts = [self.embedder.encode([r[1] for r in rows[i:i + EMBED_CHUNK]])
+                 for i in range(0, len(rows), EMBED_CHUNK)]
+        vecs = np.concatenate(parts) if parts else np.zeros((0, self.embedder.dim), np.float32)
+        self.vectors = VectorIndex.build(self.embedder.dim, ids, vecs)
+        self.vectors.save(self.dir / VECTORS_NAME)
+        index_db.set_meta(self.db, "model", self.embedder.model_id)
+
+    # -- filter columns ------------------------------------------------------------------
+    def _load_arrays(self) -> None:
+        assert self.db is not None
+        rows = self.db.execute(
+            "SELECT f.fid, f.rid, f.kind, coalesce(r.year, -1), coalesce(r.resource_type, ''), "
+            "r.lang_bits, f.theme_bits FROM findings f JOIN records r ON r.rid = f.rid "
+            "ORDER BY f.fid").fetchall()
+        kinds = {k: i for i, k in enumerate(FINDING_KINDS)}
+        rtypes = sorted({r[4] for r in rows})
+        rcode = {name: i for i, name in enumerate(rtypes)}
+        cols = list(zip(*rows)) if rows else [[] for _ in range(7)]
+        self.arrays = FilterArrays(
+            fid=np.array(cols[0], np.int64), rid=np.array(cols[1], np.int64),
+            kind=np.array([kinds.get(k, -1) for k in cols[2]], np.int8),
+            year=np.array(cols[3], np.int32), rtype=np.array([rcode[t] for t in cols[4]], np.int32),
+            langs=np.array(cols[5], np.int64), themes=np.array(cols[6], np.int64),
+            rtype_codes=rcode)
+
+    # -- reading -------------------------------------------------------------------------
+    def query_vector(self, text: str) -> np.ndarray:
+        """The embedding of a query (kept in a small in-process cache, not on disk)."""
+        cache: OrderedDict[str, np.ndarray] = self._query_cache
+        if text in cache:
+            cache.move_to_end(text)
+            return cache[text]
+        embedder = self.embedder
+        inner = embedder.inner if isinstance(embedder, CachedEmbedder) else embedder
+        vector = inner.encode([text])[0]
+        cache[text] = vector
+        if len(cache) > QUERY_CACHE:
+            cache.popitem(last=False)
+        return vector
+
+    def require_db(self) -> sqlite3.Connection:
+        if self.db is None:
+            raise IndexStaleError("the search index is not open")
+        return self.db
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None

@@ -1,0 +1,214 @@
+"""Hybrid search over findings: dense (faiss) + keywords (FTS5, bm25) fused by reciprocal rank,
+with acronym expansion, Chinese queries through aligned translations, and filters."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+
+import numpy as np
+
+from kb.acronyms import Expansion, Glossary, expand_query, load_acronyms
+from kb.filters import allowed_by_fid, finding_mask
+from kb.index import Index
+from kb.lexical import (MAX_QUERY_CHARS, all_of, any_of, cjk_query_groups, has_cjk,
+                        highlight_spans, phrase, query_terms, quote_fts)
+from kb.lookup import lookup_records
+from kb.schema import Effect
+from kb.search_types import (FindingHit, Mode, RecordGroup, SearchFilters, SearchResponse)
+from kb.vectors import id_bitmap
+
+log = logging.getLogger(__name__)
+RRF_K = 60
+CANDIDATES = 100           # per arm, before fusion
+LEXICAL_POOL = 1000        # keyword matches read before filtering
+DENSE_FLOOR = 0.2          # dense-only hits below this cosine similarity are dropped
+TEXT_WEIGHT, CONTEXT_WEIGHT = 1.0, 0.35
+
+
+def fuse(rankings: list[list[int]], *, k: int = RRF_K,
+         key: Callable[[int], object] = lambda item: item) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion: ids ordered by the sum of 1/(k + rank) over the rankings
+    (ties broken by `key`, so the order never depends on how ids were assigned)."""
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda kv: (-kv[1], key(kv[0])))
+
+
+def stable_keys(db: sqlite3.Connection, fids: list[int]) -> dict[int, tuple[str, str]]:
+    """(record id, finding id) of finding rows: an order that survives re-indexing."""
+    out: dict[int, tuple[str, str]] = {}
+    for start in range(0, len(fids), 900):
+        chunk = fids[start:start + 900]
+        marks = ",".join("?" * len(chunk))
+        out.update({f: (r, i) for f, r, i in db.execute(
+            "SELECT f.fid, r.id, f.finding_id FROM findings f JOIN records r ON r.rid = f.rid "
+            f"WHERE f.fid IN ({marks})", chunk)})
+    return out
+
+
+def _ranked(scored: list[tuple[int, float]], keys: dict[int, tuple[str, str]]) -> list[int]:
+    """Ids by ascending score, ties by stable key."""
+    return [f for f, _ in sorted(scored, key=lambda fs: (fs[1], keys.get(fs[0], ("", ""))))]
+
+
+def index_glossary(index: Index) -> Glossary:
+    """The shipped acronyms plus every record's glossary."""
+    cached = getattr(index, "_glossary", None)
+    if cached is not None:
+        return cached
+    glossary = load_acronyms()
+    for (entries,) in index.require_db().execute("SELECT glossary FROM records"):
+        for acronym, expansion in json.loads(entries).items():
+            glossary.add(acronym, expansion)
+    index._glossary = glossary  # type: ignore[attr-defined]
+    return glossary
+
+
+# -- the two arms ----------------------------------------------------------------------------
+def english_match(terms: list[str], expansions: list[Expansion]) -> str:
+    """FTS5 expression: any query term, any acronym or its long form (as a phrase)."""
+    parts = [quote_fts(t) for t in terms]
+    for exp in expansions:
+        if exp.direction == "acronym→words":
+            parts += [phrase(query_terms(e, keep_stopwords=True)) for e in exp.expansions]
+        else:
+            parts.append(quote_fts(exp.acronym.lower()))
+    return any_of([p for p in parts if p != '""'])
+
+
+def chinese_match(query: str) -> str:
+    """FTS5 expression over the bigram column: every bigram of a run, any run."""
+    groups = [all_of([quote_fts(g) for g in grams]) for grams in cjk_query_groups(query) if grams]
+    return any_of([f"({g})" for g in groups])
+
+
+def _fts(db: sqlite3.Connection, sql: str, expr: str) -> list[tuple[int, float]]:
+    if not expr:
+        return []
+    try:
+        return db.execute(sql, (expr, LEXICAL_POOL)).fetchall()
+    except sqlite3.OperationalError as err:  # defensive: quoting should make this unreachable
+        log.warning("keyword search failed for %r: %s", expr, err)
+        return []
+
+
+def lexical_ranking(db: sqlite3.Connection, query: str, terms: list[str],
+                    expansions: list[Expansion], allowed: np.ndarray | None) -> list[int]:
+    """Finding ids by bm25 (English terms and Chinese bigrams interleaved), filtered."""
+    bm25 = f"bm25(findings_fts, {TEXT_WEIGHT}, {CONTEXT_WEIGHT})"
+    english = _fts(db, f"SELECT rowid, {bm25} AS s FROM findings_fts WHERE findings_fts MATCH ? "
+                       "ORDER BY s LIMIT ?", english_match(terms, expansions))
+    chinese = _fts(db, "SELECT rowid, rank FROM findings_zh WHERE findings_zh MATCH ? "
+                       "ORDER BY rank LIMIT ?", chinese_match(query)) if has_cjk(query) else []
+    if allowed is not None:
+        english, chinese = ([(f, s) for f, s in arm if f < len(allowed) and allowed[f]]
+                            for arm in (english, chinese))
+    keys = stable_keys(db, [f for f, _ in english + chinese])
+    arms = [_ranked(arm, keys)[:CANDIDATES] for arm in (english, chinese) if arm]
+    if len(arms) == 1:
+        return arms[0]
+    return [f for f, _ in fuse(arms, key=keys.get)][:CANDIDATES]
+
+
+def dense_query_text(query: str, expansions: list[Expansion]) -> str:
+    """The query as embedded: acronyms followed by their long forms."""
+    extra = [e.expansions[0] for e in expansions if e.direction == "acronym→words"]
+    return f"{query} ({'; '.join(extra)})" if extra else query
+
+
+def dense_ranking(index: Index, text: str, allowed: np.ndarray | None, share: float
+                  ) -> tuple[list[int], dict[int, float]]:
+    """Finding ids by cosine similarity to the query, filtered, with their similarities."""
+    if index.vectors is None or index.vectors.size == 0:
+        return [], {}
+    vector = index.query_vector(text)
+    bitmap = id_bitmap(np.flatnonzero(allowed), len(allowed)) if allowed is not None else None
+    ids, scores = index.vectors.search(vector, CANDIDATES, bitmap, share)
+    sims = {int(i): float(s) for i, s in zip(ids, scores, strict=True)}
+    keys = stable_keys(index.require_db(), list(sims))
+    return _ranked([(f, -s) for f, s in sims.items()], keys), sims
+
+
+# -- the search ------------------------------------------------------------------------------
+def search(index: Index, query: str, *, filters: SearchFilters | None = None, k: int = 10,
+           mode: Mode = "hybrid") -> SearchResponse:
+    """The k best findings for a query, grouped by record."""
+    started = time.perf_counter()
+    filters = filters or SearchFilters()
+    query = " ".join(query.split())[:MAX_QUERY_CHARS]
+    response = SearchResponse(query=query, mode=mode, filters=filters)
+    terms = query_terms(query)
+    if not terms and not has_cjk(query):
+        response.notice = "Type a few words to search for (the query had no searchable words)."
+        return response
+    db = index.require_db()
+    expansions = expand_query(query, index_glossary(index))
+    response.expansions = [e.note() for e in expansions]
+    mask = finding_mask(db, index.arrays, filters)
+    allowed = allowed_by_fid(index.arrays, mask) if mask is not None else None
+    share = float(mask.mean()) if mask is not None and len(mask) else 1.0
+    lexical = (lexical_ranking(db, query, terms, expansions, allowed)
+               if mode != "dense" else [])
+    dense, sims = [], {}
+    if mode != "lexical" and not _mostly_cjk(query):
+        dense, sims = dense_ranking(index, dense_query_text(query, expansions), allowed, share)
+    lexical_set = set(lexical)
+    dense = [f for f in dense if f in lexical_set or sims[f] >= DENSE_FLOOR]
+    keys = stable_keys(db, list(set(dense) | lexical_set))
+    fused = fuse([r for r in (dense, lexical) if r], key=keys.get)[:k]
+    response.total_hits = len(set(dense) | lexical_set)
+    ranks = ({f: i for i, f in enumerate(dense, 1)}, {f: i for i, f in enumerate(lexical, 1)})
+    response.groups = _groups(db, fused, ranks, sims, terms, expansions, query)
+    response.record_matches = lookup_records(db, query)
+    response.took_ms = (time.perf_counter() - started) * 1000
+    return response
+
+
+def _mostly_cjk(query: str) -> bool:
+    """The English-only embedding model cannot read a query that is mostly Chinese."""
+    cjk = sum(1 for c in query if "\u3400" <= c <= "\u9fff")
+    return cjk > 0 and cjk >= len(query.replace(" ", "")) / 2
+
+
+HIT_SQL = ("SELECT f.fid, r.id, f.finding_id, f.kind, f.text, f.section, f.span_start, f.span_end, "
+           "f.themes, f.effects, f.zh, r.rid FROM findings f JOIN records r ON r.rid = f.rid "
+           "WHERE f.fid IN ({marks})")
+GROUP_SQL = ("SELECT rid, id, title, authors, year, venue, resource_type, citation, designs "
+             "FROM records WHERE rid IN ({marks})")
+
+
+def _groups(db: sqlite3.Connection, fused: list[tuple[int, float]],
+            ranks: tuple[dict[int, int], dict[int, int]], sims: dict[int, float],
+            terms: list[str], expansions: list[Expansion], query: str) -> list[RecordGroup]:
+    if not fused:
+        return []
+    marks = ",".join("?" * len(fused))
+    rows = {r[0]: r for r in db.execute(HIT_SQL.format(marks=marks), [f for f, _ in fused])}
+    words = terms + [w for e in expansions for x in (e.expansions if e.direction == "acronym→words"
+                                                     else [e.acronym]) for w in query_terms(x)]
+    cjk_words = [g for grams in cjk_query_groups(query) for g in grams]
+    groups: OrderedDict[int, list[FindingHit]] = OrderedDict()
+    for fid, score in fused:
+        row = rows[fid]
+        hit = FindingHit(
+            record_id=row[1], finding_id=row[2], kind=row[3], text=row[4], section=row[5],
+            span=(row[6], row[7]), themes=json.loads(row[8]),
+            effects=[Effect(**e) for e in json.loads(row[9])], translation_zh=row[10],
+            score=score, similarity=sims.get(fid), dense_rank=ranks[0].get(fid),
+            lexical_rank=ranks[1].get(fid), highlights=highlight_spans(row[4], words),
+            highlights_zh=highlight_spans(row[10], cjk_words) if cjk_words else [])
+        hit.matched_terms = sorted({row[4][s:e].lower() for s, e in hit.highlights})[:8]
+        groups.setdefault(row[11], []).append(hit)
+    marks = ",".join("?" * len(groups))
+    meta = {r[0]: r for r in db.execute(GROUP_SQL.format(marks=marks), list(groups))}
+    return [RecordGroup(record_id=meta[rid][1], title=meta[rid][2], authors=meta[rid][3],
+                        year=meta[rid][4], venue=meta[rid][5], resource_type=meta[rid][6],
+                        citation=meta[rid][7], designs=json.loads(meta[rid][8]),
+                        score=hits[0].score, hits=hits) for rid, hits in groups.items()]

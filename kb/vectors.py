@@ -1,0 +1,119 @@
+"""The faiss side of the index: finding vectors by finding row id, exact below a size threshold
+and an inverted-file (IVF) approximate index above it; search restricted by an id bitmap."""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+APPROX_THRESHOLD = 200_000  # at or above this many vectors an IVF index replaces the exact one
+IVF_PROBE_FRACTION = 0.02   # share of the inverted lists scanned per query
+
+
+def _flat(dim: int) -> faiss.Index:
+    return faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+
+
+def _ivf(dim: int, n: int) -> faiss.IndexIVFFlat:
+    nlist = max(64, int(4 * math.sqrt(n)))
+    index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
+    index.nprobe = max(8, int(nlist * IVF_PROBE_FRACTION))
+    return index
+
+
+def _is_ivf(index: faiss.Index) -> bool:
+    return isinstance(index, faiss.IndexIVF) or hasattr(index, "nprobe")
+
+
+class VectorIndex:
+    """Inner-product search over L2-normalised vectors, addressed by int64 ids."""
+
+    def __init__(self, dim: int, index: faiss.Index | None = None) -> None:
+        self.dim = dim
+        self.index = index if index is not None else _flat(dim)
+
+    @property
+    def size(self) -> int:
+        return int(self.index.ntotal)
+
+    @property
+    def approximate(self) -> bool:
+        return _is_ivf(self.index)
+
+    @classmethod
+    def build(cls, dim: int, ids: np.ndarray, vectors: np.ndarray) -> VectorIndex:
+        """A new index holding these vectors (exact or IVF by size)."""
+        if len(ids) < APPROX_THRESHOLD:
+            out = cls(dim)
+        else:
+            ivf = _ivf(dim, len(ids))
+            sample = vectors[np.random.default_rng(0).permutation(len(vectors))[: ivf.nlist * 64]]
+            ivf.train(np.ascontiguousarray(sample, dtype=np.float32))
+            out = cls(dim, ivf)
+        out.add(ids, vectors)
+        return out
+
+    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        if len(ids):
+            self.index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32),
+                                    np.asarray(ids, dtype=np.int64))
+
+    def remove(self, ids: np.ndarray) -> int:
+        if not len(ids):
+            return 0
+        return int(self.index.remove_ids(np.asarray(ids, dtype=np.int64)))
+
+    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None,
+               allowed_share: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, scores) of the k nearest vectors; `allowed` is an optional id bitmap (uint8)
+        selecting about `allowed_share` of the vectors (an IVF index then probes more lists)."""
+        if self.size == 0 or k <= 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
+        params = None
+        if allowed is not None:
+            selector = faiss.IDSelectorBitmap(len(allowed) * 8, faiss.swig_ptr(allowed))
+            if self.approximate:
+                nprobe = min(self.index.nlist,
+                             math.ceil(self.index.nprobe / max(allowed_share, 1e-6)))
+                params = faiss.SearchParametersIVF(sel=selector, nprobe=nprobe)
+            else:
+                params = faiss.SearchParameters(sel=selector)
+        scores, ids = self.index.search(q, min(k, self.size), params=params)
+        keep = ids[0] >= 0
+        return ids[0][keep], scores[0][keep]
+
+    def save(self, path: Path) -> None:
+        """Write atomically (temp file + rename)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        try:
+            faiss.write_index(self.index, tmp)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(cls, path: Path, dim: int) -> VectorIndex:
+        """Read an index file; raises RuntimeError/OSError if it is damaged."""
+        index = faiss.read_index(str(path))
+        if index.d != dim:
+            raise RuntimeError(f"{path} holds {index.d}-d vectors, expected {dim}")
+        return cls(dim, index)
+
+
+def id_bitmap(ids: np.ndarray, upper: int) -> np.ndarray:
+    """A little-endian bitmap (uint8) with the bits of `ids` set, covering ids < upper."""
+    flags = np.zeros(max(upper, 1), dtype=bool)
+    flags[ids] = True
+    return np.packbits(flags, bitorder="little")

@@ -1,0 +1,107 @@
+"""The derived index: build, incremental refresh, identical results, self-repair."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kb.embed import FakeEmbedder
+from kb.index import DB_NAME, VECTORS_NAME, Index
+from kb.search import search
+from kb.store import Store
+
+QUERIES = ["braided funding", "barriers to sustaining pilots", "data sharing infrastructure",
+           "SSO contracting with managed care", "leadership"]
+
+
+def _results(index: Index) -> list[list[tuple[str, str, float]]]:
+    out = []
+    for query in QUERIES:
+        response = search(index, query, k=8)
+        out.append([(h.record_id, h.finding_id, round(h.score, 6)) for h in response.hits()])
+    return out
+
+
+def test_build_then_nothing_to_do(shipped_copy: Path) -> None:
+    first = Index.open(shipped_copy)
+    assert first.last_report.rebuilt == "no index yet"
+    assert first.last_report.added == 4 and first.last_report.findings == 36
+    first.close()
+    again = Index.open(shipped_copy)
+    assert not again.last_report.changed and again.last_report.unchanged == 4
+
+
+def test_incremental_equals_full_rebuild(shipped_copy: Path, tmp_path: Path) -> None:
+    store = Store(shipped_copy)
+    index = Index.open(shipped_copy)
+    # change one record (drop a finding), delete one, add one (a copy under a new id)
+    record = store.load("chuang-2025-collaboration-strategies")
+    record.findings = record.findings[1:]
+    store.save(record)
+    snow = store.load("john-snow-discussion-paper")
+    store.delete("john-snow-discussion-paper")
+    copy = snow.model_copy(update={"id": "snow-copy"})
+    store.save(copy)
+    report = index.refresh()
+    assert (report.added, report.updated, report.removed) == (1, 1, 1)
+    incremental = _results(index)
+    fresh_home = tmp_path / "fresh"
+    shutil.copytree(shipped_copy / "records", fresh_home / "records")
+    fresh = Index.open(fresh_home)
+    assert fresh.last_report.rebuilt
+    assert incremental == _results(fresh)
+    assert index.vectors.size == fresh.vectors.size == 35
+
+
+def test_damaged_or_missing_files_are_rebuilt(shipped_copy: Path) -> None:
+    Index.open(shipped_copy).close()
+    before = _results(Index.open(shipped_copy))
+    kb_dir = shipped_copy / ".kb"
+    (kb_dir / VECTORS_NAME).write_bytes(b"not a faiss file")
+    repaired = Index.open(shipped_copy)
+    assert "vector file" in (repaired.last_report.rebuilt or "")
+    assert _results(repaired) == before
+    repaired.close()
+    (kb_dir / DB_NAME).write_bytes(b"garbage" * 100)
+    for extra in ("-wal", "-shm"):
+        (kb_dir / f"{DB_NAME}{extra}").unlink(missing_ok=True)
+    rebuilt = Index.open(shipped_copy)
+    assert "damaged" in (rebuilt.last_report.rebuilt or "")
+    assert _results(rebuilt) == before
+    rebuilt.close()
+    shutil.rmtree(kb_dir)
+    assert _results(Index.open(shipped_copy)) == before
+
+
+def test_model_change_rebuilds_vectors(shipped_copy: Path) -> None:
+    Index.open(shipped_copy, FakeEmbedder(256)).close()
+    other = Index.open(shipped_copy, FakeEmbedder(128))
+    assert "embedding model is now fake-hash:128" in (other.last_report.rebuilt or "")
+    assert other.vectors.size == 36 and other.vectors.dim == 128
+
+
+def test_invalid_record_file_is_reported_not_indexed(shipped_copy: Path) -> None:
+    index = Index.open(shipped_copy)
+    bad = shipped_copy / "records" / "broken.json"
+    bad.write_text(json.dumps({"id": "broken", "year": "soon"}))
+    report = index.refresh()
+    assert len(report.problems) == 1 and "broken.json" in report.problems[0]
+    assert report.unchanged == 4 and index.vectors.size == 36
+
+
+def test_index_lives_in_dot_kb_only(shipped_copy: Path) -> None:
+    before = sorted(p.name for p in (shipped_copy / "records").iterdir())
+    Index.open(shipped_copy).close()
+    assert sorted(p.name for p in (shipped_copy / "records").iterdir()) == before
+    assert (shipped_copy / ".kb" / DB_NAME).exists()
+
+
+@pytest.mark.parametrize("name", [DB_NAME, VECTORS_NAME])
+def test_deleted_file_rebuilds(shipped_copy: Path, name: str) -> None:
+    Index.open(shipped_copy).close()
+    (shipped_copy / ".kb" / name).unlink()
+    index = Index.open(shipped_copy)
+    assert index.last_report.rebuilt and index.vectors.size == 36

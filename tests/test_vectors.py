@@ -1,0 +1,49 @@
+"""The faiss wrapper: exact and IVF indexes, id bitmaps, removal, save/load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import kb.vectors as vectors
+from kb.vectors import VectorIndex, id_bitmap
+
+
+def _unit(n: int, dim: int = 16, seed: int = 0) -> np.ndarray:
+    x = np.random.default_rng(seed).normal(size=(n, dim)).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def test_exact_search_bitmap_remove_and_reload(tmp_path: Path) -> None:
+    x = _unit(500)
+    index = VectorIndex.build(16, np.arange(10, 510), x)
+    ids, scores = index.search(x[3], 3)
+    assert ids[0] == 13 and scores[0] == pytest.approx(1.0)
+    allowed = id_bitmap(np.array([100, 200]), 510)
+    assert sorted(index.search(x[3], 5, allowed)[0].tolist()) == [100, 200]
+    assert index.remove(np.array([13])) == 1
+    assert 13 not in index.search(x[3], 3)[0]
+    index.save(tmp_path / "v.faiss")
+    again = VectorIndex.load(tmp_path / "v.faiss", 16)
+    assert again.size == 499 and not again.approximate
+    with pytest.raises(RuntimeError):
+        VectorIndex.load(tmp_path / "v.faiss", 32)
+
+
+def test_ivf_above_threshold_finds_neighbours_and_respects_filters(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(vectors, "APPROX_THRESHOLD", 2000)
+    x = _unit(5000, seed=1)
+    index = VectorIndex.build(16, np.arange(5000), x)
+    assert index.approximate
+    hits = sum(index.search(x[i], 1)[0][0] == i for i in range(0, 5000, 50))
+    assert hits >= 95  # self-recall of the approximate index
+    few = np.array([7, 4000, 4999])
+    ids, _ = index.search(x[0], 10, id_bitmap(few, 5000), allowed_share=3 / 5000)
+    assert sorted(ids.tolist()) == few.tolist()
+
+
+def test_bitmap_bits_are_little_endian() -> None:
+    assert id_bitmap(np.array([0, 9]), 16).tolist() == [1, 2]
