@@ -256,6 +256,81 @@ def export_records(ctx: click.Context, ids: tuple[str, ...], fmt: str, everythin
     click.echo(f"{len(records)} record(s) written to {output} ({fmt})", err=True)
 
 
+@export.command("brief")
+@click.option("--ids", "ids", multiple=True,
+              help="Record ids (repeat the option or separate with commas).")
+@click.option("--theme", help="A theme id or label: the records with findings on it.")
+@click.option("--query", help="A search: the findings it finds and their records.")
+@click.option("--question", help="The question the brief answers (default: from the selection).")
+@click.option("--format", "fmt", type=click.Choice(["md", "docx"]), default="md", show_default=True,
+              help="Markdown or Word.")
+@click.option("--style", type=click.Choice(["apa", "vancouver"]), default="apa", show_default=True,
+              help="Citation style of inline citations and references.")
+@click.option("-k", "--limit", default=20, show_default=True, type=click.IntRange(1, 200),
+              help="With --query: how many findings to take.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="File to write ('-' for standard output, Markdown only).")
+@click.pass_context
+def export_brief(ctx: click.Context, ids: tuple[str, ...], theme: str | None, query: str | None,
+                 question: str | None, fmt: str, style: str, limit: int, output: str) -> None:
+    """Write an evidence brief: sources, findings by theme with citations and provenance,
+    effects and a formatted reference list.
+
+    Example:
+        kb export brief --ids chuang-2025-collaboration-strategies,safaeinili-2025-assess-multi-level -o brief.md
+        kb export brief --theme contracting --format docx --style vancouver -o brief.docx
+        kb export brief --query "braided funding" -o funding.md
+    """
+    from kb.brief import build_brief
+    from kb.brief_render import brief_docx, brief_markdown
+    from kb.store import atomic_write
+    from kb.taxonomy import load_taxonomy
+
+    id_list = [i.strip() for value in ids for i in value.split(",") if i.strip()]
+    if sum(map(bool, (id_list, theme, query))) != 1:
+        raise click.UsageError("choose the records with exactly one of --ids, --theme or --query")
+    if fmt == "docx" and output == "-":
+        raise click.UsageError("a DOCX brief needs a file name (-o brief.docx)")
+    try:
+        taxonomy = load_taxonomy()
+        records, scope, default_question = _brief_selection(ctx, id_list, theme, query, limit,
+                                                            taxonomy)
+        brief = build_brief(records, taxonomy, style=style, question=question or default_question,
+                            scope=scope, theme=theme)
+    except KBError as err:
+        raise click.ClickException(str(err)) from err
+    if fmt == "docx":
+        atomic_write(Path(output), brief_docx(brief))
+        click.echo(f"brief on {len(records)} source(s) written to {output}", err=True)
+        return
+    _write_text(brief_markdown(brief), output)
+
+
+def _brief_selection(ctx: click.Context, ids: list[str], theme: str | None, query: str | None,
+                     limit: int, taxonomy) -> tuple[list, str, str]:
+    """(records, scope line, default question) for `kb export brief`."""
+    from kb.brief import select_findings, select_theme
+    from kb.synthesis import resolve_theme
+
+    store = _store(ctx)
+    if ids:
+        records = [store.load(i) for i in dict.fromkeys(ids)]
+        return records, f"records {', '.join(r.id for r in records)}", \
+            f"What do these {len(records)} sources report?"
+    if theme:
+        label = resolve_theme(taxonomy, theme).label
+        return (select_theme(store.load_all(), theme, taxonomy), f"theme '{label}'",
+                f"What does the evidence say about {label.lower()}?")
+    from kb.search import search as run_search
+
+    response = run_search(_open_index(store), query or "", k=limit)
+    if response.notice:
+        raise KBError(response.notice)
+    keep = [(h.record_id, h.finding_id) for h in response.hits()]
+    return (select_findings(store.load_all(), keep), f"search '{query}'",
+            f"What does the evidence say about {query}?")
+
+
 def _year_range(value: str | None) -> tuple[int | None, int | None]:
     """'2020-2025', '2020-', '-2019' or '2021' as (from, to)."""
     if not value:
@@ -358,6 +433,63 @@ def reindex(ctx: click.Context, full: bool) -> None:
     except KBError as err:
         raise click.ClickException(str(err)) from err
     click.echo(index.last_report.summary())
+
+
+@main.command()
+@click.argument("ids", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "md", "csv", "json"]), default="table",
+              show_default=True, help="Terminal tables, Markdown, CSV or JSON.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write to this file instead of the terminal (md, csv, json).")
+@click.option("--min-similarity", type=click.FloatRange(-1, 1), default=None,
+              help="Similarity from which findings sharing a theme are aligned (default 0.25).")
+@click.pass_context
+def compare(ctx: click.Context, ids: tuple[str, ...], fmt: str, output: str | None,
+            min_similarity: float | None) -> None:
+    """Compare 2 to 5 records side by side: metadata, findings by kind, aligned and unique
+    findings, themes and effects.
+
+    Example:
+        kb compare chuang-2025-collaboration-strategies safaeinili-2025-assess-multi-level
+        kb compare ID1 ID2 ID3 --format md -o comparison.md
+    """
+    from kb.compare import MIN_SIMILARITY, cached_embedder, check_selection
+    from kb.compare import compare as run_compare
+    from kb.compare_format import render, to_rich
+    from kb.taxonomy import load_taxonomy
+
+    store = _store(ctx)
+    try:
+        check_selection(list(ids))
+        records = [store.load(i) for i in ids]
+        comparison = run_compare(records, cached_embedder(store.home), load_taxonomy(),
+                                 min_similarity=min_similarity if min_similarity is not None
+                                 else MIN_SIMILARITY)
+    except KBError as err:
+        raise click.ClickException(str(err)) from err
+    for note in comparison.notes:
+        click.echo(f"note: {note}", err=True)
+    if fmt == "table":
+        if output:
+            raise click.UsageError("--output needs --format md, csv or json")
+        from rich.console import Console
+
+        console = Console(highlight=False)
+        for table in to_rich(comparison):
+            console.print(table)
+        return
+    _write_text(render(comparison, fmt), output)
+
+
+def _write_text(text: str, output: str | None) -> None:
+    """Print, or write a file atomically and say so on stderr."""
+    from kb.store import atomic_write
+
+    if not output or output == "-":
+        click.echo(text, nl=False)
+        return
+    atomic_write(Path(output), text.encode("utf-8"))
+    click.echo(f"written to {output}", err=True)
 
 
 @main.command()
