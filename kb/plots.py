@@ -65,7 +65,7 @@ def evidence_map_chart(emap: EvidenceMap) -> alt.LayerChart:
                  alt.Tooltip("count:Q", title="Findings"),
                  alt.Tooltip("strongest:N", title="Strongest finding")])
     counts = base.mark_text().encode(text="count:Q").transform_filter("datum.count > 0")
-    return alt.layer(cells, counts).properties(
+    return alt.layer(cells, counts, data=data).properties(
         title="Evidence map: findings per theme and source",
         width=alt.Step(90), height=alt.Step(26))
 
@@ -107,7 +107,7 @@ def forest_plot(rows: list[ForestRow]) -> alt.LayerChart:
         domain=list(INTERVAL_COLORS), range=list(INTERVAL_COLORS.values())))
     tooltip = [alt.Tooltip("source:N"), alt.Tooltip("subgroup:N"), alt.Tooltip("measure:N"),
                alt.Tooltip("text:N", title="As reported")]
-    base = alt.Chart(data).encode(y=y, color=color, tooltip=tooltip)
+    base = alt.Chart().encode(y=y, color=color, tooltip=tooltip)
     ci = base.transform_filter(f"datum.interval == '{CI}'").mark_rule(strokeWidth=2).encode(
         x=alt.X("low:Q", scale=x_scale, title="Ratio (log scale)"), x2="high:Q")
     ranges = base.transform_filter(f"datum.interval == '{RANGE}'").mark_bar(
@@ -116,5 +116,5 @@ def forest_plot(rows: list[ForestRow]) -> alt.LayerChart:
         shape="square", filled=True, size=60).encode(x=alt.X("value:Q", scale=x_scale))
     null_line = alt.Chart(alt.Data(values=[{"x": 1}])).mark_rule(
         strokeDash=[4, 4], color="black").encode(x=alt.X("x:Q", scale=x_scale))
-    return alt.layer(null_line, ci, ranges, points).properties(
+    return alt.layer(null_line, ci, ranges, points, data=data).properties(
         title="Ratio effects (OR, AOR, RR, IRR, HR)", height=max(60, 24 * len(rows)))
