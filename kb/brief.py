@@ -3,11 +3,12 @@ provenance, the effects, and a CSL-formatted reference list; as a model, Markdow
 
 from __future__ import annotations
 
-from kb.cite import Citations, Reference, cite
+from kb.cite import Reference, cite
 from kb.errors import KBError
-from kb.evidence import EffectRow, FindingRef, Frozen, effect_rows, finding_refs
+from kb.evidence import EffectRow, Frozen, effect_rows, finding_refs
 from kb.schema import Record
-from kb.synthesis import ThemeInfo, ThemeSynthesis, resolve_theme, syntheses, theme_synthesis
+from kb.synthesis import (KindGroup, ThemeInfo, ThemeSynthesis, resolve_theme, source_info,
+                          syntheses, theme_synthesis)
 from kb.taxonomy import Taxonomy
 
 STYLE_NAMES = {"apa": "APA 7th edition", "vancouver": "Vancouver / NLM Citing Medicine"}
@@ -27,41 +28,6 @@ class BriefSource(Frozen):
     n_findings: int = 0
 
 
-class BriefFinding(Frozen):
-    """A finding as the brief states it: text, inline citation and where it came from."""
-
-    finding: FindingRef
-    citation: str
-
-    def provenance(self) -> str:
-        return f"From {self.finding.provenance()}"
-
-
-class BriefKindGroup(Frozen):
-    """The findings of one kind under a theme."""
-
-    kind: str
-    findings: tuple[BriefFinding, ...]
-
-
-class BriefTheme(Frozen):
-    """One theme section of the brief."""
-
-    theme: ThemeInfo
-    groups: tuple[BriefKindGroup, ...]
-    n_sources: int
-    designs: tuple[str, ...] = ()
-    gap: bool = False
-    gap_reason: str = ""
-
-
-class BriefEffect(Frozen):
-    """A row of the effects table."""
-
-    effect: EffectRow
-    citation: str
-
-
 class Brief(Frozen):
     """Everything an evidence brief says, ready to render."""
 
@@ -71,9 +37,14 @@ class Brief(Frozen):
     style: str
     style_name: str
     sources: tuple[BriefSource, ...]
-    themes: tuple[BriefTheme, ...]
-    effects: tuple[BriefEffect, ...]
+    themes: tuple[ThemeSynthesis, ...]
+    effects: tuple[EffectRow, ...]
+    citations: dict[str, str]
     references: tuple[Reference, ...]
+
+    def cite(self, record_id: str) -> str:
+        """The inline citation of a source: '(Chuang et al., 2025)' or '(1)'."""
+        return self.citations[record_id]
 
 
 def select_theme(records: list[Record], theme: str, taxonomy: Taxonomy) -> list[Record]:
@@ -104,23 +75,17 @@ def _source(record: Record, citation: str) -> BriefSource:
         sample="; ".join(s.text for s in record.study.sample_sizes), n_findings=len(record.findings))
 
 
-def _theme(synthesis: ThemeSynthesis, inline: dict[str, str]) -> BriefTheme:
-    groups = tuple(BriefKindGroup(kind=g.kind, findings=tuple(
-        BriefFinding(finding=f, citation=inline[f.record_id]) for f in g.findings))
-        for g in synthesis.groups)
-    return BriefTheme(theme=synthesis.theme, groups=groups, n_sources=synthesis.n_sources,
-                      designs=synthesis.designs, gap=synthesis.gap, gap_reason=synthesis.gap_reason)
-
-
-def _unthemed(records: list[Record], inline: dict[str, str]) -> BriefTheme | None:
+def _unthemed(records: list[Record]) -> ThemeSynthesis | None:
+    """The findings no theme was given to, so that a brief drops nothing."""
     refs = [f for r in records for f in finding_refs(r) if not f.themes]
     if not refs:
         return None
-    kinds = list(dict.fromkeys(f.kind for f in refs))
-    groups = tuple(BriefKindGroup(kind=k, findings=tuple(
-        BriefFinding(finding=f, citation=inline[f.record_id]) for f in refs if f.kind == k))
-        for k in kinds)
-    return BriefTheme(theme=UNTHEMED, groups=groups, n_sources=len({f.record_id for f in refs}))
+    groups = tuple(KindGroup(kind=k, findings=tuple(f for f in refs if f.kind == k))
+                   for k in dict.fromkeys(f.kind for f in refs))
+    ids = {f.record_id for f in refs}
+    return ThemeSynthesis(theme=UNTHEMED, groups=groups,
+                          sources=tuple(source_info(r) for r in records if r.id in ids),
+                          designs=(), gap=False)
 
 
 def build_brief(records: list[Record], taxonomy: Taxonomy, *, style: str, question: str,
@@ -129,18 +94,16 @@ def build_brief(records: list[Record], taxonomy: Taxonomy, *, style: str, questi
     sections to that one theme."""
     if not records:
         raise KBError(f"no records match {scope}; there is nothing to brief")
-    citations: Citations = cite(records, style)
-    inline = citations.inline
+    citations = cite(records, style)
     if theme is not None:
-        themes = [_theme(theme_synthesis(records, theme, taxonomy), inline)]
+        themes = [theme_synthesis(records, theme, taxonomy)]
     else:
-        themes = [_theme(s, inline) for s in syntheses(records, taxonomy)]
-        other = _unthemed(records, inline)
+        themes = syntheses(records, taxonomy)
+        other = _unthemed(records)
         themes += [other] if other else []
-    effects = [BriefEffect(effect=e, citation=inline[e.record_id])
-               for r in records for e in effect_rows(r)]
     return Brief(
         title=f"Evidence brief: {question}", question=question, scope=scope, style=style,
         style_name=STYLE_NAMES.get(style, style),
-        sources=tuple(_source(r, inline[r.id]) for r in records), themes=tuple(themes),
-        effects=tuple(effects), references=citations.references)
+        sources=tuple(_source(r, citations.inline[r.id]) for r in records), themes=tuple(themes),
+        effects=tuple(e for r in records for e in effect_rows(r)),
+        citations=citations.inline, references=citations.references)

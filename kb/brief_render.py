@@ -8,9 +8,11 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.shared import Inches, Pt
 
-from kb.brief import Brief, BriefTheme
+from kb.brief import Brief
 from kb.cite import Reference
+from kb.evidence import FindingRef
 from kb.mdtable import md_cell, md_inline, md_table
+from kb.synthesis import ThemeSynthesis
 
 SOURCE_HEADERS = ["Citation", "Title", "Year", "Type", "Design", "Sample", "Findings", "Record"]
 EFFECT_HEADERS = ["Source", "About", "Estimate", "As reported"]
@@ -23,11 +25,14 @@ def _source_cells(brief: Brief) -> list[list[str]]:
 
 
 def _effect_cells(brief: Brief) -> list[list[str]]:
-    return [[e.citation, e.effect.label, e.effect.estimate(), e.effect.effect.text]
-            for e in brief.effects]
+    return [[brief.cite(e.record_id), e.label, e.estimate(), e.effect.text] for e in brief.effects]
 
 
-def _theme_meta(theme: BriefTheme) -> str:
+def _provenance(finding: FindingRef) -> str:
+    return f"From {finding.provenance()}"
+
+
+def _theme_meta(theme: ThemeSynthesis) -> str:
     designs = "; ".join(theme.designs) or "not stated"
     return f"{theme.n_sources} source(s) · designs: {designs}"
 
@@ -69,8 +74,8 @@ def brief_markdown(brief: Brief) -> str:
         for group in theme.groups:
             out += ["", f"**{_kind_label(group.kind)}**", ""]
             for f in group.findings:
-                out.append(f"- {md_inline(f.finding.text)} {md_inline(f.citation)}")
-                out.append(f"  - *{md_inline(f.provenance())}*")
+                out.append(f"- {md_inline(f.text)} {md_inline(brief.cite(f.record_id))}")
+                out.append(f"  - *{md_inline(_provenance(f))}*")
     out += ["", "## Effects", ""]
     out.append(md_table(EFFECT_HEADERS, [[md_cell(c) for c in row] for row in _effect_cells(brief)])
                if brief.effects else "No quantitative effects were reported in these sources.")
@@ -97,7 +102,7 @@ def _docx_labelled(doc: DocxDocument, label: str, text: str) -> None:
     para.add_run(text)
 
 
-def _docx_theme(doc: DocxDocument, theme: BriefTheme) -> None:
+def _docx_theme(doc: DocxDocument, brief: Brief, theme: ThemeSynthesis) -> None:
     doc.add_heading(theme.theme.label, level=2)
     doc.add_paragraph(_theme_meta(theme))
     if theme.gap:
@@ -105,10 +110,10 @@ def _docx_theme(doc: DocxDocument, theme: BriefTheme) -> None:
     for group in theme.groups:
         doc.add_paragraph().add_run(_kind_label(group.kind)).bold = True
         for f in group.findings:
-            doc.add_paragraph(f"{f.finding.text} {f.citation}", style="List Bullet")
+            doc.add_paragraph(f"{f.text} {brief.cite(f.record_id)}", style="List Bullet")
             note = doc.add_paragraph()
             note.paragraph_format.left_indent = HANGING
-            run = note.add_run(f.provenance())
+            run = note.add_run(_provenance(f))
             run.italic, run.font.size = True, Pt(8)
 
 
@@ -136,7 +141,7 @@ def brief_docx(brief: Brief) -> bytes:
     _docx_table(doc, SOURCE_HEADERS, _source_cells(brief))
     doc.add_heading("Findings by theme", level=1)
     for theme in brief.themes:
-        _docx_theme(doc, theme)
+        _docx_theme(doc, brief, theme)
     doc.add_heading("Effects", level=1)
     if brief.effects:
         _docx_table(doc, EFFECT_HEADERS, _effect_cells(brief))

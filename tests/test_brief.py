@@ -41,13 +41,13 @@ def test_brief_model_sources_themes_effects_and_gaps() -> None:
     funding = next(t for t in brief.themes if t.theme.id == "financial-flexibility")
     assert funding.gap and funding.n_sources == 3
     strategies = next(g for g in funding.groups if g.kind == "strategy")
-    assert strategies.findings[0].finding.text == "used braided funds"
+    assert strategies.findings[0].text == "used braided funds"
     assert strategies.findings[0].provenance() == (
-        f"From {CHUANG}, section 3 (PRINCIPAL FINDINGS), characters 404–422")
-    ors = [e for e in brief.effects if e.effect.effect.measure == "OR"]
-    assert len(ors) == 7 and {e.citation for e in ors} == {"([To Improve Integration Across…], n.d.)"}
-    shown = {(f.finding.record_id, f.finding.finding_id) for t in brief.themes
-             for g in t.groups for f in g.findings}
+        f"{CHUANG}, section 3 (PRINCIPAL FINDINGS), characters 404–422")
+    ors = [e for e in brief.effects if e.effect.measure == "OR"]
+    assert len(ors) == 7 and {brief.cite(e.record_id) for e in ors} == {
+        "([To Improve Integration Across…], n.d.)"}
+    shown = {(f.record_id, f.finding_id) for t in brief.themes for g in t.groups for f in g.findings}
     assert shown == {(r, f.id) for r in ORDER for f in frozen(r).findings}
 
 
