@@ -11,8 +11,10 @@ import logging
 import sqlite3
 import time
 from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from filelock import FileLock
@@ -92,6 +94,8 @@ class Index:
         self.vectors: VectorIndex | None = None
         self.arrays = FilterArrays()
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._worker: ThreadPoolExecutor | None = None
+        self.cache: dict[str, Any] = {}  # things derived from the index by readers; cleared on change
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
@@ -177,34 +181,51 @@ class Index:
         files = {p.stem: p for p in records_dir(self.home).glob("*.json")}
         known = {rid: (i, stat, digest) for i, rid, stat, digest in
                  self.db.execute("SELECT rid, id, stat, hash FROM records")}
-        store = Store(self.home)
-        removed_fids: list[int] = []
-        new_rows: list[tuple] = []
+        removed: list[int] = []
         self.db.execute("BEGIN")
         try:
             for record_id in sorted(set(known) - set(files)):
-                removed_fids += index_db.delete_record(self.db, known[record_id][0])
+                removed += index_db.delete_record(self.db, known[record_id][0])
                 report.removed += 1
-            codes = index_db.Codes(self.db)
-            rid = (self.db.execute("SELECT max(rid) FROM records").fetchone()[0] or 0) + 1
-            fid = (self.db.execute("SELECT max(fid) FROM findings").fetchone()[0] or 0) + 1
-            for path in (files[k] for k in sorted(files)):
-                rows = self._refresh_one(store, path, known.get(path.stem), codes, rid, fid,
-                                         removed_fids, report)
-                if rows is not None:
-                    new_rows.extend(rows)
-                    rid, fid = rid + 1, fid + len(rows)
-            self._update_vectors(removed_fids, new_rows)
+            added = self._index_files([files[k] for k in sorted(files)], known, removed, report)
+            self.vectors.remove(np.array(removed, dtype=np.int64))
+            if not self.vectors.approximate and self.vectors.size >= APPROX_THRESHOLD:
+                self._rebuild_vectors()
+            index_db.set_meta(self.db, "model", self.embedder.model_id)
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
+            self.vectors = None  # may hold uncommitted changes: reload what is on disk
+            if self._open_vectors():
+                self.vectors = VectorIndex(self.embedder.dim)  # the next open rebuilds it
             raise
-        if report.changed or removed_fids or new_rows:
+        if report.changed or removed or added:
             self.vectors.save(self.dir / VECTORS_NAME)
             self._load_arrays()
         report.findings = self.vectors.size
         report.seconds = time.perf_counter() - started
         return report
+
+    def _index_files(self, paths: list[Path], known: dict[str, tuple[int, str, str]],
+                     removed: list[int], report: RefreshReport) -> int:
+        """Index the changed files among `paths`; vectors are added in batches as rows come."""
+        assert self.db is not None
+        store, codes = Store(self.home), index_db.Codes(self.db)
+        rid = (self.db.execute("SELECT max(rid) FROM records").fetchone()[0] or 0) + 1
+        fid = (self.db.execute("SELECT max(fid) FROM findings").fetchone()[0] or 0) + 1
+        pending: list[tuple] = []
+        added = 0
+        for path in paths:
+            rows = self._refresh_one(store, path, known.get(path.stem), codes, rid, fid,
+                                     removed, report)
+            if rows is None:
+                continue
+            rid, fid = rid + 1, fid + len(rows)
+            pending.extend(rows)
+            if len(pending) >= EMBED_CHUNK:
+                added += self._add_vectors(pending)
+                pending = []
+        return added + self._add_vectors(pending)
 
     def _refresh_one(self, store: Store, path: Path, known: tuple[int, str, str] | None,
                      codes: index_db.Codes, rid: int, fid: int, removed_fids: list[int],
@@ -237,16 +258,13 @@ class Index:
         index_db.insert_record(self.db, index_db.record_row(rid, record, stat, digest, codes), rows)
         return rows
 
-    def _update_vectors(self, removed_fids: list[int], new_rows: list[tuple]) -> None:
+    def _add_vectors(self, rows: list[tuple]) -> int:
+        """Embed finding rows (cached by text hash) and add them to the faiss index."""
         assert self.vectors is not None
-        self.vectors.remove(np.array(removed_fids, dtype=np.int64))
-        for start in range(0, len(new_rows), EMBED_CHUNK):
-            chunk = new_rows[start:start + EMBED_CHUNK]
-            vecs = self.embedder.encode([r[8] for r in chunk])
-            self.vectors.add(np.array([r[0] for r in chunk], dtype=np.int64), vecs)
-        if not self.vectors.approximate and self.vectors.size >= APPROX_THRESHOLD:
-            self._rebuild_vectors()
-        index_db.set_meta(self.db, "model", self.embedder.model_id)
+        if rows:
+            vecs = self.embedder.encode([r[8] for r in rows])
+            self.vectors.add(np.array([r[0] for r in rows], dtype=np.int64), vecs)
+        return len(rows)
 
     def _rebuild_vectors(self) -> None:
         """Rebuild the faiss index from the findings table (vectors come from the cache)."""
@@ -263,6 +281,7 @@ class Index:
     # -- filter columns ------------------------------------------------------------------
     def _load_arrays(self) -> None:
         assert self.db is not None
+        self.cache.clear()
         rows = self.db.execute(
             "SELECT f.fid, f.rid, f.kind, coalesce(r.year, -1), coalesce(r.resource_type, ''), "
             "r.lang_bits, f.theme_bits FROM findings f JOIN records r ON r.rid = f.rid "
@@ -279,6 +298,12 @@ class Index:
             rtype_codes=rcode)
 
     # -- reading -------------------------------------------------------------------------
+    def query_vector_soon(self, text: str) -> Future[np.ndarray]:
+        """The query's embedding, computed on a worker thread while keyword search runs."""
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-query")
+        return self._worker.submit(self.query_vector, text)
+
     def query_vector(self, text: str) -> np.ndarray:
         """The embedding of a query (kept in a small in-process cache, not on disk)."""
         cache: OrderedDict[str, np.ndarray] = self._query_cache
@@ -299,6 +324,9 @@ class Index:
         return self.db
 
     def close(self) -> None:
+        if self._worker is not None:
+            self._worker.shutdown(wait=True)
+            self._worker = None
         if self.db is not None:
             self.db.close()
             self.db = None

@@ -9,7 +9,7 @@ from kb.lexical import cjk_bigrams
 from kb.present import authors_line
 from kb.schema import Finding, Record
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3
 
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -31,6 +31,9 @@ CREATE INDEX IF NOT EXISTS findings_rid ON findings(rid);
 CREATE VIRTUAL TABLE IF NOT EXISTS findings_fts USING fts5(
     text, context, content='findings', content_rowid='fid',
     tokenize='porter unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS titles_fts USING fts5(
+    title, content='records', content_rowid='rid', tokenize='porter unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS findings_vocab USING fts5vocab(findings_fts, 'row');
 CREATE VIRTUAL TABLE IF NOT EXISTS findings_zh USING fts5(
     zh_grams, content='findings', content_rowid='fid', tokenize='unicode61');
 """
@@ -131,6 +134,8 @@ def finding_row(fid: int, rid: int, record: Record, finding: Finding, vec_hash: 
 def insert_record(db: sqlite3.Connection, rec_row: tuple, rows: list[tuple]) -> None:
     """Insert a record and its findings, keeping both FTS tables in step."""
     db.execute(f"INSERT INTO records VALUES ({','.join('?' * len(RECORD_COLUMNS))})", rec_row)
+    if rec_row[4]:
+        db.execute("INSERT INTO titles_fts(rowid, title) VALUES (?, ?)", (rec_row[0], rec_row[4]))
     db.executemany(f"INSERT INTO findings VALUES ({','.join('?' * len(FINDING_COLUMNS))})", rows)
     db.executemany("INSERT INTO findings_fts(rowid, text, context) VALUES (?, ?, ?)",
                    [(r[0], r[8], r[9]) for r in rows])
@@ -146,6 +151,10 @@ def delete_record(db: sqlite3.Connection, rid: int) -> list[int]:
                    "VALUES ('delete', ?, ?, ?)", [(f, t, c) for f, t, c, _ in rows])
     db.executemany("INSERT INTO findings_zh(findings_zh, rowid, zh_grams) VALUES ('delete', ?, ?)",
                    [(f, z) for f, _, _, z in rows if z])
+    title = db.execute("SELECT title FROM records WHERE rid = ?", (rid,)).fetchone()
+    if title and title[0]:
+        db.execute("INSERT INTO titles_fts(titles_fts, rowid, title) VALUES ('delete', ?, ?)",
+                   (rid, title[0]))
     db.execute("DELETE FROM findings WHERE rid = ?", (rid,))
     db.execute("DELETE FROM records WHERE rid = ?", (rid,))
     return [r[0] for r in rows]

@@ -90,7 +90,7 @@ def all_of(parts: list[str]) -> str:
     return " AND ".join(parts)
 
 
-def _stem_prefix(term: str) -> str:
+def stem_prefix(term: str) -> str:
     """The part of a term a word must start with to count as the same word (barrier/barriers)."""
     if len(term) <= 4:
         return term
@@ -102,7 +102,7 @@ def _stem_prefix(term: str) -> str:
 
 def highlight_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     """Character spans of the words of `text` that match query terms (for safe highlighting)."""
-    prefixes = {t: _stem_prefix(t) for t in terms if t not in STOPWORDS}
+    prefixes = {t: stem_prefix(t) for t in terms if t not in STOPWORDS}
     spans: list[tuple[int, int]] = []
     for match in _FTS_TOKEN.finditer(text):
         word = fold(match.group(0))

@@ -15,9 +15,9 @@ import numpy as np
 from kb.acronyms import Expansion, Glossary, expand_query, load_acronyms
 from kb.filters import allowed_by_fid, finding_mask
 from kb.index import Index
-from kb.lexical import (MAX_QUERY_CHARS, all_of, any_of, cjk_query_groups, has_cjk,
-                        highlight_spans, phrase, query_terms, quote_fts)
-from kb.lookup import lookup_records
+from kb.keyword_search import keyword_hits
+from kb.lexical import MAX_QUERY_CHARS, cjk_query_groups, has_cjk, highlight_spans, query_terms
+from kb.lookup import AuthorTable, lookup_records
 from kb.schema import Effect
 from kb.search_types import (FindingHit, Mode, RecordGroup, SearchFilters, SearchResponse)
 from kb.vectors import id_bitmap
@@ -25,9 +25,7 @@ from kb.vectors import id_bitmap
 log = logging.getLogger(__name__)
 RRF_K = 60
 CANDIDATES = 100           # per arm, before fusion
-LEXICAL_POOL = 1000        # keyword matches read before filtering
 DENSE_FLOOR = 0.2          # dense-only hits below this cosine similarity are dropped
-TEXT_WEIGHT, CONTEXT_WEIGHT = 1.0, 0.35
 
 
 def fuse(rankings: list[list[int]], *, k: int = RRF_K,
@@ -59,57 +57,28 @@ def _ranked(scored: list[tuple[int, float]], keys: dict[int, tuple[str, str]]) -
 
 
 def index_glossary(index: Index) -> Glossary:
-    """The shipped acronyms plus every record's glossary."""
-    cached = getattr(index, "_glossary", None)
-    if cached is not None:
-        return cached
-    glossary = load_acronyms()
-    for (entries,) in index.require_db().execute("SELECT glossary FROM records"):
-        for acronym, expansion in json.loads(entries).items():
-            glossary.add(acronym, expansion)
-    index._glossary = glossary  # type: ignore[attr-defined]
-    return glossary
+    """The shipped acronyms plus every record's glossary (cached until the index changes)."""
+    if "glossary" not in index.cache:
+        glossary = load_acronyms()
+        for (entries,) in index.require_db().execute("SELECT glossary FROM records"):
+            for acronym, expansion in json.loads(entries).items():
+                glossary.add(acronym, expansion)
+        index.cache["glossary"] = glossary
+    return index.cache["glossary"]
+
+
+def index_authors(index: Index) -> AuthorTable:
+    """First authors for fuzzy lookup (cached until the index changes)."""
+    if "authors" not in index.cache:
+        index.cache["authors"] = AuthorTable.from_db(index.require_db())
+    return index.cache["authors"]
 
 
 # -- the two arms ----------------------------------------------------------------------------
-def english_match(terms: list[str], expansions: list[Expansion]) -> str:
-    """FTS5 expression: any query term, any acronym or its long form (as a phrase)."""
-    parts = [quote_fts(t) for t in terms]
-    for exp in expansions:
-        if exp.direction == "acronym→words":
-            parts += [phrase(query_terms(e, keep_stopwords=True)) for e in exp.expansions]
-        else:
-            parts.append(quote_fts(exp.acronym.lower()))
-    return any_of([p for p in parts if p != '""'])
-
-
-def chinese_match(query: str) -> str:
-    """FTS5 expression over the bigram column: every bigram of a run, any run."""
-    groups = [all_of([quote_fts(g) for g in grams]) for grams in cjk_query_groups(query) if grams]
-    return any_of([f"({g})" for g in groups])
-
-
-def _fts(db: sqlite3.Connection, sql: str, expr: str) -> list[tuple[int, float]]:
-    if not expr:
-        return []
-    try:
-        return db.execute(sql, (expr, LEXICAL_POOL)).fetchall()
-    except sqlite3.OperationalError as err:  # defensive: quoting should make this unreachable
-        log.warning("keyword search failed for %r: %s", expr, err)
-        return []
-
-
 def lexical_ranking(db: sqlite3.Connection, query: str, terms: list[str],
                     expansions: list[Expansion], allowed: np.ndarray | None) -> list[int]:
-    """Finding ids by bm25 (English terms and Chinese bigrams interleaved), filtered."""
-    bm25 = f"bm25(findings_fts, {TEXT_WEIGHT}, {CONTEXT_WEIGHT})"
-    english = _fts(db, f"SELECT rowid, {bm25} AS s FROM findings_fts WHERE findings_fts MATCH ? "
-                       "ORDER BY s LIMIT ?", english_match(terms, expansions))
-    chinese = _fts(db, "SELECT rowid, rank FROM findings_zh WHERE findings_zh MATCH ? "
-                       "ORDER BY rank LIMIT ?", chinese_match(query)) if has_cjk(query) else []
-    if allowed is not None:
-        english, chinese = ([(f, s) for f, s in arm if f < len(allowed) and allowed[f]]
-                            for arm in (english, chinese))
+    """Finding ids by keywords (English and Chinese arms fused), filtered."""
+    english, chinese = keyword_hits(db, query, terms, expansions, allowed)
     keys = stable_keys(db, [f for f, _ in english + chinese])
     arms = [_ranked(arm, keys)[:CANDIDATES] for arm in (english, chinese) if arm]
     if len(arms) == 1:
@@ -123,12 +92,11 @@ def dense_query_text(query: str, expansions: list[Expansion]) -> str:
     return f"{query} ({'; '.join(extra)})" if extra else query
 
 
-def dense_ranking(index: Index, text: str, allowed: np.ndarray | None, share: float
+def dense_ranking(index: Index, vector: np.ndarray, allowed: np.ndarray | None, share: float
                   ) -> tuple[list[int], dict[int, float]]:
-    """Finding ids by cosine similarity to the query, filtered, with their similarities."""
+    """Finding ids by cosine similarity to the query vector, filtered, with their similarities."""
     if index.vectors is None or index.vectors.size == 0:
         return [], {}
-    vector = index.query_vector(text)
     bitmap = id_bitmap(np.flatnonzero(allowed), len(allowed)) if allowed is not None else None
     ids, scores = index.vectors.search(vector, CANDIDATES, bitmap, share)
     sims = {int(i): float(s) for i, s in zip(ids, scores, strict=True)}
@@ -154,11 +122,11 @@ def search(index: Index, query: str, *, filters: SearchFilters | None = None, k:
     mask = finding_mask(db, index.arrays, filters)
     allowed = allowed_by_fid(index.arrays, mask) if mask is not None else None
     share = float(mask.mean()) if mask is not None and len(mask) else 1.0
+    use_dense = mode != "lexical" and not _mostly_cjk(query)
+    vector = index.query_vector_soon(dense_query_text(query, expansions)) if use_dense else None
     lexical = (lexical_ranking(db, query, terms, expansions, allowed)
                if mode != "dense" else [])
-    dense, sims = [], {}
-    if mode != "lexical" and not _mostly_cjk(query):
-        dense, sims = dense_ranking(index, dense_query_text(query, expansions), allowed, share)
+    dense, sims = dense_ranking(index, vector.result(), allowed, share) if vector else ([], {})
     lexical_set = set(lexical)
     dense = [f for f in dense if f in lexical_set or sims[f] >= DENSE_FLOOR]
     keys = stable_keys(db, list(set(dense) | lexical_set))
@@ -166,7 +134,7 @@ def search(index: Index, query: str, *, filters: SearchFilters | None = None, k:
     response.total_hits = len(set(dense) | lexical_set)
     ranks = ({f: i for i, f in enumerate(dense, 1)}, {f: i for i, f in enumerate(lexical, 1)})
     response.groups = _groups(db, fused, ranks, sims, terms, expansions, query)
-    response.record_matches = lookup_records(db, query)
+    response.record_matches = lookup_records(db, index_authors(index), query)
     response.took_ms = (time.perf_counter() - started) * 1000
     return response
 

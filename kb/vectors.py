@@ -16,6 +16,11 @@ log = logging.getLogger(__name__)
 
 APPROX_THRESHOLD = 200_000  # at or above this many vectors an IVF index replaces the exact one
 IVF_PROBE_FRACTION = 0.02   # share of the inverted lists scanned per query
+BUILD_THREADS = os.cpu_count() or 1
+
+# One query at a time is faster on one thread, and faiss's idle OpenMP threads would otherwise
+# spin and slow the query encoder running next to them; building uses every core.
+faiss.omp_set_num_threads(1)
 
 
 def _flat(dim: int) -> faiss.Index:
@@ -56,7 +61,11 @@ class VectorIndex:
         else:
             ivf = _ivf(dim, len(ids))
             sample = vectors[np.random.default_rng(0).permutation(len(vectors))[: ivf.nlist * 64]]
-            ivf.train(np.ascontiguousarray(sample, dtype=np.float32))
+            faiss.omp_set_num_threads(BUILD_THREADS)
+            try:
+                ivf.train(np.ascontiguousarray(sample, dtype=np.float32))
+            finally:
+                faiss.omp_set_num_threads(1)
             out = cls(dim, ivf)
         out.add(ids, vectors)
         return out

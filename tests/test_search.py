@@ -139,3 +139,9 @@ def test_modes(index: Index) -> None:
     assert all(h.dense_rank is None for h in lexical.hits())
     assert all(h.lexical_rank is None for h in dense.hits())
     assert dense.hits()[0].similarity is not None
+
+
+def test_find_a_half_remembered_title(index: Index) -> None:
+    response = search(index, "collaboration strategies bridging behavioral health and social services")
+    assert response.record_matches[0].record_id == CHUANG
+    assert response.record_matches[0].matched == "title"
