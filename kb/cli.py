@@ -39,18 +39,25 @@ def main(ctx: click.Context, kb_path: str | None, verbose: bool) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--dry-run", is_flag=True, help="Parse and print the records; save nothing.")
+@click.option("--progress/--no-progress", default=None,
+              help="Show a progress bar on stderr (default: only when stderr is a terminal).")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], dry_run: bool) -> None:
+def ingest(ctx: click.Context, paths: tuple[str, ...], dry_run: bool, progress: bool | None) -> None:
     """Ingest files, folders or '-' (standard input) into the knowledge base.
 
-    Prints one line per file (new / merged / unchanged / failed) and exits 1 if any failed.
+    Abstracts and exports (RIS, BibTeX, MEDLINE/.nbib, PubMed XML or .xml.gz, CSL-JSON, CSV).
+    Prints one line per file (new / merged / unchanged / failed, with reasons), a total line
+    for batches, and exits 1 if anything failed.
 
     Example:
         kb ingest ../shared/seeds/
+        kb ingest --progress pubmed-export.xml.gz
         pbpaste | kb ingest -
     """
+    from tqdm import tqdm
+
     from ingest.enrich import Enricher
-    from ingest.pipeline import FileReport, ingest_bytes, ingest_paths
+    from ingest.pipeline import FileReport, ingest_bytes, ingest_paths, totals
 
     store = _store(ctx)
     enrich = Enricher(store.home)
@@ -62,14 +69,20 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], dry_run: bool) -> None:
     missing = [p for p in files if not p.exists()]
     for path in missing:
         reports.append(FileReport(source=str(path), error="no such file or folder"))
-    reports.extend(ingest_paths([p for p in files if p.exists()], store, dry_run=dry_run,
-                                enrich=enrich))
+    show = sys.stderr.isatty() if progress is None else progress
+    with tqdm(unit=" records", file=sys.stderr, disable=not show, desc="ingest") as bar:
+        reports.extend(ingest_paths([p for p in files if p.exists()], store, dry_run=dry_run,
+                                    enrich=enrich, on_outcome=lambda _: bar.update(1)))
     for report in reports:
         if dry_run and report.ok:
             for record in report.records:
                 click.echo(serialize(record), nl=False)
         line = f"{report.source}: {report.summary()}"
         click.echo(line, err=not report.ok)
+        for detail in report.details():
+            click.echo(detail, err=not report.ok)
+    if len(reports) > 1 or any(len(r.outcomes) > 3 for r in reports):
+        click.echo(totals(reports), err=not all(r.ok for r in reports))
     if not dry_run and any(o.status in ("new", "merged") for r in reports for o in r.outcomes):
         _refresh_index(store)
     if not all(r.ok for r in reports):
@@ -183,14 +196,25 @@ def retag(ctx: click.Context, taxonomy: str | None) -> None:
 
 
 @main.command("eval")
-@click.argument("what", type=click.Choice(["extraction"]), default="extraction")
+@click.argument("what", type=click.Choice(["extraction", "search"]), default="extraction")
 @click.option("--no-embeddings", is_flag=True, help="Tag themes by keyword rules only.")
 def eval_(what: str, no_embeddings: bool) -> None:
-    """Measure extraction against the hand-written gold (tune and held-out halves).
+    """Measure extraction against the hand-written gold (tune and held-out halves), or search
+    relevance (recall@5, MRR, nDCG@10 of dense, keyword and hybrid retrieval) on the judged
+    queries of tests/data/queries.json.
 
     Example:
         kb eval extraction
+        kb eval search
     """
+    if what == "search":
+        from kb.search_eval import search_report
+
+        try:
+            click.echo(search_report())
+        except KBError as err:
+            raise click.ClickException(str(err)) from err
+        return
     from kb.report import extraction_report
 
     click.echo(extraction_report(use_embeddings=not no_embeddings))

@@ -36,4 +36,11 @@ def extraction_report(*, use_embeddings: bool = True) -> str:
         ]
         lines += [f"  {name:<15} {_prf(*prf)}" for name, prf in study_scores(split).items()]
         lines.append("")
+    seeds = evaluate_findings("seeds", taxonomy, embedder)
+    f = seeds.findings
+    lines += [f"[seeds] {seeds.files} seed inputs (part of tune)",
+              f"  findings        {_prf(f.precision, f.recall, f.f1)}   (tp {f.tp}, fp {f.fp}, fn {f.fn})",
+              f"  kind accuracy   {seeds.kind_accuracy:.2f}   ({seeds.kind_correct}/{seeds.kind_total})",
+              f"  effects (e2e)   {_prf(seeds.effects.precision, seeds.effects.recall, seeds.effects.f1)}",
+              ""]
     return "\n".join(lines)

@@ -66,10 +66,10 @@ class FindingScores:
 
 
 def gold_files(split: str, gold_dir: Path = GOLD_DIR) -> Iterator[tuple[Path, dict]]:
-    """(path, gold) for every gold file of a split ('all' for both)."""
+    """(path, gold) for every gold file of a split ('all' for both, 'seeds' for the five seeds)."""
     for path in sorted(gold_dir.glob("*.json")):
         gold = json.loads(path.read_text(encoding="utf-8"))
-        if split in ("all", gold["split"]):
+        if split in ("all", gold["split"]) or (split == "seeds" and gold["source"].get("seed")):
             yield path, gold
 
 
