@@ -1,21 +1,25 @@
-"""Ingest inputs into a knowledge base: read, sniff, parse, merge with duplicates, save."""
+"""Ingest inputs into a knowledge base: open and parse (ingest.reader), find duplicates in the
+KB and within the batch (kb.dedup_index), merge or add, extract, save. Records stream one at a
+time; one bad record or file is reported and never stops the batch."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from collections.abc import Callable
-
+from ingest.biblio import Item, ParseNote
 from ingest.enrich import Enricher
-from ingest.sniff import choose_parser
-from ingest.textfile import decode
-from kb.dedup import find_duplicate
+from ingest.reader import Input, Opened, open_input
+from ingest.sniff import BY_NAME
+from kb.dedup import key_of
+from kb.dedup_index import DedupIndex
 from kb.errors import IngestError, KBError
 from kb.ids import base_id, unique_id
 from kb.merge import merge
@@ -25,6 +29,8 @@ from kb.store import Store
 
 log = logging.getLogger(__name__)
 Status = Literal["new", "merged", "unchanged", "failed", "parsed"]
+Enrich = Callable[[Record], Record]
+MAX_LISTED = 3  # a file with more outcomes than this is summarised as counts
 
 
 class RecordOutcome(BaseModel):
@@ -41,6 +47,7 @@ class FileReport(BaseModel):
     source: str
     format: str | None = None
     outcomes: list[RecordOutcome] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
     error: str | None = None
     records: list[Record] = Field(default_factory=list)  # filled for dry runs
 
@@ -48,28 +55,56 @@ class FileReport(BaseModel):
     def ok(self) -> bool:
         return self.error is None and all(o.status != "failed" for o in self.outcomes)
 
+    def counts(self) -> dict[str, int]:
+        """Outcomes per status."""
+        return dict(Counter(o.status for o in self.outcomes))
+
     def summary(self) -> str:
-        """'merged chuang-2025-…' / 'failed: reason' — one line per file."""
-        if self.error:
+        """'merged chuang-2025-…' for a few records; counts and failure reasons for many."""
+        if self.error and not self.outcomes:
             return f"failed: {self.error}"
-        parts = [f"{o.status} {o.record_id}" if o.record_id else f"{o.status}: {o.message}"
-                 for o in self.outcomes]
+        if len(self.outcomes) <= MAX_LISTED:
+            parts = [f"{o.status} {o.record_id}" if o.record_id else f"{o.status}: {o.message}"
+                     for o in self.outcomes]
+        else:
+            parts = [", ".join(f"{n} {status}" for status, n in sorted(self.counts().items()))]
+        if self.error:
+            parts.append(f"then failed: {self.error}")
         return ", ".join(parts) or "no records"
+
+    def details(self, limit: int = 20) -> list[str]:
+        """Indented lines under the summary: notes, then failed records with their reasons
+        (only for files summarised as counts; at most `limit`)."""
+        lines = [f"  note: {n}" for n in self.notes]
+        if len(self.outcomes) > MAX_LISTED:
+            failed = [o.message for o in self.outcomes if o.status == "failed"]
+            lines += [f"  failed: {m}" for m in failed[:limit]]
+            if len(failed) > limit:
+                lines.append(f"  … and {len(failed) - limit} more failed records")
+        return lines
+
+
+def totals(reports: list[FileReport]) -> str:
+    """'12 files, 9,990 records: 9,950 new, 30 merged, 8 unchanged, 2 failed; 1 file failed'."""
+    counts = Counter(o.status for r in reports for o in r.outcomes)
+    records = sum(counts.values())
+    parts = ", ".join(f"{counts[s]:,} {s}" for s in ("new", "merged", "unchanged", "parsed", "failed")
+                      if counts[s])
+    bad = sum(1 for r in reports if r.error)
+    tail = f"; {bad} file{'s' if bad != 1 else ''} failed" if bad else ""
+    return f"{len(reports)} file{'s' if len(reports) != 1 else ''}, {records:,} records: {parts or 'none'}{tail}"
 
 
 def parse_input(data: bytes, source: str) -> tuple[str, list[Record]]:
-    """Decode, sniff and parse; records come back without id or provenance."""
-    text = decode(data, source)
-    parser = choose_parser(text, source)
-    records = parser.parse(text, source=source)
+    """Decode, sniff and parse; records come back without id or provenance (IngestError if none)."""
+    opened = open_input(Input(source=source, data=data))
+    records = [i for i in opened.items if isinstance(i, Record)]
     if not records:
-        raise IngestError(source, f"the {parser.NAME} parser found no record in this input")
-    return parser.NAME, records
+        raise IngestError(source, f"the {opened.parser.NAME} parser found no record in this input")
+    return opened.parser.NAME, records
 
 
 def _provenance(source: str, sha: str, parser_name: str) -> Provenance:
-    from ingest.sniff import BY_NAME
-
     parser = BY_NAME[parser_name]
     return Provenance(
         path=Path(source).name, sha256=sha, format=parser.FORMAT, parser=parser.NAME,
@@ -78,62 +113,155 @@ def _provenance(source: str, sha: str, parser_name: str) -> Provenance:
     )
 
 
-Enrich = Callable[[Record], Record]
+class Batch:
+    """The state of one ingest run: the store, its dedup index (built once), the extractor."""
+
+    def __init__(self, store: Store, enrich: Enrich, *,
+                 on_outcome: Callable[[RecordOutcome], None] | None = None) -> None:
+        self.store = store
+        self.enrich = enrich
+        self.on_outcome = on_outcome
+        self._index: DedupIndex | None = None
+        self._sources: dict[str, set[str]] = {}
+        self._touched: set[str] = set()  # records added or merged during this run
+
+    @property
+    def index(self) -> DedupIndex:
+        """Dedup keys of every stored record, loaded on first use (each record file read once)."""
+        if self._index is None:
+            self._index = DedupIndex()
+            for record in self.store.load_all():
+                self._index.add(key_of(record))
+                self._sources[record.id] = {s.sha256 for s in record.sources}
+        return self._index
+
+    def _remember(self, record: Record) -> None:
+        self._touched.add(record.id)
+        self.index.add(key_of(record))
+        self._sources[record.id] = {s.sha256 for s in record.sources}
+
+    def _forget(self, record_id: str) -> None:
+        self.index.remove(record_id)
+        self._sources.pop(record_id, None)
+
+    def store_one(self, record: Record, sha: str) -> RecordOutcome:
+        """Add, merge or leave unchanged one parsed record (provenance already set)."""
+        found = self.index.matches(key_of(record))
+        again = next((m for m in found if sha in self._sources.get(m.record_id, set())
+                      and m.record_id not in self._touched), None)
+        if again:
+            return RecordOutcome(status="unchanged", record_id=again.record_id,
+                                 message="already ingested from this file")
+        match = found[0] if found else None
+        if match is None or match.decision != "duplicate":
+            return self._add(record, match.record_id if match else None)
+        return self._merge(self.store.load(match.record_id), record, match.reason)
+
+    def _add(self, record: Record, possible: str | None) -> RecordOutcome:
+        record = refresh_flags(self.enrich(record))
+        record.id = unique_id(base_id(record), set(self.index.keys))
+        self.store.save(record)
+        self._remember(record)
+        note = f"possible duplicate of {possible} (see `kb dedup`)" if possible else ""
+        return RecordOutcome(status="new", record_id=record.id, message=note)
+
+    def _merge(self, old: Record, record: Record, reason: str) -> RecordOutcome:
+        merged = merge(old, record)
+        if (merged.abstract, merged.translations) == (old.abstract, old.translations):
+            merged = merged.model_copy(update={"findings": old.findings, "study": old.study,
+                                               "glossary": old.glossary})
+        else:
+            merged = self.enrich(merged)
+        merged = refresh_flags(merged)
+        if not old.title and merged.title:  # the id was provisional: name it after the real title
+            merged.id = unique_id(base_id(merged), set(self.index.keys) - {old.id})
+        changed = self.store.save(merged)
+        if merged.id != old.id:
+            self.store.delete(old.id)
+            self._forget(old.id)
+        self._remember(merged)
+        return RecordOutcome(status="merged", record_id=merged.id,
+                             message=reason if changed else f"{reason}; nothing new")
+
+    def run(self, inp: Input, *, dry_run: bool = False) -> FileReport:
+        """Ingest one input; failures are reported, never raised."""
+        report = FileReport(source=inp.source)
+        try:
+            opened = open_input(inp)
+            report.format = opened.parser.NAME
+            report.notes.extend(opened.notes)
+            if dry_run:
+                self._dry(opened, report)
+            else:
+                self._ingest(opened, inp, report)
+        except KBError as err:
+            report.error = str(err).removeprefix(f"{inp.source}: ")
+        except OSError as err:
+            report.error = f"cannot read the file ({err.strerror or err})"
+        if not report.outcomes and report.error is None:
+            report.error = f"the {report.format} parser found no record in this input"
+        return report
+
+    def _report(self, report: FileReport, outcome: RecordOutcome) -> None:
+        report.outcomes.append(outcome)
+        if self.on_outcome:
+            self.on_outcome(outcome)
+
+    def _items(self, opened: Opened, report: FileReport) -> Iterator[Record]:
+        for item in opened.items:
+            if isinstance(item, ParseNote):
+                report.notes.append(item.message)
+            elif isinstance(item, IngestError):
+                self._report(report, RecordOutcome(status="failed", message=_reason(item)))
+            else:
+                yield item
+
+    def _dry(self, opened: Opened, report: FileReport) -> None:
+        for record in self._items(opened, report):
+            report.records.append(refresh_flags(self.enrich(record)))
+            self._report(report, RecordOutcome(status="parsed"))
+
+    def _ingest(self, opened: Opened, inp: Input, report: FileReport) -> None:
+        sha = inp.sha256()
+        provenance = _provenance(inp.source, sha, opened.parser.NAME)
+        source_saved = False
+        for record in self._items(opened, report):
+            if not source_saved:
+                self._save_source(inp, sha)
+                source_saved = True
+            record = record.model_copy(update={"sources": [provenance]})
+            try:
+                outcome = self.store_one(record, sha)
+            except KBError as err:
+                outcome = RecordOutcome(status="failed", message=f"{record.title or 'a record'}: {err}")
+            self._report(report, outcome)
+
+    def _save_source(self, inp: Input, sha: str) -> None:
+        if inp.data is not None:
+            self.store.save_source(inp.data, inp.suffix)
+        elif inp.path is not None:
+            self.store.save_source_file(inp.path, sha, inp.suffix)
+
+
+def _reason(err: IngestError) -> str:
+    return f"line {err.line}: {err.reason}" if err.line else err.reason
+
+
+@contextmanager
+def _locked(store: Store, dry_run: bool) -> Iterator[None]:
+    if dry_run:
+        yield
+        return
+    with store.lock():
+        yield
 
 
 def ingest_bytes(data: bytes, source: str, store: Store, *, dry_run: bool = False,
                  enrich: Enrich | None = None) -> FileReport:
-    """Ingest one input; failures are reported, never raised, and leave records/ untouched.
-
-    enrich: the extraction step (default: an Enricher on this store's taxonomy and embeddings).
-    """
-    enrich = enrich or Enricher(store.home)
-    report = FileReport(source=source)
-    try:
-        parser_name, records = parse_input(data, source)
-    except KBError as err:
-        report.error = str(err) if str(err).startswith(source) else f"{source}: {err}"
-        report.error = report.error.removeprefix(f"{source}: ")
-        return report
-    report.format = parser_name
-    sha = hashlib.sha256(data).hexdigest()
-    if dry_run:
-        report.records = [refresh_flags(enrich(r)) for r in records]
-        report.outcomes = [RecordOutcome(status="parsed") for _ in records]
-        return report
-    with store.lock():
-        stored = store.load_all()
-        if any(s.sha256 == sha for r in stored for s in r.sources):
-            report.outcomes = [RecordOutcome(status="unchanged", record_id=r.id, message="already ingested")
-                               for r in stored if any(s.sha256 == sha for s in r.sources)]
-            return report
-        store.save_source(data, Path(source).suffix or ".txt")
-        provenance = _provenance(source, sha, parser_name)
-        for record in records:
-            record = record.model_copy(update={"sources": [provenance]})
-            report.outcomes.append(_store_one(record, stored, store, enrich))
-    return report
-
-
-def _store_one(record: Record, stored: list[Record], store: Store, enrich: Enrich) -> RecordOutcome:
-    match = find_duplicate(record, stored)
-    taken = {r.id for r in stored}
-    if match is None:
-        record = refresh_flags(enrich(record))
-        record.id = unique_id(base_id(record), taken)
-        store.save(record)
-        stored.append(record)
-        return RecordOutcome(status="new", record_id=record.id)
-    index = next(i for i, r in enumerate(stored) if r.id == match.record_id)
-    old = stored[index]
-    merged = refresh_flags(enrich(merge(old, record)))
-    if not old.title and merged.title:  # the id was provisional: name it after the real title
-        merged.id = unique_id(base_id(merged), taken - {old.id})
-    store.save(merged)
-    if merged.id != old.id:
-        store.delete(old.id)
-    stored[index] = merged
-    return RecordOutcome(status="merged", record_id=merged.id, message=match.reason)
+    """Ingest one input given as bytes; failures are reported, never raised."""
+    batch = Batch(store, enrich or Enricher(store.home))
+    with _locked(store, dry_run):
+        return batch.run(Input(source=source, data=data), dry_run=dry_run)
 
 
 def iter_inputs(paths: list[Path]) -> list[Path]:
@@ -149,15 +277,18 @@ def iter_inputs(paths: list[Path]) -> list[Path]:
 
 
 def ingest_paths(paths: list[Path], store: Store, *, dry_run: bool = False,
-                 enrich: Enrich | None = None) -> list[FileReport]:
-    """Ingest files and folders; one bad file never stops the batch."""
-    enrich = enrich or Enricher(store.home)
+                 enrich: Enrich | None = None,
+                 on_outcome: Callable[[RecordOutcome], None] | None = None) -> list[FileReport]:
+    """Ingest files and folders under one writer lock; one bad file never stops the batch.
+
+    on_outcome is called after every record (e.g. to advance a progress bar).
+    """
+    batch = Batch(store, enrich or Enricher(store.home), on_outcome=on_outcome)
     reports = []
-    for path in iter_inputs(paths):
-        try:
-            data = path.read_bytes()
-        except OSError as err:
-            reports.append(FileReport(source=str(path), error=f"cannot read the file ({err.strerror})"))
-            continue
-        reports.append(ingest_bytes(data, str(path), store, dry_run=dry_run, enrich=enrich))
+    with _locked(store, dry_run):
+        for path in iter_inputs(paths):
+            if not path.is_file():
+                reports.append(FileReport(source=str(path), error="cannot read the file"))
+                continue
+            reports.append(batch.run(Input(source=str(path), path=path), dry_run=dry_run))
     return reports

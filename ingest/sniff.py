@@ -5,19 +5,33 @@ from __future__ import annotations
 from types import ModuleType
 
 from ingest.formats import (
+    bibtex,
+    csl_json,
+    csv_table,
     evidence_library,
     generic_text,
     grey_summary,
+    medline,
     pubmed_text,
+    pubmed_xml,
+    ris,
     structured_abstract,
 )
 from kb.errors import IngestError
 
-# Most specific first; generic_text is the fallback for any prose.
+# Most specific first; generic_text is the fallback for any prose. The bibliographic exports
+# (BIBLIOGRAPHIC = True) need their own markup (TY  -, PMID-, @article{, a CSV header, JSON,
+# <PubmedArticleSet>), so prose never sniffs as one of them.
 PARSERS: tuple[ModuleType, ...] = (
+    pubmed_xml, ris, medline, bibtex, csl_json, csv_table,
     evidence_library, pubmed_text, grey_summary, structured_abstract, generic_text,
 )
 BY_NAME: dict[str, ModuleType] = {p.NAME: p for p in PARSERS}
+
+
+def is_bibliographic(parser: ModuleType) -> bool:
+    """True for the export formats (many records per file, legacy encodings accepted)."""
+    return bool(getattr(parser, "BIBLIOGRAPHIC", False))
 
 
 def choose_parser(text: str, name: str = "") -> ModuleType:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import codecs
+import re
+from dataclasses import dataclass
 
 from kb.errors import IngestError
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024  # a prose abstract or summary page is far smaller than this
+MAX_EXPORT_BYTES = 256 * 1024 * 1024  # a bibliographic export of some 100,000 records
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_CJK_OK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
          (codecs.BOM_UTF16_BE, "utf-16"), (codecs.BOM_UTF32_LE, "utf-32"),
          (codecs.BOM_UTF32_BE, "utf-32"))
@@ -41,3 +46,50 @@ def decode(data: bytes, source: str, *, max_bytes: int = MAX_TEXT_BYTES) -> str:
         raise IngestError(
             source, f"not valid UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}); "
                     "save the file as UTF-8 and try again") from err
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Text of an input and how it was read; `guessed` when it was not UTF-8."""
+
+    text: str
+    encoding: str
+    guessed: bool = False
+
+
+def _plausible_cjk(text: str) -> bool:
+    """GB18030-decoded text that reads as Chinese, not as Latin-1 bytes paired into
+    stray ideographs ('Müller' -> 'M黮ler': single ideographs wedged between letters)."""
+    runs = list(_CJK_RUN.finditer(text))
+    wider = [ch for ch in text if ord(ch) > 127]
+    if not runs or sum(bool(_CJK_OK.match(ch)) for ch in wider) < 0.95 * len(wider):
+        return False
+    wedged = sum(1 for m in runs if m.end() - m.start() == 1
+                 and text[m.start() - 1:m.start()].isascii() and text[m.start() - 1:m.start()].isalpha()
+                 and text[m.end():m.end() + 1].isascii() and text[m.end():m.end() + 1].isalpha())
+    return wedged <= 0.2 * len(runs)
+
+
+def guess_legacy(data: bytes) -> tuple[str, str]:
+    """(text, encoding) of bytes that are not UTF-8: GB18030 when that reads as Chinese,
+    else Windows-1252, else Latin-1 (which accepts any byte)."""
+    for encoding in ("gb18030", "cp1252"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding != "gb18030" or _plausible_cjk(text):
+            return text, encoding
+    return data.decode("latin-1"), "latin-1"
+
+
+def decode_any(data: bytes, source: str, *, max_bytes: int = MAX_EXPORT_BYTES) -> Decoded:
+    """Like decode(), but bytes that are not UTF-8 are read in a guessed legacy encoding
+    (for bibliographic exports, which old tools still write in GBK or Latin-1)."""
+    try:
+        return Decoded(decode(data, source, max_bytes=max_bytes), "utf-8")
+    except IngestError as err:
+        if not isinstance(err.__cause__, UnicodeDecodeError):
+            raise
+    text, encoding = guess_legacy(data)
+    return Decoded(text, encoding, guessed=True)

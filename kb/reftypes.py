@@ -38,20 +38,22 @@ _BIBTEX_EXTRA = {
 _CSL_EXTRA = {
     "review": "journal-article", "review-book": "journal-article", "entry-encyclopedia": "book-chapter",
     "entry-dictionary": "book-chapter", "post": "webpage", "manuscript": "preprint",
-    "article": "preprint", "document": "other",
+    "article": "preprint",
 }
 
 
 def _first_by(column: int) -> dict[str, str]:
     out: dict[str, str] = {}
     for name, row in TYPES.items():
-        out.setdefault(row[column], name)
+        if name != DEFAULT:
+            out.setdefault(row[column], name)
     return out
 
 
-FROM_RIS = {**_RIS_EXTRA, **_first_by(0)}
-FROM_BIBTEX = {**_BIBTEX_EXTRA, **_first_by(1)}
-FROM_CSL = {**_CSL_EXTRA, **_first_by(2)}
+# A generic type ('GEN', 'misc', 'document') says nothing: it reads back as no type at all.
+FROM_RIS = {**_first_by(0), **_RIS_EXTRA}
+FROM_BIBTEX = {k: v for k, v in {**_first_by(1), **_BIBTEX_EXTRA}.items() if k != "misc"}
+FROM_CSL = {**_first_by(2), **_CSL_EXTRA}
 
 
 def _row(resource_type: str | None) -> tuple[str, str, str]:

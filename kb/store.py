@@ -51,6 +51,11 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def _clean_suffix(suffix: str) -> str:
+    """A safe, lower-case file suffix for a kept source ('.txt' when odd)."""
+    return suffix.lower() if suffix and suffix[1:].isalnum() and len(suffix) <= 8 else ".txt"
+
+
 class Store:
     """The records of one knowledge-base home."""
 
@@ -69,7 +74,7 @@ class Store:
         """Ids of all stored records, sorted."""
         if not self.records.is_dir():
             return []
-        return sorted(p.stem for p in self.records.glob("*.json"))
+        return sorted(p.stem for p in self.records.glob("*.json") if not p.name.startswith("_"))
 
     def load(self, record_id: str) -> Record:
         """Load and validate one record."""
@@ -104,7 +109,7 @@ class Store:
         if not self.records.is_dir():
             return ()
         return tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns)
-                     for p in sorted(self.records.glob("*.json")))
+                     for p in sorted(self.records.glob("*.json")) if not p.name.startswith("_"))
 
     def source_text(self, sha: str) -> str | None:
         """The stored raw input as text (None if missing or not text)."""
@@ -172,10 +177,26 @@ class Store:
         """Remove a record file (its sources stay, they may be shared)."""
         self.path_of(record_id).unlink(missing_ok=True)
 
+    def save_source_file(self, path: Path, sha: str, suffix: str) -> None:
+        """Keep a (possibly large) input file as records/_sources/<sha><suffix>, streamed."""
+        if self.source_path(sha) is not None:
+            return
+        self.sources.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{sha}.", suffix=".tmp", dir=self.sources)
+        try:
+            with os.fdopen(fd, "wb") as out, path.open("rb") as src:
+                while chunk := src.read(1 << 20):
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, self.sources / f"{sha}{_clean_suffix(suffix)}")
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
     def save_source(self, data: bytes, suffix: str) -> str:
         """Keep a raw input as records/_sources/<sha256><suffix>; returns the hash."""
         sha = hashlib.sha256(data).hexdigest()
         if self.source_path(sha) is None:
-            clean = suffix if suffix and suffix[1:].isalnum() and len(suffix) <= 8 else ".txt"
-            atomic_write(self.sources / f"{sha}{clean.lower()}", data)
+            atomic_write(self.sources / f"{sha}{_clean_suffix(suffix)}", data)
         return sha

@@ -1,0 +1,267 @@
+"""Shared rules of the bibliographic-export parsers (RIS, BibTeX, MEDLINE, PubMed XML, CSL-JSON,
+CSV): names, dates, pages, titles, abstracts, and validation of one record at a time so a bad
+record becomes an IngestError naming it instead of stopping the file."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ingest.bilingual import align, detect_language
+from ingest.citation import MONTHS, SEASONS
+from ingest.extract.sections import role_of_label
+from ingest.prose import build_abstract
+from kb.errors import IngestError
+from kb.schema import Author, Identifiers, Record, ReviewFlag, Section, initials_of
+from kb.store import describe_validation_error
+
+
+
+class ParseNote(BaseModel):
+    """Something about the whole file a librarian should know (e.g. CSV columns not imported)."""
+
+    message: str
+
+
+Item = Record | IngestError | ParseNote
+
+_SPACE = re.compile(r"\s+")
+_INITIALS = re.compile(r"^(?:[A-Z]\.?\s*-?\s*){1,4}$")
+_COLLECTIVE = re.compile(
+    r"\b(?:group|consortium|collaborat\w*|committee|network|investigators|society|association|"
+    r"organi[sz]ation|council|task force|working party|team|alliance|initiative|study|trial|"
+    r"program(?:me)?|university|institute|department|agency|ministry|foundation|"
+    r"centers?|centres?)\b", re.I)
+_UNKNOWN = frozenset({"unknown", "anonymous", "anon", "n/a", "na", "none", "[anonymous]"})
+
+
+def clean(text: object) -> str | None:
+    """Whitespace collapsed, stripped; None for empty or non-text values."""
+    if text is None or isinstance(text, (dict, list)):
+        return None
+    value = _SPACE.sub(" ", str(text)).strip()
+    return value or None
+
+
+def clean_title(text: object) -> str | None:
+    """Title without the brackets MEDLINE puts round translated titles or a final period."""
+    title = clean(text)
+    if not title:
+        return None
+    if title.startswith("[") and title.rstrip(".").endswith("]"):
+        title = title.rstrip(".")[1:-1].strip()
+    title = title[:-1].rstrip() if title.endswith(".") and not title.endswith("..") else title
+    return None if title.lower() in _UNKNOWN else title
+
+
+def _initials(text: str) -> str:
+    return "".join(c for c in text if c.isalpha() and c.isupper())
+
+
+def person(text: object, *, family_first: bool = True) -> Author | None:
+    """An author from 'Family, Given', 'Family GA' (MEDLINE), 'G. A. Family' or a group name."""
+    name = clean(text)
+    if not name or name.lower() in _UNKNOWN:
+        return None
+    name = name.strip(" ,;")
+    if "," in name:
+        family, given = (p.strip() for p in name.split(",", 1))
+        if family and _COLLECTIVE.search(name) and len(name.split()) > 3:
+            return Author(collective=name)
+        return _author(family, given) if family else None
+    tokens = name.split()
+    if len(tokens) > 5 or (_COLLECTIVE.search(name) and len(tokens) > 1):
+        return Author(collective=name)
+    if len(tokens) == 1:
+        return Author(family=tokens[0])
+    if _INITIALS.match(tokens[-1]):
+        return _author(" ".join(tokens[:-1]), tokens[-1])
+    if _INITIALS.match(" ".join(tokens[:-1])) and not _INITIALS.match(tokens[-1]):
+        return _author(tokens[-1], " ".join(tokens[:-1]))
+    if family_first:
+        return _author(tokens[0], " ".join(tokens[1:]))
+    return _author(tokens[-1], " ".join(tokens[:-1]))
+
+
+def _author(family: str, given: str) -> Author:
+    given = given.strip()
+    if not given:
+        return Author(family=family)
+    if _INITIALS.match(given) and (len(given) <= 3 or "." in given or " " in given):
+        return Author(family=family, initials=_initials(given) or None)
+    return Author(family=family, given=given, initials=initials_of(given))
+
+
+def with_affiliations(author: Author, affiliations: Iterable[str]) -> Author:
+    """The author with these affiliations added (each once)."""
+    merged = list(dict.fromkeys([*author.affiliations, *(a for a in map(clean, affiliations) if a)]))
+    return author.model_copy(update={"affiliations": merged})
+
+
+def _year(value: str) -> int | None:
+    m = re.search(r"\b(1[5-9]\d\d|20\d\d|2100)\b", value)
+    return int(m.group(1)) if m else None
+
+
+def parse_date(text: object) -> tuple[int | None, str | None]:
+    """(year, 'YYYY[-MM[-DD]]') from '2019 Oct 4', '2019/10//', '2019-10-04', '20191004',
+    '2013 Jan-Feb', '2019 Spring'; (None, None) when there is no plausible year."""
+    value = clean(text)
+    if not value:
+        return None, None
+    m = re.match(r"^(\d{4})(\d{2})(\d{2})$", value)
+    if m:
+        value = f"{m[1]}-{m[2]}-{m[3]}"
+    year = _year(value)
+    if year is None:
+        return None, None
+    rest = value[value.index(str(year)) + 4:]
+    numeric = re.match(r"^[-/ ](\d{1,2})(?:[-/ ](\d{1,2}))?", rest)
+    month = day = None
+    if numeric:
+        month, day = int(numeric[1]), int(numeric[2]) if numeric[2] else None
+    else:
+        words = re.findall(r"[A-Za-z]+|\d{1,2}", value.replace(str(year), " ", 1))
+        for i, word in enumerate(words):
+            key = word.lower()
+            if key[:3] in MONTHS and month is None:
+                month = MONTHS[key[:3]]
+                nxt = words[i + 1] if i + 1 < len(words) else ""
+                day = int(nxt) if nxt.isdigit() else None
+            elif key in SEASONS and month is None:
+                month = SEASONS[key]
+    return year, _iso(year, month, day)
+
+
+def _iso(year: int, month: int | None, day: int | None) -> str:
+    if not month or not 1 <= month <= 12:
+        return f"{year:04d}"
+    if not day or not 1 <= day <= 31:
+        return f"{year:04d}-{month:02d}"
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def pages(first: object, last: object = None) -> str | None:
+    """'947-55' -> '947-955'; ('45', '67') -> '45-67'; a single page stays as it is."""
+    start, end = clean(first), clean(last)
+    start = start if start and re.search(r"\d", start) else None
+    end = end if end and re.search(r"\d", end) else None
+    if start and not end and re.search(r"\d\s*[-–]+\s*\w", start):
+        start, end = (p.strip() for p in re.split(r"\s*[-–]+\s*", start, maxsplit=1))
+    if not start:
+        return end
+    if not end or end == start:
+        return start
+    if start.isdigit() and end.isdigit() and len(end) < len(start):
+        end = start[: len(start) - len(end)] + end
+    return f"{start}-{end}"
+
+
+def split_list(value: object, seps: str = ";") -> list[str]:
+    """'a; b;; c' -> ['a', 'b', 'c'] (also accepts a list)."""
+    items = value if isinstance(value, list) else re.split(f"[{re.escape(seps)}]", str(value or ""))
+    return list(dict.fromkeys(c for v in items if (c := clean(v))))
+
+
+def keywords(values: Iterable[object], *, mesh: bool = False) -> list[str]:
+    """Keywords split on ';', without MeSH major-topic stars; mesh=True keeps the descriptor
+    only ('Colitis, Ulcerative/*therapy' -> 'Colitis, Ulcerative'). Each keyword once."""
+    out: dict[str, str] = {}
+    for value in values:
+        for item in split_list(value, ";"):
+            word = item.split("/")[0] if mesh else item
+            word = clean(word.replace("*", "")) or ""
+            if word:
+                out.setdefault(word.casefold(), word)
+    return list(out.values())
+
+
+def abstract_parts(paragraphs: list[str]) -> tuple[str, list[Section], dict[str, list[Section]]]:
+    """(language, English sections, aligned translations) of abstract paragraphs."""
+    paragraphs = [p for p in (clean(x) for x in paragraphs) if p]
+    if not paragraphs:
+        return "en", [], {}
+    abstract = build_abstract(paragraphs)
+    return abstract.language, abstract.sections, abstract.translations
+
+
+def translation_of(sections: list[Section], paragraphs: list[str]) -> list[Section]:
+    """Other-language abstract paragraphs aligned to the English sections."""
+    texts = [p for p in (clean(x) for x in paragraphs) if p]
+    if not texts:
+        return []
+    if not sections:
+        return [Section(text=t) for t in texts]
+    return align(sections, texts)
+
+
+def label_role(label: str) -> str | None:
+    """The section role a label names ('Material and methods' -> methods), None if unknown."""
+    role = role_of_label(label)
+    return None if role == "other" else role
+
+
+def title_language(title: str) -> str:
+    """Language of a (translated) title, for title_translations keys."""
+    return detect_language(title)
+
+
+def _safe_ids(ids: dict[str, Any], flags: list[ReviewFlag]) -> Identifiers:
+    good: dict[str, Any] = {}
+    for key, value in ids.items():
+        if value in (None, ""):
+            continue
+        try:
+            Identifiers(**{key: value})
+        except ValidationError:
+            flags.append(ReviewFlag(code="bad-identifier", field=key,
+                                    message=f"the export's {key} '{value}' is not valid; left empty"))
+            continue
+        good[key] = value
+    return Identifiers(**good)
+
+
+def finish(data: dict[str, Any], *, source: str, number: int, line: int | None = None) -> Item:
+    """Validate one parsed record: invalid identifiers/years are dropped with a review flag;
+    anything else wrong makes an IngestError naming the record."""
+    flags = [ReviewFlag.model_validate(f) if isinstance(f, dict) else f
+             for f in data.pop("flags", [])]
+    data["identifiers"] = _safe_ids(data.pop("identifiers", {}), flags)
+    year = data.get("year")
+    if year is not None and not 1500 <= year <= 2100:
+        flags.append(ReviewFlag(code="bad-year", field="year",
+                                message=f"the export's year '{year}' is not a plausible year; left empty"))
+        data["year"], data["published"] = None, None
+    data = {k: v for k, v in data.items() if v not in (None, "", [], {})}
+    if not any(data.get(k) for k in ("title", "abstract", "authors")) and not data["identifiers"].doi:
+        return IngestError(source, f"record {number}: no title, authors, abstract or DOI", line=line)
+    try:
+        record = Record.model_validate(data)
+    except ValidationError as err:
+        return IngestError(source, f"record {number}: {describe_validation_error('', err)[2:]}",
+                           line=line)
+    record.review.flags.extend(flags)
+    return record
+
+
+def collect(items: Iterable[Item], source: str, what: str) -> list[Record]:
+    """The records of a parse; IngestError when none could be read (naming the first problem)."""
+    records: list[Record] = []
+    first: IngestError | None = None
+    for item in items:
+        if isinstance(item, Record):
+            records.append(item)
+        elif first is None:
+            first = item
+    if not records:
+        raise first or IngestError(source, f"no {what} records found")
+    return records
+
+
+def numbered(chunks: Iterable[tuple[int, str]]) -> Iterator[tuple[int, int, str]]:
+    """(record number from 1, first line, text) for (first line, text) chunks."""
+    for number, (line, text) in enumerate(chunks, start=1):
+        yield number, line, text

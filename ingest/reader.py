@@ -1,0 +1,147 @@
+"""Open one input (bytes or a file, gzipped or not), pick its parser and stream its parsed items:
+PubMed XML is parsed straight from the file; text formats are decoded (legacy encodings are
+accepted for bibliographic exports only) and parsed record by record."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import IO
+
+from ingest.biblio import Item
+from ingest.formats import pubmed_xml
+from ingest.sniff import choose_parser, is_bibliographic
+from ingest.textfile import MAX_EXPORT_BYTES, MAX_TEXT_BYTES, decode, decode_any
+from kb.errors import IngestError
+from kb.schema import ReviewFlag
+
+GZIP_MAGIC = b"\x1f\x8b"
+HEAD_BYTES = 64 * 1024
+MAX_UNPACKED_BYTES = 8 * 1024 ** 3  # a gzip bomb stops here
+
+
+@dataclass(frozen=True)
+class Input:
+    """An input to ingest: its name for reports, and its bytes or the file holding them."""
+
+    source: str
+    data: bytes | None = None
+    path: Path | None = None
+
+    def open(self) -> IO[bytes]:
+        return io.BytesIO(self.data) if self.data is not None else self.path.open("rb")  # type: ignore[union-attr]
+
+    @property
+    def suffix(self) -> str:
+        name = Path(self.source).name.lower()
+        return ".xml.gz" if name.endswith(".xml.gz") else (Path(name).suffix or ".txt")
+
+    def sha256(self) -> str:
+        if self.data is not None:
+            return hashlib.sha256(self.data).hexdigest()
+        digest = hashlib.sha256()
+        with self.open() as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+        return digest.hexdigest()
+
+
+@dataclass
+class Opened:
+    """The parser chosen for an input and the stream of its parsed items."""
+
+    parser: ModuleType
+    items: Iterator[Item]
+    notes: list[str] = field(default_factory=list)
+
+
+class _Guarded(io.RawIOBase):
+    """A decompressing reader that turns a corrupt or bomb-sized gzip into an IngestError."""
+
+    def __init__(self, inner: IO[bytes], source: str) -> None:
+        self.inner, self.source, self.total = inner, source, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
+        try:
+            chunk = self.inner.read(len(buffer))
+        except (OSError, EOFError, zlib.error) as err:
+            raise IngestError(self.source, f"the gzip data is corrupt ({err})") from err
+        self.total += len(chunk)
+        if self.total > MAX_UNPACKED_BYTES:
+            raise IngestError(self.source, f"unpacks to more than {MAX_UNPACKED_BYTES / 1e9:.0f} GB; refused")
+        buffer[:len(chunk)] = chunk
+        return len(chunk)
+
+
+def _unpacked(inp: Input) -> tuple[IO[bytes], bool]:
+    """The input's bytes, decompressed when gzipped; and whether it was."""
+    raw = inp.open()
+    gzipped = raw.read(2) == GZIP_MAGIC
+    raw.seek(0)
+    if not gzipped:
+        return raw, False
+    return io.BufferedReader(_Guarded(gzip.GzipFile(fileobj=raw), inp.source)), True
+
+
+def _read_all(stream: IO[bytes], source: str, limit: int) -> bytes:
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise IngestError(source, f"the file is more than {limit / 1e6:.0f} MB, the limit for one "
+                                  "text export (PubMed XML has no limit)")
+    return data
+
+
+def open_input(inp: Input) -> Opened:
+    """Sniff and open an input; IngestError when it cannot be read at all."""
+    stream, gzipped = _unpacked(inp)
+    with stream:
+        head = stream.read(HEAD_BYTES)
+        if pubmed_xml.sniff_bytes(head) > 0:
+            return Opened(pubmed_xml, _stream_xml(inp))
+        if gzipped:
+            raise IngestError(inp.source, "a gzip file that does not hold PubMed XML")
+        if (root := pubmed_xml.other_xml_root(head)) is not None:
+            raise IngestError(inp.source, f"XML with root <{root}> is not supported; export the "
+                                          "records from PubMed as PubMed XML, MEDLINE, RIS or BibTeX")
+        data = head + _read_all(stream, inp.source, MAX_EXPORT_BYTES - len(head))
+    return _open_text(data, inp.source)
+
+
+def _stream_xml(inp: Input) -> Iterator[Item]:
+    """PubMed XML records straight from the (decompressed) file, closed when done."""
+    stream, _ = _unpacked(inp)
+    with stream:
+        yield from pubmed_xml.iter_parse_stream(stream, source=inp.source)
+
+
+def _open_text(data: bytes, source: str) -> Opened:
+    decoded = decode_any(data, source)
+    parser = choose_parser(decoded.text, source)
+    if not is_bibliographic(parser):
+        if decoded.guessed or len(data) > MAX_TEXT_BYTES:
+            decode(data, source)  # raises the prose error: not UTF-8, or too large
+        return Opened(parser, iter(parser.parse(decoded.text, source=source)))
+    notes = []
+    items = parser.iter_parse(decoded.text, source=source)
+    if decoded.guessed:
+        note = (f"the file is not UTF-8; it was read as {decoded.encoding.upper()} — check accented "
+                "and non-Latin characters")
+        notes.append(note)
+        items = _flagged(items, ReviewFlag(code="encoding-guessed", message=note))
+    return Opened(parser, items, notes)
+
+
+def _flagged(items: Iterator[Item], flag: ReviewFlag) -> Iterator[Item]:
+    for item in items:
+        if hasattr(item, "review"):
+            item.review.flags.append(flag)
+        yield item
