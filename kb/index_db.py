@@ -9,7 +9,7 @@ from kb.lexical import cjk_bigrams
 from kb.present import authors_line
 from kb.schema import Finding, Record
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -106,6 +106,12 @@ def record_row(rid: int, record: Record, stat: str, digest: str, codes: Codes) -
             json.dumps(record.study.population), json.dumps(record_languages(record)),
             record.citation_short(), json.dumps(record.glossary, ensure_ascii=False),
             len(record.findings), codes.mask("language", record_languages(record)))
+
+
+def vector_text(text: str, title: str | None) -> str:
+    """What a finding's vector is made from: the finding, then its record's title (a short
+    finding such as "used braided funds" means more beside "… Whole Person Care pilot program")."""
+    return f"{text} | {title}" if title else text
 
 
 def finding_context(record: Record, finding: Finding) -> str:

@@ -63,10 +63,11 @@ def rare_terms_expr(db: sqlite3.Connection, terms: list[str], expansions: list[E
     return any_of(list(dict.fromkeys(parts)))
 
 
-def chinese_expr(query: str) -> str:
-    """Every bigram of a Chinese run, any run."""
-    groups = [all_of([quote_fts(g) for g in grams]) for grams in cjk_query_groups(query) if grams]
-    return any_of([f"({g})" for g in groups])
+def chinese_exprs(query: str) -> tuple[str, str]:
+    """(every bigram of every Chinese run, any bigram) as FTS5 expressions."""
+    grams = list(dict.fromkeys(g for run in cjk_query_groups(query) for g in run))
+    quoted = [quote_fts(g) for g in grams]
+    return all_of(quoted), any_of(quoted)
 
 
 def run_fts(db: sqlite3.Connection, sql: str, expr: str) -> list[tuple[int, float]]:
@@ -80,22 +81,37 @@ def run_fts(db: sqlite3.Connection, sql: str, expr: str) -> list[tuple[int, floa
         return []
 
 
+def strict_then_loose(db: sqlite3.Connection, sql: str, strict_expr: str, loose_expr: str
+                      ) -> list[tuple[int, float]]:
+    """Matches of the strict expression (by score), then the loose one's other matches."""
+    strict = run_fts(db, sql, strict_expr)
+    if len(strict) >= POOL or not loose_expr or loose_expr == strict_expr:
+        return strict
+    seen = {f for f, _ in strict}
+    loose = [(f, s) for f, s in run_fts(db, sql, loose_expr) if f not in seen]
+    if not loose:
+        return strict
+    # scores are negative, lower is better: move the loose ones after every strict one
+    shift = max((s for _, s in strict), default=0.0) + 1.0 - min(s for _, s in loose)
+    return strict + [(f, s + shift) for f, s in loose]
+
+
 def english_hits(db: sqlite3.Connection, terms: list[str], expansions: list[Expansion]
                  ) -> list[tuple[int, float]]:
     """Findings with all terms first (by bm25), then findings with some of the rarer terms."""
     if not terms and not expansions:
         return []
-    strict = run_fts(db, ENGLISH_SQL, all_terms_expr(terms, expansions)) if terms else []
-    if len(strict) >= POOL or (len(terms) == 1 and not expansions):
-        return strict
-    seen = {f for f, _ in strict}
-    loose = [(f, s) for f, s in run_fts(db, ENGLISH_SQL, rare_terms_expr(db, terms, expansions))
-             if f not in seen]
-    if not loose:
-        return strict
-    # bm25 scores are negative, lower is better: move the loose ones after every strict one
-    shift = max((s for _, s in strict), default=0.0) + 1.0 - min(s for _, s in loose)
-    return strict + [(f, s + shift) for f, s in loose]
+    strict = all_terms_expr(terms, expansions) if terms else ""
+    loose = ("" if len(terms) == 1 and not expansions
+             else rare_terms_expr(db, terms, expansions))
+    return strict_then_loose(db, ENGLISH_SQL, strict, loose)
+
+
+def chinese_hits(db: sqlite3.Connection, query: str) -> list[tuple[int, float]]:
+    """Translations with every bigram of the query first, then those with some of them."""
+    if not has_cjk(query):
+        return []
+    return strict_then_loose(db, CHINESE_SQL, *chinese_exprs(query))
 
 
 def keyword_hits(db: sqlite3.Connection, query: str, terms: list[str],
@@ -103,7 +119,7 @@ def keyword_hits(db: sqlite3.Connection, query: str, terms: list[str],
                  ) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
     """(English hits, Chinese hits), each filtered by the `allowed` finding-id flags."""
     english = english_hits(db, terms, expansions)
-    chinese = run_fts(db, CHINESE_SQL, chinese_expr(query)) if has_cjk(query) else []
+    chinese = chinese_hits(db, query)
     if allowed is not None:
         english, chinese = ([(f, s) for f, s in arm if f < len(allowed) and allowed[f]]
                             for arm in (english, chinese))

@@ -25,17 +25,18 @@ from kb.vectors import id_bitmap
 log = logging.getLogger(__name__)
 RRF_K = 60
 CANDIDATES = 100           # per arm, before fusion
+DENSE_WEIGHT, LEXICAL_WEIGHT = 1.0, 1.0
 DENSE_FLOOR = 0.2          # dense-only hits below this cosine similarity are dropped
 
 
-def fuse(rankings: list[list[int]], *, k: int = RRF_K,
+def fuse(rankings: list[list[int]], *, k: int = RRF_K, weights: list[float] | None = None,
          key: Callable[[int], object] = lambda item: item) -> list[tuple[int, float]]:
-    """Reciprocal rank fusion: ids ordered by the sum of 1/(k + rank) over the rankings
-    (ties broken by `key`, so the order never depends on how ids were assigned)."""
+    """Weighted reciprocal rank fusion: ids ordered by the sum of w/(k + rank) over the
+    rankings (ties broken by `key`, so the order never depends on how ids were assigned)."""
     scores: dict[int, float] = {}
-    for ranking in rankings:
+    for ranking, weight in zip(rankings, weights or [1.0] * len(rankings), strict=True):
         for rank, item in enumerate(ranking, start=1):
-            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
     return sorted(scores.items(), key=lambda kv: (-kv[1], key(kv[0])))
 
 
@@ -130,7 +131,8 @@ def search(index: Index, query: str, *, filters: SearchFilters | None = None, k:
     lexical_set = set(lexical)
     dense = [f for f in dense if f in lexical_set or sims[f] >= DENSE_FLOOR]
     keys = stable_keys(db, list(set(dense) | lexical_set))
-    fused = fuse([r for r in (dense, lexical) if r], key=keys.get)[:k]
+    arms = [(r, w) for r, w in ((dense, DENSE_WEIGHT), (lexical, LEXICAL_WEIGHT)) if r]
+    fused = fuse([r for r, _ in arms], weights=[w for _, w in arms], key=keys.get)[:k]
     response.total_hits = len(set(dense) | lexical_set)
     ranks = ({f: i for i, f in enumerate(dense, 1)}, {f: i for i, f in enumerate(lexical, 1)})
     response.groups = _groups(db, fused, ranks, sims, terms, expansions, query)
