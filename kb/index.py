@@ -1,6 +1,7 @@
-"""The derived search index in .kb/: SQLite (records, findings, FTS5) plus faiss finding vectors.
+"""The derived search index in .kb/: SQLite (records, findings, FTS5) plus faiss finding vectors
+in one or two embedding spaces (the English model's and, by default, a multilingual one).
 
-records/ is the truth. The index remembers the embedding model and each record file's hash, so
+records/ is the truth. The index remembers the embedding models and each record file's hash, so
 `refresh()` re-indexes only what changed, and anything missing or damaged is rebuilt from records/.
 """
 
@@ -8,9 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import sqlite3
 import time
-from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,19 +23,18 @@ from pydantic import BaseModel, Field
 
 from kb import index_db
 from kb.config import index_dir, records_dir
-from kb.embed import CachedEmbedder, Embedder, get_embedder, text_hash
+from kb.embed import Embedder, get_embedder, get_multilingual_embedder, text_hash
 from kb.errors import IndexStaleError, RecordError
 from kb.schema import FINDING_KINDS
+from kb.spaces import EMBED_CHUNK, Space
 from kb.store import Store
-from kb.vectors import APPROX_THRESHOLD, VectorIndex
+from kb.vectors import VectorIndex
 
 log = logging.getLogger(__name__)
 DB_NAME = "index.sqlite"
 VECTORS_NAME = "vectors.faiss"
 EMBED_CACHE = "embeddings.sqlite"
 LOCK_NAME = "index.lock"
-EMBED_CHUNK = 512
-QUERY_CACHE = 256
 
 
 class RefreshReport(BaseModel):
@@ -82,39 +82,59 @@ def _stat(path: Path) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}"
 
 
+def multilingual_enabled() -> bool:
+    """The multilingual space is on unless KB_MULTILINGUAL=0."""
+    return os.environ.get("KB_MULTILINGUAL", "1") != "0"
+
+
 class Index:
     """An open index of one knowledge-base home."""
 
-    def __init__(self, home: Path, embedder: Embedder | None = None) -> None:
+    def __init__(self, home: Path, embedder: Embedder | None = None,
+                 multilingual: Embedder | None | bool = None) -> None:
+        """embedder: the English model (default: the configured one); multilingual: an embedder
+        for the cross-lingual space, False for none, None for the default (see KB_MULTILINGUAL)."""
         self.home = Path(home)
         self.dir = index_dir(self.home)
         self.dir.mkdir(parents=True, exist_ok=True)
-        self._embedder = embedder
+        cache = self.dir / EMBED_CACHE
+        self.spaces = [Space("main", embedder or get_embedder(), self.dir, cache)]
+        if multilingual is None and multilingual_enabled():
+            multilingual = get_multilingual_embedder()
+        if multilingual:
+            self.spaces.append(Space("multilingual", multilingual, self.dir, cache))
         self.db: sqlite3.Connection | None = None
-        self.vectors: VectorIndex | None = None
         self.arrays = FilterArrays()
-        self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._worker: ThreadPoolExecutor | None = None
         self.cache: dict[str, Any] = {}  # things derived from the index by readers; cleared on change
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
     def open(cls, home: Path, embedder: Embedder | None = None, *, refresh: bool = True,
-             full: bool = False) -> Index:
+             full: bool = False, multilingual: Embedder | None | bool = None) -> Index:
         """Open the index of `home`, rebuilding what is missing or damaged and (by default)
         bringing it up to date with records/."""
-        index = cls(home, embedder)
+        index = cls(home, embedder, multilingual)
         with index._lock():
             index.last_report = index._open_and_refresh(refresh=refresh, full=full)
         return index
 
     @property
+    def main(self) -> Space:
+        return self.spaces[0]
+
+    @property
+    def multilingual(self) -> Space | None:
+        return self.spaces[1] if len(self.spaces) > 1 else None
+
+    @property
+    def vectors(self) -> VectorIndex:
+        """The English model's vectors."""
+        return self.main.vectors
+
+    @property
     def embedder(self) -> Embedder:
-        if self._embedder is None:
-            self._embedder = get_embedder()
-        if not isinstance(self._embedder, CachedEmbedder):
-            self._embedder = CachedEmbedder(self._embedder, self.dir / EMBED_CACHE)
-        return self._embedder
+        return self.main.embedder
 
     def _lock(self) -> FileLock:
         return FileLock(str(self.dir / LOCK_NAME), timeout=120)
@@ -123,12 +143,15 @@ class Index:
         reason = "requested" if full else self._open_db()
         if reason:
             self._reset(reason)
-        vec_reason = None if reason else self._open_vectors()
-        if vec_reason:
-            log.info("search index: %s; rebuilding the vectors", vec_reason)
-            self._rebuild_vectors()
+        rebuilt = [reason] if reason else []
+        for space in ([] if reason else self.spaces):
+            why = space.open(self.require_db())
+            if why:
+                log.info("search index: %s; rebuilding those vectors", why)
+                space.rebuild(self.require_db())
+                rebuilt.append(f"vectors: {why}")
         report = self.refresh() if refresh or reason else RefreshReport()
-        report.rebuilt = report.rebuilt or reason or (f"vectors: {vec_reason}" if vec_reason else None)
+        report.rebuilt = "; ".join(rebuilt) or None
         self._load_arrays()
         return report
 
@@ -147,60 +170,45 @@ class Index:
             return f"index format {version} is not the current {index_db.SCHEMA_VERSION}"
         return None
 
-    def _open_vectors(self) -> str | None:
-        assert self.db is not None
-        path = self.dir / VECTORS_NAME
-        if index_db.get_meta(self.db, "model") != self.embedder.model_id:
-            return f"the embedding model is now {self.embedder.model_id}"
-        try:
-            self.vectors = VectorIndex.load(path, self.embedder.dim)
-        except (RuntimeError, OSError) as err:
-            return f"vector file missing or damaged ({str(err).splitlines()[0][:80]})"
-        count = self.db.execute("SELECT count(*) FROM findings").fetchone()[0]
-        if self.vectors.size != count:
-            return f"vector file holds {self.vectors.size} vectors for {count} findings"
-        return None
-
     def _reset(self, reason: str) -> None:
         log.info("search index: %s; building it from records/", reason)
         if self.db is not None:
             self.db.close()
-        for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", VECTORS_NAME):
+        for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm"):
             (self.dir / name).unlink(missing_ok=True)
         self.db = index_db.connect(str(self.dir / DB_NAME))
         index_db.set_meta(self.db, "schema_version", str(index_db.SCHEMA_VERSION))
-        index_db.set_meta(self.db, "model", self.embedder.model_id)
-        self.vectors = VectorIndex(self.embedder.dim)
+        for space in self.spaces:
+            space.reset(self.db)
 
     # -- updating ------------------------------------------------------------------------
     def refresh(self) -> RefreshReport:
         """Re-index records whose files changed, drop deleted ones, add new ones."""
-        assert self.db is not None and self.vectors is not None
+        db = self.require_db()
         started = time.perf_counter()
         report = RefreshReport()
         files = {p.stem: p for p in records_dir(self.home).glob("*.json")}
         known = {rid: (i, stat, digest) for i, rid, stat, digest in
-                 self.db.execute("SELECT rid, id, stat, hash FROM records")}
+                 db.execute("SELECT rid, id, stat, hash FROM records")}
         removed: list[int] = []
-        self.db.execute("BEGIN")
+        db.execute("BEGIN")
         try:
             for record_id in sorted(set(known) - set(files)):
-                removed += index_db.delete_record(self.db, known[record_id][0])
+                removed += index_db.delete_record(db, known[record_id][0])
                 report.removed += 1
             added = self._index_files([files[k] for k in sorted(files)], known, removed, report)
-            self.vectors.remove(np.array(removed, dtype=np.int64))
-            if not self.vectors.approximate and self.vectors.size >= APPROX_THRESHOLD:
-                self._rebuild_vectors()
-            index_db.set_meta(self.db, "model", self.embedder.model_id)
-            self.db.execute("COMMIT")
+            for space in self.spaces:
+                space.remove(removed)
+                space.settle(db)
+            db.execute("COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
-            self.vectors = None  # may hold uncommitted changes: reload what is on disk
-            if self._open_vectors():
-                self.vectors = VectorIndex(self.embedder.dim)  # the next open rebuilds it
+            db.execute("ROLLBACK")
+            for space in self.spaces:  # may hold uncommitted changes: reload what is on disk
+                space.open(db)
             raise
         if report.changed or removed or added:
-            self.vectors.save(self.dir / VECTORS_NAME)
+            for space in self.spaces:
+                space.save()
             self._load_arrays()
         report.findings = self.vectors.size
         report.seconds = time.perf_counter() - started
@@ -261,26 +269,10 @@ class Index:
         return [(*row, text) for row, text in zip(rows, texts, strict=True)]
 
     def _add_vectors(self, items: list[tuple[int, str]]) -> int:
-        """Embed (finding id, vector text) pairs (cached by text hash) into the faiss index."""
-        assert self.vectors is not None
-        if items:
-            vecs = self.embedder.encode([text for _, text in items])
-            self.vectors.add(np.array([fid for fid, _ in items], dtype=np.int64), vecs)
+        """Embed (finding id, vector text) pairs into every space."""
+        for space in self.spaces:
+            space.add(items)
         return len(items)
-
-    def _rebuild_vectors(self) -> None:
-        """Rebuild the faiss index from the findings table (vectors come from the cache)."""
-        assert self.db is not None
-        rows = [(fid, index_db.vector_text(text, title)) for fid, text, title in self.db.execute(
-            "SELECT f.fid, f.text, r.title FROM findings f JOIN records r ON r.rid = f.rid "
-            "ORDER BY f.fid")]
-        ids = np.array([r[0] for r in rows], dtype=np.int64)
-        parts = [self.embedder.encode([r[1] for r in rows[i:i + EMBED_CHUNK]])
-                 for i in range(0, len(rows), EMBED_CHUNK)]
-        vecs = np.concatenate(parts) if parts else np.zeros((0, self.embedder.dim), np.float32)
-        self.vectors = VectorIndex.build(self.embedder.dim, ids, vecs)
-        self.vectors.save(self.dir / VECTORS_NAME)
-        index_db.set_meta(self.db, "model", self.embedder.model_id)
 
     # -- filter columns ------------------------------------------------------------------
     def _load_arrays(self) -> None:
@@ -302,25 +294,15 @@ class Index:
             rtype_codes=rcode)
 
     # -- reading -------------------------------------------------------------------------
-    def query_vector_soon(self, text: str) -> Future[np.ndarray]:
-        """The query's embedding, computed on a worker thread while keyword search runs."""
+    def query_vector_soon(self, text: str, space: Space | None = None) -> Future[np.ndarray]:
+        """A query's embedding in a space, computed on a worker thread while keyword search runs."""
         if self._worker is None:
             self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-query")
-        return self._worker.submit(self.query_vector, text)
+        return self._worker.submit((space or self.main).query_vector, text)
 
     def query_vector(self, text: str) -> np.ndarray:
-        """The embedding of a query (kept in a small in-process cache, not on disk)."""
-        cache: OrderedDict[str, np.ndarray] = self._query_cache
-        if text in cache:
-            cache.move_to_end(text)
-            return cache[text]
-        embedder = self.embedder
-        inner = embedder.inner if isinstance(embedder, CachedEmbedder) else embedder
-        vector = inner.encode([text])[0]
-        cache[text] = vector
-        if len(cache) > QUERY_CACHE:
-            cache.popitem(last=False)
-        return vector
+        """A query's embedding in the English model's space."""
+        return self.main.query_vector(text)
 
     def require_db(self) -> sqlite3.Connection:
         if self.db is None:

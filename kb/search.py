@@ -9,6 +9,7 @@ import sqlite3
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -19,7 +20,8 @@ from kb.keyword_search import keyword_hits
 from kb.lexical import MAX_QUERY_CHARS, cjk_query_groups, has_cjk, highlight_spans, query_terms
 from kb.lookup import AuthorTable, lookup_records
 from kb.schema import Effect
-from kb.search_types import (FindingHit, Mode, RecordGroup, SearchFilters, SearchResponse)
+from kb.search_types import FindingHit, Mode, RecordGroup, SearchFilters, SearchResponse
+from kb.spaces import Space
 from kb.vectors import id_bitmap
 
 log = logging.getLogger(__name__)
@@ -93,13 +95,14 @@ def dense_query_text(query: str, expansions: list[Expansion]) -> str:
     return f"{query} ({'; '.join(extra)})" if extra else query
 
 
-def dense_ranking(index: Index, vector: np.ndarray, allowed: np.ndarray | None, share: float
-                  ) -> tuple[list[int], dict[int, float]]:
-    """Finding ids by cosine similarity to the query vector, filtered, with their similarities."""
-    if index.vectors is None or index.vectors.size == 0:
+def dense_ranking(index: Index, space: Space, vector: np.ndarray, allowed: np.ndarray | None,
+                  share: float) -> tuple[list[int], dict[int, float]]:
+    """Finding ids by cosine similarity to the query vector in a space, filtered, with their
+    similarities."""
+    if space.vectors.size == 0:
         return [], {}
     bitmap = id_bitmap(np.flatnonzero(allowed), len(allowed)) if allowed is not None else None
-    ids, scores = index.vectors.search(vector, CANDIDATES, bitmap, share)
+    ids, scores = space.vectors.search(vector, CANDIDATES, bitmap, share)
     sims = {int(i): float(s) for i, s in zip(ids, scores, strict=True)}
     keys = stable_keys(index.require_db(), list(sims))
     return _ranked([(f, -s) for f, s in sims.items()], keys), sims
@@ -123,19 +126,13 @@ def search(index: Index, query: str, *, filters: SearchFilters | None = None, k:
     mask = finding_mask(db, index.arrays, filters)
     allowed = allowed_by_fid(index.arrays, mask) if mask is not None else None
     share = float(mask.mean()) if mask is not None and len(mask) else 1.0
-    use_dense = mode != "lexical" and not _mostly_cjk(query)
-    vector = index.query_vector_soon(dense_query_text(query, expansions)) if use_dense else None
-    lexical = (lexical_ranking(db, query, terms, expansions, allowed)
-               if mode != "dense" else [])
-    dense, sims = dense_ranking(index, vector.result(), allowed, share) if vector else ([], {})
-    lexical_set = set(lexical)
-    dense = [f for f in dense if f in lexical_set or sims[f] >= DENSE_FLOOR]
-    keys = stable_keys(db, list(set(dense) | lexical_set))
-    arms = [(r, w) for r, w in ((dense, DENSE_WEIGHT), (lexical, LEXICAL_WEIGHT)) if r]
-    fused = fuse([r for r, _ in arms], weights=[w for _, w in arms], key=keys.get)[:k]
-    response.total_hits = len(set(dense) | lexical_set)
-    ranks = ({f: i for i, f in enumerate(dense, 1)}, {f: i for i, f in enumerate(lexical, 1)})
-    response.groups = _groups(db, fused, ranks, sims, terms, expansions, query)
+    arms = _arms(index, query, terms, expansions, mode, allowed, share)
+    candidates = list({f for arm in arms for f in arm.ranking})
+    keys = stable_keys(db, candidates)
+    live = [arm for arm in arms if arm.ranking]
+    fused = fuse([a.ranking for a in live], weights=[a.weight for a in live], key=keys.get)[:k]
+    response.total_hits = len(candidates)
+    response.groups = _groups(db, fused, {a.name: a for a in arms}, terms, expansions, query)
     response.record_matches = lookup_records(db, index_authors(index), query)
     response.took_ms = (time.perf_counter() - started) * 1000
     return response
@@ -147,6 +144,51 @@ def _mostly_cjk(query: str) -> bool:
     return cjk > 0 and cjk >= len(query.replace(" ", "")) / 2
 
 
+@dataclass
+class Arm:
+    """One retrieval arm's ranking (finding ids, best first) and, for meaning arms, similarities."""
+
+    name: str
+    ranking: list[int] = field(default_factory=list)
+    sims: dict[int, float] = field(default_factory=dict)
+    weight: float = 1.0
+
+    def rank(self, fid: int) -> int | None:
+        if not hasattr(self, "_ranks"):
+            self._ranks = {f: i for i, f in enumerate(self.ranking, 1)}
+        return self._ranks.get(fid)
+
+
+def _arms(index: Index, query: str, terms: list[str], expansions: list[Expansion], mode: Mode,
+          allowed: np.ndarray | None, share: float) -> list[Arm]:
+    """Run the keyword arm while the query is encoded, then the meaning arms; meaning-only
+    hits below DENSE_FLOOR are dropped."""
+    db = index.require_db()
+    spaces = [] if mode == "lexical" else [
+        s for s in index.spaces if s.name != "main" or not _mostly_cjk(query)]
+    text = dense_query_text(query, expansions)
+    pending = [(space, index.query_vector_soon(text, space)) for space in spaces]
+    lexical = Arm("lexical", weight=LEXICAL_WEIGHT)
+    if mode != "dense":
+        lexical.ranking = lexical_ranking(db, query, terms, expansions, allowed)
+    keyword_set = set(lexical.ranking)
+    arms = [lexical]
+    for space, vector in pending:
+        ranking, sims = dense_ranking(index, space, vector.result(), allowed, share)
+        ranking = [f for f in ranking if f in keyword_set or sims[f] >= DENSE_FLOOR]
+        arms.append(Arm("dense" if space.name == "main" else space.name, ranking, sims,
+                        DENSE_WEIGHT))
+    return arms
+
+
+def _rank(arms: dict[str, Arm], name: str, fid: int) -> int | None:
+    return arms[name].rank(fid) if name in arms else None
+
+
+def _sim(arms: dict[str, Arm], name: str, fid: int) -> float | None:
+    return arms[name].sims.get(fid) if name in arms else None
+
+
 HIT_SQL = ("SELECT f.fid, r.id, f.finding_id, f.kind, f.text, f.section, f.span_start, f.span_end, "
            "f.themes, f.effects, f.zh, r.rid FROM findings f JOIN records r ON r.rid = f.rid "
            "WHERE f.fid IN ({marks})")
@@ -154,8 +196,7 @@ GROUP_SQL = ("SELECT rid, id, title, authors, year, venue, resource_type, citati
              "FROM records WHERE rid IN ({marks})")
 
 
-def _groups(db: sqlite3.Connection, fused: list[tuple[int, float]],
-            ranks: tuple[dict[int, int], dict[int, int]], sims: dict[int, float],
+def _groups(db: sqlite3.Connection, fused: list[tuple[int, float]], arms: dict[str, Arm],
             terms: list[str], expansions: list[Expansion], query: str) -> list[RecordGroup]:
     if not fused:
         return []
@@ -171,8 +212,11 @@ def _groups(db: sqlite3.Connection, fused: list[tuple[int, float]],
             record_id=row[1], finding_id=row[2], kind=row[3], text=row[4], section=row[5],
             span=(row[6], row[7]), themes=json.loads(row[8]),
             effects=[Effect(**e) for e in json.loads(row[9])], translation_zh=row[10],
-            score=score, similarity=sims.get(fid), dense_rank=ranks[0].get(fid),
-            lexical_rank=ranks[1].get(fid), highlights=highlight_spans(row[4], words),
+            score=score, similarity=_sim(arms, "dense", fid), dense_rank=_rank(arms, "dense", fid),
+            lexical_rank=_rank(arms, "lexical", fid),
+            similarity_multilingual=_sim(arms, "multilingual", fid),
+            multilingual_rank=_rank(arms, "multilingual", fid),
+            highlights=highlight_spans(row[4], words),
             highlights_zh=highlight_spans(row[10], cjk_words) if cjk_words else [])
         hit.matched_terms = sorted({row[4][s:e].lower() for s, e in hit.highlights})[:8]
         groups.setdefault(row[11], []).append(hit)

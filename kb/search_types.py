@@ -55,15 +55,19 @@ class FindingHit(BaseModel):
     similarity: float | None = None    # cosine similarity of the dense arm, when it found it
     dense_rank: int | None = None
     lexical_rank: int | None = None
+    similarity_multilingual: float | None = None  # cosine in the multilingual space
+    multilingual_rank: int | None = None
     matched_terms: list[str] = Field(default_factory=list)
     highlights: list[tuple[int, int]] = Field(default_factory=list)      # spans in `text`
     highlights_zh: list[tuple[int, int]] = Field(default_factory=list)   # spans in translation_zh
 
     def why(self) -> str:
-        """'meaning 0.62 · words: funding, braided' — a short reason for the match."""
+        """'meaning 0.62 · across languages 0.55 · words: funding, braided' — why it matched."""
         parts = []
         if self.similarity is not None:
             parts.append(f"meaning {self.similarity:.2f}")
+        if self.similarity_multilingual is not None:
+            parts.append(f"across languages {self.similarity_multilingual:.2f}")
         if self.matched_terms:
             parts.append("words: " + ", ".join(self.matched_terms))
         return " · ".join(parts) or "related"

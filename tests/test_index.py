@@ -62,7 +62,7 @@ def test_damaged_or_missing_files_are_rebuilt(shipped_copy: Path) -> None:
     kb_dir = shipped_copy / ".kb"
     (kb_dir / VECTORS_NAME).write_bytes(b"not a faiss file")
     repaired = Index.open(shipped_copy)
-    assert "vector file" in (repaired.last_report.rebuilt or "")
+    assert "vectors.faiss is missing or damaged" in (repaired.last_report.rebuilt or "")
     assert _results(repaired) == before
     repaired.close()
     (kb_dir / DB_NAME).write_bytes(b"garbage" * 100)
@@ -79,7 +79,7 @@ def test_damaged_or_missing_files_are_rebuilt(shipped_copy: Path) -> None:
 def test_model_change_rebuilds_vectors(shipped_copy: Path) -> None:
     Index.open(shipped_copy, FakeEmbedder(256)).close()
     other = Index.open(shipped_copy, FakeEmbedder(128))
-    assert "embedding model is now fake-hash:128" in (other.last_report.rebuilt or "")
+    assert "main embedding model is now fake-hash:128" in (other.last_report.rebuilt or "")
     assert other.vectors.size == 36 and other.vectors.dim == 128
 
 

@@ -27,8 +27,8 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Index:
     home = tmp_path_factory.mktemp("search") / "kb"
     shutil.copytree(ROOT / "records", home / "records", ignore=shutil.ignore_patterns(".lock"))
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("KB_EMBEDDER", "fake")
-        return Index.open(home)
+        mp.setenv("KB_EMBEDDER", "fake")  # a fake multilingual space would only add noise here
+        return Index.open(home, multilingual=False)
 
 
 def test_fuse_reciprocal_rank() -> None:
@@ -145,3 +145,17 @@ def test_find_a_half_remembered_title(index: Index) -> None:
     response = search(index, "collaboration strategies bridging behavioral health and social services")
     assert response.record_matches[0].record_id == CHUANG
     assert response.record_matches[0].matched == "title"
+
+
+@pytest.mark.model
+def test_multilingual_space_reaches_untranslated_findings(shipped_copy: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Chinese query finds an English finding that has no Chinese translation."""
+    monkeypatch.setenv("KB_EMBEDDER", "model")
+    index = Index.open(shipped_copy)
+    assert index.multilingual is not None
+    response = search(index, "政治意愿", k=5)  # political will
+    top = response.hits()[0]
+    assert top.record_id == SNOW and top.text.startswith("Political will plays a pivotal role")
+    assert top.translation_zh == "" and top.similarity_multilingual is not None
+    assert "across languages" in top.why()
