@@ -6,7 +6,7 @@ import sqlite3
 
 import numpy as np
 
-from kb.index import FilterArrays
+from kb.columns import FilterArrays
 from kb.schema import FINDING_KINDS
 from kb.search_types import SearchFilters
 

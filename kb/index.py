@@ -13,7 +13,6 @@ import os
 import sqlite3
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +21,10 @@ from filelock import FileLock
 from pydantic import BaseModel, Field
 
 from kb import index_db
+from kb.columns import FilterArrays
 from kb.config import index_dir, records_dir
 from kb.embed import Embedder, get_embedder, get_multilingual_embedder, text_hash
 from kb.errors import IndexStaleError, RecordError
-from kb.schema import FINDING_KINDS
 from kb.spaces import EMBED_CHUNK, Space
 from kb.store import Store
 from kb.vectors import VectorIndex
@@ -57,24 +56,6 @@ class RefreshReport(BaseModel):
         head = f"index rebuilt ({self.rebuilt})" if self.rebuilt else "index updated"
         return (f"{head}: {self.added} added, {self.updated} updated, {self.removed} removed, "
                 f"{self.unchanged} unchanged; {self.findings} findings in {self.seconds:.1f} s")
-
-
-@dataclass
-class FilterArrays:
-    """Per-finding filter columns held in memory, aligned by position."""
-
-    fid: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    rid: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    kind: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
-    year: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
-    rtype: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
-    langs: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    themes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    rtype_codes: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def upper(self) -> int:
-        return int(self.fid.max()) + 1 if len(self.fid) else 1
 
 
 def _stat(path: Path) -> str:
@@ -191,6 +172,7 @@ class Index:
         known = {rid: (i, stat, digest) for i, rid, stat, digest in
                  db.execute("SELECT rid, id, stat, hash FROM records")}
         removed: list[int] = []
+        first_new = (db.execute("SELECT max(fid) FROM findings").fetchone()[0] or 0) + 1
         db.execute("BEGIN")
         try:
             for record_id in sorted(set(known) - set(files)):
@@ -209,7 +191,7 @@ class Index:
         if report.changed or removed or added:
             for space in self.spaces:
                 space.save()
-            self._load_arrays()
+            self._load_arrays(since_fid=first_new, removed=removed)
         report.findings = self.vectors.size
         report.seconds = time.perf_counter() - started
         return report
@@ -275,23 +257,14 @@ class Index:
         return len(items)
 
     # -- filter columns ------------------------------------------------------------------
-    def _load_arrays(self) -> None:
-        assert self.db is not None
+    def _load_arrays(self, since_fid: int | None = None, removed: list[int] | None = None) -> None:
+        """Reload the filter columns (only the changed rows when `since_fid` is given)."""
+        db = self.require_db()
         self.cache.clear()
-        rows = self.db.execute(
-            "SELECT f.fid, f.rid, f.kind, coalesce(r.year, -1), coalesce(r.resource_type, ''), "
-            "r.lang_bits, f.theme_bits FROM findings f JOIN records r ON r.rid = f.rid "
-            "ORDER BY f.fid").fetchall()
-        kinds = {k: i for i, k in enumerate(FINDING_KINDS)}
-        rtypes = sorted({r[4] for r in rows})
-        rcode = {name: i for i, name in enumerate(rtypes)}
-        cols = list(zip(*rows)) if rows else [[] for _ in range(7)]
-        self.arrays = FilterArrays(
-            fid=np.array(cols[0], np.int64), rid=np.array(cols[1], np.int64),
-            kind=np.array([kinds.get(k, -1) for k in cols[2]], np.int8),
-            year=np.array(cols[3], np.int32), rtype=np.array([rcode[t] for t in cols[4]], np.int32),
-            langs=np.array(cols[5], np.int64), themes=np.array(cols[6], np.int64),
-            rtype_codes=rcode)
+        if since_fid is None:
+            self.arrays = FilterArrays.load(db)
+        else:
+            self.arrays = self.arrays.extended(db, since_fid=since_fid, removed=removed)
 
     # -- reading -------------------------------------------------------------------------
     def query_vector_soon(self, text: str, space: Space | None = None) -> Future[np.ndarray]:

@@ -13,11 +13,13 @@ import numpy as np
 
 from kb import index_db
 from kb.embed import CachedEmbedder, Embedder
+from kb.store import atomic_write_with
 from kb.vectors import APPROX_THRESHOLD, VectorIndex
 
 log = logging.getLogger(__name__)
 EMBED_CHUNK = 512
 QUERY_CACHE = 256
+DELTA_LIMIT = 20_000  # changes kept in a small side file before the big vector file is rewritten
 VECTOR_SQL = ("SELECT f.fid, f.text, r.title FROM findings f JOIN records r ON r.rid = f.rid "
               "ORDER BY f.fid")
 
@@ -32,6 +34,9 @@ class Space:
         self.path = folder / ("vectors.faiss" if name == "main" else f"vectors-{name}.faiss")
         self.meta_key = "model" if name == "main" else f"model-{name}"
         self.vectors = VectorIndex(self.embedder.dim)
+        self.delta_path = self.path.with_suffix(".delta.npz")
+        self._added: dict[int, np.ndarray] = {}  # changes since the vector file was written
+        self._removed: set[int] = set()
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
 
     @property
@@ -42,9 +47,11 @@ class Space:
         """Load the vectors; None when they match the findings table, else why not."""
         if index_db.get_meta(db, self.meta_key) != self.model_id:
             return f"the {self.name} embedding model is now {self.model_id}"
+        self._added, self._removed = {}, set()
         try:
             self.vectors = VectorIndex.load(self.path, self.embedder.dim)
-        except (RuntimeError, OSError) as err:
+            self._apply_delta()
+        except (RuntimeError, OSError, ValueError, KeyError) as err:
             log.debug("cannot read %s: %s", self.path, err)
             self.vectors = VectorIndex(self.embedder.dim)
             return f"{self.path.name} is missing or damaged"
@@ -53,8 +60,21 @@ class Space:
             return f"{self.path.name} holds {self.vectors.size} vectors for {count} findings"
         return None
 
+    def _apply_delta(self) -> None:
+        """Replay the side file of changes made since the vector file was written."""
+        if not self.delta_path.exists():
+            return
+        with np.load(self.delta_path) as delta:
+            ids, vecs, removed = delta["ids"], delta["vecs"], delta["removed"]
+        self.vectors.remove(removed)
+        self.vectors.add(ids, vecs)
+        self._added = {int(i): v for i, v in zip(ids, vecs, strict=True)}
+        self._removed = {int(i) for i in removed}
+
     def reset(self, db: sqlite3.Connection) -> None:
         self.path.unlink(missing_ok=True)
+        self.delta_path.unlink(missing_ok=True)
+        self._added, self._removed = {}, set()
         self.vectors = VectorIndex(self.embedder.dim)
         index_db.set_meta(db, self.meta_key, self.model_id)
 
@@ -63,9 +83,13 @@ class Space:
         if items:
             vecs = self.embedder.encode([text for _, text in items])
             self.vectors.add(np.array([fid for fid, _ in items], dtype=np.int64), vecs)
+            self._added.update((fid, v) for (fid, _), v in zip(items, vecs, strict=True))
 
     def remove(self, fids: list[int]) -> None:
         self.vectors.remove(np.array(fids, dtype=np.int64))
+        for fid in fids:
+            if self._added.pop(fid, None) is None:
+                self._removed.add(fid)
 
     def settle(self, db: sqlite3.Connection) -> None:
         """After changes: switch to the approximate index once large, record the model."""
@@ -81,11 +105,24 @@ class Space:
                  for i in range(0, len(rows), EMBED_CHUNK)]
         vecs = np.concatenate(parts) if parts else np.zeros((0, self.embedder.dim), np.float32)
         self.vectors = VectorIndex.build(self.embedder.dim, ids, vecs)
-        self.save()
+        self.save(full=True)
         index_db.set_meta(db, self.meta_key, self.model_id)
 
-    def save(self) -> None:
-        self.vectors.save(self.path)
+    def save(self, *, full: bool = False) -> None:
+        """Write the changes: a small side file while they are few, else the whole index."""
+        if not (self._added or self._removed or full) and self.path.exists():
+            return
+        if full or not self.path.exists() or len(self._added) + len(self._removed) > DELTA_LIMIT:
+            self.vectors.save(self.path)
+            self.delta_path.unlink(missing_ok=True)
+            self._added, self._removed = {}, set()
+            return
+        ids = np.array(sorted(self._added), dtype=np.int64)
+        vecs = (np.stack([self._added[i] for i in ids]) if len(ids)
+                else np.zeros((0, self.embedder.dim), np.float32))
+        removed = np.array(sorted(self._removed), dtype=np.int64)
+        atomic_write_with(self.delta_path, lambda handle: np.savez(
+            handle, ids=ids, vecs=vecs.astype(np.float32), removed=removed))
 
     def query_vector(self, text: str) -> np.ndarray:
         """A query's embedding (kept in a small in-process cache, never on disk)."""

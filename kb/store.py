@@ -7,9 +7,10 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from filelock import FileLock, Timeout
 from pydantic import ValidationError
@@ -36,19 +37,25 @@ def describe_validation_error(path: Path | str, err: ValidationError) -> str:
     return f"{path}: field '{field}': {first['msg']}{more}"
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write data to path so that readers see the old or the new file, never a partial one."""
+def atomic_write_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Let `write` fill a temporary file, then put it in place of `path` in one rename, so
+    readers see the old or the new file, never a partial one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write data to path atomically (see atomic_write_with)."""
+    atomic_write_with(path, lambda handle: handle.write(data))
 
 
 def _clean_suffix(suffix: str) -> str:

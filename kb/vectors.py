@@ -6,11 +6,12 @@ from __future__ import annotations
 import logging
 import math
 import os
-import tempfile
 from pathlib import Path
 
 import faiss
 import numpy as np
+
+from kb.store import atomic_write_with
 
 log = logging.getLogger(__name__)
 
@@ -102,15 +103,8 @@ class VectorIndex:
 
     def save(self, path: Path) -> None:
         """Write atomically (temp file + rename)."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        os.close(fd)
-        try:
-            faiss.write_index(self.index, tmp)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write_with(path, lambda handle: faiss.write_index(
+            self.index, faiss.PyCallbackIOWriter(handle.write)))
 
     @classmethod
     def load(cls, path: Path, dim: int) -> VectorIndex:

@@ -54,6 +54,12 @@ def test_incremental_equals_full_rebuild(shipped_copy: Path, tmp_path: Path) -> 
     assert fresh.last_report.rebuilt
     assert incremental == _results(fresh)
     assert index.vectors.size == fresh.vectors.size == 35
+    # small changes went to a side file; reopening replays it
+    assert (shipped_copy / ".kb" / "vectors.delta.npz").exists()
+    index.close()
+    reopened = Index.open(shipped_copy)
+    assert not reopened.last_report.rebuilt and _results(reopened) == incremental
+    assert reopened.arrays.fid.tolist() == index.arrays.fid.tolist()
 
 
 def test_damaged_or_missing_files_are_rebuilt(shipped_copy: Path) -> None:
