@@ -35,6 +35,7 @@ _COLLECTIVE = re.compile(
     r"organi[sz]ation|council|task force|working party|team|alliance|initiative|study|trial|"
     r"program(?:me)?|university|institute|department|agency|ministry|foundation|"
     r"centers?|centres?)\b", re.I)
+_COMPANY = re.compile(r"^(?:inc|ltd|llc|plc|gmbh|corp|co|s\.?a|ag|b\.?v)\.?$", re.I)
 _UNKNOWN = frozenset({"unknown", "anonymous", "anon", "n/a", "na", "none", "[anonymous]"})
 
 
@@ -66,10 +67,15 @@ def person(text: object, *, family_first: bool = True) -> Author | None:
     name = clean(text)
     if not name or name.lower() in _UNKNOWN:
         return None
+    corporate = name.endswith(",")  # EndNote/RIS mark a corporate author with a final comma
     name = name.strip(" ,;")
+    if not name:
+        return None
+    if corporate:
+        return Author(collective=name)
     if "," in name:
         family, given = (p.strip() for p in name.split(",", 1))
-        if family and _COLLECTIVE.search(name) and len(name.split()) > 3:
+        if _COMPANY.match(given) or (family and _COLLECTIVE.search(name) and len(name.split()) > 3):
             return Author(collective=name)
         return _author(family, given) if family else None
     tokens = name.split()
@@ -130,7 +136,8 @@ def parse_date(text: object) -> tuple[int | None, str | None]:
             if key[:3] in MONTHS and month is None:
                 month = MONTHS[key[:3]]
                 nxt = words[i + 1] if i + 1 < len(words) else ""
-                day = int(nxt) if nxt.isdigit() else None
+                before = words[i - 1] if i else ""
+                day = int(nxt) if nxt.isdigit() else (int(before) if before.isdigit() else None)
             elif key in SEASONS and month is None:
                 month = SEASONS[key]
     return year, _iso(year, month, day)
@@ -158,6 +165,12 @@ def pages(first: object, last: object = None) -> str | None:
     if start.isdigit() and end.isdigit() and len(end) < len(start):
         end = start[: len(start) - len(end)] + end
     return f"{start}-{end}"
+
+
+def landing_url(value: object) -> str | None:
+    """A URL worth keeping: not empty and not just the DOI resolver link (the DOI is kept)."""
+    url = clean(value)
+    return None if not url or re.search(r"^https?://(?:dx\.)?doi\.org/", url, re.I) else url
 
 
 def split_list(value: object, seps: str = ";") -> list[str]:
@@ -190,18 +203,45 @@ def abstract_parts(paragraphs: list[str]) -> tuple[str, list[Section], dict[str,
 
 def translation_of(sections: list[Section], paragraphs: list[str]) -> list[Section]:
     """Other-language abstract paragraphs aligned to the English sections."""
-    texts = [p for p in (clean(x) for x in paragraphs) if p]
+    texts = [part for p in (clean(x) for x in paragraphs) if p for part in split_upper_labels(p)]
     if not texts:
         return []
-    if not sections:
-        return [Section(text=t) for t in texts]
-    return align(sections, texts)
+    aligned = [Section(text=t) for t in texts] if not sections else align(sections, texts)
+    return [_upper_label(s) for s in aligned]
+
+
+_LEADING_LABEL = re.compile(r"^(?P<label>[^\W\d_a-z][^\W\da-z]{2,40}(?: [^\W\da-z]{2,40}){0,4})\s?[:：]\s+(?P<rest>\S.*)$",
+                            re.S)
+
+
+def _upper_label(section: Section) -> Section:
+    """A translated section whose text opens with an upper-case label gets it as its label."""
+    m = _LEADING_LABEL.match(section.text) if section.label is None else None
+    return section.model_copy(update={"label": m["label"], "text": m["rest"]}) if m else section
 
 
 def label_role(label: str) -> str | None:
     """The section role a label names ('Material and methods' -> methods), None if unknown."""
     role = role_of_label(label)
     return None if role == "other" else role
+
+
+def language_fields(stated: str | None, abstract_language: str, has_abstract: bool) -> dict[str, Any]:
+    """`language` is the language of the abstract text (what findings are extracted from);
+    a different publication language stated by the export is kept as a facet."""
+    if not has_abstract:
+        return {"language": stated or abstract_language}
+    if stated and stated != abstract_language:
+        return {"language": abstract_language, "facets": {"Publication language": [stated]}}
+    return {"language": abstract_language}
+
+
+_UPPER_LABEL = re.compile(r"(?<=[.!?。])\s+(?=[^\W\d_a-z][^\W\da-z]{2,40}(?: [^\W\da-z]{2,40}){0,4}\s?[:：]\s)")
+
+
+def split_upper_labels(text: str) -> list[str]:
+    """'HINTERGRUND: … ZIEL: …' -> paragraphs at upper-case labels of any language."""
+    return [p.strip() for p in _UPPER_LABEL.split(text) if p.strip()]
 
 
 def title_language(title: str) -> str:
@@ -254,7 +294,7 @@ def collect(items: Iterable[Item], source: str, what: str) -> list[Record]:
     for item in items:
         if isinstance(item, Record):
             records.append(item)
-        elif first is None:
+        elif first is None and isinstance(item, IngestError):
             first = item
     if not records:
         raise first or IngestError(source, f"no {what} records found")

@@ -16,6 +16,7 @@ from ingest.formats import (
     pubmed_xml,
     ris,
     structured_abstract,
+    wos,
 )
 from kb.errors import IngestError
 
@@ -23,7 +24,7 @@ from kb.errors import IngestError
 # (BIBLIOGRAPHIC = True) need their own markup (TY  -, PMID-, @article{, a CSV header, JSON,
 # <PubmedArticleSet>), so prose never sniffs as one of them.
 PARSERS: tuple[ModuleType, ...] = (
-    pubmed_xml, ris, medline, bibtex, csl_json, csv_table,
+    pubmed_xml, ris, wos, medline, bibtex, csl_json, csv_table,
     evidence_library, pubmed_text, grey_summary, structured_abstract, generic_text,
 )
 BY_NAME: dict[str, ModuleType] = {p.NAME: p for p in PARSERS}

@@ -195,18 +195,77 @@ def retag(ctx: click.Context, taxonomy: str | None) -> None:
     click.echo(f"{changed} record(s) re-tagged with {len(tax.themes)} themes")
 
 
+@main.command()
+@click.option("--merge", "merge_ids", nargs=2, metavar="KEEP OTHER",
+              help="Merge record OTHER into record KEEP (OTHER's file is removed).")
+@click.option("--not-duplicate", "distinct_ids", nargs=2, metavar="A B",
+              help="Remember that A and B are different publications.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per pair.")
+@click.pass_context
+def dedup(ctx: click.Context, merge_ids: tuple[str, str] | None,
+          distinct_ids: tuple[str, str] | None, as_json: bool) -> None:
+    """List records that may be the same publication, or decide on a pair.
+
+    Without options: one line per pair (likely duplicates first, then possible ones) with
+    score and reason. Decisions are kept in records/_decisions.json.
+
+    Example:
+        kb dedup
+        kb dedup --merge smith-2020-housing-first smith-2020-housing-first-2
+        kb dedup --not-duplicate smith-2020-housing-first smith-2021-housing-first
+    """
+    from kb.duplicates import candidate_pairs, mark_not_duplicate, merge_pair
+
+    store = _store(ctx)
+    if merge_ids and distinct_ids:
+        raise click.UsageError("use --merge or --not-duplicate, not both")
+    try:
+        if merge_ids:
+            from ingest.enrich import Enricher
+
+            with store.lock():
+                merged = merge_pair(store, merge_ids[0], merge_ids[1], Enricher(store.home))
+            click.echo(f"merged {merge_ids[1]} into {merged.id}")
+            return
+        if distinct_ids:
+            with store.lock():
+                mark_not_duplicate(store, *distinct_ids)
+            click.echo(f"remembered: {distinct_ids[0]} and {distinct_ids[1]} are not duplicates")
+            return
+        pairs = candidate_pairs(store)
+    except KBError as err:
+        raise click.ClickException(str(err)) from err
+    for pair in pairs:
+        if as_json:
+            click.echo(pair.model_dump_json())
+        else:
+            click.echo(f"{pair.decision}\t{pair.score:g}\t{pair.a}\t{pair.b}\t{pair.reason}")
+    if not as_json:
+        click.echo(f"{len(pairs)} pair(s) to review", err=True)
+
+
 @main.command("eval")
-@click.argument("what", type=click.Choice(["extraction", "search"]), default="extraction")
+@click.argument("what", type=click.Choice(["extraction", "search", "dedup"]), default="extraction")
 @click.option("--no-embeddings", is_flag=True, help="Tag themes by keyword rules only.")
 def eval_(what: str, no_embeddings: bool) -> None:
-    """Measure extraction against the hand-written gold (tune and held-out halves), or search
+    """Measure extraction against the hand-written gold (tune and held-out halves), search
     relevance (recall@5, MRR, nDCG@10 of dense, keyword and hybrid retrieval) on the judged
-    queries of tests/data/queries.json.
+    queries of tests/data/queries.json, or duplicate detection (precision / recall / F1 on
+    labelled pairs from ../shared/data/external).
 
     Example:
         kb eval extraction
         kb eval search
+        kb eval dedup
     """
+    if what == "dedup":
+        from kb.dedup_eval import dedup_report
+
+        try:
+            click.echo(dedup_report())
+        except KBError as err:
+            raise click.ClickException(str(err)) from err
+        return
     if what == "search":
         from kb.search_eval import search_report
 
@@ -256,22 +315,41 @@ def export() -> None:
 @click.option("--format", "fmt", type=click.Choice(["ris", "bibtex", "csl-json", "csv"]),
               required=True, help="ris, bibtex, csl-json, or csv (evidence table: one row per finding).")
 @click.option("--all", "everything", is_flag=True, help="Export every record.")
+@click.option("--query", help="Export the records a search finds (the CSV keeps only the found findings).")
+@click.option("-k", "--limit", default=50, show_default=True, type=click.IntRange(1, 1000),
+              help="With --query: how many findings to take.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="File to write ('-' for standard output).")
 @click.pass_context
 def export_records(ctx: click.Context, ids: tuple[str, ...], fmt: str, everything: bool,
-                   output: str) -> None:
-    """Write the given records (or --all) as RIS, BibTeX, CSL-JSON or a CSV evidence table.
+                   query: str | None, limit: int, output: str) -> None:
+    """Write the given records (or --all, or --query) as RIS, BibTeX, CSL-JSON or a CSV
+    evidence table.
 
     Example:
         kb export records --format bibtex --all -o library.bib
+        kb export --format csv --query "care coordination barriers" -o evidence.csv
     """
-    from kb.export import export_text
+    from kb.export import export_text, keep_findings
     from kb.store import atomic_write
 
-    if bool(ids) == everything:
-        raise click.UsageError("give record IDS or --all (not both)")
-    records = _select(_store(ctx), ids)
+    if sum(map(bool, (ids, everything, query))) != 1:
+        raise click.UsageError("give record IDS, --all or --query (exactly one)")
+    store = _store(ctx)
+    if query:
+        from kb.search import search as run_search
+
+        try:
+            response = run_search(_open_index(store), query, k=limit)
+        except KBError as err:
+            raise click.ClickException(str(err)) from err
+        if response.notice:
+            raise click.ClickException(response.notice)
+        hits = [(h.record_id, h.finding_id) for h in response.hits()]
+        records = keep_findings(_select(store, tuple(dict.fromkeys(r for r, _ in hits))), hits,
+                                findings_only=fmt == "csv")
+    else:
+        records = _select(store, ids)
     text = export_text(records, fmt)
     if output == "-":
         click.echo(text, nl=False)

@@ -26,10 +26,11 @@ class _RisWriter(rispy.RisWriter):
         return ""
 
 
-def person_name(author: Author) -> str:
-    """'Family, Given' (or 'Family, I.'), or the collective name."""
+def person_name(author: Author, *, corporate_comma: bool = False) -> str:
+    """'Family, Given' (or 'Family, I.'), or the collective name (with a final comma, the RIS
+    convention for a corporate author, when corporate_comma)."""
     if author.collective and not author.family:
-        return author.collective
+        return f"{author.collective}," if corporate_comma else author.collective
     given = author.given or ".".join(author.initials or "") + ("." if author.initials else "")
     return f"{author.family}, {given}" if given else str(author.family)
 
@@ -63,7 +64,7 @@ def record_to_ris(record: Record) -> dict:
     ids = record.identifiers
     entry: dict = {
         "type_of_reference": to_ris(record.resource_type), "title": record.title,
-        "authors": [person_name(a) for a in record.authors] or None,
+        "authors": [person_name(a, corporate_comma=True) for a in record.authors] or None,
         "year": str(record.year) if record.year else None, "date": _ris_date(record),
         "secondary_title": record.venue, "volume": record.volume, "number": record.issue,
         "start_page": first, "end_page": last, "custom7": record.article_number,
@@ -134,8 +135,15 @@ def record_to_bibtex(record: Record) -> Entry:
 def to_bibtex_text(records: Sequence[Record]) -> str:
     """BibTeX text of records."""
     library = bibtexparser.Library()
+    taken: set[str] = set()
     for record in records:
-        library.add(record_to_bibtex(record))
+        entry = record_to_bibtex(record)
+        key, n = entry.key, 2
+        while key in taken:  # two records without ids (or a repeated id) still get distinct keys
+            key, n = f"{entry.key}-{n}", n + 1
+        entry.key = key
+        taken.add(key)
+        library.add(entry)
     return bibtexparser.write_string(library)
 
 
@@ -143,6 +151,26 @@ def to_csl_json_text(records: Sequence[Record]) -> str:
     """CSL-JSON (a list of items) with the extended fields kept under "custom"."""
     items = [record_to_csl(r, extended=True) for r in records]
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+def keep_findings(records: Sequence[Record], hits: Sequence[tuple[str, str]], *,
+                  findings_only: bool) -> list[Record]:
+    """Records in the order of the hits (record id, finding id); with findings_only, each keeps
+    just the findings that were hit (for an evidence table of a search)."""
+    wanted: dict[str, set[str]] = {}
+    for record_id, finding_id in hits:
+        wanted.setdefault(record_id, set()).add(finding_id)
+    by_id = {r.id: r for r in records}
+    out = []
+    for record_id, finding_ids in wanted.items():
+        record = by_id.get(record_id)
+        if record is None:
+            continue
+        if findings_only:
+            record = record.model_copy(update={"findings": [f for f in record.findings
+                                                            if f.id in finding_ids]})
+        out.append(record)
+    return out
 
 
 def export_text(records: Sequence[Record], fmt: str) -> str:

@@ -93,8 +93,8 @@ class Author(Model):
     def _complete(self) -> Author:
         if not (self.family or self.collective):
             raise ValueError("an author needs a family name or a collective name")
-        if self.given and not self.initials:
-            self.initials = initials_of(self.given)
+        if self.given and not self.initials and (initials := initials_of(self.given)):
+            self.initials = initials  # (assigning None would re-run this validator forever)
         return self
 
     def display(self) -> str:

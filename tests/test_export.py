@@ -52,7 +52,7 @@ def test_default_subcommand_and_room_for_others(shipped_copy: Path, tmp_path: Pa
 
 def test_export_needs_ids_or_all(shipped_copy: Path) -> None:
     result = _run(shipped_copy, "export", "--format", "ris", "-o", "-")
-    assert result.exit_code == 2 and "give record IDS or --all" in result.output
+    assert result.exit_code == 2 and "give record IDS, --all or --query" in result.output
     missing = _run(shipped_copy, "export", "--format", "ris", "nope", "-o", "-")
     assert missing.exit_code == 1 and "no record with id 'nope'" in missing.output
 

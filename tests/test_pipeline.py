@@ -109,3 +109,81 @@ def test_unknown_layout_goes_to_generic_parser_with_a_flag(store: Store) -> None
     assert record.identifiers.doi == "10.1000/xyz.123"
     assert "generic-parser" in {f.code for f in record.review.flags}
     assert record.sources[0].parser == "generic_text"
+
+
+# -- bibliographic exports: many records per file -------------------------------------------------
+
+MEDLINE_TWO = """PMID- 900001
+TI  - Peer support for people leaving prison: a randomized trial.
+FAU - Doe, Jane
+AU  - Doe J
+DP  - 2021 May
+TA  - J Urban Health
+AB  - BACKGROUND: Reentry is hard. RESULTS: Peer support reduced emergency visits by 20%.
+
+PMID- 900002
+TI  - Housing navigation and hospital use among older adults.
+FAU - Roe, Richard
+AU  - Roe R
+DP  - 2020
+TA  - Health Aff
+AB  - We followed 300 adults for a year and found fewer admissions after navigation began.
+"""
+
+
+def test_export_file_gives_many_records_and_reimport_changes_nothing(store: Store) -> None:
+    report = ingest_bytes(MEDLINE_TWO.encode(), "two.nbib", store)
+    assert report.ok and report.format == "medline" and report.counts() == {"new": 2}
+    before = _snapshot(store.home)
+    again = ingest_bytes(MEDLINE_TWO.encode(), "two.nbib", store)
+    assert again.counts() == {"unchanged": 2}
+    assert _snapshot(store.home) == before
+
+
+def test_one_bad_record_is_reported_and_the_rest_imported(store: Store, seeds: list[Path]) -> None:
+    ingest_paths(seeds, store)
+    before = _snapshot(store.home)
+    ris = ("TY  - JOUR\nTI  - First good record on care teams\nPY  - 2020\nER  - \n\n"
+           "TY  - JOUR\nTI  - A record without its end line\n\n"
+           "TY  - JOUR\nTI  - Second good record on community health workers\nPY  - 2021\nER  - \n")
+    report = ingest_bytes(ris.encode(), "three.ris", store)
+    assert not report.ok and report.counts() == {"new": 2, "failed": 1}
+    assert report.outcomes[1].message == "line 6: record 2: the record has no 'ER  -' line before the next 'TY  -'"
+    after = _snapshot(store.home)
+    assert {k: v for k, v in after.items() if k in before} == before  # nothing existing touched
+    assert len(store.ids()) == 6
+
+
+def test_duplicates_within_a_file_and_against_the_kb_merge(store: Store) -> None:
+    report = ingest_bytes(MEDLINE_TWO.encode(), "two.nbib", store)
+    ris = ("TY  - JOUR\nTI  - Peer Support for People Leaving Prison: A Randomized Trial\nAU  - Doe, Jane\n"
+           "PY  - 2021\nDO  - 10.1000/peer.2021\nKW  - reentry\nER  - \n\n"
+           "TY  - JOUR\nTI  - Peer support for people leaving prison - a randomized trial\nAU  - Doe, J.\n"
+           "PY  - 2021\nDO  - 10.1000/peer.2021\nER  - \n")
+    report = ingest_bytes(ris.encode(), "peer.ris", store)
+    assert [o.status for o in report.outcomes] == ["merged", "merged"]
+    record = store.load(report.outcomes[0].record_id)
+    assert record.identifiers.doi == "10.1000/peer.2021" and record.identifiers.pmid == "900001"
+    assert record.keywords == ["reentry"] and len(record.sources) == 2
+    assert len(store.ids()) == 2
+
+
+def test_batch_report_progress_and_totals(store: Store, tmp_path: Path) -> None:
+    from ingest.pipeline import totals
+
+    (tmp_path / "a.nbib").write_text(MEDLINE_TWO, encoding="utf-8")
+    (tmp_path / "b.csv").write_text("Authors,Year\nDoe J,2020\n", encoding="utf-8")
+    seen = []
+    reports = ingest_paths([tmp_path], store, on_outcome=seen.append)
+    assert [r.source.rsplit("/", 1)[-1] for r in reports] == ["a.nbib", "b.csv"]
+    assert len(seen) == 2
+    assert reports[1].error.startswith("no title column")
+    assert totals(reports) == "2 files, 2 records: 2 new; 1 file failed"
+
+
+def test_a_big_export_is_summarised_with_reasons(store: Store) -> None:
+    ris = "".join(f"TY  - JOUR\nTI  - Study number {i} of care coordination\nPY  - 2020\nER  - \n\n"
+                  for i in range(5)) + "TY  - JOUR\nER  - \n"
+    report = ingest_bytes(ris.encode(), "five.ris", store)
+    assert report.summary() == "1 failed, 5 new"
+    assert report.details() == ["  failed: line 26: record 6: no title, authors, abstract or DOI"]

@@ -3,8 +3,10 @@ accents decoded); an entry bibtexparser cannot parse (e.g. unbalanced braces) is
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import bibtexparser
@@ -44,9 +46,22 @@ def sniff(text: str, name: str = "") -> float:
     return 0.0
 
 
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """bibtexparser logs each failed block; we report it as an IngestError instead."""
+    logger = logging.getLogger("bibtexparser")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def iter_parse(text: str, *, source: str) -> Iterator[Item]:
     """Records of a BibTeX text in file order; a failed block becomes an IngestError."""
-    library = bibtexparser.parse_string(text)
+    with _quiet():
+        library = bibtexparser.parse_string(text)
     blocks = sorted([*library.entries, *library.failed_blocks], key=lambda b: b.start_line or 0)
     for number, block in enumerate(blocks, start=1):
         line = (block.start_line or 0) + 1
@@ -162,10 +177,11 @@ def entry_fields(entry: Entry) -> dict[str, Any]:
                         "pmcid": _value(entry, "pmcid", latex=False),
                         "isbn": _value(entry, "isbn", latex=False) if resource_type in (
                             "book", "book-chapter") else None,
-                        "url": url if url and "doi.org/" not in url else None},
+                        "url": biblio.landing_url(url)},
         "affiliations": biblio.split_list(_value(entry, "affiliation", "affiliations") or ""),
         "keywords": biblio.keywords(re.split(r";|,(?![^()]*\))" if ";" not in (
             _value(entry, "keywords") or "") else ";", _value(entry, "keywords") or "")),
-        "language": language_code(_value(entry, "language", "langid")) or language,
+        **biblio.language_fields(language_code(_value(entry, "language", "langid")), language,
+                                 bool(sections)),
         "abstract": sections, "translations": translations, "flags": flags,
     }

@@ -48,9 +48,8 @@ def iter_parse(text: str, *, source: str) -> Iterator[Item]:
     try:
         data = json.loads(text.lstrip("\ufeff"))
     except json.JSONDecodeError as err:
-        yield IngestError(source, f"not valid JSON ({err.msg} at line {err.lineno}, column {err.colno})",
-                          line=err.lineno)
-        return
+        raise IngestError(source, f"not valid JSON ({err.msg} at line {err.lineno}, column {err.colno})",
+                          line=err.lineno) from err
     for number, item in enumerate(items_of(data), start=1):
         if not isinstance(item, dict):
             yield IngestError(source, f"item {number}: expected a CSL object, found {type(item).__name__}")
@@ -129,7 +128,7 @@ def _text_fields(item: dict[str, Any], custom: dict[str, Any]) -> dict[str, Any]
                 "language": language_code(_str(item.get("language"))) or "en"}
     language, sections, translations = biblio.abstract_parts(_abstract_paragraphs(item.get("abstract")))
     return {"abstract": sections, "translations": translations,
-            "language": language_code(_str(item.get("language"))) or language}
+            **biblio.language_fields(language_code(_str(item.get("language"))), language, bool(sections))}
 
 
 def _fields(item: dict[str, Any]) -> dict[str, Any]:
@@ -155,7 +154,7 @@ def _fields(item: dict[str, Any]) -> dict[str, Any]:
         "publisher": _str(item.get("publisher")),
         "identifiers": {"doi": _str(item.get("DOI")), "pmid": _str(item.get("PMID")),
                         "pmcid": _str(item.get("PMCID")), "isbn": _str(isbn),
-                        "url": _str(item.get("URL"))},
+                        "url": biblio.landing_url(_str(item.get("URL")))},
         "affiliations": biblio.split_list(custom.get("affiliations") or []),
         "funders": biblio.split_list(custom.get("funders") or [f for f in funders if f]),
         "keywords": biblio.keywords(keywords),

@@ -69,18 +69,16 @@ def _columns(names: list[str]) -> tuple[dict[str, list[str]], list[str]]:
 
 
 def iter_parse(text: str, *, source: str) -> Iterator[Item]:
-    """Records of a CSV text; a file without a title column is refused."""
+    """Records of a CSV text; a file without a title column is refused (IngestError)."""
     found = _header(text)
     if not found:
-        yield IngestError(source, "not a delimited table (no ',', ';', tab or '|' in the header line)")
-        return
+        raise IngestError(source, "not a delimited table (no ',', ';', tab or '|' in the header line)")
     names, delimiter = found
     columns, unknown = _columns(names)
     if "title" not in columns:
         titles = ", ".join(ALIASES["title"][:4])
-        yield IngestError(source, f"no title column (expected one of: {titles}, …); "
+        raise IngestError(source, f"no title column (expected one of: {titles}, …); "
                                   f"columns found: {', '.join(names)}")
-        return
     if unknown:
         yield ParseNote(message=f"columns not imported: {', '.join(unknown)}")
     csv.field_size_limit(MAX_FIELD)
@@ -171,11 +169,11 @@ def _fields(row: dict[str, Any], columns: dict[str, list[str]]) -> dict[str, Any
         "article_number": cell("article_number"), "publisher": cell("publisher"),
         "identifiers": {"doi": find_doi(cell("doi") or "") or (open_url[1] if open_url else None),
                         "pmid": cell("pmid"), "pmcid": cell("pmcid"), "isbn": cell("isbn"),
-                        "url": (_items(cell("url")) or [None])[0]},
+                        "url": biblio.landing_url((_items(cell("url")) or [None])[0])},
         "affiliations": _items(cell("affiliations")),
         "keywords": biblio.keywords(
             [k for name in columns.get("keywords", []) for k in _items(biblio.clean(row.get(name)), ",")]),
-        "language": lang_of or language, "abstract": sections, "translations": translations,
+        **biblio.language_fields(lang_of, language, bool(sections)), "abstract": sections, "translations": translations,
         "flags": flags,
     }
 

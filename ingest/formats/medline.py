@@ -25,7 +25,7 @@ _TAG = re.compile(r"^([A-Z][A-Z0-9]{1,3})\s*-\s?(.*)$")
 _MEDLINE_ONLY = re.compile(r"^(?:PMID|FAU |STAT|OWN |DCOM|JT  |TA  |PST |SO  |EDAT|LID |AID )-",
                            re.M)
 _ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])")
-_ID_KIND = re.compile(r"^(?P<value>.+?)\s*\[(?P<kind>[a-z]+)\]$")
+_ID_KIND = re.compile(r"(?P<value>[^\s\[\]]+(?: [^\s\[\]]+)*?)\s*\[(?P<kind>[a-z]+)\]")
 
 
 def sniff(text: str, name: str = "") -> float:
@@ -106,6 +106,26 @@ def authors_in_order(block: list[str]) -> tuple[list[Author], list[str]]:
     return [a for p in people if (a := _person(p))], before
 
 
+def other_abstracts(block: list[str]) -> list[tuple[str, str | None]]:
+    """(text, language) of each OAB with its continuation lines and the OABL after it."""
+    found: list[list[Any]] = []
+    last_tag = ""
+    for raw in block:
+        if raw.startswith("      "):
+            if last_tag == "OAB" and found:
+                found[-1][0] += " " + raw.strip()
+            continue
+        m = _TAG.match(raw)
+        if not m:
+            continue
+        last_tag = m.group(1)
+        if last_tag == "OAB":
+            found.append([m.group(2).strip(), None])
+        elif last_tag == "OABL" and found and found[-1][1] is None:
+            found[-1][1] = m.group(2).strip()
+    return [(text, lang) for text, lang in found]
+
+
 def _person(p: dict[str, Any]) -> Author | None:
     if p["cn"]:
         author: Author | None = Author(collective=biblio.clean(p["cn"]))
@@ -123,9 +143,8 @@ def _person(p: dict[str, Any]) -> Author | None:
 def _ids(fields: dict[str, Any]) -> dict[str, Any]:
     found: dict[str, str] = {}
     for value in _as_list(fields.get("LID")) + _as_list(fields.get("AID")):
-        m = _ID_KIND.match(value.strip())
-        if m:
-            found.setdefault(m.group("kind"), m.group("value"))
+        for m in _ID_KIND.finditer(value):
+            found.setdefault(m.group("kind"), m.group("value").strip())
     isbn = next(iter(_as_list(fields.get("ISBN"))), None)
     return {"doi": found.get("doi"), "pmid": fields.get("PMID"),
             "pmcid": fields.get("PMC") or found.get("pmc"), "isbn": isbn}, found.get("pii")
@@ -168,7 +187,7 @@ def _fields(fields: dict[str, Any], block: list[str]) -> dict[str, Any]:
     types = biblio.split_list(_as_list(fields.get("PT")))
     year, published = biblio.parse_date(fields.get("DP"))
     language, sections, translations = biblio.abstract_parts([fields.get("AB") or ""])
-    for text, lang in zip(_as_list(fields.get("OAB")), _as_list(fields.get("OABL")), strict=False):
+    for text, lang in other_abstracts(block):
         code = language_code(lang)
         if code and code != language and (aligned := biblio.translation_of(sections, [text])):
             translations[code] = aligned
@@ -190,6 +209,6 @@ def _fields(fields: dict[str, Any], block: list[str]) -> dict[str, Any]:
         "publisher": _text(fields, "PB"), "identifiers": ids,
         "funders": _funders(_as_list(fields.get("GR"))),
         "keywords": biblio.keywords([*mesh, *_as_list(fields.get("OT"))]),
-        "publication_types": types, "language": pub_language or language,
+        "publication_types": types, **biblio.language_fields(pub_language, language, bool(sections)),
         "abstract": sections, "translations": translations,
     }

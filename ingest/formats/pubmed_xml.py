@@ -240,6 +240,6 @@ def _fields(record: Element) -> dict[str, Any]:
                         "isbn": _find_text(book, "Isbn") if book is not None else None},
         "funders": biblio.split_list([_text(g) for g in holder.findall("GrantList/Grant/Agency")]),
         "keywords": biblio.keywords([*(m for m in mesh if m), *(k for k in keywords if k)]),
-        "publication_types": types, "language": pub_language or language,
+        "publication_types": types, **biblio.language_fields(pub_language, language, bool(sections)),
         "abstract": sections, "translations": translations,
     }

@@ -105,8 +105,8 @@ def _identifiers(entry: dict[str, Any], resource_type: str | None) -> dict[str, 
                  None)
     isbn = _first(entry, "issn") if resource_type in ("book", "book-chapter") else None
     isbn = isbn if isbn and re.fullmatch(r"(?:97[89][- ]?)?(?:\d[- ]?){9}[\dX]", isbn) else None
-    url = next((u for u in urls if "doi.org/" not in u), None)
-    return {"doi": doi, "pmid": pmid, "pmcid": pmcid, "isbn": isbn, "url": biblio.clean(url)}
+    url = next((u for u in map(biblio.landing_url, urls) if u), None)
+    return {"doi": doi, "pmid": pmid, "pmcid": pmcid, "isbn": isbn, "url": url}
 
 
 _TYPE_WORDS = (("chapter", "book-chapter"), ("section", "book-chapter"), ("book", "book"),
@@ -151,6 +151,6 @@ def _fields(entry: dict[str, Any]) -> dict[str, Any]:
         "affiliations": biblio.split_list(_list(entry, "author_address")),
         "keywords": biblio.keywords(_list(entry, "keywords")),
         "publication_types": biblio.split_list(_first(entry, "type_of_work") or ""),
-        "language": language_code(_first(entry, "language")) or language,
+        **biblio.language_fields(language_code(_first(entry, "language")), language, bool(sections)),
         "abstract": sections, "translations": translations, "flags": flags,
     }

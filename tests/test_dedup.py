@@ -1,0 +1,74 @@
+"""Duplicate verdicts on pairs of records."""
+
+from __future__ import annotations
+
+from kb.dedup import compare, find_duplicate, key_of, normalize_title, venue_match
+from kb.schema import Author, Identifiers, Record
+
+BASE = dict(title="Collaboration strategies for bridging health and social services",
+            authors=[Author(family="Chuang", given="Emmeline")], year=2025, venue="Health Serv Res",
+            pages="e14417")
+
+
+def _rec(rid: str, **changes: object) -> Record:
+    return Record(id=rid, **{**BASE, **changes})
+
+
+def test_normalize_title_keeps_every_script() -> None:
+    assert normalize_title("The <i>BMI</i> — of Ärzte!") == "the bmi of arzte"
+    assert normalize_title("整合基层医疗：一项研究") == "整合基层医疗 一项研究"
+
+
+def test_venue_abbreviations() -> None:
+    assert venue_match("brief bioinform", "briefings in bioinformatics")
+    assert venue_match("n engl j med", "the new england journal of medicine")
+    assert venue_match("journal of digital studies", "workshop of digital studies") is False
+    assert venue_match("", "x") is None
+
+
+def test_same_identifier_is_a_duplicate_unless_titles_disagree() -> None:
+    a = _rec("a", identifiers=Identifiers(doi="10.1000/x"))
+    b = _rec("b", identifiers=Identifiers(doi="10.1000/X"), title="Collaboration strategies: bridging health")
+    assert compare(key_of(a), key_of(b)).decision == "duplicate"
+    other = _rec("c", identifiers=Identifiers(doi="10.1000/x"), title="Misperceptions of a longitudinal kind",
+                 authors=[Author(family="Annabi")], year=2019)
+    assert compare(key_of(a), key_of(other)).decision == "possible"
+
+
+def test_cochrane_versions_share_a_doi_stem() -> None:
+    a = _rec("a", identifiers=Identifiers(doi="10.1002/14651858.cd002273.pub2"), year=2004)
+    b = _rec("b", identifiers=Identifiers(doi="10.1002/14651858.cd002273.pub3"), year=2005)
+    assert compare(key_of(a), key_of(b)).reason == "same DOI"
+
+
+def test_fuzzy_title_with_matching_year_and_author() -> None:
+    a = _rec("a")
+    b = _rec("b", title="Collaboration Strategies for Bridging Health & Social Services.", pages=None)
+    assert compare(key_of(a), key_of(b)).decision == "duplicate"
+
+
+def test_contradictions_prevent_a_merge() -> None:
+    a = key_of(_rec("a"))
+    assert compare(a, key_of(_rec("b", year=2022))).decision == "distinct"
+    assert compare(a, key_of(_rec("b", authors=[Author(family="Pourat")]))).decision == "distinct"
+    assert compare(a, key_of(_rec("b", venue="Medical Care"))).decision == "possible"
+    assert compare(a, key_of(_rec("b", identifiers=Identifiers(pmid="1")))).decision == "duplicate"
+    numbered = key_of(_rec("b", title=BASE["title"] + " 2"))
+    assert compare(key_of(_rec("a", title=BASE["title"] + " 1")), numbered).decision != "duplicate"
+    assert compare(key_of(_rec("x", identifiers=Identifiers(pmid="1"))),
+                   key_of(_rec("y", identifiers=Identifiers(pmid="2")))).decision == "distinct"
+
+
+def test_untitled_records_match_on_their_abstract() -> None:
+    from kb.schema import Section
+
+    text = "We interviewed 40 staff in four counties about data sharing between agencies."
+    a = Record(id="a", abstract=[Section(text=text)])
+    b = Record(id="b", abstract=[Section(text=text)])
+    assert compare(key_of(a), key_of(b)).decision == "duplicate"
+
+
+def test_find_duplicate_on_a_short_list() -> None:
+    stored = [_rec("other", title="Something else entirely about funding"), _rec("same")]
+    assert find_duplicate(_rec(""), stored).record_id == "same"
+    assert find_duplicate(_rec("", title="Totally different topic of housing"), stored) is None
