@@ -5,7 +5,7 @@ record becomes an IngestError naming it instead of stopping the file."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -301,7 +301,35 @@ def collect(items: Iterable[Item], source: str, what: str) -> list[Record]:
     return records
 
 
-def numbered(chunks: Iterable[tuple[int, str]]) -> Iterator[tuple[int, int, str]]:
-    """(record number from 1, first line, text) for (first line, text) chunks."""
-    for number, (line, text) in enumerate(chunks, start=1):
-        yield number, line, text
+def tagged_blocks(text: str, start: re.Pattern[str], end: re.Pattern[str], *, start_tag: str,
+                  end_tag: str) -> Iterator[tuple[int, str | None, str]]:
+    """(first line number, error or None, block text) of each start … end block of a tagged
+    export (RIS 'TY  -' … 'ER  -', Web of Science 'PT' … 'ER'); text between blocks is skipped."""
+    lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    first: int | None = None
+    for i, line in enumerate(lines):
+        if start.match(line):
+            if first is not None:
+                yield first + 1, f"the record has no '{end_tag}' line before the next '{start_tag}'", ""
+            first = i
+        elif end.match(line) and first is not None:
+            yield first + 1, None, "\n".join(lines[first:i + 1])
+            first = None
+    if first is not None:
+        yield first + 1, f"the file ends before this record's '{end_tag}' line", ""
+
+
+def iter_tagged(text: str, *, source: str, blocks: Iterator[tuple[int, str | None, str]],
+                load: Callable[[str], list[dict[str, Any]]],
+                fields: Callable[[dict[str, Any]], dict[str, Any]]) -> Iterator[Item]:
+    """Records of a tagged export, one block at a time: `load` reads a block into a field dict
+    (rispy), `fields` maps it to record fields; a bad block becomes an IngestError."""
+    for number, (line, error, block) in enumerate(blocks, start=1):
+        if error:
+            yield IngestError(source, f"record {number}: {error}", line=line)
+            continue
+        entries = load(block)
+        if not entries:
+            yield IngestError(source, f"record {number}: no fields could be read", line=line)
+            continue
+        yield finish(fields(entries[0]), source=source, number=number, line=line)

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from ingest.biblio import Item, ParseNote
+from ingest.biblio import ParseNote
 from ingest.enrich import Enricher
 from ingest.reader import Input, Opened, open_input
 from ingest.sniff import BY_NAME

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from bibtexparser.model import Entry, Field
 from pydantic import BaseModel
 
 from ingest import biblio
+from ingest.extract.evaluate import PRF
 from ingest.formats import bibtex, csv_table, ris
 from kb.config import REPO_ROOT
 from kb.dedup import DUPLICATE_SCORE, DedupKey, compare, key_of
@@ -40,27 +42,12 @@ class Pair(BaseModel):
     reason: str = ""
 
 
-class Scores(BaseModel):
+@dataclass
+class Scores(PRF):
     """Precision / recall / F1 of 'duplicate' verdicts (possible duplicates count as not merged)."""
 
-    pairs: int
-    tp: int
-    fp: int
-    fn: int
-    possible: int
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+    pairs: int = 0
+    possible: int = 0
 
 
 def split_of(case_id: str) -> str:

@@ -60,7 +60,7 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 def _clean_suffix(suffix: str) -> str:
     """A safe, lower-case file suffix for a kept source ('.txt' when odd)."""
-    return suffix.lower() if suffix and suffix[1:].isalnum() and len(suffix) <= 8 else ".txt"
+    return suffix.lower() if suffix and suffix[1:].replace(".", "").isalnum() and len(suffix) <= 8 else ".txt"
 
 
 class Store:

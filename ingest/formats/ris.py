@@ -14,7 +14,6 @@ from ingest.biblio import Item
 from ingest.citation import find_doi
 from ingest.languages import language_code
 from ingest.prose import normalize_newlines
-from kb.errors import IngestError
 from kb.reftypes import from_ris
 
 NAME = "ris"
@@ -43,31 +42,14 @@ def sniff(text: str, name: str = "") -> float:
 
 def blocks(text: str) -> Iterator[tuple[int, str | None, str]]:
     """(first line number, error or None, block text) for each TY … ER block."""
-    lines = normalize_newlines(text).split("\n")
-    start: int | None = None
-    for i, line in enumerate(lines):
-        if _START.match(line):
-            if start is not None:
-                yield start + 1, "the record has no 'ER  -' line before the next 'TY  -'", ""
-            start = i
-        elif _END.match(line) and start is not None:
-            yield start + 1, None, "\n".join(lines[start:i + 1])
-            start = None
-    if start is not None:
-        yield start + 1, "the file ends before this record's 'ER  -' line", ""
+    return biblio.tagged_blocks(text, _START, _END, start_tag="TY  -", end_tag="ER  -")
 
 
 def iter_parse(text: str, *, source: str) -> Iterator[Item]:
     """Records of an RIS text, and an IngestError for each block that cannot be read."""
-    for number, (line, error, block) in enumerate(blocks(text), start=1):
-        if error:
-            yield IngestError(source, f"record {number}: {error}", line=line)
-            continue
-        entries = rispy.loads(block, list_tags=LIST_TAGS, skip_unknown_tags=True)
-        if not entries:
-            yield IngestError(source, f"record {number}: no RIS fields could be read", line=line)
-            continue
-        yield biblio.finish(_fields(entries[0]), source=source, number=number, line=line)
+    return biblio.iter_tagged(
+        text, source=source, blocks=blocks(text), fields=_fields,
+        load=lambda block: rispy.loads(block, list_tags=LIST_TAGS, skip_unknown_tags=True))
 
 
 def parse(text: str, *, source: str) -> list:
