@@ -87,3 +87,21 @@ def test_latin1_prose_keeps_the_utf8_error() -> None:
     prose = "Résumé of the study: the intervention was effective in all sites and counties."
     with pytest.raises(IngestError, match="not valid UTF-8"):
         open_input(Input(source="note.txt", data=prose.encode("latin-1")))
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from kb.errors import KBError  # noqa: E402
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.one_of(st.binary(max_size=300),
+                 st.builds(lambda b: gzip.compress(b), st.binary(max_size=200)),
+                 st.builds(lambda t: ("<?xml version='1.0'?><PubmedArticleSet>" + t).encode(), st.text(max_size=200))))
+def test_any_bytes_open_or_fail_cleanly(data: bytes) -> None:
+    try:
+        opened = open_input(Input(source="fuzz.bin", data=data))
+        for item in opened.items:
+            assert isinstance(item, (Record, IngestError)) or type(item).__name__ == "ParseNote"
+    except KBError:
+        pass
