@@ -19,6 +19,7 @@ from ingest.enrich import Enricher
 from ingest.reader import Input, Opened, open_input
 from ingest.sniff import BY_NAME
 from kb.dedup import key_of
+from kb.dedup_cache import KeyCache
 from kb.dedup_index import DedupIndex
 from kb.errors import IngestError, KBError
 from kb.ids import base_id, unique_id
@@ -122,6 +123,7 @@ class Batch:
         self.enrich = enrich
         self.on_outcome = on_outcome
         self._index: DedupIndex | None = None
+        self.cache = KeyCache(store)
         self._sources: dict[str, set[str]] = {}
         self._touched: set[str] = set()  # records added or merged during this run
 
@@ -129,16 +131,21 @@ class Batch:
     def index(self) -> DedupIndex:
         """Dedup keys of every stored record, loaded on first use (each record file read once)."""
         if self._index is None:
-            self._index = DedupIndex()
-            for record in self.store.load_all():
-                self._index.add(key_of(record))
-                self._sources[record.id] = {s.sha256 for s in record.sources}
+            keys, self._sources = self.cache.load()
+            self._index = DedupIndex(keys.values())
         return self._index
 
     def _remember(self, record: Record) -> None:
+        """Index a record just saved (for duplicates later in this batch)."""
         self._touched.add(record.id)
         self.index.add(key_of(record))
         self._sources[record.id] = {s.sha256 for s in record.sources}
+        self.cache.refresh(record)
+
+    def close(self) -> None:
+        """Keep the dedup keys for the next batch (.kb/dedup_keys.json)."""
+        if self._index is not None and self._touched:
+            self.cache.save()
 
     def _forget(self, record_id: str) -> None:
         self.index.remove(record_id)
@@ -159,7 +166,7 @@ class Batch:
 
     def _add(self, record: Record, possible: str | None) -> RecordOutcome:
         record = refresh_flags(self.enrich(record))
-        record.id = unique_id(base_id(record), set(self.index.keys))
+        record.id = unique_id(base_id(record), self.index.keys.keys())  # a view: no copy per record
         self.store.save(record)
         self._remember(record)
         note = f"possible duplicate of {possible} (see `kb dedup`)" if possible else ""
@@ -261,7 +268,9 @@ def ingest_bytes(data: bytes, source: str, store: Store, *, dry_run: bool = Fals
     """Ingest one input given as bytes; failures are reported, never raised."""
     batch = Batch(store, enrich or Enricher(store.home))
     with _locked(store, dry_run):
-        return batch.run(Input(source=source, data=data), dry_run=dry_run)
+        report = batch.run(Input(source=source, data=data), dry_run=dry_run)
+        batch.close()
+    return report
 
 
 def iter_inputs(paths: list[Path]) -> list[Path]:
@@ -291,4 +300,5 @@ def ingest_paths(paths: list[Path], store: Store, *, dry_run: bool = False,
                 reports.append(FileReport(source=str(path), error="cannot read the file"))
                 continue
             reports.append(batch.run(Input(source=str(path), path=path), dry_run=dry_run))
+        batch.close()
     return reports

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 
 from slugify import slugify
 
@@ -56,7 +57,7 @@ def base_id(record: Record) -> str:
     return slug or "record"
 
 
-def unique_id(base: str, taken: set[str]) -> str:
+def unique_id(base: str, taken: Container[str]) -> str:
     """base, or base-2, base-3 … whichever is not taken."""
     if base not in taken:
         return base
