@@ -300,7 +300,7 @@ class DefaultGroup(click.Group):
 
 @main.group(cls=DefaultGroup, default_command="records")
 def export() -> None:
-    """Export records: `kb export --format ris|bibtex|csl-json|csv (IDS…|--all) -o FILE`.
+    """Export records: `kb export --format ris|bibtex|csl-json|csv (IDS…|--all|--query Q) -o FILE`.
 
     Without a subcommand name the `records` export runs (see `kb export records --help`).
 
