@@ -1,11 +1,16 @@
-"""The real app in Debian's Chromium: start `streamlit run app.py`, open the library and a record.
+"""The real app in Debian's Chromium: start `streamlit run app.py` on a temporary copy of the KB,
+search, open a record, switch to Chinese, add two records to compare, open Compare, paste a new
+abstract on Add publication and save it. Screenshots go to tests/artifacts/ for a human to look at.
 
-Screenshots go to tests/artifacts/ for a human to look at.
+The app runs with the fake embedder (KB_EMBEDDER=fake) so the test takes seconds; the real
+model's timings are measured by benchmarks/app_bench.py.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -19,9 +24,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "tests" / "artifacts"
+NEW_ABSTRACT = ROOT / "tests" / "data" / "app" / "new_abstract.txt"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+WAIT_MS = 30_000
 
 pytestmark = pytest.mark.browser
 
@@ -47,17 +54,22 @@ def _wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> N
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+def kb_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("browser-kb")
     shutil.copytree(ROOT / "records", home / "records", ignore=shutil.ignore_patterns(".lock"))
+    return home
+
+
+@pytest.fixture(scope="module")
+def app_url(kb_copy: Path) -> Iterator[str]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
     port = _free_port()
-    env = dict(os.environ, KB_HOME=str(home), HF_HUB_OFFLINE="1")
+    env = dict(os.environ, KB_HOME=str(kb_copy), HF_HUB_OFFLINE="1", KB_EMBEDDER="fake")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false"],
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
@@ -76,23 +88,105 @@ def page(app_url: str):
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context.set_default_timeout(WAIT_MS)
         yield context.new_page()
         browser.close()
 
 
-def test_library_then_record_then_chinese(app_url: str, page) -> None:
+def _shot(page, name: str) -> None:
+    """A screenshot of the whole page: Streamlit scrolls inside its main area, so the window is
+    made as tall as that area for the shot."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(400)  # let the last rerun paint
+    size = page.viewport_size
+    height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(height, 8000))})
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    page.set_viewport_size(size)
+
+
+def _idle(page) -> None:
+    """Wait until Streamlit has finished the current run (no 'Running…' status widget)."""
+    page.wait_for_timeout(200)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
+
+
+def test_search_record_chinese_compare_add(app_url: str, page, kb_copy: Path) -> None:
     page.goto(app_url, wait_until="networkidle")
-    page.get_by_text("4 records").wait_for(timeout=30000)
-    page.locator('[data-testid="stDataFrame"]').wait_for(timeout=30000)
-    page.wait_for_timeout(1500)  # the grid paints on a canvas after it is attached
-    page.screenshot(path=str(ARTIFACTS / "library.png"), full_page=True)
+    box = page.get_by_placeholder(re.compile("Ask a question"))
+    box.fill("braided funding")
+    box.press("Enter")
+    page.get_by_text(re.compile(r"matching findings · best")).wait_for()
+    _idle(page)
+    assert "q=braided+funding" in page.url or "q=braided%20funding" in page.url
+    _shot(page, "search")
 
-    page.get_by_role("link", name="Open record").click()
-    page.get_by_text("DATA SOURCES AND STUDY SETTING").first.wait_for(timeout=30000)
-    assert "record?id=chuang-2025-collaboration-strategies" in page.url
-    page.screenshot(path=str(ARTIFACTS / "record.png"), full_page=True)
+    groups = page.locator('[class*="st-key-group_"]')
+    first = groups.first
+    first_id = re.search(r"st-key-group_([a-z0-9-]+)", first.get_attribute("class")).group(1)
+    second = groups.nth(1)
+    second_id = re.search(r"st-key-group_([a-z0-9-]+)", second.get_attribute("class")).group(1)
+    second.get_by_role("button", name="Add to comparison").click()
+    _idle(page)
 
-    page.get_by_text("Show zh side by side").click()
-    page.get_by_text("数据共享对于系统整合是必要的", exact=False).first.wait_for(timeout=30000)
-    page.screenshot(path=str(ARTIFACTS / "record-zh.png"), full_page=True)
+    first.get_by_role("link", name="Open record").click()
+    page.wait_for_url(re.compile(rf"record\?id={first_id}"))
+    page.get_by_role("tab", name="Abstract").wait_for()
+    _idle(page)
+    _shot(page, "record")
+
+    page.get_by_role("radio", name="中文", exact=True).click()
+    page.get_by_text("Data sharing is necessary", exact=False).first.wait_for(state="hidden")
+    _idle(page)
+    assert page.get_by_text("数据共享对于系统整合是必要的", exact=False).first.is_visible()
+    _shot(page, "record-zh")
+
+    page.get_by_role("button", name="Add to comparison").click()
+    _idle(page)
+    page.get_by_role("link", name="2 records to compare").click()
+    page.wait_for_url(re.compile(r"/compare"))
+    page.get_by_text("Findings by kind").wait_for()
+    _idle(page)
+    assert first_id in page.url and second_id in page.url  # the comparison is in the URL
+    _shot(page, "compare")
+
+    page.get_by_role("link", name="Evidence map").click()
+    page.get_by_text("Number of findings per theme and source").wait_for()
+    _idle(page)
+    page.wait_for_timeout(1000)  # the chart's selection state settles
+    _idle(page)
+    theme = page.get_by_role("combobox", name="Theme")
+    theme.click()
+    theme.fill("Housing")
+    page.get_by_role("option", name="Housing and homelessness").click()
+    page.get_by_role("heading", name="Housing and homelessness").wait_for()
+    _idle(page)
+    assert "theme=Housing" in page.url, page.url
+    _shot(page, "evidence-map")
+
+    page.get_by_role("link", name="Add publication").first.click()
+    page.get_by_role("tab", name="Paste text").wait_for()
+    page.get_by_placeholder(re.compile("Paste a title and abstract")).fill(NEW_ABSTRACT.read_text())
+    page.get_by_role("button", name="Preview", exact=True).click()
+    page.get_by_text("Preview — nothing is saved yet").wait_for()
+    _idle(page)
+    page.get_by_label("Authors (one per line: Family, Given)").fill("Rivera, Ana\nOkafor, Chidi")
+    page.get_by_label("Year").fill("2024")
+    page.get_by_role("button", name="Apply changes").click()
+    page.get_by_text("Rivera A, Okafor C").first.wait_for()
+    _idle(page)
+    _shot(page, "add-preview")
+
+    page.get_by_role("button", name="Save 1 record").click()
+    page.get_by_text("pasted.txt: new rivera-2024-community-health").wait_for()
+    _idle(page)
+    _shot(page, "add-saved")
+    saved = json.loads((kb_copy / "records" / "rivera-2024-community-health.json").read_text())
+    assert [a["family"] for a in saved["authors"]] == ["Rivera", "Okafor"]
+    assert saved["sources"][0]["path"] == "pasted.txt"
+
+    page.get_by_role("link", name="Library").click()
+    page.get_by_text("5 of 5 records").wait_for()
+    page.wait_for_timeout(1000)  # the grid paints on a canvas after it is attached
+    _shot(page, "library")

@@ -1,0 +1,49 @@
+"""A long-lived search index for a process that serves many requests (the app): opened once,
+reopened (incrementally refreshed) when records/ changes, searches serialised on one lock."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from kb.embed import Embedder
+from kb.index import Index, RefreshReport
+from kb.search import search
+from kb.search_types import Mode, SearchFilters, SearchResponse
+from kb.store import Store
+
+
+class LiveIndex:
+    """The open index of one knowledge-base home, kept in step with its record files."""
+
+    def __init__(self, home: Path, embedder: Embedder | None = None) -> None:
+        self.home = Path(home)
+        self.store = Store(self.home)
+        self._embedder = embedder
+        self.lock = threading.RLock()
+        self._index: Index | None = None
+        self._seen: tuple | None = None
+        self.report = RefreshReport()
+        self.opened = 0  # how many times the index was (re)opened
+
+    def current(self) -> Index:
+        """The index, refreshed first when a record file was added, changed or removed (use it
+        under `with live.lock:` when other threads may search at the same time)."""
+        fingerprint = self.store.fingerprint()
+        with self.lock:
+            if self._index is None or fingerprint != self._seen:
+                old = self._index
+                embedder = old.embedder if old is not None else self._embedder
+                self._index = Index.open(self.home, embedder)
+                if old is not None:
+                    old.close()  # searches hold the lock, so nobody is using it
+                self._seen = fingerprint
+                self.report = self._index.last_report
+                self.opened += 1
+            return self._index
+
+    def search(self, query: str, *, filters: SearchFilters | None = None, k: int = 10,
+               mode: Mode = "hybrid") -> SearchResponse:
+        """kb.search.search on the current index (one search at a time)."""
+        with self.lock:
+            return search(self.current(), query, filters=filters, k=k, mode=mode)
