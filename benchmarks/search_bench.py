@@ -1,11 +1,12 @@
 """Search benchmark: build the index over synthetic knowledge bases of 10k / 100k / 1M findings
 and print build time, index size, memory and hybrid query latency (p50/p95, k = 10, including
-the query's embedding with the real model) as a table.
+the query's embeddings with the real models) as a table.
 
 The corpus is synthetic: findings are drawn from a few thousand template sentences about health
 services research, each with its own random tail. Their vectors are the real model's vectors of
-the template sentence plus fixed noise (so 1M findings need no hours of encoding); queries are
-encoded by the real model at query time. Records go through the real path: JSON files in
+the template sentence plus fixed noise (so 1M findings need no hours of encoding), in both spaces
+(the English model's and the multilingual one); queries are encoded by the real models at query
+time. Records go through the real path: JSON files in
 records/, validated on load, indexed by kb.index, searched by kb.search.
 
     python benchmarks/search_bench.py                 # 10k and 100k
@@ -31,7 +32,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kb.embed import get_embedder  # noqa: E402
+from kb.embed import Embedder, get_embedder, get_multilingual_embedder  # noqa: E402
 from kb.index import Index  # noqa: E402
 from kb.search import search  # noqa: E402
 from kb.search_types import SearchFilters  # noqa: E402
@@ -79,10 +80,10 @@ def pool_sentences(rng: random.Random) -> list[str]:
 class PoolEmbedder:
     """Real-model vectors of the template sentences plus fixed noise; queries go to the model."""
 
-    def __init__(self, sentences: list[str], cache_dir: Path) -> None:
-        self.model = get_embedder()
+    def __init__(self, sentences: list[str], cache_dir: Path, model: Embedder) -> None:
+        self.model = model
         self.dim, self.model_id = self.model.dim, f"bench-pool:{self.model.model_id}"
-        digest = hashlib.sha256("\n".join(sentences).encode()).hexdigest()[:12]
+        digest = hashlib.sha256("\n".join([model.model_id, *sentences]).encode()).hexdigest()[:12]
         path = cache_dir / f"pool-{digest}.npy"
         if path.exists():
             self.pool = np.load(path)
@@ -96,7 +97,7 @@ class PoolEmbedder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         unknown = []
         for i, text in enumerate(texts):
-            row = self.row.get(text.split(" (", 1)[0])
+            row = self.row.get(text.split(" (", 1)[0].split(" | ", 1)[0])
             if row is None:
                 unknown.append(i)
             else:
@@ -158,14 +159,15 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(size: int, workdir: Path, pool: list[str], embedder: PoolEmbedder, n_queries: int) -> dict:
+def run(size: int, workdir: Path, pool: list[str], embedders: tuple[PoolEmbedder, PoolEmbedder],
+        n_queries: int) -> dict:
     home = workdir / f"kb-{size}"
     shutil.rmtree(home, ignore_errors=True)
     started = time.perf_counter()
     write_kb(home, size, pool)
     written = time.perf_counter() - started
     started = time.perf_counter()
-    index = Index.open(home, embedder)
+    index = Index.open(home, embedders[0], multilingual=embedders[1])
     build = time.perf_counter() - started
     qs = queries(n_queries)
     plain = latency(index, None, qs)
@@ -197,8 +199,9 @@ def main() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     args.workdir.mkdir(parents=True, exist_ok=True)
     pool = pool_sentences(random.Random(42))
-    embedder = PoolEmbedder(pool, args.workdir)
-    rows = [run(size, args.workdir, pool, embedder, args.queries) for size in args.sizes]
+    embedders = (PoolEmbedder(pool, args.workdir, get_embedder()),
+                 PoolEmbedder(pool, args.workdir, get_multilingual_embedder()))
+    rows = [run(size, args.workdir, pool, embedders, args.queries) for size in args.sizes]
     cols = list(rows[0])
     print(" | ".join(f"{c:>16}" for c in cols))
     for row in rows:

@@ -40,7 +40,9 @@ def finding_mask(db: sqlite3.Connection, arrays: FilterArrays, filters: SearchFi
         return None
     mask = np.ones(len(arrays.fid), dtype=bool)
     if filters.kinds:
-        mask &= np.isin(arrays.kind, [FINDING_KINDS.index(k) for k in filters.kinds])
+        wanted = np.zeros(len(FINDING_KINDS) + 1, dtype=bool)  # index -1 (unknown) stays False
+        wanted[[FINDING_KINDS.index(k) for k in filters.kinds]] = True
+        mask &= wanted[arrays.kind]
     if filters.themes:
         mask &= (arrays.themes & _bits(db, "theme", filters.themes)) != 0
     if filters.languages:

@@ -16,7 +16,7 @@ import numpy as np
 from kb.acronyms import Expansion, Glossary, expand_query, load_acronyms
 from kb.filters import allowed_by_fid, finding_mask
 from kb.index import Index
-from kb.keyword_search import keyword_hits
+from kb.keyword_search import Vocabulary, keyword_hits
 from kb.lexical import MAX_QUERY_CHARS, cjk_query_groups, has_cjk, highlight_spans, query_terms
 from kb.lookup import AuthorTable, lookup_records
 from kb.schema import Effect
@@ -70,6 +70,13 @@ def index_glossary(index: Index) -> Glossary:
     return index.cache["glossary"]
 
 
+def index_vocabulary(index: Index) -> Vocabulary:
+    """Document frequencies of terms (cached until the index changes)."""
+    if "vocabulary" not in index.cache:
+        index.cache["vocabulary"] = Vocabulary(index.require_db())
+    return index.cache["vocabulary"]
+
+
 def index_authors(index: Index) -> AuthorTable:
     """First authors for fuzzy lookup (cached until the index changes)."""
     if "authors" not in index.cache:
@@ -78,10 +85,11 @@ def index_authors(index: Index) -> AuthorTable:
 
 
 # -- the two arms ----------------------------------------------------------------------------
-def lexical_ranking(db: sqlite3.Connection, query: str, terms: list[str],
+def lexical_ranking(index: Index, query: str, terms: list[str],
                     expansions: list[Expansion], allowed: np.ndarray | None) -> list[int]:
     """Finding ids by keywords (English and Chinese arms fused), filtered."""
-    english, chinese = keyword_hits(db, query, terms, expansions, allowed)
+    db = index.require_db()
+    english, chinese = keyword_hits(index_vocabulary(index), query, terms, expansions, allowed)
     keys = stable_keys(db, [f for f, _ in english + chinese])
     arms = [_ranked(arm, keys)[:CANDIDATES] for arm in (english, chinese) if arm]
     if len(arms) == 1:
@@ -170,7 +178,7 @@ def _arms(index: Index, query: str, terms: list[str], expansions: list[Expansion
     pending = [(space, index.query_vector_soon(text, space)) for space in spaces]
     lexical = Arm("lexical", weight=LEXICAL_WEIGHT)
     if mode != "dense":
-        lexical.ranking = lexical_ranking(db, query, terms, expansions, allowed)
+        lexical.ranking = lexical_ranking(index, query, terms, expansions, allowed)
     keyword_set = set(lexical.ranking)
     arms = [lexical]
     for space, vector in pending:
