@@ -88,6 +88,7 @@ class Index:
         self.arrays = FilterArrays()
         self._worker: ThreadPoolExecutor | None = None
         self.cache: dict[str, Any] = {}  # things derived from the index by readers; cleared on change
+        self.generation: str | None = None  # the index's change counter when this object read it
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
@@ -99,6 +100,20 @@ class Index:
         with index._lock():
             index.last_report = index._open_and_refresh(refresh=refresh, full=full)
         return index
+
+    def update(self) -> RefreshReport:
+        """Bring this open index up to date with records/ (holding the writer lock); picks up
+        first what another process wrote to the index since this one read it."""
+        with self._lock():
+            db = self.require_db()
+            if index_db.get_meta(db, "generation") != self.generation:
+                for space in self.spaces:
+                    if space.open(db):
+                        space.rebuild(db)
+                self._load_arrays()
+                self.generation = index_db.get_meta(db, "generation")
+            self.last_report = self.refresh()
+        return self.last_report
 
     @property
     def main(self) -> Space:
@@ -131,6 +146,7 @@ class Index:
                 log.info("search index: %s; rebuilding those vectors", why)
                 space.rebuild(self.require_db())
                 rebuilt.append(f"vectors: {why}")
+        self.generation = index_db.get_meta(self.require_db(), "generation")
         report = self.refresh() if refresh or reason else RefreshReport()
         report.rebuilt = "; ".join(rebuilt) or None
         self._load_arrays()
@@ -182,12 +198,15 @@ class Index:
             for space in self.spaces:
                 space.remove(removed)
                 space.settle(db)
+            if report.changed or removed or added:
+                index_db.set_meta(db, "generation", str(int(self.generation or 0) + 1))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             for space in self.spaces:  # may hold uncommitted changes: reload what is on disk
                 space.open(db)
             raise
+        self.generation = index_db.get_meta(db, "generation")
         if report.changed or removed or added:
             for space in self.spaces:
                 space.save()

@@ -111,3 +111,17 @@ def test_deleted_file_rebuilds(shipped_copy: Path, name: str) -> None:
     (shipped_copy / ".kb" / name).unlink()
     index = Index.open(shipped_copy)
     assert index.last_report.rebuilt and index.vectors.size == 36
+
+
+def test_update_picks_up_what_another_process_indexed(shipped_copy: Path) -> None:
+    app = Index.open(shipped_copy)  # e.g. the app's long-lived index
+    before = _results(app)
+    store = Store(shipped_copy)
+    record = store.load("chuang-2025-collaboration-strategies")
+    store.save(record.model_copy(update={"id": "chuang-copy"}))
+    Index.open(shipped_copy).close()  # e.g. `kb ingest` refreshing the index on disk
+    report = app.update()
+    assert not report.changed  # the other process already indexed the copy ...
+    assert app.vectors.size == 36 + len(record.findings)  # ... and this one now sees it
+    ids = {h[0] for hits in _results(app) for h in hits}
+    assert "chuang-copy" in ids and _results(app) != before
