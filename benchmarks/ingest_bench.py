@@ -65,7 +65,9 @@ class Varier:
 
     def record(self, i: int) -> Record:
         src = self.rng.choice(self.base)
-        authors = [Author(family=self.rng.choice(self.families) + self.rng.choice(["", "a", "o", "sen", "ez"]),
+        # surnames Zipf-like: a few very common ones make big first-author + year blocks
+        weights = [1 / (k + 1) for k in range(len(self.families))]
+        authors = [Author(family=self.rng.choices(self.families, weights)[0],
                           given=self.rng.choice(["Anna", "Li", "James", "Maria", "Kwame", "Yuki"]))
                    for _ in range(self.rng.randint(1, 6))]
         return src.model_copy(update={
@@ -152,7 +154,7 @@ def _key_loads(store) -> tuple[float, float]:  # noqa: ANN001
 
 def dedup_bench(kb_size: int, batch: int) -> dict:
     """Index kb_size keys, then match `batch` new records (10% are typo'd copies of KB records)."""
-    from kb.dedup import key_of
+    from kb.dedup import key_of, normalize_title
     from kb.dedup_index import DedupIndex
 
     varier = Varier(fixture_records(), seed=11)
@@ -161,13 +163,18 @@ def dedup_bench(kb_size: int, batch: int) -> dict:
     planted = {}
     news = []
     for j in range(batch):
-        if j % 10 == 0:
-            target = rng.randrange(kb_size)
-            src = stored[target]
+        if j % 10 == 0:  # a copy of a stored record without ids, its title damaged one of 3 ways
+            src = stored[rng.randrange(kb_size)]
             words = src.title.split()
-            words[rng.randrange(len(words))] += "s"  # a typo / plural, ids dropped
+            kind = j % 3
+            if kind == 0:
+                words[0] += "s"  # the first word misspelt: the title-start block misses it
+            elif kind == 1:
+                words = words[:-1]  # the last word lost: the title-end block misses it
+            else:
+                words = [w.upper() for w in words] + ["."]  # 'AIR VERSUS OXYGEN …'-style export
             news.append(src.__class__(**{**src.__dict__, "id": "", "doi": None, "pmid": None,
-                                         "title": " ".join(words)}))
+                                         "pages": "", "title": normalize_title(" ".join(words))}))
             planted[j] = src.id
         else:
             news.append(key_of(varier.record(kb_size + j)))

@@ -127,9 +127,22 @@ def _year_penalty(a: DedupKey, b: DedupKey, title: float) -> float:
     return 40.0
 
 
+def _corroborated(a: DedupKey, b: DedupKey) -> bool:
+    """Same first author and same year."""
+    return bool(a.authors and b.authors and a.first_author == b.first_author and a.year and a.year == b.year)
+
+
+def _truncated(a: DedupKey, b: DedupKey) -> bool:
+    """One title is the other without its subtitle or last words (five words at least)."""
+    short, long_ = sorted((a.title, b.title), key=len)
+    return len(short.split()) >= 5 and (long_.startswith(short) or long_.endswith(short))
+
+
 def fuzzy_score(a: DedupKey, b: DedupKey) -> tuple[float, str]:
     """Title similarity lowered by contradicting year, authors, venue, pages or numbers."""
     title = title_similarity(a.title, b.title)
+    if _corroborated(a, b) and _truncated(a, b):
+        title = max(title, 98.0)  # a subtitle or a last word lost in one export
     score = title - _year_penalty(a, b, title) - _author_penalty(a, b)
     why = "similar title, year and first author"
     if _numbers(a.title) != _numbers(b.title):
@@ -140,9 +153,7 @@ def fuzzy_score(a: DedupKey, b: DedupKey) -> tuple[float, str]:
         why = "similar title and authors but different venues"
     if a.pages and b.pages and a.pages != b.pages and a.year == b.year:
         score -= 8.0
-    corroborated = bool(a.authors and b.authors and a.first_author == b.first_author
-                        and a.year and a.year == b.year)
-    if (len(a.title.split()) < 4 or len(b.title.split()) < 4) and not corroborated:
+    if (len(a.title.split()) < 4 or len(b.title.split()) < 4) and not _corroborated(a, b):
         score -= 10.0  # 'Book review', 'Editorial': a short title alone proves little
     return max(score, 0.0), why
 

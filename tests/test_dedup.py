@@ -72,3 +72,9 @@ def test_find_duplicate_on_a_short_list() -> None:
     stored = [_rec("other", title="Something else entirely about funding"), _rec("same")]
     assert find_duplicate(_rec(""), stored).record_id == "same"
     assert find_duplicate(_rec("", title="Totally different topic of housing"), stored) is None
+
+
+def test_a_lost_subtitle_still_matches_when_author_and_year_agree() -> None:
+    a = _rec("a", title=BASE["title"] + ": a mixed-methods evaluation")
+    assert compare(key_of(a), key_of(_rec("b"))).decision == "duplicate"
+    assert compare(key_of(a), key_of(_rec("b", year=2024))).decision != "duplicate"
