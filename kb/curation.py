@@ -91,12 +91,9 @@ def apply_metadata(record: Record, edit: MetadataEdit) -> Record:
         ids = record.identifiers.model_dump()
         ids.update(doi=edit.doi.strip() or None, pmid=edit.pmid.strip() or None)
         identifiers = Identifiers.model_validate(ids)
-    except ValidationError as err:
-        raise RecordError(f"identifiers: {err.errors()[0]['msg'].removeprefix('Value error, ')}") from err
-    try:
         authors = parse_authors(edit.authors, record.authors)
     except ValidationError as err:
-        raise RecordError(f"authors: {err.errors()[0]['msg'].removeprefix('Value error, ')}") from err
+        raise RecordError(_field_error(err, "authors")) from err
     data = record.model_dump()
     data.update(
         title=edit.title.strip() or None, year=edit.year, venue=edit.venue.strip() or None,
@@ -106,9 +103,14 @@ def apply_metadata(record: Record, edit: MetadataEdit) -> Record:
     try:
         return refresh_flags(Record.model_validate(data))
     except ValidationError as err:
-        first = err.errors()[0]
-        field = ".".join(str(p) for p in first["loc"])
-        raise RecordError(f"{field}: {first['msg'].removeprefix('Value error, ')}") from err
+        raise RecordError(_field_error(err, "record")) from err
+
+
+def _field_error(err: ValidationError, default: str) -> str:
+    """'year: Input should be greater than or equal to 1500' from a pydantic error."""
+    first = err.errors()[0]
+    field = ".".join(str(p) for p in first["loc"]) or default
+    return f"{field}: {first['msg'].removeprefix('Value error, ')}"
 
 
 # -- findings ------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from ingest.pipeline import Enrich, FileReport, RecordOutcome, ingest_bytes
 from ingest.reader import Input
 from ingest.sniff import BY_NAME
 from kb.dedup import key_of
+from kb.dedup_cache import KeyCache
 from kb.dedup_index import DedupIndex
 from kb.errors import KBError, RecordError
 from kb.ids import base_id, unique_id
@@ -80,8 +81,9 @@ def _duplicate(store: Store, dedup: DedupIndex, record: Record) -> Duplicate | N
 
 
 def dedup_index(store: Store) -> DedupIndex:
-    """Dedup keys of every stored record."""
-    return DedupIndex.from_records(store.load_all())
+    """Dedup keys of every stored record (from the key cache in .kb/; changed files re-read)."""
+    keys, _ = KeyCache(store).load()
+    return DedupIndex(keys.values())
 
 
 def preview(data: bytes, source: str, store: Store, enrich: Enrich,

@@ -6,7 +6,10 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
 
+from kb.errors import RecordError
 from kb.present import LibraryRow
+from kb.schema import Record
+from kb.store import Store
 
 NO_TYPE = "(type unknown)"
 
@@ -29,6 +32,19 @@ class LibraryChoices(BaseModel):
     statuses: list[str]
     year_min: int | None = None
     year_max: int | None = None
+
+
+def readable_records(store: Store) -> tuple[list[Record], list[str]]:
+    """Every record that loads, and a one-line problem for each record file that does not (the
+    app keeps working when one file is broken)."""
+    records: list[Record] = []
+    problems: list[str] = []
+    for record_id in store.ids():
+        try:
+            records.append(store.load_file(store.records / f"{record_id}.json"))
+        except RecordError as err:
+            problems.append(str(err))
+    return records, problems
 
 
 def library_choices(rows: Sequence[LibraryRow]) -> LibraryChoices:

@@ -22,8 +22,8 @@ LANGUAGE_NAMES: dict[str, str] = {
     "ja": "日本語", "ko": "한국어", "pt": "Português",
 }
 # Characters md_escape leaves alone that Streamlit's Markdown would still read: emoji and icon
-# shortcodes (':smile:', ':material/home:'), setext underlines ('==='), and quotes are harmless.
-_EXTRA = re.compile(r"([:=])")
+# shortcodes (':smile:', ':material/home:'), setext underlines ('==='), entities ('&lt;').
+_EXTRA = re.compile(r"([:=&])")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _LINE_EDGE = re.compile(r"[ \t]*\n[ \t]*")
 
@@ -104,8 +104,8 @@ def marked_md(text: str, marks: Sequence[Mark]) -> str:
 
 def _plain(text: str) -> str:
     """Escaped text; a blank line stays a paragraph break, a single newline a line break."""
-    text = _PARAGRAPH_BREAK.sub("\0", _LINE_EDGE.sub("\n", text))
-    return _escape(text).replace("\n", "  \n").replace("\0", "\n\n")
+    paragraphs = _PARAGRAPH_BREAK.split(_LINE_EDGE.sub("\n", text))
+    return "\n\n".join(_escape(p).replace("\n", "  \n") for p in paragraphs)
 
 
 def highlight_md(text: str, spans: Iterable[tuple[int, int]]) -> str:

@@ -12,6 +12,7 @@ from kb.config import kb_home
 from kb.dedup_index import DedupIndex
 from kb.embed import Embedder
 from kb.evidence import source_label
+from kb.library_view import readable_records
 from kb.live_index import LiveIndex
 from kb.schema import Record
 from kb.search_form import FilterOptions, filter_options
@@ -35,14 +36,23 @@ def get_store() -> Store:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
+def _loaded(home: str, fingerprint: tuple) -> tuple[list[Record], list[str]]:
+    return readable_records(_store(home))
+
+
 def _records(home: str, fingerprint: tuple) -> list[Record]:
-    return _store(home).load_all()
+    return _loaded(home, fingerprint)[0]
 
 
 def load_records() -> list[Record]:
-    """All records, reloaded only when a record file changed."""
+    """All records that load, reloaded only when a record file changed; a broken file is
+    left out with a warning (the Library page lists the problems)."""
     store = get_store()
-    return _records(str(store.home), store.fingerprint())
+    records, problems = _loaded(str(store.home), store.fingerprint())
+    if problems:
+        st.warning(f"{len(problems)} record file(s) could not be read and are left out — see "
+                   "the check on the Library page.", icon=":material/error:")
+    return records
 
 
 def records_by_id() -> dict[str, Record]:
@@ -157,7 +167,8 @@ def basket_button(record_id: str, key: str) -> None:
 
 def basket_sidebar() -> None:
     """The basket in the sidebar: its records (each removable) and a link to Compare."""
-    records = records_by_id()
+    store = get_store()
+    records = {r.id: r for r in _records(str(store.home), store.fingerprint())}
     ids = basket.keep_known(get_basket(), set(records))
     if ids != get_basket():
         set_basket(ids)

@@ -1,0 +1,48 @@
+"""Search filters: the choices offered by the shipped records, and widget values as SearchFilters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kb.schema import Record
+from kb.search_form import FilterOptions, build_filters, filter_options, year_bounds
+from kb.store import Store
+from kb.taxonomy import load_taxonomy
+
+
+def test_options_of_the_shipped_records(shipped_copy: Path) -> None:
+    options = filter_options(Store(shipped_copy).load_all(), load_taxonomy())
+    assert "barrier" in options.kinds and "facilitator" in options.kinds
+    assert options.themes["housing"] == "Housing and homelessness"
+    assert list(options.themes)[0] == "target-population"  # taxonomy order
+    assert (options.year_min, options.year_max) == (2025, 2025) and not options.has_year_range
+    assert options.designs[0] == "qualitative"  # the most frequent design comes first
+    assert options.languages == ["en", "zh"]
+    assert options.resource_types == ["discussion-paper", "journal-article"]
+
+
+def test_free_text_values_are_grouped_case_insensitively() -> None:
+    records = [Record(id="a", study={"design": ["Qualitative", "survey"]}),
+               Record(id="b", study={"design": ["qualitative "]})]
+    assert filter_options(records, load_taxonomy()).designs == ["Qualitative", "survey"]
+
+
+def test_years_only_filter_when_the_slider_leaves_its_edges() -> None:
+    options = FilterOptions(year_min=2000, year_max=2025)
+    assert year_bounds(options, (2000, 2025)) == (None, None)
+    assert year_bounds(options, (2010, 2025)) == (2010, None)
+    assert year_bounds(options, (2000, 2020)) == (None, 2020)
+    assert year_bounds(FilterOptions(year_min=2025, year_max=2025), (2025, 2025)) == (None, None)
+
+
+def test_values_the_options_do_not_offer_are_dropped() -> None:
+    options = FilterOptions(themes={"housing": "Housing"}, languages=["en"],
+                            resource_types=["report"], year_min=2000, year_max=2025)
+    filters = build_filters(options, kinds=["barrier", "nonsense"], themes=["housing", "gone"],
+                            years=(2005, 2025), designs=["qualitative"], languages=["en", "fr"],
+                            resource_types=["report", "blog"])
+    assert filters.kinds == ["barrier"] and filters.themes == ["housing"]
+    assert (filters.year_from, filters.year_to) == (2005, None)
+    assert filters.designs == ["qualitative"] and filters.languages == ["en"]
+    assert filters.resource_types == ["report"]
+    assert not build_filters(options).active()
