@@ -616,7 +616,7 @@ def app(ctx: click.Context, port: int) -> None:
     env = dict(os.environ, KB_HOME=str(kb_home(ctx.obj.get("kb"))))
     cmd = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app.py"),
            "--server.headless", "true", "--server.port", str(port)]
-    ctx.exit(subprocess.call(cmd, env=env))
+    ctx.exit(subprocess.call(cmd, env=env, cwd=REPO_ROOT))  # .streamlit/config.toml is read from here
 
 
 def _load_all(ctx: click.Context) -> list:
