@@ -194,11 +194,15 @@ def _rank(arms: dict[str, Arm], name: str, fid: int) -> int | None:
 
 
 def _sim(arms: dict[str, Arm], name: str, fid: int) -> float | None:
-    return arms[name].sims.get(fid) if name in arms else None
+    """The similarity of a hit in a meaning arm that ranked it (None otherwise)."""
+    if name not in arms or arms[name].rank(fid) is None:
+        return None
+    return arms[name].sims.get(fid)
 
 
 HIT_SQL = ("SELECT f.fid, r.id, f.finding_id, f.kind, f.text, f.section, f.span_start, f.span_end, "
-           "f.themes, f.effects, f.zh, r.rid FROM findings f JOIN records r ON r.rid = f.rid "
+           "f.themes, f.effects, f.zh, r.rid, f.context FROM findings f "
+           "JOIN records r ON r.rid = f.rid "
            "WHERE f.fid IN ({marks})")
 GROUP_SQL = ("SELECT rid, id, title, authors, year, venue, resource_type, citation, designs "
              "FROM records WHERE rid IN ({marks})")
@@ -227,6 +231,9 @@ def _groups(db: sqlite3.Connection, fused: list[tuple[int, float]], arms: dict[s
             highlights=highlight_spans(row[4], words),
             highlights_zh=highlight_spans(row[10], cjk_words) if cjk_words else [])
         hit.matched_terms = sorted({row[4][s:e].lower() for s, e in hit.highlights})[:8]
+        if hit.lexical_rank is not None and not hit.matched_terms:
+            hit.context_terms = sorted({row[12][s:e].lower()
+                                        for s, e in highlight_spans(row[12], words)})[:8]
         groups.setdefault(row[11], []).append(hit)
     marks = ",".join("?" * len(groups))
     meta = {r[0]: r for r in db.execute(GROUP_SQL.format(marks=marks), list(groups))}

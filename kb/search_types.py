@@ -58,6 +58,7 @@ class FindingHit(BaseModel):
     similarity_multilingual: float | None = None  # cosine in the multilingual space
     multilingual_rank: int | None = None
     matched_terms: list[str] = Field(default_factory=list)
+    context_terms: list[str] = Field(default_factory=list)  # matched in its sentence or title
     highlights: list[tuple[int, int]] = Field(default_factory=list)      # spans in `text`
     highlights_zh: list[tuple[int, int]] = Field(default_factory=list)   # spans in translation_zh
 
@@ -70,6 +71,8 @@ class FindingHit(BaseModel):
             parts.append(f"across languages {self.similarity_multilingual:.2f}")
         if self.matched_terms:
             parts.append("words: " + ", ".join(self.matched_terms))
+        if self.context_terms:
+            parts.append("words in its sentence or title: " + ", ".join(self.context_terms))
         return " · ".join(parts) or "related"
 
 

@@ -159,3 +159,11 @@ def test_multilingual_space_reaches_untranslated_findings(shipped_copy: Path,
     assert top.record_id == SNOW and top.text.startswith("Political will plays a pivotal role")
     assert top.translation_zh == "" and top.similarity_multilingual is not None
     assert "across languages" in top.why()
+
+
+def test_an_enumerated_item_found_through_its_sentence_says_so(index: Index) -> None:
+    response = search(index, "braided funds", k=10, mode="lexical")
+    item = next(h for h in response.hits() if h.text == "leveraged WPC to support broader systems change")
+    assert item.matched_terms == [] and item.context_terms == ["braided", "funds"]
+    assert item.why() == "words in its sentence or title: braided, funds"
+    assert item.similarity is None  # the meaning arm did not rank it
