@@ -3,14 +3,17 @@ read back from a click, and the themes overview table."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import altair as alt
 from pydantic import BaseModel
 
 from kb.plots import evidence_map_chart
+from kb.schema import Record
 from kb.synthesis import EvidenceMap
+from kb.taxonomy import Taxonomy
 
 PICK = "theme_pick"
 MAX_MAP_SOURCES = 40
@@ -47,8 +50,17 @@ def picked_theme(event: Mapping[str, Any] | None) -> str | None:
     return None
 
 
-def theme_rows(emap: EvidenceMap) -> list[ThemeRow]:
-    """Themes with how many sources and findings support them, most supported first."""
-    rows = [ThemeRow(id=t.id, theme=t.label, sources=t.n_sources, findings=t.n_findings)
-            for t in emap.themes]
+def theme_rows(records: Sequence[Record], taxonomy: Taxonomy) -> list[ThemeRow]:
+    """Every theme some finding has, with how many sources and findings support it, most
+    supported first (one pass over the findings, so it serves any number of records)."""
+    sources: dict[str, set[str]] = defaultdict(set)
+    findings: Counter[str] = Counter()
+    for record in records:
+        for finding in record.findings:
+            for theme in dict.fromkeys(finding.themes):
+                sources[theme].add(record.id)
+                findings[theme] += 1
+    labels = {t.id: t.label for t in taxonomy.themes}
+    rows = [ThemeRow(id=t, theme=labels.get(t, t), sources=len(ids), findings=findings[t])
+            for t, ids in sources.items()]
     return sorted(rows, key=lambda r: (-r.sources, -r.findings, r.theme))

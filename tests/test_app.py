@@ -240,6 +240,26 @@ def test_add_refuses_a_bad_doi_with_the_field_named(shipped_copy: Path) -> None:
     assert len(list((shipped_copy / "records").glob("*.json"))) == 4
 
 
+def test_upload_a_batch_previews_per_file_and_saves_every_record(shipped_copy: Path,
+                                                                  external: Path) -> None:
+    medline = external / "biopython__Tests__Medline__pubmed_result2.txt"
+    at = _open("add")
+    at.file_uploader(key="upload_files").set_value([
+        ("new_abstract.txt", NEW.read_bytes(), "text/plain"),
+        ("pubmed_result2.nbib", medline.read_bytes(), "text/plain"),
+        ("empty.txt", b"   ", "text/plain")]).run()
+    at.button(key="preview_files").click().run()
+    assert not at.exception
+    files = _table(at, "File")
+    assert files["File"].tolist() == ["new_abstract.txt", "pubmed_result2.nbib", "empty.txt"]
+    assert files["Records"].tolist() == [1, 4, 0] and files["Problems"].tolist()[2]
+    assert at.selectbox(key="pick_1_1").options  # a file with 4 records: pick one to review
+    at.button(key="save_1").click().run()
+    results = {s.value.split(":")[0].replace("\\", "") for s in at.success}
+    assert results == {"new_abstract.txt", "pubmed_result2.nbib"}
+    assert len(list((shipped_copy / "records").glob("*.json"))) == 4 + 1 + 4
+
+
 def test_add_with_nothing_pasted_says_so(shipped_copy: Path) -> None:
     at = _open("add")
     at.button(key="preview_paste").click().run()

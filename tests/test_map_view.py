@@ -26,7 +26,11 @@ def test_picked_theme_from_a_selection_event() -> None:
     assert picked_theme(None) is None and picked_theme({}) is None
 
 
-def test_theme_rows_most_supported_first(shipped_copy: Path) -> None:
-    rows = theme_rows(evidence_map(Store(shipped_copy).load_all(), load_taxonomy()))
-    assert rows[0].sources >= rows[-1].sources
+def test_theme_rows_agree_with_the_evidence_map(shipped_copy: Path) -> None:
+    records = Store(shipped_copy).load_all()
+    rows = theme_rows(records, load_taxonomy())
+    emap = evidence_map(records, load_taxonomy())
+    assert {(r.id, r.theme, r.sources, r.findings) for r in rows} == {
+        (t.id, t.label, t.n_sources, t.n_findings) for t in emap.themes}
+    assert [r.sources for r in rows] == sorted((r.sources for r in rows), reverse=True)
     assert rows[0].id == "community-partnership" and rows[0].sources == 4

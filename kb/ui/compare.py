@@ -43,7 +43,7 @@ if not basket.is_ready(chosen):
     st.stop()
 
 
-@st.cache_data(show_spinner="Comparing…", max_entries=16)
+@st.cache_resource(show_spinner="Comparing…", max_entries=16)
 def _compare(ids: tuple[str, ...], fingerprint: tuple) -> Comparison:
     return compare([records[i] for i in ids], get_embedder(), get_taxonomy())
 

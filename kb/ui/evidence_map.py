@@ -5,11 +5,13 @@ import streamlit as st
 
 from kb.brief import STYLE_NAMES, build_brief, select_theme
 from kb.brief_render import brief_docx, brief_markdown
-from kb.cite import cite
-from kb.map_view import MAX_MAP_SOURCES, readable_map, picked_theme, theme_rows
-from kb.synthesis import evidence_map, theme_synthesis
-from kb.ui.common import (PAGES, empty_kb_help, get_basket, get_taxonomy, load_records)
+from kb.cite import Citations, cite
+from kb.map_view import MAX_MAP_SOURCES, picked_theme, readable_map, theme_rows
+from kb.synthesis import ThemeSynthesis, evidence_map, theme_synthesis
+from kb.ui.common import PAGES, empty_kb_help, get_basket, get_store, get_taxonomy, load_records
 from kb.ui_text import kind_badge, md_text
+
+MAX_LINKS = 40  # sources linked under a theme; the reference list names them all
 
 st.title("Evidence map")
 records = load_records()
@@ -25,8 +27,8 @@ scope = st.segmented_control("Sources", list(scopes), format_func=scopes.get, ke
                              default="all", required=True)
 selected = in_basket if scope == "basket" and in_basket else records
 taxonomy = get_taxonomy()
-emap = evidence_map(selected, taxonomy)
-if not emap.themes:
+rows = theme_rows(selected, taxonomy)
+if not rows:
     st.info("No finding of these records has a theme yet.")
     st.stop()
 
@@ -37,15 +39,14 @@ def _pick_from_chart() -> None:
         st.session_state["theme"] = theme
 
 
-if len(emap.sources) <= MAX_MAP_SOURCES:
+if len(selected) <= MAX_MAP_SOURCES:
     st.caption("Number of findings per theme and source. Click a cell to open its theme.")
-    st.altair_chart(readable_map(emap, clickable=True), key="map_chart", on_select=_pick_from_chart,
-                    selection_mode="theme_pick")
+    st.altair_chart(readable_map(evidence_map(selected, taxonomy), clickable=True), key="map_chart",
+                    on_select=_pick_from_chart, selection_mode="theme_pick")
 else:
-    st.caption(f"{len(emap.sources)} sources are too many for a readable map; the table lists "
+    st.caption(f"{len(selected)} sources are too many for a readable map; the table lists "
                "every theme with its support.")
-rows = theme_rows(emap)
-with st.expander(f"All {len(rows)} themes with their support", expanded=len(emap.sources) > MAX_MAP_SOURCES):
+with st.expander(f"All {len(rows)} themes with their support", expanded=len(selected) > MAX_MAP_SOURCES):
     st.dataframe([r.model_dump(exclude={"id"}) for r in rows], hide_index=True, key="themes_table")
 
 labels = {r.id: r.theme for r in rows}
@@ -54,11 +55,21 @@ theme_id = st.selectbox("Theme", [r.id for r in rows], key="theme", bind="query-
 if theme_id is None:
     st.stop()
 
-synthesis = theme_synthesis(selected, theme_id, taxonomy)
-supporting = [r for r in selected if r.id in {s.record_id for s in synthesis.sources}]
 style = st.selectbox("Citation style", list(STYLE_NAMES), format_func=STYLE_NAMES.get,
                      key="map_style")
-citations = cite(supporting, style)
+
+
+@st.cache_resource(show_spinner="Gathering the evidence…", max_entries=8)
+def _theme(scope_ids: tuple[str, ...], theme: str, style: str, fingerprint: tuple
+           ) -> tuple[ThemeSynthesis, Citations]:
+    chosen = [r for r in selected if r.id in set(scope_ids)]
+    synthesis = theme_synthesis(chosen, theme, taxonomy)
+    ids = {s.record_id for s in synthesis.sources}
+    return synthesis, cite([r for r in chosen if r.id in ids], style)
+
+
+synthesis, citations = _theme(tuple(r.id for r in selected), theme_id, style,
+                              get_store().fingerprint())
 
 st.subheader(md_text(synthesis.theme.label))
 if synthesis.theme.description:
@@ -73,10 +84,12 @@ for group in synthesis.groups:
                           for f in group.findings))
 
 st.markdown("**Sources**")
-for source in synthesis.sources:
+for source in synthesis.sources[:MAX_LINKS]:
     st.page_link(PAGES["record"], label=f"{md_text(citations.inline[source.record_id])} "
                  f"{md_text(source.title)}", query_params={"id": source.record_id},
                  icon=":material/description:")
+if len(synthesis.sources) > MAX_LINKS:
+    st.caption(f"… and {len(synthesis.sources) - MAX_LINKS} more sources, all in the references.")
 with st.expander(f"References ({STYLE_NAMES[style]})"):
     for ref in citations.references:
         st.markdown(md_text(ref.text()))
