@@ -58,9 +58,17 @@ class RefreshReport(BaseModel):
                 f"{self.unchanged} unchanged; {self.findings} findings in {self.seconds:.1f} s")
 
 
-def _stat(path: Path) -> str:
-    st = path.stat()
-    return f"{st.st_size}:{st.st_mtime_ns}"
+def record_files(folder: Path) -> dict[str, tuple[str, str]]:
+    """id → (path, 'size:mtime') of the record files in records/ (not _decisions.json & co)."""
+    out: dict[str, tuple[str, str]] = {}
+    if not folder.is_dir():
+        return out
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.endswith(".json") and not entry.name.startswith(("_", ".")):
+                st = entry.stat()
+                out[entry.name[:-5]] = (entry.path, f"{st.st_size}:{st.st_mtime_ns}")
+    return out
 
 
 def multilingual_enabled() -> bool:
@@ -184,9 +192,11 @@ class Index:
         db = self.require_db()
         started = time.perf_counter()
         report = RefreshReport()
-        files = {p.stem: p for p in records_dir(self.home).glob("*.json")}
+        files = record_files(records_dir(self.home))
         known = {rid: (i, stat, digest) for i, rid, stat, digest in
                  db.execute("SELECT rid, id, stat, hash FROM records")}
+        changed = sorted(k for k, (_, stat) in files.items() if k not in known or known[k][1] != stat)
+        report.unchanged = len(files) - len(changed)
         removed: list[int] = []
         first_new = (db.execute("SELECT max(fid) FROM findings").fetchone()[0] or 0) + 1
         db.execute("BEGIN")
@@ -194,7 +204,7 @@ class Index:
             for record_id in sorted(set(known) - set(files)):
                 removed += index_db.delete_record(db, known[record_id][0])
                 report.removed += 1
-            added = self._index_files([files[k] for k in sorted(files)], known, removed, report)
+            added = self._index_files([files[k] for k in changed], known, removed, report)
             for space in self.spaces:
                 space.remove(removed)
                 space.settle(db)
@@ -215,17 +225,18 @@ class Index:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _index_files(self, paths: list[Path], known: dict[str, tuple[int, str, str]],
+    def _index_files(self, files: list[tuple[str, str]], known: dict[str, tuple[int, str, str]],
                      removed: list[int], report: RefreshReport) -> int:
-        """Index the changed files among `paths`; vectors are added in batches as rows come."""
+        """Index the (path, stat) files whose stat changed; vectors are added in batches."""
         assert self.db is not None
         store, codes = Store(self.home), index_db.Codes(self.db)
         rid = (self.db.execute("SELECT max(rid) FROM records").fetchone()[0] or 0) + 1
         fid = (self.db.execute("SELECT max(fid) FROM findings").fetchone()[0] or 0) + 1
         pending: list[tuple] = []
         added = 0
-        for path in paths:
-            rows = self._refresh_one(store, path, known.get(path.stem), codes, rid, fid,
+        for name, stat in files:
+            path = Path(name)
+            rows = self._refresh_one(store, path, stat, known.get(path.stem), codes, rid, fid,
                                      removed, report)
             if rows is None:
                 continue
@@ -236,17 +247,13 @@ class Index:
                 pending = []
         return added + self._add_vectors(pending)
 
-    def _refresh_one(self, store: Store, path: Path, known: tuple[int, str, str] | None,
+    def _refresh_one(self, store: Store, path: Path, stat: str, known: tuple[int, str, str] | None,
                      codes: index_db.Codes, rid: int, fid: int, removed_fids: list[int],
                      report: RefreshReport) -> list[tuple] | None:
         """Index one record file if it changed, as record `rid` with findings from `fid` on;
         returns the finding rows inserted (each followed by the text its vector is made from),
         or None when the record was left as it was."""
         assert self.db is not None
-        stat = _stat(path)
-        if known and known[1] == stat:
-            report.unchanged += 1
-            return None
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         if known and known[2] == digest:

@@ -37,6 +37,7 @@ class Space:
         self.delta_path = self.path.with_suffix(".delta.npz")
         self._added: dict[int, np.ndarray] = {}  # changes since the vector file was written
         self._removed: set[int] = set()
+        self._dirty = False  # changed since the files on disk were written
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
 
     @property
@@ -47,7 +48,7 @@ class Space:
         """Load the vectors; None when they match the findings table, else why not."""
         if index_db.get_meta(db, self.meta_key) != self.model_id:
             return f"the {self.name} embedding model is now {self.model_id}"
-        self._added, self._removed = {}, set()
+        self._added, self._removed, self._dirty = {}, set(), False
         try:
             self.vectors = VectorIndex.load(self.path, self.embedder.dim)
             self._apply_delta()
@@ -84,9 +85,11 @@ class Space:
             vecs = self.embedder.encode([text for _, text in items])
             self.vectors.add(np.array([fid for fid, _ in items], dtype=np.int64), vecs)
             self._added.update((fid, v) for (fid, _), v in zip(items, vecs, strict=True))
+            self._dirty = True
 
     def remove(self, fids: list[int]) -> None:
         self.vectors.remove(np.array(fids, dtype=np.int64))
+        self._dirty = self._dirty or bool(fids)
         for fid in fids:
             if self._added.pop(fid, None) is None:
                 self._removed.add(fid)
@@ -110,12 +113,16 @@ class Space:
 
     def save(self, *, full: bool = False) -> None:
         """Write the changes: a small side file while they are few, else the whole index."""
-        if not (self._added or self._removed or full) and self.path.exists():
+        if not (self._dirty or full) and self.path.exists():
             return
+        self._dirty = False
         if full or not self.path.exists() or len(self._added) + len(self._removed) > DELTA_LIMIT:
             self.vectors.save(self.path)
             self.delta_path.unlink(missing_ok=True)
             self._added, self._removed = {}, set()
+            return
+        if not (self._added or self._removed):
+            self.delta_path.unlink(missing_ok=True)
             return
         ids = np.array(sorted(self._added), dtype=np.int64)
         vecs = (np.stack([self._added[i] for i in ids]) if len(ids)

@@ -125,3 +125,22 @@ def test_update_picks_up_what_another_process_indexed(shipped_copy: Path) -> Non
     assert app.vectors.size == 36 + len(record.findings)  # ... and this one now sees it
     ids = {h[0] for hits in _results(app) for h in hits}
     assert "chuang-copy" in ids and _results(app) != before
+
+
+def test_underscore_files_in_records_are_not_records(shipped_copy: Path) -> None:
+    (shipped_copy / "records" / "_decisions.json").write_text('{"not": "a record"}')
+    index = Index.open(shipped_copy)
+    assert index.last_report.problems == [] and index.last_report.added == 4
+
+
+def test_add_then_remove_leaves_consistent_files(shipped_copy: Path) -> None:
+    store = Store(shipped_copy)
+    index = Index.open(shipped_copy)
+    record = store.load("john-snow-discussion-paper")
+    store.save(record.model_copy(update={"id": "temporary"}))
+    index.update()
+    store.delete("temporary")
+    index.update()
+    index.close()
+    again = Index.open(shipped_copy)
+    assert not again.last_report.rebuilt and again.vectors.size == 36
