@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from kb.errors import KBError
+from kb.config import read_toml
 from kb.lexical import STOPWORDS, fold
 
 DEFAULT_ACRONYMS = Path(__file__).with_name("acronyms.toml")
@@ -46,10 +45,7 @@ class Glossary(BaseModel):
 def load_acronyms(path: Path | None = None) -> Glossary:
     """The shipped acronym list (or another file of the same shape)."""
     path = path or DEFAULT_ACRONYMS
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as err:
-        raise KBError(f"{path}: cannot read the acronym list ({err})") from err
+    data = read_toml(path, "acronym list")
     glossary = Glossary()
     for acronym, expansions in data.get("acronyms", {}).items():
         for expansion in expansions if isinstance(expansions, list) else [expansions]:

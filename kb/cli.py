@@ -258,19 +258,12 @@ def eval_(what: str, no_embeddings: bool) -> None:
         kb eval search
         kb eval dedup
     """
-    if what == "dedup":
+    if what in ("dedup", "search"):
         from kb.dedup_eval import dedup_report
-
-        try:
-            click.echo(dedup_report())
-        except KBError as err:
-            raise click.ClickException(str(err)) from err
-        return
-    if what == "search":
         from kb.search_eval import search_report
 
         try:
-            click.echo(search_report())
+            click.echo({"dedup": dedup_report, "search": search_report}[what]())
         except KBError as err:
             raise click.ClickException(str(err)) from err
         return

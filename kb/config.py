@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -37,3 +38,13 @@ def sources_dir(home: Path) -> Path:
 def index_dir(home: Path) -> Path:
     """.kb/ inside a KB home: derived, rebuildable data."""
     return home / INDEX_DIR
+
+
+def read_toml(path: Path, what: str) -> dict:
+    """A TOML settings file as a dict; KBError naming the file when it cannot be read."""
+    from kb.errors import KBError
+
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise KBError(f"{path}: cannot read the {what} ({err})") from err

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import cached_property
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from kb.config import read_toml
 from kb.errors import KBError
 
 DEFAULT_TAXONOMY = Path(__file__).with_name("taxonomy.toml")
@@ -61,10 +61,7 @@ class Taxonomy(BaseModel):
 def load_taxonomy(path: Path | None = None) -> Taxonomy:
     """Read and validate a taxonomy file (the shipped default when path is None)."""
     path = path or DEFAULT_TAXONOMY
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as err:
-        raise KBError(f"{path}: cannot read the taxonomy ({err})") from err
+    data = read_toml(path, "taxonomy")
     try:
         taxonomy = Taxonomy(themes=data.get("theme", []))
     except ValueError as err:
