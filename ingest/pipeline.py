@@ -105,13 +105,31 @@ def parse_input(data: bytes, source: str) -> tuple[str, list[Record]]:
     return opened.parser.NAME, records
 
 
-def _provenance(source: str, sha: str, parser_name: str) -> Provenance:
+def provenance(source: str, sha: str, parser_name: str) -> Provenance:
+    """Where a record came from: the input's name and hash, the parser, now (UTC)."""
     parser = BY_NAME[parser_name]
     return Provenance(
         path=Path(source).name, sha256=sha, format=parser.FORMAT, parser=parser.NAME,
         parser_version=parser.VERSION,
         ingested_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
     )
+
+
+def merged_record(old: Record, new: Record, enrich: Enrich) -> Record:
+    """`new` merged into `old` (kb.merge), with findings: the stored ones (plus the new record's
+    curated ones) when the text did not change, else extracted afresh around the curated
+    findings that still fit the merged text."""
+    merged = merge(old, new)
+    if (merged.abstract, merged.translations) == (old.abstract, old.translations):
+        curated = [f for f in new.findings if f.origin == "curated"] if new.abstract == old.abstract else []
+        places = {(f.section, f.span) for f in curated}
+        findings = sorted([f for f in old.findings if (f.section, f.span) not in places] + curated,
+                          key=lambda f: (f.section, f.span))
+        return merged.model_copy(update={"findings": findings, "study": old.study,
+                                         "glossary": old.glossary})
+    keep = [f for r in (new, old) if merged.abstract == r.abstract
+            for f in r.findings if f.origin == "curated"]
+    return enrich(merged.model_copy(update={"findings": list({f.id: f for f in keep}.values())}))
 
 
 class Batch:
@@ -161,25 +179,23 @@ class Batch:
                                  message="already ingested from this file")
         match = found[0] if found else None
         if match is None or match.decision != "duplicate":
-            return self._add(record, match.record_id if match else None)
-        return self._merge(self.store.load(match.record_id), record, match.reason)
+            return self.add(record, match.record_id if match else None)
+        return self.merge(self.store.load(match.record_id), record, match.reason)
 
-    def _add(self, record: Record, possible: str | None) -> RecordOutcome:
-        record = refresh_flags(self.enrich(record))
+    def add(self, record: Record, possible: str | None, *, extract: bool = True) -> RecordOutcome:
+        """Save a record as new (extracted first unless `extract` is False: a curated preview)."""
+        record = refresh_flags(self.enrich(record) if extract else record)
         record.id = unique_id(base_id(record), self.index.keys.keys())  # a view: no copy per record
         self.store.save(record)
         self._remember(record)
         note = f"possible duplicate of {possible} (see `kb dedup`)" if possible else ""
         return RecordOutcome(status="new", record_id=record.id, message=note)
 
-    def _merge(self, old: Record, record: Record, reason: str) -> RecordOutcome:
-        merged = merge(old, record)
-        if (merged.abstract, merged.translations) == (old.abstract, old.translations):
-            merged = merged.model_copy(update={"findings": old.findings, "study": old.study,
-                                               "glossary": old.glossary})
-        else:
-            merged = self.enrich(merged)
-        merged = refresh_flags(merged)
+    def merge(self, old: Record, record: Record, reason: str) -> RecordOutcome:
+        """Merge a record into the stored `old` one ("unchanged" when nothing was new and `old`
+        was not itself written by this batch)."""
+        touched = old.id in self._touched
+        merged = refresh_flags(merged_record(old, record, self.enrich))
         if not old.title and merged.title:  # the id was provisional: name it after the real title
             merged.id = unique_id(base_id(merged), set(self.index.keys) - {old.id})
         changed = self.store.save(merged)
@@ -187,7 +203,8 @@ class Batch:
             self.store.delete(old.id)
             self._forget(old.id)
         self._remember(merged)
-        return RecordOutcome(status="merged", record_id=merged.id,
+        return RecordOutcome(status="merged" if changed or touched else "unchanged",
+                             record_id=merged.id,
                              message=reason if changed else f"{reason}; nothing new")
 
     def run(self, inp: Input, *, dry_run: bool = False) -> FileReport:
@@ -230,13 +247,13 @@ class Batch:
 
     def _ingest(self, opened: Opened, inp: Input, report: FileReport) -> None:
         sha = inp.sha256()
-        provenance = _provenance(inp.source, sha, opened.parser.NAME)
+        source = provenance(inp.source, sha, opened.parser.NAME)
         source_saved = False
         for record in self._items(opened, report):
             if not source_saved:
                 self._save_source(inp, sha)
                 source_saved = True
-            record = record.model_copy(update={"sources": [provenance]})
+            record = record.model_copy(update={"sources": [source]})
             try:
                 outcome = self.store_one(record, sha)
             except KBError as err:

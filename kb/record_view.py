@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from ingest.extract.translate import aligned_translation
 from kb.evidence import section_label
 from kb.evidence_table import effect_text
 from kb.present import Field, display_title
-from kb.schema import Finding, Record, Section
+from kb.schema import Finding, Record
 from kb.ui_text import Mark, kind_badge, marked_md, md_text
 
 
@@ -67,17 +68,6 @@ class SourceRow(BaseModel):
 def ordered_ids(records: list[Record]) -> list[str]:
     """Record ids for a picker: titled records alphabetically, then the untitled ones."""
     return [r.id for r in sorted(records, key=lambda r: (not r.title, display_title(r).casefold()))]
-
-
-def aligned_translation(abstract: list[Section], translated: list[Section], index: int) -> Section | None:
-    """The translated section aligned to abstract[index]: the same position when both have as
-    many sections, else the same rank among the sections of the same role."""
-    if len(translated) == len(abstract):
-        return translated[index]
-    role = abstract[index].role
-    rank = sum(1 for s in abstract[:index] if s.role == role)
-    same = [t for t in translated if t.role == role]
-    return same[rank] if rank < len(same) else None
 
 
 def _marks(findings: list[Finding]) -> list[Mark]:

@@ -171,7 +171,7 @@ def _arms(index: Index, query: str, terms: list[str], expansions: list[Expansion
           allowed: np.ndarray | None, share: float) -> list[Arm]:
     """Run the keyword arm while the query is encoded, then the meaning arms; meaning-only
     hits below DENSE_FLOOR are dropped."""
-    db = index.require_db()
+    index.require_db()  # fails early when the index is closed
     spaces = [] if mode == "lexical" else [
         s for s in index.spaces if s.name != "main" or not _mostly_cjk(query)]
     text = dense_query_text(query, expansions)

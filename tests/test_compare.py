@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from kb.cli import main
-from kb.compare import align_findings, check_selection, compare, metadata_rows
+from kb.compare import check_selection, compare, metadata_rows
 from kb.compare_format import render, to_rich
 from kb.embed import FakeEmbedder, get_embedder
 from kb.errors import KBError

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.curation import (FindingEdit, MetadataEdit, apply_findings, apply_metadata,
+from kb.curation import (FindingEdit, apply_findings, apply_metadata,
                          edits_from_rows, finding_edits, locate, metadata_of, parse_author,
                          parse_authors)
 from kb.errors import RecordError

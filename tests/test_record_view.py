@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kb.record_view import (aligned_translation, finding_rows, glossary_rows, ordered_ids,
+from ingest.extract.translate import aligned_translation
+from kb.record_view import (finding_rows, glossary_rows, ordered_ids,
                             section_views, source_rows, study_fields)
 from kb.schema import Record, Section
 from kb.store import Store

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ingest.extract import lexicon as lx
 from ingest.extract.sections import Labelled, infer_roles
-from ingest.extract.sentences import Sentence, split_sentences
+from ingest.extract.sentences import Sentence
 from kb.schema import Section
 
 FINDING_ROLES = ("results", "conclusions")

@@ -15,13 +15,15 @@ def _numbers(text: str) -> set[str]:
     return {n.replace(",", "") for n in _NUMBER.findall(text)}
 
 
-def _counterpart_section(abstract: list[Section], translated: list[Section], index: int) -> Section | None:
-    """The translated section aligned to abstract[index] (same role, same rank among that role)."""
+def aligned_translation(abstract: list[Section], translated: list[Section], index: int
+                        ) -> Section | None:
+    """The translated section aligned to abstract[index]: the same position when both have as
+    many sections, else the same rank among the sections of the same role."""
+    if len(translated) == len(abstract):
+        return translated[index]
     role = abstract[index].role
     rank = sum(1 for s in abstract[:index] if s.role == role)
     same = [t for t in translated if t.role == role]
-    if len(translated) == len(abstract):
-        return translated[index]
     return same[rank] if rank < len(same) else None
 
 
@@ -40,7 +42,7 @@ def translate_finding(finding: Finding, abstract: list[Section], translated: lis
     """The translated text for a finding, or None when no aligned section exists."""
     if finding.section >= len(abstract):
         return None
-    other = _counterpart_section(abstract, translated, finding.section)
+    other = aligned_translation(abstract, translated, finding.section)
     if other is None:
         return None
     source = split_sentences(abstract[finding.section].text)
