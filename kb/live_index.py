@@ -24,22 +24,22 @@ class LiveIndex:
         self._index: Index | None = None
         self._seen: tuple | None = None
         self.report = RefreshReport()
-        self.opened = 0  # how many times the index was (re)opened
+        self.opened = 0  # how many times the index was opened (once)
+        self.refreshed = 0  # how many times it was brought up to date in place
 
     def current(self) -> Index:
         """The index, refreshed first when a record file was added, changed or removed (use it
         under `with live.lock:` when other threads may search at the same time)."""
         fingerprint = self.store.fingerprint()
         with self.lock:
-            if self._index is None or fingerprint != self._seen:
-                old = self._index
-                embedder = old.embedder if old is not None else self._embedder
-                self._index = Index.open(self.home, embedder)
-                if old is not None:
-                    old.close()  # searches hold the lock, so nobody is using it
-                self._seen = fingerprint
+            if self._index is None:
+                self._index = Index.open(self.home, self._embedder)
                 self.report = self._index.last_report
                 self.opened += 1
+            elif fingerprint != self._seen:
+                self.report = self._index.update()  # in place: only the changed records
+                self.refreshed += 1
+            self._seen = fingerprint
             return self._index
 
     def search(self, query: str, *, filters: SearchFilters | None = None, k: int = 10,

@@ -9,7 +9,7 @@ from kb.live_index import LiveIndex
 from kb.search_types import SearchFilters
 
 
-def test_reopens_only_when_records_change(shipped_copy: Path) -> None:
+def test_refreshes_in_place_only_when_records_change(shipped_copy: Path) -> None:
     live = LiveIndex(shipped_copy)
     first = live.search("braided funding")
     assert first.groups[0].record_id == "chuang-2025-collaboration-strategies"
@@ -24,5 +24,5 @@ def test_reopens_only_when_records_change(shipped_copy: Path) -> None:
     data["findings"][0].update(text=text, span=[0, len(text)], sentence_span=[0, len(text)])
     (shipped_copy / "records" / "copy-2025-housing.json").write_text(json.dumps(data))
     found = live.search("Counties used multiple strategies")
-    assert live.opened == 2 and live.report.added == 1
+    assert (live.opened, live.refreshed) == (1, 1) and live.report.added == 1
     assert found.groups[0].record_id == "copy-2025-housing"
