@@ -31,7 +31,6 @@ from kb.vectors import VectorIndex
 
 log = logging.getLogger(__name__)
 DB_NAME = "index.sqlite"
-VECTORS_NAME = "vectors.faiss"
 EMBED_CACHE = "embeddings.sqlite"
 LOCK_NAME = "index.lock"
 

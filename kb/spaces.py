@@ -17,6 +17,7 @@ from kb.store import atomic_write_with
 from kb.vectors import APPROX_THRESHOLD, VectorIndex
 
 log = logging.getLogger(__name__)
+MAIN_VECTORS = "vectors.faiss"  # the English model's space; others are vectors-<name>.faiss
 EMBED_CHUNK = 512
 QUERY_CACHE = 256
 DELTA_LIMIT = 20_000  # changes kept in a small side file before the big vector file is rewritten
@@ -31,7 +32,7 @@ class Space:
         self.name = name
         self.embedder = (embedder if isinstance(embedder, CachedEmbedder)
                          else CachedEmbedder(embedder, cache_path))
-        self.path = folder / ("vectors.faiss" if name == "main" else f"vectors-{name}.faiss")
+        self.path = folder / (MAIN_VECTORS if name == "main" else f"vectors-{name}.faiss")
         self.meta_key = "model" if name == "main" else f"model-{name}"
         self.vectors = VectorIndex(self.embedder.dim)
         self.delta_path = self.path.with_suffix(".delta.npz")

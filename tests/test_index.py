@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from kb.embed import FakeEmbedder
-from kb.index import DB_NAME, VECTORS_NAME, Index
+from kb.index import DB_NAME, Index
+from kb.spaces import MAIN_VECTORS as VECTORS_NAME
 from kb.search import search
 from kb.store import Store
 
