@@ -1,9 +1,9 @@
-"""Evidence KB — Streamlit entry point: declares the pages (each lives in kb/ui/) and the
+"""Evidence KB — Streamlit entry point: declares the pages (each lives in kb/app/pages/) and the
 comparison basket shown in the sidebar of every page."""
 
 import streamlit as st
 
-from kb.ui.common import PAGES, basket_sidebar
+from kb.app.pages.common import PAGES, basket_sidebar
 
 st.set_page_config(page_title="Evidence KB", page_icon=":material/library_books:", layout="wide")
 pages = [

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ingest.reader import Input, open_input  # noqa: E402
-from kb.schema import Author, Identifiers, Record  # noqa: E402
+from kb.model.schema import Author, Identifiers, Record  # noqa: E402
 
 EXTERNAL = ROOT.parent / "shared" / "data" / "external"
 SOURCES = ("biopython__Tests__Medline__pubmed_result1.txt", "biopython__Tests__Medline__pubmed_result2.txt",
@@ -117,8 +117,8 @@ def write_files(folder: Path, n: int) -> dict[str, Path]:
 
 def import_one(path: Path, home: Path) -> dict:
     """(in a child process) Import a file into `home`, then again; times and peak memory."""
-    from ingest.enrich import Enricher
-    from ingest.pipeline import ingest_paths
+    from kb.ops.enrich import Enricher
+    from kb.ops.pipeline import ingest_paths
     from kb.store import Store
 
     (home / "records").mkdir(parents=True, exist_ok=True)
@@ -141,7 +141,7 @@ def import_one(path: Path, home: Path) -> dict:
 
 def _key_loads(store) -> tuple[float, float]:  # noqa: ANN001
     """Seconds to get the dedup keys of the whole KB from .kb/ (warm) and from the records (cold)."""
-    from kb.dedup_cache import KeyCache
+    from kb.dedup.cache import KeyCache
 
     started = time.perf_counter()
     KeyCache(store).load()
@@ -154,8 +154,8 @@ def _key_loads(store) -> tuple[float, float]:  # noqa: ANN001
 
 def dedup_bench(kb_size: int, batch: int) -> dict:
     """Index kb_size keys, then match `batch` new records (10% are typo'd copies of KB records)."""
-    from kb.dedup import key_of, normalize_title
-    from kb.dedup_index import DedupIndex
+    from kb.dedup.match import key_of, normalize_title
+    from kb.dedup.index import DedupIndex
 
     varier = Varier(fixture_records(), seed=11)
     rng = random.Random(3)

@@ -7,7 +7,7 @@ services research, each with its own random tail. Their vectors are the real mod
 the template sentence plus fixed noise (so 1M findings need no hours of encoding), in both spaces
 (the English model's and the multilingual one); queries are encoded by the real models at query
 time. Records go through the real path: JSON files in
-records/, validated on load, indexed by kb.index, searched by kb.search.
+records/, validated on load, indexed by kb.search.index, searched by kb.search.hybrid.
 
     python benchmarks/search_bench.py                 # 10k and 100k
     python benchmarks/search_bench.py --sizes 1000000 # 1M (about 100k record files)
@@ -33,10 +33,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kb.embed import Embedder, get_embedder, get_multilingual_embedder  # noqa: E402
-from kb.index import Index  # noqa: E402
-from kb.search import search  # noqa: E402
-from kb.search_types import SearchFilters  # noqa: E402
-from kb.taxonomy import load_taxonomy  # noqa: E402
+from kb.search.index import Index  # noqa: E402
+from kb.search.hybrid import search  # noqa: E402
+from kb.search.types import SearchFilters  # noqa: E402
+from kb.model.taxonomy import load_taxonomy  # noqa: E402
 
 FINDINGS_PER_RECORD = 10
 POOL_SIZE = 3000

@@ -1,1 +1,1 @@
-"""Turn source texts and bibliographic exports into kb.schema.Record objects."""
+"""Turn source texts and bibliographic exports into kb.model.schema.Record objects."""

@@ -10,12 +10,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ingest.bilingual import align, detect_language
+from kb.text.bilingual import align, detect_language
 from ingest.citation import MONTHS, SEASONS
-from ingest.extract.sections import role_of_label
+from kb.text.sections import role_of_label
 from ingest.prose import build_abstract
 from kb.errors import IngestError
-from kb.schema import Author, Identifiers, Record, ReviewFlag, Section, initials_of
+from kb.model.schema import Author, Identifiers, Record, ReviewFlag, Section, initials_of
 from kb.store import describe_validation_error
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from kb.schema import Author
+from kb.model.schema import Author
 
 PARTICLES = frozenset("van von der den de del della di da dos du la le ter ten st".split())
 _NAME_TOKEN = re.compile(

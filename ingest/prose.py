@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.bilingual import align, split_languages
-from ingest.extract.sections import split_inline_labels, to_sections
-from kb.schema import Section
+from kb.text.bilingual import align, split_languages
+from kb.text.sections import split_inline_labels, to_sections
+from kb.model.schema import Section
 
 _FUNCTION_WORDS = re.compile(
     r"\b(?:the|of|and|to|in|a|for|with|was|were|is|are|that|on|by|as|from|among|we|this)\b", re.I

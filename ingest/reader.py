@@ -19,7 +19,7 @@ from ingest.formats import pubmed_xml
 from ingest.sniff import choose_parser, is_bibliographic
 from ingest.textfile import MAX_EXPORT_BYTES, MAX_TEXT_BYTES, decode, decode_any
 from kb.errors import IngestError
-from kb.schema import ReviewFlag
+from kb.model.schema import ReviewFlag
 
 GZIP_MAGIC = b"\x1f\x8b"
 HEAD_BYTES = 64 * 1024

@@ -13,9 +13,9 @@ import click
 
 from kb.config import REPO_ROOT, index_dir, kb_home
 from kb.errors import KBError
-from kb.present import display_title
-from kb.schema import FINDING_KINDS, json_schema
-from kb.search_types import MODES
+from kb.model.present import display_title
+from kb.model.schema import FINDING_KINDS, json_schema
+from kb.search.types import MODES
 from kb.store import Store, serialize
 
 
@@ -56,8 +56,8 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], dry_run: bool, progress: 
     """
     from tqdm import tqdm
 
-    from ingest.enrich import Enricher
-    from ingest.pipeline import FileReport, ingest_bytes, ingest_paths, totals
+    from kb.ops.enrich import Enricher
+    from kb.ops.pipeline import FileReport, ingest_bytes, ingest_paths, totals
 
     store = _store(ctx)
     enrich = Enricher(store.home)
@@ -117,7 +117,7 @@ def show(ctx: click.Context, record_id: str, as_json: bool) -> None:
     Example:
         kb show chuang-2025-collaboration-strategies
     """
-    from kb.present import record_text
+    from kb.model.present import record_text
 
     try:
         record = _store(ctx).load(record_id)
@@ -160,8 +160,8 @@ def reextract(ctx: click.Context, ids: tuple[str, ...]) -> None:
     Example:
         kb reextract chuang-2025-collaboration-strategies
     """
-    from ingest.enrich import Enricher
-    from ingest.reextract import reextract as run
+    from kb.ops.enrich import Enricher
+    from kb.ops.reextract import reextract as run
 
     store = _store(ctx)
     enrich = Enricher(store.home)
@@ -181,8 +181,8 @@ def retag(ctx: click.Context, taxonomy: str | None) -> None:
     Example:
         kb retag
     """
-    from ingest.enrich import Enricher
-    from kb.taxonomy import load_taxonomy
+    from kb.ops.enrich import Enricher
+    from kb.model.taxonomy import load_taxonomy
 
     store = _store(ctx)
     try:
@@ -214,14 +214,14 @@ def dedup(ctx: click.Context, merge_ids: tuple[str, str] | None,
         kb dedup --merge smith-2020-housing-first smith-2020-housing-first-2
         kb dedup --not-duplicate smith-2020-housing-first smith-2021-housing-first
     """
-    from kb.duplicates import candidate_pairs, mark_not_duplicate, merge_pair
+    from kb.ops.duplicates import candidate_pairs, mark_not_duplicate, merge_pair
 
     store = _store(ctx)
     if merge_ids and distinct_ids:
         raise click.UsageError("use --merge or --not-duplicate, not both")
     try:
         if merge_ids:
-            from ingest.enrich import Enricher
+            from kb.ops.enrich import Enricher
 
             with store.lock():
                 merged = merge_pair(store, merge_ids[0], merge_ids[1], Enricher(store.home))
@@ -259,15 +259,15 @@ def eval_(what: str, no_embeddings: bool) -> None:
         kb eval dedup
     """
     if what in ("dedup", "search"):
-        from kb.dedup_eval import dedup_report
-        from kb.search_eval import search_report
+        from kb.eval.dedup import dedup_report
+        from kb.eval.search import search_report
 
         try:
             click.echo({"dedup": dedup_report, "search": search_report}[what]())
         except KBError as err:
             raise click.ClickException(str(err)) from err
         return
-    from kb.report import extraction_report
+    from kb.eval.report import extraction_report
 
     click.echo(extraction_report(use_embeddings=not no_embeddings))
 
@@ -323,14 +323,14 @@ def export_records(ctx: click.Context, ids: tuple[str, ...], fmt: str, everythin
         kb export records --format bibtex --all -o library.bib
         kb export --format csv --query "care coordination barriers" -o evidence.csv
     """
-    from kb.export import export_text, keep_findings
+    from kb.export.references import export_text, keep_findings
     from kb.store import atomic_write
 
     if sum(map(bool, (ids, everything, query))) != 1:
         raise click.UsageError("give record IDS, --all or --query (exactly one)")
     store = _store(ctx)
     if query:
-        from kb.search import search as run_search
+        from kb.search.hybrid import search as run_search
 
         try:
             response = run_search(_open_index(store), query, k=limit)
@@ -376,10 +376,10 @@ def export_brief(ctx: click.Context, ids: tuple[str, ...], theme: str | None, qu
         kb export brief --theme contracting --format docx --style vancouver -o brief.docx
         kb export brief --query "braided funding" -o funding.md
     """
-    from kb.brief import build_brief
-    from kb.brief_render import brief_docx, brief_markdown
+    from kb.synthesis.brief import build_brief
+    from kb.export.brief import brief_docx, brief_markdown
     from kb.store import atomic_write
-    from kb.taxonomy import load_taxonomy
+    from kb.model.taxonomy import load_taxonomy
 
     id_list = [i.strip() for value in ids for i in value.split(",") if i.strip()]
     if sum(map(bool, (id_list, theme, query))) != 1:
@@ -404,8 +404,8 @@ def export_brief(ctx: click.Context, ids: tuple[str, ...], theme: str | None, qu
 def _brief_selection(ctx: click.Context, ids: list[str], theme: str | None, query: str | None,
                      limit: int, taxonomy) -> tuple[list, str, str]:
     """(records, scope line, default question) for `kb export brief`."""
-    from kb.brief import select_findings, select_theme
-    from kb.synthesis import resolve_theme
+    from kb.synthesis.brief import select_findings, select_theme
+    from kb.synthesis.evidence_map import resolve_theme
 
     store = _store(ctx)
     if ids:
@@ -416,7 +416,7 @@ def _brief_selection(ctx: click.Context, ids: list[str], theme: str | None, quer
         label = resolve_theme(taxonomy, theme).label
         return (select_theme(store.load_all(), theme, taxonomy), f"theme '{label}'",
                 f"What does the evidence say about {label.lower()}?")
-    from kb.search import search as run_search
+    from kb.search.hybrid import search as run_search
 
     response = run_search(_open_index(store), query or "", k=limit)
     if response.notice:
@@ -439,7 +439,7 @@ def _year_range(value: str | None) -> tuple[int | None, int | None]:
 
 
 def _open_index(store: Store, *, full: bool = False):
-    from kb.index import Index
+    from kb.search.index import Index
 
     index = Index.open(store.home, full=full)
     report = index.last_report
@@ -453,7 +453,7 @@ def _open_index(store: Store, *, full: bool = False):
 def _refresh_index(store: Store) -> None:
     """After an ingest: bring an existing search index up to date (a missing one is built on
     the first search)."""
-    from kb.index import DB_NAME, Index
+    from kb.search.index import DB_NAME, Index
 
     if (index_dir(store.home) / DB_NAME).exists():
         try:
@@ -494,9 +494,9 @@ def search(ctx: click.Context, query: str, kinds: tuple[str, ...], themes: tuple
     """
     from rich.console import Console
 
-    from kb.search import search as run_search
-    from kb.search_render import render_response
-    from kb.search_types import SearchFilters
+    from kb.search.hybrid import search as run_search
+    from kb.export.terminal import render_response
+    from kb.search.types import SearchFilters
 
     year_from, year_to = _year_range(year)
     filters = SearchFilters(kinds=list(kinds), themes=list(themes), year_from=year_from,
@@ -548,10 +548,10 @@ def compare(ctx: click.Context, ids: tuple[str, ...], fmt: str, output: str | No
         kb compare chuang-2025-collaboration-strategies safaeinili-2025-assess-multi-level
         kb compare ID1 ID2 ID3 --format md -o comparison.md
     """
-    from kb.compare import MIN_SIMILARITY, cached_embedder, check_selection
-    from kb.compare import compare as run_compare
-    from kb.compare_format import render, to_rich
-    from kb.taxonomy import load_taxonomy
+    from kb.synthesis.compare import MIN_SIMILARITY, cached_embedder, check_selection
+    from kb.synthesis.compare import compare as run_compare
+    from kb.export.comparison import render, to_rich
+    from kb.model.taxonomy import load_taxonomy
 
     store = _store(ctx)
     try:

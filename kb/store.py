@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from kb.config import records_dir, sources_dir
 from kb.errors import LockTimeout, RecordError, RecordNotFound
-from kb.schema import Record
+from kb.model.schema import Record
 
 log = logging.getLogger(__name__)
 LOCK_NAME = ".lock"

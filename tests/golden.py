@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kb.schema import Record
+from kb.model.schema import Record
 from kb.store import Store
 
 GOLD = Path(__file__).parent / "gold"

@@ -14,7 +14,7 @@ from pathlib import Path
 from ingest.biblio import ParseNote
 from ingest.reader import Input, open_input
 from kb.errors import IngestError
-from kb.schema import Record
+from kb.model.schema import Record
 
 DATA = Path(__file__).parent / "data"
 EXTERNAL = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "external"

@@ -24,7 +24,7 @@ def _open(page: str, *, params: dict | None = None, basket: list[str] | None = N
         at.session_state["basket"] = basket
     if page != "search":  # the default page first, then the link to the page with its URL
         at.run()
-        at.switch_page(f"kb/ui/{page}.py")
+        at.switch_page(f"kb/app/pages/{page}.py")
     for key, value in (params or {}).items():
         at.query_params[key] = value
     at.run()
@@ -210,7 +210,7 @@ def test_add_previews_then_saves_and_the_record_is_searchable(shipped_copy: Path
     assert saved["year"] == 2024 and saved["sources"][0]["path"] == "pasted.txt"
     assert at.text_area(key="paste_text").value == ""
 
-    at.switch_page("kb/ui/search.py").run()
+    at.switch_page("kb/app/pages/search.py").run()
     at.text_input(key="q").set_value("co-location of CHWs in shelters").run()
     assert "Community health workers and housing navigation" in _groups(at)[0]
 

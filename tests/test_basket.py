@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kb import basket
+from kb.app import basket
 
 
 def test_add_remove_toggle_keep_order_and_limit() -> None:

@@ -1,13 +1,13 @@
 """CSL citations through citeproc-py: hand-written APA and Vancouver references for the shipped
-records, and the citeproc-py gaps kb.cite works around (date delimiters, repeated titles, order)."""
+records, and the citeproc-py gaps kb.synthesis.cite works around (date delimiters, repeated titles, order)."""
 
 from __future__ import annotations
 
 import pytest
 
-from kb.cite import cite, constructed_title, csl_item, html_runs, load_style
+from kb.synthesis.cite import cite, constructed_title, csl_item, html_runs, load_style
 from kb.errors import KBError
-from kb.schema import Author, Record, Section
+from kb.model.schema import Author, Record, Section
 from tests.golden import frozen
 
 CHUANG, SAFAEINILI = "chuang-2025-collaboration-strategies", "safaeinili-2025-assess-multi-level"

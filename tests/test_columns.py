@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.columns import FilterArrays
-from kb.index import Index
+from kb.search.columns import FilterArrays
+from kb.search.index import Index
 from kb.store import Store
 
 

@@ -9,7 +9,7 @@ import pytest
 from ingest.biblio import ParseNote
 from ingest.formats import csv_table
 from kb.errors import IngestError
-from kb.schema import Record
+from kb.model.schema import Record
 from tests.conftest import DATA
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kb.dedup import compare, find_duplicate, key_of, normalize_title, venue_match
-from kb.schema import Author, Identifiers, Record
+from kb.dedup.match import compare, find_duplicate, key_of, normalize_title, venue_match
+from kb.model.schema import Author, Identifiers, Record
 
 BASE = dict(title="Collaboration strategies for bridging health and social services",
             authors=[Author(family="Chuang", given="Emmeline")], year=2025, venue="Health Serv Res",
@@ -60,7 +60,7 @@ def test_contradictions_prevent_a_merge() -> None:
 
 
 def test_untitled_records_match_on_their_abstract() -> None:
-    from kb.schema import Section
+    from kb.model.schema import Section
 
     text = "We interviewed 40 staff in four counties about data sharing between agencies."
     a = Record(id="a", abstract=[Section(text=text)])

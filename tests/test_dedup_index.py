@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from kb.dedup import key_of
-from kb.dedup_index import MAX_BLOCK, DedupIndex, block_keys
-from kb.schema import Author, Identifiers, Record
+from kb.dedup.match import key_of
+from kb.dedup.index import MAX_BLOCK, DedupIndex, block_keys
+from kb.model.schema import Author, Identifiers, Record
 
 
 def _rec(i: int, title: str, family: str = "Smith", year: int = 2020, **kw: object) -> Record:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from ingest.pipeline import ingest_bytes
+from kb.ops.pipeline import ingest_bytes
 from kb.cli import main
-from kb.decisions import FILE_NAME, load_decisions
-from kb.duplicates import candidate_pairs
+from kb.dedup.decisions import FILE_NAME, load_decisions
+from kb.ops.duplicates import candidate_pairs
 from kb.store import Store
 
 # Same study twice with different page information (a possible duplicate, not merged on import)

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 import ingest.extract.effects as effects_module
 from ingest.extract.effects import effect_spans, parse_effects
-from ingest.extract.effects_eval import GOLD_DIR, effect_scores, finding_scores
-from kb.schema import Effect
+from kb.eval.effects import GOLD_DIR, effect_scores, finding_scores
+from kb.model.schema import Effect
 
 FIELDS = ("measure", "value", "value_high", "ci_low", "ci_high", "ci_level", "p", "p_relation",
           "subgroup", "text")

@@ -6,8 +6,8 @@ import csv
 import io
 from pathlib import Path
 
-from kb.evidence_table import COLUMNS, citation_line, effect_text, to_csv_text
-from kb.schema import Effect
+from kb.synthesis.evidence_table import COLUMNS, citation_line, effect_text, to_csv_text
+from kb.model.schema import Effect
 from kb.store import Store
 
 

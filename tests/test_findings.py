@@ -7,10 +7,10 @@ import time
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from ingest.extract.evaluate import evaluate_findings
+from kb.eval.extraction import evaluate_findings
 from ingest.extract.findings import action_items, classify, enumeration_items
 from ingest.extract.run import extract_findings
-from kb.schema import Section
+from kb.model.schema import Section
 
 
 def _items(fn, text: str) -> list[str]:

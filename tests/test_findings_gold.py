@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.extract.evaluate import GOLD_DIR, evaluate_findings
+from kb.eval.extraction import GOLD_DIR, evaluate_findings
 from tests.conftest import SEEDS
 
 
@@ -24,7 +24,7 @@ def seed_scores():
 
 def test_seed_003_effects_are_all_exact() -> None:
     from ingest.extract.run import extract_findings
-    from ingest.extract.evaluate import gold_sections, match
+    from kb.eval.extraction import gold_sections, match
 
     gold = json.loads((GOLD_DIR / "seed_003.json").read_text(encoding="utf-8"))
     sections = gold_sections(gold)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.extract.glossary import extract_glossary
-from ingest.extract.study_eval import glossary_scores
+from kb.eval.study import glossary_scores
 
 # --- the seed forms ---------------------------------------------------------------------------
 

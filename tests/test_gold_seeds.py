@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import ingest_paths
-from kb.schema import Record
+from kb.ops.pipeline import ingest_paths
+from kb.model.schema import Record
 from kb.store import Store
 from tests.conftest import GOLD, SEEDS
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from ingest.biblio import ParseNote
 from ingest.formats import bibtex, csl_json, csv_table, medline, pubmed_xml, ris, wos
 from kb.errors import IngestError
-from kb.schema import Record
+from kb.model.schema import Record
 
 PARSERS = (ris, bibtex, medline, pubmed_xml, csl_json, csv_table, wos)
 # fragments of each format so generated text reaches past the first line of each parser

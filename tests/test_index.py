@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from kb.embed import FakeEmbedder
-from kb.index import DB_NAME, Index
-from kb.spaces import MAIN_VECTORS as VECTORS_NAME
-from kb.search import search
+from kb.search.index import DB_NAME, Index
+from kb.search.spaces import MAIN_VECTORS as VECTORS_NAME
+from kb.search.hybrid import search
 from kb.store import Store
 
 QUERIES = ["braided funding", "barriers to sustaining pilots", "data sharing infrastructure",

@@ -7,7 +7,7 @@ import sqlite3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kb.lexical import (any_of, cjk_bigrams, cjk_query_groups, has_cjk, highlight_spans,
+from kb.search.lexical import (any_of, cjk_bigrams, cjk_query_groups, has_cjk, highlight_spans,
                         query_terms, quote_fts)
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kb.library_view import NO_TYPE, LibraryFilter, filter_rows, library_choices
-from kb.present import library_rows
+from kb.app.library_view import NO_TYPE, LibraryFilter, filter_rows, library_choices
+from kb.model.present import library_rows
 from kb.store import Store
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kb.live_index import LiveIndex
-from kb.search_types import SearchFilters
+from kb.search.live import LiveIndex
+from kb.search.types import SearchFilters
 
 
 def test_refreshes_in_place_only_when_records_change(shipped_copy: Path) -> None:

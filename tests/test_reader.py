@@ -9,7 +9,7 @@ import pytest
 
 from ingest.reader import Input, open_input
 from kb.errors import IngestError
-from kb.schema import Record
+from kb.model.schema import Record
 
 ARTICLE = ("<PubmedArticle><MedlineCitation><PMID>{pmid}</PMID><Article><ArticleTitle>Title {pmid} of a "
            "study on care coordination</ArticleTitle></Article></MedlineCitation></PubmedArticle>")

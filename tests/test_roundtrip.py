@@ -10,9 +10,9 @@ import pytest
 
 from ingest.formats import bibtex, csl_json, ris
 from ingest.reader import Input, open_input
-from kb.export import all_affiliations, export_text
-from kb.reftypes import to_bibtex, to_ris
-from kb.schema import Record
+from kb.export.references import all_affiliations, export_text
+from kb.model.reftypes import to_bibtex, to_ris
+from kb.model.schema import Record
 from kb.store import Store
 from tests.conftest import EXTERNAL, ROOT
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from kb.schema import Author, Identifiers, Record, initials_of, json_schema
+from kb.model.schema import Author, Identifiers, Record, initials_of, json_schema
 
 
 @pytest.mark.parametrize("raw,doi", [

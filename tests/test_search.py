@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kb.index import Index
-from kb.search import fuse, search
-from kb.search_types import SearchFilters
+from kb.search.index import Index
+from kb.search.hybrid import fuse, search
+from kb.search.types import SearchFilters
 
 CHUANG = "chuang-2025-collaboration-strategies"
 SAFAEINILI = "safaeinili-2025-assess-multi-level"
@@ -128,7 +128,7 @@ def test_search_does_not_import_streamlit_or_click() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, kb.search, kb.index; "
+    code = ("import sys, kb.search.hybrid, kb.search.index; "
             "assert 'streamlit' not in sys.modules and 'click' not in sys.modules")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
 

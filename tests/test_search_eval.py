@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from kb.index import Index
-from kb.search_eval import (Judgment, Query, evaluate, format_table, grade_of, load_queries,
+from kb.search.index import Index
+from kb.eval.search import (Judgment, Query, evaluate, format_table, grade_of, load_queries,
                             query_metrics)
-from kb.search_types import FindingHit
+from kb.search.types import FindingHit
 
 
 def _query(*grades: int) -> Query:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.extract.sections import role_of_label, split_label, to_sections
+from kb.text.sections import role_of_label, split_label, to_sections
 
 
 @pytest.mark.parametrize("label,role", [

@@ -8,7 +8,7 @@ import time
 import pysbd
 from hypothesis import given, settings, strategies as st
 
-from ingest.extract.sentences import split_sentences
+from kb.text.sentences import split_sentences
 from tests.conftest import GOLD
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from kb.errors import RecordError, RecordNotFound
-from kb.ids import base_id, unique_id
-from kb.schema import Author, Record, Section
+from kb.model.ids import base_id, unique_id
+from kb.model.schema import Author, Record, Section
 from kb.store import Store, serialize
 
 
@@ -82,7 +82,7 @@ def test_ids_are_readable_and_unique() -> None:
 
 
 def test_check_detects_a_changed_source(store: Store, seeds: list[Path]) -> None:
-    from ingest.pipeline import ingest_paths
+    from kb.ops.pipeline import ingest_paths
 
     ingest_paths(seeds[3:4], store)
     assert list(store.iter_problems()) == []

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.extract.study import extract_study, sentences_of
-from ingest.extract.study_eval import format_scores, study_scores
-from kb.schema import SECTION_ROLES, Section, Study
+from kb.eval.study import format_scores, study_scores
+from kb.model.schema import SECTION_ROLES, Section, Study
 
 
 def study_of(text: str, role: str = "methods") -> Study:

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from kb.errors import KBError
-from kb.schema import Finding, Record, Section
+from kb.model.schema import Finding, Record, Section
 from kb.store import Store
-from kb.synthesis import evidence_map, gaps, resolve_theme, syntheses, theme_synthesis
-from kb.taxonomy import load_taxonomy
+from kb.synthesis.evidence_map import evidence_map, gaps, resolve_theme, syntheses, theme_synthesis
+from kb.model.taxonomy import load_taxonomy
 from tests.golden import assert_golden, frozen_records
 
 WPC_ELEMENTS = {  # the John Snow framework's six elements -> taxonomy themes

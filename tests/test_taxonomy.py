@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kb.errors import KBError
-from kb.taxonomy import load_taxonomy
+from kb.model.taxonomy import load_taxonomy
 
 WPC_ELEMENTS = {"target-population", "patient-centered-care", "cross-sector-coordination",
                 "data-sharing", "financial-flexibility", "collaborative-leadership"}

@@ -6,7 +6,7 @@ import pytest
 
 from ingest.extract.themes import tag_themes
 from kb.embed import FakeEmbedder, get_embedder
-from kb.taxonomy import load_taxonomy
+from kb.model.taxonomy import load_taxonomy
 
 
 def test_keyword_rules_without_embeddings() -> None:
@@ -22,7 +22,7 @@ def test_fake_embedder_path_runs() -> None:
 
 @pytest.mark.model
 def test_real_model_tags_by_meaning_and_scores_on_gold() -> None:
-    from ingest.extract.evaluate import evaluate_findings
+    from kb.eval.extraction import evaluate_findings
 
     taxonomy, model = load_taxonomy(), get_embedder("model")
     tags = tag_themes(["meaningfully engaged partners in program design and implementation",

@@ -8,8 +8,8 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kb.schema import Effect
-from kb.ui_text import (Mark, count_line, effects_md, highlight_md, kind_badge, labels_md,
+from kb.model.schema import Effect
+from kb.app.ui_text import (Mark, count_line, effects_md, highlight_md, kind_badge, labels_md,
                         language_name, marked_md, md_text, meta_line, trim_span)
 
 SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=&")

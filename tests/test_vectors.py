@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import kb.vectors as vectors
-from kb.vectors import VectorIndex, id_bitmap
+import kb.search.vectors as vectors
+from kb.search.vectors import VectorIndex, id_bitmap
 
 
 def _unit(n: int, dim: int = 16, seed: int = 0) -> np.ndarray:

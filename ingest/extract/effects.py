@@ -1,7 +1,7 @@
 """Quantitative effects in a sentence: ratios with CIs, ranges over models, percents, counts, p.
 
 `effect_spans(text)` finds every statistic the findings guideline (tests/gold/findings/GUIDELINE.md)
-counts as an effect and returns its character span with a `kb.schema.Effect` whose `text` is the
+counts as an effect and returns its character span with a `kb.model.schema.Effect` whose `text` is the
 verbatim substring; `parse_effects(text)` returns just the effects, in text order.
 
 How it works: several independent regex passes propose *candidates* (a span, a priority and the
@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from kb.schema import Effect
+from kb.model.schema import Effect
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from kb.schema import SampleSize, Section, Study
+from kb.model.schema import SampleSize, Section, Study
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from kb.embed import Embedder
-from kb.taxonomy import Taxonomy
+from kb.model.taxonomy import Taxonomy
 
 # Calibrated on the tune half of tests/gold/findings (see `kb eval`); MiniLM cosine similarities.
 KEYWORD_CONFIRM = 0.15

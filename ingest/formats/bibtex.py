@@ -23,8 +23,8 @@ from ingest.biblio import Item
 from ingest.citation import find_doi
 from ingest.languages import language_code
 from kb.errors import IngestError
-from kb.reftypes import from_bibtex
-from kb.schema import Author
+from kb.model.reftypes import from_bibtex
+from kb.model.schema import Author
 
 NAME = "bibtex"
 FORMAT = "bibtex"

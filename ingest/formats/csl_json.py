@@ -13,8 +13,8 @@ from ingest import biblio
 from ingest.biblio import Item
 from ingest.languages import language_code
 from kb.errors import IngestError
-from kb.reftypes import from_csl
-from kb.schema import Author, Section
+from kb.model.reftypes import from_csl
+from kb.model.schema import Author, Section
 
 NAME = "csl_json"
 FORMAT = "csl-json"

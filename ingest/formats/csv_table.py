@@ -17,7 +17,7 @@ from ingest.citation import find_doi
 from ingest.formats.csv_headers import ALIASES, FIELD_OF, IGNORED, header_key
 from ingest.languages import language_code
 from ingest.prose import normalize_newlines
-from kb import reftypes
+from kb.model import reftypes
 from kb.errors import IngestError
 
 NAME = "csv_table"

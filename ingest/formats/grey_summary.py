@@ -7,7 +7,7 @@ import re
 
 from ingest.chrome import TAIL_START, strip_chrome
 from ingest.prose import BULLET, build_abstract, has_prose, lines_of
-from kb.schema import Author, Framework, Record, Section
+from kb.model.schema import Author, Framework, Record, Section
 
 NAME = "grey_summary"
 FORMAT = "grey-summary"

@@ -14,7 +14,7 @@ from ingest.biblio import Item
 from ingest.languages import language_code
 from ingest.prose import normalize_newlines
 from kb.errors import IngestError
-from kb.schema import Author
+from kb.model.schema import Author
 
 NAME = "medline"
 FORMAT = "medline"

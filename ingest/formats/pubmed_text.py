@@ -7,7 +7,7 @@ import re
 from ingest.citation import PMCID, PMID, Citation, find_doi, parse_citation
 from ingest.names import clean_affiliation, is_affiliation_line, is_author_line, parse_author_line
 from ingest.prose import build_abstract, is_sentence, lines_of
-from kb.schema import Identifiers, Record
+from kb.model.schema import Identifiers, Record
 
 NAME = "pubmed_text"
 FORMAT = "pubmed-text"

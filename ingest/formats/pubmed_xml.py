@@ -17,7 +17,7 @@ from ingest import biblio
 from ingest.biblio import Item
 from ingest.languages import language_code
 from kb.errors import IngestError
-from kb.schema import Author, Section
+from kb.model.schema import Author, Section
 
 NAME = "pubmed_xml"
 FORMAT = "pubmed-xml"

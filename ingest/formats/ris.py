@@ -14,7 +14,7 @@ from ingest.biblio import Item
 from ingest.citation import find_doi
 from ingest.languages import language_code
 from ingest.prose import normalize_newlines
-from kb.reftypes import from_ris
+from kb.model.reftypes import from_ris
 
 NAME = "ris"
 FORMAT = "ris"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ingest.extract.sections import split_label
+from kb.text.sections import split_label
 from ingest.prose import build_abstract, lines_of
-from kb.schema import Record
+from kb.model.schema import Record
 
 NAME = "structured_abstract"
 FORMAT = "structured-abstract"

@@ -1,0 +1,1 @@
+"""The Streamlit app: pages/ and the Streamlit-free view models they call."""

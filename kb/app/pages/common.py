@@ -1,0 +1,188 @@
+"""Resources shared by the pages, loaded once per process (Streamlit caches), and the few
+widgets every page uses (empty-KB help, the comparison basket)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from kb.app import basket
+from kb.config import kb_home
+from kb.dedup.index import DedupIndex
+from kb.embed import Embedder
+from kb.synthesis.evidence import source_label
+from kb.app.library_view import readable_records
+from kb.search.live import LiveIndex
+from kb.model.schema import Record
+from kb.app.search_form import FilterOptions, filter_options
+from kb.store import Store
+from kb.model.taxonomy import Taxonomy, load_taxonomy
+from kb.app.ui_text import meta_line
+
+PAGES = {"search": "kb/app/pages/search.py", "record": "kb/app/pages/record.py", "compare": "kb/app/pages/compare.py",
+         "map": "kb/app/pages/evidence_map.py", "add": "kb/app/pages/add.py", "library": "kb/app/pages/library.py"}
+BASKET = "basket"
+
+
+@st.cache_resource(show_spinner=False)
+def _store(home: str) -> Store:
+    return Store(Path(home))
+
+
+def get_store() -> Store:
+    """The knowledge base the app serves (KB_HOME or the repository's records/), opened once."""
+    return _store(str(kb_home()))
+
+
+# cache_resource, not cache_data: the same objects are handed out, never a pickled copy per call
+# (copying 1,000 records took about a second per page run); pages never modify them.
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _loaded(home: str, fingerprint: tuple) -> tuple[list[Record], list[str]]:
+    return readable_records(_store(home))
+
+
+def _records(home: str, fingerprint: tuple) -> list[Record]:
+    return _loaded(home, fingerprint)[0]
+
+
+def load_records() -> list[Record]:
+    """All records that load, reloaded only when a record file changed; a broken file is
+    left out with a warning (the Library page lists the problems)."""
+    store = get_store()
+    records, problems = _loaded(str(store.home), store.fingerprint())
+    if problems:
+        st.warning(f"{len(problems)} record file(s) could not be read and are left out — see "
+                   "the check on the Library page.", icon=":material/error:")
+    return records
+
+
+def records_by_id() -> dict[str, Record]:
+    """All records by id."""
+    return {r.id: r for r in load_records()}
+
+
+@st.cache_resource(show_spinner=False)
+def get_taxonomy() -> Taxonomy:
+    """The theme taxonomy (kb/taxonomy.toml)."""
+    return load_taxonomy()
+
+
+def theme_labels() -> dict[str, str]:
+    """Theme id -> label."""
+    return {t.id: t.label for t in get_taxonomy().themes}
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _filter_options(home: str, fingerprint: tuple) -> FilterOptions:
+    return filter_options(_records(home, fingerprint), get_taxonomy())
+
+
+def get_filter_options() -> FilterOptions:
+    """The search filters' choices for the current records."""
+    store = get_store()
+    return _filter_options(str(store.home), store.fingerprint())
+
+
+@st.cache_resource(show_spinner=False)
+def _live_index(home: str) -> LiveIndex:
+    return LiveIndex(Path(home))
+
+
+def get_index() -> LiveIndex:
+    """The search index (and with it the embedding model), opened once per process and
+    refreshed when records/ changes."""
+    live = _live_index(str(get_store().home))
+    with st.spinner("Loading the search index and the embedding model…"):
+        live.current()
+    return live
+
+
+@st.cache_resource(show_spinner=False)
+def _embedder(home: str) -> Embedder:
+    from kb.synthesis.compare import cached_embedder
+
+    return cached_embedder(Path(home))
+
+
+def get_embedder() -> Embedder:
+    """The embedding model with this knowledge base's vector cache (compare alignment)."""
+    with st.spinner("Loading the embedding model…"):
+        return _embedder(str(get_store().home))
+
+
+@st.cache_resource(show_spinner=False)
+def _enricher(home: str):
+    from kb.ops.enrich import Enricher
+
+    return Enricher(Path(home), taxonomy=get_taxonomy(), embedder=_embedder(home))
+
+
+def get_enricher():
+    """The extraction step (findings, study facts, themes) bound to this knowledge base."""
+    return _enricher(str(get_store().home))
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _dedup(home: str, fingerprint: tuple) -> DedupIndex:
+    from kb.ops.intake import dedup_index
+
+    return dedup_index(_store(home))
+
+
+def get_dedup() -> DedupIndex:
+    """Dedup keys of the stored records, rebuilt when records/ changes (use a copy to add to)."""
+    store = get_store()
+    return _dedup(str(store.home), store.fingerprint())
+
+
+def empty_kb_help() -> None:
+    """What to do when the knowledge base has no records yet."""
+    st.info("This knowledge base has no records yet. Add a publication — paste an abstract or "
+            "upload a RIS, BibTeX, MEDLINE, PubMed XML, CSL-JSON or CSV export — on the "
+            "**Add publication** page, or from a terminal with `kb ingest PATH…`.",
+            icon=":material/library_add:")
+    st.page_link(PAGES["add"], label="Add publication", icon=":material/library_add:")
+
+
+# -- the comparison basket -----------------------------------------------------------------------
+def get_basket() -> list[str]:
+    """The record ids picked for comparison (kept in session state)."""
+    return st.session_state.setdefault(BASKET, [])
+
+
+def set_basket(ids: list[str]) -> None:
+    st.session_state[BASKET] = list(ids)
+
+
+def _toggle(record_id: str) -> None:
+    set_basket(basket.toggle(get_basket(), record_id))
+
+
+def basket_button(record_id: str, key: str) -> None:
+    """'Add to comparison' / 'Remove from comparison' for one record."""
+    state = basket.button(get_basket(), record_id)
+    st.button(state.label, icon=state.icon, key=key, disabled=state.disabled,
+              help=state.help or None, on_click=_toggle, args=(record_id,),
+              type="secondary" if state.adds else "tertiary")
+
+
+def basket_sidebar() -> None:
+    """The basket in the sidebar: its records (each removable) and a link to Compare."""
+    store = get_store()
+    records = {r.id: r for r in _records(str(store.home), store.fingerprint())}
+    ids = basket.keep_known(get_basket(), set(records))
+    if ids != get_basket():
+        set_basket(ids)
+    with st.sidebar:
+        st.markdown("**Comparison**")
+        if not ids:
+            st.caption("Add records from Search, Record or Library to compare them.")
+            return
+        for rid in ids:
+            left, right = st.columns([5, 1], vertical_alignment="center")
+            left.caption(meta_line(source_label(records[rid])))
+            right.button("", icon=":material/close:", key=f"basket_remove_{rid}", type="tertiary",
+                         help="Remove from comparison", on_click=_toggle, args=(rid,))
+        st.page_link(PAGES["compare"], label=basket.status(ids), icon=":material/compare_arrows:",
+                     disabled=not basket.is_ready(ids))

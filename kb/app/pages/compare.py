@@ -1,0 +1,135 @@
+"""Compare page: the basket's 2–5 records side by side — findings by kind in aligned rows,
+similar findings across sources, the theme matrix, the forest plot of ratio effects — and the
+brief (Markdown/DOCX), the evidence table (CSV) and the comparison itself to download."""
+
+from functools import partial
+
+import streamlit as st
+
+from kb.app import basket
+from kb.synthesis.brief import STYLE_NAMES, build_brief
+from kb.export.brief import brief_docx, brief_markdown
+from kb.synthesis.compare import MAX_SOURCES, Comparison, compare
+from kb.export.comparison import to_csv, to_markdown
+from kb.synthesis.evidence_table import to_csv_text
+from kb.app.map_view import readable_map
+from kb.synthesis.plots import forest_plot, forest_rows
+from kb.model.present import display_title
+from kb.app.record_view import ordered_ids
+from kb.app.pages.common import (PAGES, empty_kb_help, get_basket, get_embedder, get_store,
+                          get_taxonomy, records_by_id, set_basket, theme_labels)
+from kb.app.ui_text import effects_md, kind_badge, labels_md, md_text, meta_line
+
+st.title("Compare")
+records = records_by_id()
+if not records:
+    empty_kb_help()
+    st.stop()
+
+ids = ordered_ids(list(records.values()))
+if "compare_ids" not in st.session_state:  # a shared URL wins over the basket
+    from_url = basket.keep_known(st.query_params.get_all("ids"), set(records))
+    st.session_state["compare_ids"] = from_url or basket.keep_known(get_basket(), set(records))
+chosen = st.multiselect(
+    "Records to compare (2 to 5)", ids, key="compare_ids", max_selections=MAX_SOURCES,
+    format_func=lambda i: display_title(records[i]),
+    on_change=lambda: set_basket(st.session_state["compare_ids"]))
+st.query_params["ids"] = chosen  # the comparison can be shared as a link
+if chosen != get_basket():
+    set_basket(chosen)
+if not basket.is_ready(chosen):
+    st.info("Pick 2 to 5 records above, or add them with **Add to comparison** on the Search, "
+            "Record or Library pages.", icon=":material/compare_arrows:")
+    st.stop()
+
+
+@st.cache_resource(show_spinner="Comparing…", max_entries=16)
+def _compare(ids: tuple[str, ...], fingerprint: tuple) -> Comparison:
+    return compare([records[i] for i in ids], get_embedder(), get_taxonomy())
+
+
+selected = [records[i] for i in chosen]
+comparison = _compare(tuple(chosen), get_store().fingerprint())
+labels = theme_labels()
+for note in comparison.notes:
+    st.caption(f"Note: {md_text(note)}")
+
+columns = st.columns(len(selected), gap="medium", border=True)
+for column, source, record in zip(columns, comparison.sources, selected, strict=True):
+    column.page_link(PAGES["record"], label=f"**{md_text(source.label)}**",
+                     query_params={"id": record.id}, icon=":material/description:")
+    column.markdown(md_text(source.title))
+    column.caption(meta_line(record.resource_type, "; ".join(record.study.design[:3]),
+                             "; ".join(s.text for s in record.study.sample_sizes[:2])))
+
+st.subheader("Findings by kind")
+for row in comparison.by_kind:
+    st.markdown(kind_badge(row.kind))
+    for column, cell in zip(st.columns(len(selected), gap="medium"), row.cells, strict=True):
+        column.markdown("\n".join(f"- {md_text(ref.text)}" for ref in cell) or ":gray[—]")
+
+st.subheader("Findings that say similar things")
+SHOWN_PAIRS = 12
+for pair in comparison.aligned[:SHOWN_PAIRS]:
+    with st.container(border=True):
+        shared = labels_md(pair.shared_themes, labels)
+        st.caption(f"similarity {pair.score:.2f}" + (f" · shared themes: {shared}" if shared else ""))
+        left, right = st.columns(2, gap="medium")
+        for column, ref in ((left, pair.left), (right, pair.right)):
+            column.markdown(f"{kind_badge(ref.kind)} **{md_text(ref.source)}:** {md_text(ref.text)}")
+if len(comparison.aligned) > SHOWN_PAIRS:
+    st.caption(f"… and {len(comparison.aligned) - SHOWN_PAIRS} more pairs in the comparison downloads.")
+if comparison.aligned:
+    st.caption(f"Pairs from different sources with similarity ≥ {comparison.min_similarity} and "
+               f"a shared theme, or ≥ {comparison.min_similarity_alone} alone "
+               f"(model {md_text(comparison.model_id)}).")
+else:
+    st.caption("No finding in one source is close to a finding in another.")
+if comparison.unique:
+    with st.expander(f"Findings unique to one source ({len(comparison.unique)})"):
+        st.dataframe([{"Source": r.source, "Kind": r.kind, "Finding": r.text,
+                       "Themes": ", ".join(labels.get(t, t) for t in r.themes)}
+                      for r in comparison.unique], hide_index=True, key="unique_table")
+
+st.subheader("Themes each source supports")
+if comparison.themes.themes:
+    st.altair_chart(readable_map(comparison.themes), key="theme_matrix")
+else:
+    st.caption("None of these findings has a theme.")
+
+st.subheader("Effects")
+rows = forest_rows(selected)
+if rows:
+    st.altair_chart(forest_plot(rows), key="forest_plot")
+if comparison.effects:
+    for effect in comparison.effects:
+        st.markdown(f"**{md_text(effect.source)}** — {md_text(effect.label) or 'effect'}: "
+                    f"{effects_md([effect.effect])}")
+else:
+    st.caption("None of these sources reports a quantitative effect.")
+
+st.subheader("Download")
+left, right = st.columns(2)
+question = left.text_input("Question the brief answers", key="brief_question",
+                           value=f"What do these {len(selected)} sources report?")
+style = right.selectbox("Citation style", list(STYLE_NAMES), format_func=STYLE_NAMES.get,
+                        key="brief_style")
+
+
+def _brief():
+    return build_brief(selected, get_taxonomy(), style=style, question=question,
+                       scope=f"records {', '.join(chosen)}")
+
+
+name = "-".join(r.id.split("-")[0] for r in selected)
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+downloads = [("Brief (Markdown)", lambda: brief_markdown(_brief()), f"brief-{name}.md", "text/markdown"),
+             ("Brief (Word)", lambda: brief_docx(_brief()), f"brief-{name}.docx", DOCX),
+             ("Evidence table (CSV)", partial(to_csv_text, selected), f"evidence-{name}.csv", "text/csv"),
+             ("Comparison (Markdown)", partial(to_markdown, comparison), f"comparison-{name}.md",
+              "text/markdown"),
+             ("Comparison (CSV)", partial(to_csv, comparison), f"comparison-{name}.csv", "text/csv")]
+with st.container(horizontal=True):
+    for number, (label, data, file_name, mime) in enumerate(downloads):
+        st.download_button(label, data, file_name=file_name, mime=mime, key=f"dl_{number}",
+                           on_click="ignore", icon=":material/download:")

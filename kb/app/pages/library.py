@@ -1,0 +1,73 @@
+"""Library page: every record in a table with year, type, review status and flags; filters;
+selected rows can be opened, compared or exported; `kb check` problems are listed."""
+
+from functools import partial
+
+import streamlit as st
+
+from kb.app import basket
+from kb.export.references import SUFFIX, export_text
+from kb.app.library_view import LibraryFilter, filter_rows, library_choices
+from kb.model.present import library_rows
+from kb.app.pages.common import PAGES, empty_kb_help, get_store, load_records, set_basket
+from kb.app.ui_text import md_text
+
+EXPORTS = {"ris": "RIS", "bibtex": "BibTeX", "csl-json": "CSL-JSON", "csv": "Evidence table (CSV)"}
+
+st.title("Library")
+records = load_records()
+if not records:
+    empty_kb_help()
+    st.stop()
+
+
+@st.cache_data(show_spinner="Checking records and sources…", max_entries=2)
+def _problems(home: str, fingerprint: tuple) -> list[str]:
+    return list(get_store().iter_problems())
+
+
+rows = library_rows(records)
+choices = library_choices(rows)
+text_col, type_col, status_col, flag_col = st.columns([3, 2, 2, 1.3], vertical_alignment="bottom")
+text = text_col.text_input("Filter", key="lib_text", placeholder="Words of the title, authors, venue or id")
+types = type_col.multiselect("Type", choices.types, key="lib_type")
+statuses = status_col.multiselect("Review status", choices.statuses, key="lib_status")
+flagged = flag_col.toggle("Flagged only", key="lib_flagged")
+shown = filter_rows(rows, LibraryFilter(text=text, types=types, statuses=statuses,
+                                        flagged_only=flagged))
+st.caption(f"{len(shown)} of {len(rows)} records · select rows to open, compare or export them")
+event = st.dataframe(
+    [row.model_dump() | {"year": str(row.year or "")} for row in shown], hide_index=True, key="library_table",
+    on_select="rerun", selection_mode="multi-row",
+    column_order=["title", "authors", "year", "venue", "resource_type", "languages",
+                  "findings", "status", "flags", "id"],
+    column_config={"title": st.column_config.TextColumn("Title", width="large"),
+                   "authors": "Authors", "year": "Year",
+                   "venue": "Venue", "resource_type": "Type", "languages": "Languages",
+                   "findings": "Findings", "status": "Review", "flags": "Review flags", "id": "Id"})
+picked = [shown[i].id for i in event.selection.rows if i < len(shown)]
+chosen = [r for r in records if r.id in picked] or [r for r in records if r.id in {s.id for s in shown}]
+
+what = "selected" if picked else "shown"
+with st.container(horizontal=True, vertical_alignment="center"):
+    if len(picked) == 1:
+        st.page_link(PAGES["record"], label="Open record", icon=":material/description:",
+                     query_params={"id": picked[0]})
+    if st.button("Compare selected", key="lib_compare", icon=":material/compare_arrows:",
+                 disabled=not basket.is_ready(picked), help="Select 2 to 5 rows to compare them"):
+        set_basket(picked)
+        st.switch_page(PAGES["compare"])
+    for fmt, label in EXPORTS.items():
+        st.download_button(label, partial(export_text, chosen, fmt), key=f"lib_export_{fmt}",
+                           file_name=f"records{SUFFIX[fmt]}", on_click="ignore",
+                           icon=":material/download:", disabled=not chosen,
+                           help=f"Export the {len(chosen)} {what} records as {label}")
+
+store = get_store()
+problems = _problems(str(store.home), store.fingerprint())
+with st.expander(f"Check: {len(problems)} problem(s) found" if problems else "Check: no problems found",
+                 icon=":material/error:" if problems else ":material/check_circle:",
+                 expanded=bool(problems)):
+    st.caption("Every record file is validated and every kept source's hash verified (`kb check`).")
+    for problem in problems:
+        st.markdown(f"- {md_text(problem)}")

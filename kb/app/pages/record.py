@@ -1,0 +1,121 @@
+"""Record page: every field of one record — the abstract by section with its findings marked
+(English and the translation side by side), findings, study facts, glossary, provenance with
+the raw source text, review flags — and its export as RIS, BibTeX or CSL-JSON."""
+
+import streamlit as st
+
+from kb.export.references import SUFFIX, export_text
+from kb.model.present import citation_line, display_title, metadata_fields
+from kb.app.record_view import (finding_rows, glossary_rows, ordered_ids, section_views, source_rows,
+                            study_fields)
+from kb.app.pages.common import basket_button, empty_kb_help, get_store, records_by_id, theme_labels
+from kb.app.ui_text import language_name, md_text
+
+EXPORTS = {"ris": "RIS", "bibtex": "BibTeX", "csl-json": "CSL-JSON"}
+MIME = {"ris": "application/x-research-info-systems", "bibtex": "application/x-bibtex",
+        "csl-json": "application/json"}
+
+records = records_by_id()
+if not records:
+    st.title("Record")
+    empty_kb_help()
+    st.stop()
+
+ids = ordered_ids(list(records.values()))
+if st.session_state.get("record_pick") not in records:  # arriving: the link's ?id= decides
+    wanted = st.query_params.get("id")
+    st.session_state["record_pick"] = wanted if wanted in records else ids[0]
+with st.sidebar:
+    record_id = st.selectbox("Record", ids, key="record_pick",
+                             format_func=lambda i: display_title(records[i]))
+st.query_params["id"] = record_id  # the URL always names the record shown
+record = records[record_id]
+
+st.header(md_text(display_title(record)), anchor=False)
+for lang, title in record.title_translations.items():
+    st.markdown(f"{language_name(lang)}: {md_text(title)}")
+st.caption(md_text(citation_line(record) or record.id))
+with st.container(horizontal=True, vertical_alignment="center"):
+    basket_button(record.id, key="record_basket")
+    for fmt, label in EXPORTS.items():
+        st.download_button(label, export_text([record], fmt), file_name=f"{record.id}{SUFFIX[fmt]}",
+                           mime=MIME[fmt], key=f"export_{fmt}", on_click="ignore",
+                           icon=":material/download:", help=f"Export this record as {label}")
+
+status = record.review.status.replace("-", " ")
+st.markdown(f"Review: :{'green' if status == 'reviewed' else 'orange'}-badge[{status}]")
+for flag in record.review.flags:
+    st.warning(md_text(flag.message), icon=":material/flag:")
+
+langs = list(record.translations)
+views = {"en": "English"}
+if langs:
+    other = language_name(langs[0])
+    views = {"en": "English", "both": f"English / {other}", "other": other}
+tab_text, tab_findings, tab_study, tab_details, tab_sources = st.tabs(
+    ["Abstract", f"Findings ({len(record.findings)})", "Study", "Details", "Provenance"])
+
+with tab_text:
+    view = "en"
+    if langs:
+        view = st.segmented_control("Text", list(views), format_func=views.get, key="text_view",
+                                    default="both", required=True)
+    st.caption("Findings are in bold, each followed by its kind.")
+    for section in section_views(record, langs[0] if langs else None):
+        heading = section.heading_md(translated=view != "en")
+        if heading:
+            st.markdown(heading)
+        if view == "en":
+            st.markdown(section.body_md())
+        elif view == "other":
+            st.markdown(section.body_md(translated=True) or ":gray[(no translation of this section)]")
+        else:
+            left, right = st.columns(2, gap="large")
+            left.markdown(section.body_md())
+            right.markdown(section.body_md(translated=True) or ":gray[(no translation of this section)]")
+
+with tab_findings:
+    if not record.findings:
+        st.info("No findings were extracted from this record.")
+    else:
+        st.dataframe(
+            [row.model_dump() for row in finding_rows(record, theme_labels())],
+            hide_index=True, key="findings_table",
+            column_order=["kind", "text", "section", "themes", "effects", "translation", "origin",
+                          "confidence"],
+            column_config={"kind": "Kind", "text": st.column_config.TextColumn("Finding", width="large"),
+                           "section": "Section", "themes": "Themes", "effects": "Effects",
+                           "translation": "Translation", "origin": "Origin",
+                           "confidence": st.column_config.NumberColumn("Confidence", format="%.2f")})
+
+with tab_study:
+    facts = study_fields(record)
+    if not facts:
+        st.info("No study facts (design, setting, sample) were found in the text.")
+    for field in facts:
+        st.markdown(f"**{field.label}:** {md_text(field.value)}")
+
+with tab_details:
+    for field in metadata_fields(record):
+        st.markdown(f"**{field.label}:** {md_text(field.value)}")
+    for name, values in record.facets.items():
+        st.markdown(f"**{md_text(name)}:** {md_text(', '.join(values)) or '—'}")
+    glossary = glossary_rows(record)
+    if glossary:
+        st.markdown("**Glossary**")
+        st.dataframe([{"Acronym": g.label, "Stands for": g.value} for g in glossary],
+                     hide_index=True, key="glossary_table")
+    if record.review.notes:
+        st.markdown(f"**Review notes:** {md_text(record.review.notes)}")
+
+with tab_sources:
+    store = get_store()
+    if not record.sources:
+        st.info("This record lists no source file.")
+    for number, source in enumerate(source_rows(record), 1):
+        st.markdown(f"**{md_text(source.path)}** — {md_text(source.format)} · parser "
+                    f"{md_text(source.parser)} · ingested {md_text(source.ingested)}")
+        st.caption(f"sha256 {source.sha256}")
+        with st.expander(f"Raw text of source {number}"):
+            st.code(store.source_text(source.sha256) or "(the source file is not available as text)",
+                    language=None, wrap_lines=True)

@@ -1,0 +1,94 @@
+"""Search page: one query box (Enter searches), filters in the sidebar, findings grouped by record
+with the matched words in bold. The query and filters live in the URL, so a search can be shared."""
+
+import streamlit as st
+
+from kb.model.present import display_title
+from kb.app.search_form import build_filters
+from kb.app.pages.common import (PAGES, basket_button, empty_kb_help, get_filter_options, get_index,
+                          load_records, theme_labels)
+from kb.app.ui_text import (count_line, effects_md, highlight_md, kind_badge, labels_md,
+                        language_name, md_text, meta_line)
+
+BIND = "query-params"
+
+st.title("Search")
+records = load_records()
+if not records:
+    empty_kb_help()
+    st.stop()
+
+options = get_filter_options()
+query = st.text_input(
+    "Search findings", key="q", bind=BIND, icon=":material/search:",
+    placeholder="Ask a question or type a few words, then press Enter — "
+                "e.g. barriers to sustaining whole person care pilots")
+
+with st.sidebar:
+    st.markdown("**Filters**")
+    kinds = st.multiselect("Finding kind", options.kinds, key="kind", bind=BIND)
+    themes = st.multiselect("Theme", list(options.themes), key="theme", bind=BIND,
+                            format_func=lambda t: options.themes.get(t, t))
+    years = None
+    if options.has_year_range:
+        years = st.slider("Year", options.year_min, options.year_max, key="year", bind=BIND,
+                          value=(options.year_min, options.year_max))
+    designs = st.multiselect("Study design", options.designs, key="design", bind=BIND)
+    populations = st.multiselect("Population", options.populations, key="population", bind=BIND)
+    languages = st.multiselect("Language", options.languages, key="lang", bind=BIND,
+                               format_func=language_name)
+    types = st.multiselect("Resource type", options.resource_types, key="type", bind=BIND)
+    k = st.selectbox("Findings to show", [10, 20, 50], key="k", bind=BIND)
+
+filters = build_filters(options, kinds=kinds, themes=themes, years=years, designs=designs,
+                        populations=populations, languages=languages, resource_types=types)
+if not query.strip():
+    n_findings = sum(len(r.findings) for r in records)
+    st.caption(f"Searches {n_findings} findings of {len(records)} records by meaning and by "
+               "keywords. Acronyms are expanded (WPC ↔ Whole Person Care); Chinese queries "
+               "reach English findings through their translations. Filters are in the sidebar.")
+    st.stop()
+
+live = get_index()
+response = live.search(query, filters=filters, k=k)
+for problem in live.report.problems:
+    st.warning(f"Not searchable: {problem}", icon=":material/error:")
+if response.notice:
+    st.info(response.notice)
+summary = count_line(response.total_hits, len(response.hits()), len(response.groups),
+                     response.took_ms)
+if response.expansions:
+    summary += " · also searched: " + md_text("; ".join(response.expansions))
+st.caption(summary)
+
+if response.record_matches:
+    st.markdown("**Records whose author or title match**")
+    for match in response.record_matches:
+        st.page_link(PAGES["record"], icon=":material/description:", query_params={"id": match.record_id},
+                     label=f"{md_text(match.citation)} — {md_text(match.title or '[no title]')}")
+
+if not response.groups and not response.notice:
+    hint = " Try removing some filters." if filters.active() else " Try other words."
+    st.info("No finding matches this search." + hint)
+
+labels = theme_labels()
+by_id = {r.id: r for r in records}
+for number, group in enumerate(response.groups, 1):
+    with st.container(border=True, key=f"group_{group.record_id}"):
+        record = by_id.get(group.record_id)
+        title = display_title(record) if record else (group.title or group.record_id)
+        st.markdown(f"**{number}. {md_text(title)}**")
+        st.caption(meta_line(group.authors, group.year, group.venue, group.resource_type,
+                             "; ".join(group.designs[:3])))
+        for hit in group.hits:
+            st.markdown(f"{kind_badge(hit.kind)} {highlight_md(hit.text, hit.highlights)}")
+            if hit.highlights_zh:
+                st.markdown(highlight_md(hit.translation_zh, hit.highlights_zh))
+            details = [f"themes: {labels_md(hit.themes, labels)}" if hit.themes else "",
+                       f"effects: {effects_md(hit.effects)}" if hit.effects else "",
+                       md_text(hit.why())]
+            st.caption(" · ".join(d for d in details if d))
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.page_link(PAGES["record"], label="Open record", icon=":material/description:",
+                         query_params={"id": group.record_id})
+            basket_button(group.record_id, key=f"basket_{group.record_id}")

@@ -1,0 +1,144 @@
+"""What the Record page shows, computed from a record: the abstract by section with its findings
+marked (and the aligned translation beside it), the findings table, study facts, glossary and
+provenance."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from ingest.extract.translate import aligned_translation
+from kb.synthesis.evidence import section_label
+from kb.synthesis.evidence_table import effect_text
+from kb.model.present import Field, display_title
+from kb.model.schema import Finding, Record
+from kb.app.ui_text import Mark, kind_badge, marked_md, md_text
+
+
+class SectionView(BaseModel):
+    """One abstract section as Markdown, with its translation (if any) beside it."""
+
+    heading: str  # '' when the section continues the previous label (a run of bullets)
+    role: str
+    bullet: bool = False
+    markdown: str
+    translation_heading: str = ""
+    translation_markdown: str = ""
+
+    def heading_md(self, *, translated: bool = False) -> str:
+        """'**DATA SOURCES AND STUDY SETTING** · setting' (the role only when the label does not
+        say it), with the translated label after a slash; '' for a continuing bullet."""
+        if not self.heading:
+            return ""
+        out = f"**{md_text(self.heading)}**"
+        if self.heading.casefold() != self.role:
+            out += f" :gray[· {self.role}]"
+        if translated and self.translation_heading:
+            out += f" / **{md_text(self.translation_heading)}**"
+        return out
+
+    def body_md(self, *, translated: bool = False) -> str:
+        """The section's Markdown (a bullet as a list item)."""
+        body = self.translation_markdown if translated else self.markdown
+        return f"- {body}" if self.bullet and body else body
+
+
+class FindingRow(BaseModel):
+    """One row of the findings table."""
+
+    kind: str
+    text: str
+    section: str
+    themes: str
+    effects: str
+    origin: str
+    confidence: float
+    translation: str = ""
+
+
+class SourceRow(BaseModel):
+    """One source file a record was built from."""
+
+    path: str
+    format: str
+    parser: str
+    ingested: str
+    sha256: str
+
+
+def ordered_ids(records: list[Record]) -> list[str]:
+    """Record ids for a picker: titled records alphabetically, then the untitled ones."""
+    return [r.id for r in sorted(records, key=lambda r: (not r.title, display_title(r).casefold()))]
+
+
+def _marks(findings: list[Finding]) -> list[Mark]:
+    return [Mark(start=f.span[0], end=f.span[1], label=kind_badge(f.kind)) for f in findings]
+
+
+def _translation_marks(findings: list[Finding], lang: str, text: str) -> list[Mark]:
+    marks = []
+    for finding in findings:
+        translated = finding.translations.get(lang, "")
+        at = text.find(translated) if translated and translated != text else -1
+        if at >= 0:
+            marks.append(Mark(start=at, end=at + len(translated), label=kind_badge(finding.kind)))
+    return marks
+
+
+def section_views(record: Record, lang: str | None = None) -> list[SectionView]:
+    """The abstract section by section, findings in bold with their kind, and — when `lang` is
+    one of the record's translations — the aligned translated section with the same marks."""
+    translated = record.translations.get(lang or "", [])
+    views: list[SectionView] = []
+    previous = None
+    for index, section in enumerate(record.abstract):
+        findings = [f for f in record.findings if f.section == index]
+        heading = section.label or section.role.capitalize()
+        view = SectionView(heading="" if section.bullet and heading == previous else heading,
+                           role=section.role, bullet=section.bullet,
+                           markdown=marked_md(section.text, _marks(findings)))
+        other = aligned_translation(record.abstract, translated, index) if translated else None
+        if other is not None:
+            view.translation_heading = other.label or ""
+            view.translation_markdown = marked_md(
+                other.text, _translation_marks(findings, lang or "", other.text))
+        previous = heading
+        views.append(view)
+    return views
+
+
+def finding_rows(record: Record, theme_labels: dict[str, str]) -> list[FindingRow]:
+    """The findings table: kind, text, section, themes, effects, origin, confidence."""
+    return [FindingRow(kind=f.kind, text=f.text, section=section_label(record, f.section),
+                       themes=", ".join(theme_labels.get(t, t) for t in f.themes),
+                       effects="; ".join(effect_text(e) for e in f.effects), origin=f.origin,
+                       confidence=f.confidence,
+                       translation=" · ".join(f.translations.values()))
+            for f in record.findings]
+
+
+def study_fields(record: Record) -> list[Field]:
+    """The study facts that are known, as labelled values."""
+    study = record.study
+    pairs = [("Design", study.design), ("Methods", study.methods), ("Setting", study.setting),
+             ("Period", study.period), ("Population", study.population),
+             ("Sample sizes", [f"{s.n:,} {s.unit or ''}".strip() + f" ({s.text})"
+                               for s in study.sample_sizes])]
+    return [Field(label=label, value="; ".join(values)) for label, values in pairs if values]
+
+
+def glossary_rows(record: Record) -> list[Field]:
+    """Acronyms and their expansions, alphabetical."""
+    return [Field(label=k, value=v) for k, v in sorted(record.glossary.items())]
+
+
+def _when(stamp: str) -> str:
+    """'2026-11-23T18:32:07+00:00' -> '2026-11-23 18:32:07 UTC'."""
+    text = stamp.replace("T", " ", 1)
+    return text.removesuffix("+00:00") + " UTC" if text.endswith("+00:00") else text
+
+
+def source_rows(record: Record) -> list[SourceRow]:
+    """The record's source files: name, format, parser and version, when ingested."""
+    return [SourceRow(path=s.path, format=s.format, parser=f"{s.parser} {s.parser_version}",
+                      ingested=_when(s.ingested_at),
+                      sha256=s.sha256) for s in record.sources]

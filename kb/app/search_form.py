@@ -1,0 +1,87 @@
+"""The search page's filters: the choices offered (from the records and the taxonomy) and the
+chosen values turned into SearchFilters."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from pydantic import BaseModel, Field
+
+from kb.model.schema import FINDING_KINDS, Record
+from kb.search.types import SearchFilters
+from kb.model.taxonomy import Taxonomy
+
+MAX_CHOICES = 200  # free-text facets (design, population) offer their most frequent values
+
+
+class FilterOptions(BaseModel):
+    """What the filter widgets offer."""
+
+    kinds: list[str] = Field(default_factory=lambda: list(FINDING_KINDS))
+    themes: dict[str, str] = Field(default_factory=dict)  # id -> label, taxonomy order
+    year_min: int | None = None
+    year_max: int | None = None
+    designs: list[str] = Field(default_factory=list)
+    populations: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list)
+    resource_types: list[str] = Field(default_factory=list)
+
+    @property
+    def has_year_range(self) -> bool:
+        """True when records span more than one year (a range slider makes sense)."""
+        return self.year_min is not None and self.year_max is not None and self.year_min < self.year_max
+
+
+def _frequent(values: Iterable[str], limit: int = MAX_CHOICES) -> list[str]:
+    """Distinct values (case-insensitively), most frequent first, then alphabetical."""
+    counts: Counter[str] = Counter()
+    spelling: dict[str, str] = {}
+    for value in values:
+        key = " ".join(value.split()).casefold()
+        if key:
+            counts[key] += 1
+            spelling.setdefault(key, " ".join(value.split()))
+    ranked = sorted(counts, key=lambda k: (-counts[k], k))[:limit]
+    return [spelling[k] for k in ranked]
+
+
+def filter_options(records: Sequence[Record], taxonomy: Taxonomy) -> FilterOptions:
+    """Filter choices for these records: themes any finding has, the years, designs, …"""
+    used = {t for r in records for f in r.findings for t in f.themes}
+    themes = {t.id: t.label for t in taxonomy.themes if t.id in used}
+    themes.update({t: t for t in sorted(used - set(themes))})
+    years = [r.year for r in records if r.year is not None]
+    return FilterOptions(
+        kinds=[k for k in FINDING_KINDS if any(f.kind == k for r in records for f in r.findings)],
+        themes=themes, year_min=min(years, default=None), year_max=max(years, default=None),
+        designs=_frequent(d for r in records for d in r.study.design),
+        populations=_frequent(p for r in records for p in r.study.population),
+        languages=sorted({lang for r in records for lang in [r.language, *r.translations]}),
+        resource_types=sorted({r.resource_type for r in records if r.resource_type}))
+
+
+def year_bounds(options: FilterOptions, chosen: Sequence[int] | None) -> tuple[int | None, int | None]:
+    """(year_from, year_to) from a range slider; None where the slider sits at the edge, so
+    records without a year are only excluded when the user narrows the range."""
+    if not chosen or not options.has_year_range:
+        return None, None
+    low, high = min(chosen), max(chosen)
+    return (low if low > (options.year_min or low) else None,
+            high if high < (options.year_max or high) else None)
+
+
+def build_filters(options: FilterOptions, *, kinds: Sequence[str] = (), themes: Sequence[str] = (),
+                  years: Sequence[int] | None = None, designs: Sequence[str] = (),
+                  populations: Sequence[str] = (), languages: Sequence[str] = (),
+                  resource_types: Sequence[str] = ()) -> SearchFilters:
+    """SearchFilters from the widget values; values the options do not offer are dropped (a
+    shared URL may name a kind or theme this knowledge base does not have)."""
+    year_from, year_to = year_bounds(options, years)
+    return SearchFilters(
+        kinds=[k for k in kinds if k in FINDING_KINDS],
+        themes=[t for t in themes if t in options.themes],
+        year_from=year_from, year_to=year_to,
+        designs=list(designs), populations=list(populations),
+        languages=[lang for lang in languages if lang in options.languages],
+        resource_types=[t for t in resource_types if t in options.resource_types])

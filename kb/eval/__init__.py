@@ -1,0 +1,1 @@
+"""Quality against hand-checked gold: extraction, effects, study facts, dedup, search."""

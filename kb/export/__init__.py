@@ -1,0 +1,1 @@
+"""Writing records and syntheses out: references, briefs, comparisons, terminal and Markdown."""

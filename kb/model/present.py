@@ -1,0 +1,132 @@
+"""Plain-text and table views of records shared by the CLI and the app."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel
+
+from kb.model.schema import Record
+
+
+def display_title(record: Record, width: int = 90) -> str:
+    """The title, or — clearly marked as not a title — the opening words of the abstract."""
+    if record.title:
+        return record.title
+    opening = " ".join(record.abstract[0].text.split()) if record.abstract else record.id
+    if len(opening) > width:
+        opening = opening[:width].rsplit(" ", 1)[0] + "…"
+    return f"[no title] {opening}"
+
+
+def authors_line(record: Record, limit: int = 6) -> str:
+    """'Chuang E, Ross R, … Pourat N' (or collective names)."""
+    names = [a.display() for a in record.authors]
+    if len(names) > limit:
+        names = names[: limit - 1] + ["…", names[-1]]
+    return ", ".join(names)
+
+
+def citation_line(record: Record) -> str:
+    """'Health Serv Res. 2025;60 Suppl 3(Suppl 3):e14417. doi:10.1111/…' from what is known."""
+    parts = []
+    if record.venue:
+        parts.append(f"{record.venue}.")
+    date = str(record.year) if record.year else ""
+    vol = record.volume or ""
+    if record.supplement:
+        vol = f"{vol} {record.supplement}".strip()
+    if record.issue:
+        vol += f"({record.issue})"
+    loc = record.pages or record.article_number
+    if date or vol:
+        parts.append(f"{date};{vol}" + (f":{loc}" if loc else "") + "." if vol else f"{date}.")
+    if record.identifiers.doi:
+        parts.append(f"doi:{record.identifiers.doi}")
+    return " ".join(parts)
+
+
+class LibraryRow(BaseModel):
+    """One row of the library table."""
+
+    id: str
+    title: str
+    authors: str
+    year: int | None
+    venue: str
+    resource_type: str
+    languages: str
+    sections: int
+    findings: int
+    status: str
+    flags: str
+
+
+def library_rows(records: list[Record]) -> list[LibraryRow]:
+    """Rows for the library table, newest first then by id."""
+    rows = [
+        LibraryRow(
+            id=r.id, title=display_title(r), authors=authors_line(r, 3), year=r.year,
+            venue=r.venue or "", resource_type=r.resource_type or "",
+            languages=", ".join([r.language, *r.translations]), sections=len(r.abstract),
+            findings=len(r.findings), status=r.review.status,
+            flags=", ".join(f.code for f in r.review.flags),
+        )
+        for r in records
+    ]
+    return sorted(rows, key=lambda row: (-(row.year or 0), row.id))
+
+
+def record_text(record: Record) -> str:
+    """A readable plain-text rendering of a record for the terminal."""
+    lines = [display_title(record), authors_line(record, 20), citation_line(record)]
+    lines.append(f"id: {record.id}   type: {record.resource_type or '-'}   "
+                 f"language: {record.language}")
+    for section in record.abstract:
+        label = section.label or section.role.upper()
+        prefix = "  • " if section.bullet else f"\n{label}: "
+        lines.append(f"{prefix}{section.text}")
+    for lang, sections in record.translations.items():
+        lines.append(f"\n[{lang}]")
+        lines.extend(f"{s.label + ': ' if s.label else ''}{s.text}" for s in sections)
+    if record.facets:
+        lines.append("")
+        lines.extend(f"{name}: {', '.join(values) or '-'}" for name, values in record.facets.items())
+    if record.review.flags:
+        lines.append("\nreview: " + "; ".join(f.message for f in record.review.flags))
+    return "\n".join(line for line in lines if line)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def md_escape(text: str) -> str:
+    """Escape Markdown and HTML so record text is shown literally."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+class Field(BaseModel):
+    """A labelled metadata value for display."""
+
+    label: str
+    value: str
+
+
+def metadata_fields(record: Record) -> list[Field]:
+    """The record's bibliographic metadata as (label, value) pairs, only what is known."""
+    ids = record.identifiers
+    pairs = [
+        ("Authors", authors_line(record, 50)),
+        ("Affiliations", "; ".join(record.affiliations)),
+        ("Citation", citation_line(record)),
+        ("Year", str(record.year) if record.year else ""),
+        ("Published", record.published or ""), ("Epub", record.epub or ""),
+        ("Resource type", record.resource_type or ""),
+        ("DOI", ids.doi or ""), ("PMID", ids.pmid or ""), ("PMCID", ids.pmcid or ""),
+        ("URL", ids.url or ""),
+        ("Partners", "; ".join(record.partners)), ("Funders", "; ".join(record.funders)),
+        ("Keywords", "; ".join(record.keywords)),
+        ("Language", ", ".join([record.language, *record.translations])),
+    ]
+    pairs += [(f"Framework: {f.name}", "; ".join(f.elements)) for f in record.frameworks]
+    return [Field(label=k, value=v) for k, v in pairs if v]

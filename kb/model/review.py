@@ -1,0 +1,39 @@
+"""Review flags derived from a record's content (recomputed on every save) and kept parser flags."""
+
+from __future__ import annotations
+
+from kb.model.schema import Record, ReviewFlag
+
+DERIVED_CODES = ("title-missing", "authors-missing", "year-missing", "abstract-missing")
+
+
+def derived_flags(record: Record) -> list[ReviewFlag]:
+    """Flags that follow from what the record lacks; never an invented value."""
+    flags = []
+    if not record.title:
+        flags.append(ReviewFlag(code="title-missing", field="title",
+                                message="the source gives no title; add it from the publication"))
+    if not record.authors:
+        flags.append(ReviewFlag(code="authors-missing", field="authors",
+                                message="the source names no authors"))
+    if record.year is None:
+        flags.append(ReviewFlag(code="year-missing", field="year",
+                                message="the source gives no publication year"))
+    if not record.abstract:
+        flags.append(ReviewFlag(code="abstract-missing", field="abstract",
+                                message="no abstract text was found"))
+    return flags
+
+
+def refresh_flags(record: Record) -> Record:
+    """Replace derived flags with fresh ones, keep other flags (deduplicated, sorted)."""
+    kept = {(f.code, f.field, f.message): f for f in record.review.flags
+            if f.code not in DERIVED_CODES}
+    for flag in derived_flags(record):
+        kept[(flag.code, flag.field, flag.message)] = flag
+    flags = sorted(kept.values(), key=lambda f: (f.code, f.field or "", f.message))
+    status = record.review.status
+    if status == "unreviewed" and any(f.code == "merge-conflict" for f in flags):
+        status = "needs-review"
+    review = record.review.model_copy(update={"flags": flags, "status": status})
+    return record.model_copy(update={"review": review})

@@ -1,0 +1,74 @@
+"""A librarian's duplicate work on a knowledge base: list the pairs that may be the same
+publication, merge a pair, or mark it as not duplicates (remembered in records/_decisions.json)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pydantic import BaseModel
+
+from kb.dedup.decisions import load_decisions, save_decisions
+from kb.dedup.index import DedupIndex
+from kb.errors import KBError
+from kb.dedup.merge import merge
+from kb.model.review import refresh_flags
+from kb.model.schema import Record
+from kb.store import Store
+
+Enrich = Callable[[Record], Record]
+
+
+class DuplicatePair(BaseModel):
+    """Two records that may be one publication."""
+
+    a: str
+    b: str
+    decision: str
+    score: float
+    reason: str
+    title_a: str | None
+    title_b: str | None
+
+
+def candidate_pairs(store: Store) -> list[DuplicatePair]:
+    """Pairs judged duplicate or possible duplicate, minus those marked not duplicates;
+    most likely first."""
+    records = {r.id: r for r in store.load_all()}
+    decisions = load_decisions(store)
+    index = DedupIndex.from_records(records.values())
+    out = []
+    for a, match in index.pairs():
+        if decisions.is_not_duplicate(a, match.record_id):
+            continue
+        out.append(DuplicatePair(a=a, b=match.record_id, decision=match.decision, score=match.score,
+                                 reason=match.reason, title_a=records[a].title,
+                                 title_b=records[match.record_id].title))
+    return sorted(out, key=lambda p: (p.decision != "duplicate", -p.score, p.a, p.b))
+
+
+def merge_pair(store: Store, keep: str, other: str, enrich: Enrich) -> Record:
+    """Fold record `other` into record `keep` (fields filled, sources appended, conflicts
+    flagged), save it, delete `other` and remember the decision. Call under the store lock."""
+    if keep == other:
+        raise KBError("give two different record ids")
+    kept, gone = store.load(keep), store.load(other)
+    merged = merge(kept, gone)
+    if (merged.abstract, merged.translations) != (kept.abstract, kept.translations):
+        merged = enrich(merged)
+    merged = refresh_flags(merged)
+    store.save(merged)
+    store.delete(other)
+    decisions = load_decisions(store)
+    decisions.add_merge(keep, other)
+    save_decisions(store, decisions)
+    return merged
+
+
+def mark_not_duplicate(store: Store, a: str, b: str) -> None:
+    """Remember that two records are different publications. Call under the store lock."""
+    if a == b:
+        raise KBError("give two different record ids")
+    store.load(a), store.load(b)  # both must exist
+    decisions = load_decisions(store)
+    decisions.add_not_duplicate(a, b)
+    save_decisions(store, decisions)

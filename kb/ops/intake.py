@@ -1,0 +1,134 @@
+"""Adding publications from the app: preview an input (parsed and extracted, nothing saved) with
+the stored record each parsed record duplicates, then save the records — possibly edited — as
+new records or merged into the duplicate the librarian chose, with the input kept as source."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kb.ops.pipeline import Batch, Enrich, FileReport, RecordOutcome, ingest_bytes, provenance
+from ingest.reader import Input
+from kb.dedup.match import key_of
+from kb.dedup.cache import KeyCache
+from kb.dedup.index import DedupIndex
+from kb.errors import KBError, RecordError
+from kb.model.present import display_title
+from kb.model.schema import Record
+from kb.store import Store
+
+log = logging.getLogger(__name__)
+SaveChoice = Literal["auto", "new", "merge"]
+MAX_UPLOAD_MB = 100
+MAX_PASTE_CHARS = 200_000
+UPLOAD_TYPES: tuple[str, ...] = ("txt", "text", "md", "ris", "bib", "nbib", "medline", "xml",
+                                 "json", "csv", "tsv", "gz")
+PASTED_NAME = "pasted.txt"
+
+
+class Duplicate(BaseModel):
+    """A stored record a parsed record looks like, and why."""
+
+    record_id: str
+    title: str
+    reason: str
+    decision: Literal["duplicate", "possible"]
+    score: float
+
+
+class Preview(BaseModel):
+    """One input parsed and extracted, nothing saved."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    source: str
+    data: bytes
+    parser: str | None = None
+    records: list[Record] = Field(default_factory=list)
+    duplicates: list[Duplicate | None] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    failed: list[str] = Field(default_factory=list)
+    error: str | None = None
+
+
+class Pending(BaseModel):
+    """A previewed record to save, and where: automatic (merge a sure duplicate, else add),
+    always as a new record, or merged into `merge_into`."""
+
+    record: Record
+    choice: SaveChoice = "auto"
+    merge_into: str | None = None
+
+
+def _duplicate(store: Store, dedup: DedupIndex, record: Record) -> Duplicate | None:
+    match = dedup.match(key_of(record))
+    if match is None or match.decision == "distinct":
+        return None
+    try:
+        title = display_title(store.load(match.record_id))
+    except KBError:
+        title = match.record_id
+    return Duplicate(record_id=match.record_id, title=title, reason=match.reason,
+                     decision=match.decision, score=match.score)
+
+
+def dedup_index(store: Store) -> DedupIndex:
+    """Dedup keys of every stored record (from the key cache in .kb/; changed files re-read)."""
+    keys, _ = KeyCache(store).load()
+    return DedupIndex(keys.values())
+
+
+def preview(data: bytes, source: str, store: Store, enrich: Enrich,
+            dedup: DedupIndex | None = None) -> Preview:
+    """Parse and extract an input without saving, and find each record's stored duplicate."""
+    report = ingest_bytes(data, source, store, dry_run=True, enrich=enrich)
+    dedup = dedup if dedup is not None else dedup_index(store)
+    return Preview(
+        source=source, data=data, parser=report.format, records=report.records,
+        duplicates=[_duplicate(store, dedup, r) for r in report.records], notes=report.notes,
+        failed=[o.message for o in report.outcomes if o.status == "failed"], error=report.error)
+
+
+def _save(batch: Batch, pending: Pending) -> RecordOutcome:
+    """Save one previewed (possibly curated) record: as chosen, or merged into a sure duplicate."""
+    record = pending.record
+    if pending.choice == "merge":
+        if not pending.merge_into or pending.merge_into not in batch.index.keys:
+            raise RecordError(f"cannot merge into '{pending.merge_into}': no such record")
+        return batch.merge(batch.store.load(pending.merge_into), record,
+                           f"merged into {pending.merge_into} as chosen")
+    match = batch.index.match(key_of(record)) if pending.choice == "auto" else None
+    if match is not None and match.decision == "duplicate":
+        return batch.merge(batch.store.load(match.record_id), record, match.reason)
+    possible = match.record_id if match is not None and match.decision == "possible" else None
+    return batch.add(record, possible, extract=False)
+
+
+def save_preview(store: Store, item: Preview, pending: Sequence[Pending], enrich: Enrich, *,
+                 on_outcome: Callable[[RecordOutcome], None] | None = None) -> FileReport:
+    """Save the pending records of one previewed input under the writer lock; the input is kept
+    in records/_sources/. One failing record is reported and never stops the others."""
+    report = FileReport(source=item.source, format=item.parser)
+    if item.parser is None:
+        report.error = item.error or "nothing was parsed from this input"
+        return report
+    with store.lock():
+        batch = Batch(store, enrich)
+        inp = Input(source=item.source, data=item.data)
+        sha = store.save_source(item.data, inp.suffix)
+        source = provenance(item.source, sha, item.parser)
+        for entry in pending:
+            record = entry.record.model_copy(update={"sources": [source], "id": ""})
+            try:
+                outcome = _save(batch, entry.model_copy(update={"record": record}))
+            except KBError as err:
+                outcome = RecordOutcome(status="failed",
+                                        message=f"{display_title(record)}: {err}")
+            report.outcomes.append(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
+        batch.close()
+    return report

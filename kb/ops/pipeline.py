@@ -1,0 +1,321 @@
+"""Ingest inputs into a knowledge base: open and parse (ingest.reader), find duplicates in the
+KB and within the batch (kb.dedup.index), merge or add, extract, save. Records stream one at a
+time; one bad record or file is reported and never stops the batch."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from ingest.biblio import ParseNote
+from kb.ops.enrich import Enricher
+from ingest.reader import Input, Opened, open_input
+from ingest.sniff import BY_NAME
+from kb.dedup.match import key_of
+from kb.dedup.cache import KeyCache
+from kb.dedup.index import DedupIndex
+from kb.errors import IngestError, KBError
+from kb.model.ids import base_id, unique_id
+from kb.dedup.merge import merge
+from kb.model.review import refresh_flags
+from kb.model.schema import Provenance, Record
+from kb.store import Store
+
+log = logging.getLogger(__name__)
+Status = Literal["new", "merged", "unchanged", "failed", "parsed"]
+Enrich = Callable[[Record], Record]
+MAX_LISTED = 3  # a file with more outcomes than this is summarised as counts
+
+
+class RecordOutcome(BaseModel):
+    """What happened to one record of an input."""
+
+    status: Status
+    record_id: str | None = None
+    message: str = ""
+
+
+class FileReport(BaseModel):
+    """What happened to one input file."""
+
+    source: str
+    format: str | None = None
+    outcomes: list[RecordOutcome] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    error: str | None = None
+    records: list[Record] = Field(default_factory=list)  # filled for dry runs
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and all(o.status != "failed" for o in self.outcomes)
+
+    def counts(self) -> dict[str, int]:
+        """Outcomes per status."""
+        return dict(Counter(o.status for o in self.outcomes))
+
+    def summary(self) -> str:
+        """'merged chuang-2025-…' for a few records; counts and failure reasons for many."""
+        if self.error and not self.outcomes:
+            return f"failed: {self.error}"
+        if len(self.outcomes) <= MAX_LISTED:
+            parts = [f"{o.status} {o.record_id}" if o.record_id else f"{o.status}: {o.message}"
+                     for o in self.outcomes]
+        else:
+            parts = [", ".join(f"{n} {status}" for status, n in sorted(self.counts().items()))]
+        if self.error:
+            parts.append(f"then failed: {self.error}")
+        return ", ".join(parts) or "no records"
+
+    def details(self, limit: int = 20) -> list[str]:
+        """Indented lines under the summary: notes, then failed records with their reasons
+        (only for files summarised as counts; at most `limit`)."""
+        lines = [f"  note: {n}" for n in self.notes]
+        if len(self.outcomes) > MAX_LISTED:
+            failed = [o.message for o in self.outcomes if o.status == "failed"]
+            lines += [f"  failed: {m}" for m in failed[:limit]]
+            if len(failed) > limit:
+                lines.append(f"  … and {len(failed) - limit} more failed records")
+        return lines
+
+
+def totals(reports: list[FileReport]) -> str:
+    """'12 files, 9,990 records: 9,950 new, 30 merged, 8 unchanged, 2 failed; 1 file failed'."""
+    counts = Counter(o.status for r in reports for o in r.outcomes)
+    records = sum(counts.values())
+    parts = ", ".join(f"{counts[s]:,} {s}" for s in ("new", "merged", "unchanged", "parsed", "failed")
+                      if counts[s])
+    bad = sum(1 for r in reports if r.error)
+    tail = f"; {bad} file{'s' if bad != 1 else ''} failed" if bad else ""
+    return f"{len(reports)} file{'s' if len(reports) != 1 else ''}, {records:,} records: {parts or 'none'}{tail}"
+
+
+def parse_input(data: bytes, source: str) -> tuple[str, list[Record]]:
+    """Decode, sniff and parse; records come back without id or provenance (IngestError if none)."""
+    opened = open_input(Input(source=source, data=data))
+    records = [i for i in opened.items if isinstance(i, Record)]
+    if not records:
+        raise IngestError(source, f"the {opened.parser.NAME} parser found no record in this input")
+    return opened.parser.NAME, records
+
+
+def provenance(source: str, sha: str, parser_name: str) -> Provenance:
+    """Where a record came from: the input's name and hash, the parser, now (UTC)."""
+    parser = BY_NAME[parser_name]
+    return Provenance(
+        path=Path(source).name, sha256=sha, format=parser.FORMAT, parser=parser.NAME,
+        parser_version=parser.VERSION,
+        ingested_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+    )
+
+
+def merged_record(old: Record, new: Record, enrich: Enrich) -> Record:
+    """`new` merged into `old` (kb.dedup.merge), with findings: the stored ones (plus the new record's
+    curated ones) when the text did not change, else extracted afresh around the curated
+    findings that still fit the merged text."""
+    merged = merge(old, new)
+    if (merged.abstract, merged.translations) == (old.abstract, old.translations):
+        curated = [f for f in new.findings if f.origin == "curated"] if new.abstract == old.abstract else []
+        places = {(f.section, f.span) for f in curated}
+        findings = sorted([f for f in old.findings if (f.section, f.span) not in places] + curated,
+                          key=lambda f: (f.section, f.span))
+        return merged.model_copy(update={"findings": findings, "study": old.study,
+                                         "glossary": old.glossary})
+    keep = [f for r in (new, old) if merged.abstract == r.abstract
+            for f in r.findings if f.origin == "curated"]
+    return enrich(merged.model_copy(update={"findings": list({f.id: f for f in keep}.values())}))
+
+
+class Batch:
+    """The state of one ingest run: the store, its dedup index (built once), the extractor."""
+
+    def __init__(self, store: Store, enrich: Enrich, *,
+                 on_outcome: Callable[[RecordOutcome], None] | None = None) -> None:
+        self.store = store
+        self.enrich = enrich
+        self.on_outcome = on_outcome
+        self._index: DedupIndex | None = None
+        self.cache = KeyCache(store)
+        self._sources: dict[str, set[str]] = {}
+        self._touched: set[str] = set()  # records added or merged during this run
+
+    @property
+    def index(self) -> DedupIndex:
+        """Dedup keys of every stored record, loaded on first use (each record file read once)."""
+        if self._index is None:
+            keys, self._sources = self.cache.load()
+            self._index = DedupIndex(keys.values())
+        return self._index
+
+    def _remember(self, record: Record) -> None:
+        """Index a record just saved (for duplicates later in this batch)."""
+        self._touched.add(record.id)
+        self.index.add(key_of(record))
+        self._sources[record.id] = {s.sha256 for s in record.sources}
+        self.cache.refresh(record)
+
+    def close(self) -> None:
+        """Keep the dedup keys for the next batch (.kb/dedup_keys.json)."""
+        if self._index is not None and self._touched:
+            self.cache.save()
+
+    def _forget(self, record_id: str) -> None:
+        self.index.remove(record_id)
+        self._sources.pop(record_id, None)
+
+    def store_one(self, record: Record, sha: str) -> RecordOutcome:
+        """Add, merge or leave unchanged one parsed record (provenance already set)."""
+        found = self.index.matches(key_of(record))
+        again = next((m for m in found if sha in self._sources.get(m.record_id, set())
+                      and m.record_id not in self._touched), None)
+        if again:
+            return RecordOutcome(status="unchanged", record_id=again.record_id,
+                                 message="already ingested from this file")
+        match = found[0] if found else None
+        if match is None or match.decision != "duplicate":
+            return self.add(record, match.record_id if match else None)
+        return self.merge(self.store.load(match.record_id), record, match.reason)
+
+    def add(self, record: Record, possible: str | None, *, extract: bool = True) -> RecordOutcome:
+        """Save a record as new (extracted first unless `extract` is False: a curated preview)."""
+        record = refresh_flags(self.enrich(record) if extract else record)
+        record.id = unique_id(base_id(record), self.index.keys.keys())  # a view: no copy per record
+        self.store.save(record)
+        self._remember(record)
+        note = f"possible duplicate of {possible} (see `kb dedup`)" if possible else ""
+        return RecordOutcome(status="new", record_id=record.id, message=note)
+
+    def merge(self, old: Record, record: Record, reason: str) -> RecordOutcome:
+        """Merge a record into the stored `old` one ("unchanged" when nothing was new and `old`
+        was not itself written by this batch)."""
+        touched = old.id in self._touched
+        merged = refresh_flags(merged_record(old, record, self.enrich))
+        if not old.title and merged.title:  # the id was provisional: name it after the real title
+            merged.id = unique_id(base_id(merged), set(self.index.keys) - {old.id})
+        changed = self.store.save(merged)
+        if merged.id != old.id:
+            self.store.delete(old.id)
+            self._forget(old.id)
+        self._remember(merged)
+        return RecordOutcome(status="merged" if changed or touched else "unchanged",
+                             record_id=merged.id,
+                             message=reason if changed else f"{reason}; nothing new")
+
+    def run(self, inp: Input, *, dry_run: bool = False) -> FileReport:
+        """Ingest one input; failures are reported, never raised."""
+        report = FileReport(source=inp.source)
+        try:
+            opened = open_input(inp)
+            report.format = opened.parser.NAME
+            report.notes.extend(opened.notes)
+            if dry_run:
+                self._dry(opened, report)
+            else:
+                self._ingest(opened, inp, report)
+        except KBError as err:
+            report.error = str(err).removeprefix(f"{inp.source}: ")
+        except OSError as err:
+            report.error = f"cannot read the file ({err.strerror or err})"
+        if not report.outcomes and report.error is None:
+            report.error = f"the {report.format} parser found no record in this input"
+        return report
+
+    def _report(self, report: FileReport, outcome: RecordOutcome) -> None:
+        report.outcomes.append(outcome)
+        if self.on_outcome:
+            self.on_outcome(outcome)
+
+    def _items(self, opened: Opened, report: FileReport) -> Iterator[Record]:
+        for item in opened.items:
+            if isinstance(item, ParseNote):
+                report.notes.append(item.message)
+            elif isinstance(item, IngestError):
+                self._report(report, RecordOutcome(status="failed", message=_reason(item)))
+            else:
+                yield item
+
+    def _dry(self, opened: Opened, report: FileReport) -> None:
+        for record in self._items(opened, report):
+            report.records.append(refresh_flags(self.enrich(record)))
+            self._report(report, RecordOutcome(status="parsed"))
+
+    def _ingest(self, opened: Opened, inp: Input, report: FileReport) -> None:
+        sha = inp.sha256()
+        source = provenance(inp.source, sha, opened.parser.NAME)
+        source_saved = False
+        for record in self._items(opened, report):
+            if not source_saved:
+                self._save_source(inp, sha)
+                source_saved = True
+            record = record.model_copy(update={"sources": [source]})
+            try:
+                outcome = self.store_one(record, sha)
+            except KBError as err:
+                outcome = RecordOutcome(status="failed", message=f"{record.title or 'a record'}: {err}")
+            self._report(report, outcome)
+
+    def _save_source(self, inp: Input, sha: str) -> None:
+        if inp.data is not None:
+            self.store.save_source(inp.data, inp.suffix)
+        elif inp.path is not None:
+            self.store.save_source_file(inp.path, sha, inp.suffix)
+
+
+def _reason(err: IngestError) -> str:
+    return f"line {err.line}: {err.reason}" if err.line else err.reason
+
+
+@contextmanager
+def _locked(store: Store, dry_run: bool) -> Iterator[None]:
+    if dry_run:
+        yield
+        return
+    with store.lock():
+        yield
+
+
+def ingest_bytes(data: bytes, source: str, store: Store, *, dry_run: bool = False,
+                 enrich: Enrich | None = None) -> FileReport:
+    """Ingest one input given as bytes; failures are reported, never raised."""
+    batch = Batch(store, enrich or Enricher(store.home))
+    with _locked(store, dry_run):
+        report = batch.run(Input(source=source, data=data), dry_run=dry_run)
+        batch.close()
+    return report
+
+
+def iter_inputs(paths: list[Path]) -> list[Path]:
+    """Files of the given paths; folders are walked (hidden files and _sources skipped)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file()
+                                and not any(part.startswith((".", "_")) for part in p.relative_to(path).parts)))
+        else:
+            files.append(path)
+    return files
+
+
+def ingest_paths(paths: list[Path], store: Store, *, dry_run: bool = False,
+                 enrich: Enrich | None = None,
+                 on_outcome: Callable[[RecordOutcome], None] | None = None) -> list[FileReport]:
+    """Ingest files and folders under one writer lock; one bad file never stops the batch.
+
+    on_outcome is called after every record (e.g. to advance a progress bar).
+    """
+    batch = Batch(store, enrich or Enricher(store.home), on_outcome=on_outcome)
+    reports = []
+    with _locked(store, dry_run):
+        for path in iter_inputs(paths):
+            if not path.is_file():
+                reports.append(FileReport(source=str(path), error="cannot read the file"))
+                continue
+            reports.append(batch.run(Input(source=str(path), path=path), dry_run=dry_run))
+        batch.close()
+    return reports

@@ -1,0 +1,316 @@
+"""The derived search index in .kb/: SQLite (records, findings, FTS5) plus faiss finding vectors
+in one or two embedding spaces (the English model's and, by default, a multilingual one).
+
+records/ is the truth. The index remembers the embedding models and each record file's hash, so
+`refresh()` re-indexes only what changed, and anything missing or damaged is rebuilt from records/.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from filelock import FileLock
+from pydantic import BaseModel, Field
+
+from kb.search import index_db
+from kb.search.columns import FilterArrays
+from kb.config import index_dir, records_dir
+from kb.embed import Embedder, get_embedder, get_multilingual_embedder, text_hash
+from kb.errors import IndexStaleError, RecordError
+from kb.search.spaces import EMBED_CHUNK, Space
+from kb.store import Store
+from kb.search.vectors import VectorIndex
+
+log = logging.getLogger(__name__)
+DB_NAME = "index.sqlite"
+EMBED_CACHE = "embeddings.sqlite"
+LOCK_NAME = "index.lock"
+
+
+class RefreshReport(BaseModel):
+    """What a refresh of the index did."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    findings: int = 0
+    rebuilt: str | None = None  # why everything was rebuilt, when it was
+    problems: list[str] = Field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed or self.rebuilt)
+
+    def summary(self) -> str:
+        head = f"index rebuilt ({self.rebuilt})" if self.rebuilt else "index updated"
+        return (f"{head}: {self.added} added, {self.updated} updated, {self.removed} removed, "
+                f"{self.unchanged} unchanged; {self.findings} findings in {self.seconds:.1f} s")
+
+
+def record_files(folder: Path) -> dict[str, tuple[str, str]]:
+    """id → (path, 'size:mtime') of the record files in records/ (not _decisions.json & co)."""
+    out: dict[str, tuple[str, str]] = {}
+    if not folder.is_dir():
+        return out
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.endswith(".json") and not entry.name.startswith(("_", ".")):
+                st = entry.stat()
+                out[entry.name[:-5]] = (entry.path, f"{st.st_size}:{st.st_mtime_ns}")
+    return out
+
+
+def multilingual_enabled() -> bool:
+    """The multilingual space is on unless KB_MULTILINGUAL=0."""
+    return os.environ.get("KB_MULTILINGUAL", "1") != "0"
+
+
+class Index:
+    """An open index of one knowledge-base home."""
+
+    def __init__(self, home: Path, embedder: Embedder | None = None,
+                 multilingual: Embedder | None | bool = None) -> None:
+        """embedder: the English model (default: the configured one); multilingual: an embedder
+        for the cross-lingual space, False for none, None for the default (see KB_MULTILINGUAL)."""
+        self.home = Path(home)
+        self.dir = index_dir(self.home)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        cache = self.dir / EMBED_CACHE
+        self.spaces = [Space("main", embedder or get_embedder(), self.dir, cache)]
+        if multilingual is None and multilingual_enabled():
+            multilingual = get_multilingual_embedder()
+        if multilingual:
+            self.spaces.append(Space("multilingual", multilingual, self.dir, cache))
+        self.db: sqlite3.Connection | None = None
+        self.arrays = FilterArrays()
+        self._worker: ThreadPoolExecutor | None = None
+        self.cache: dict[str, Any] = {}  # things derived from the index by readers; cleared on change
+        self.generation: str | None = None  # the index's change counter when this object read it
+
+    # -- opening -------------------------------------------------------------------------
+    @classmethod
+    def open(cls, home: Path, embedder: Embedder | None = None, *, refresh: bool = True,
+             full: bool = False, multilingual: Embedder | None | bool = None) -> Index:
+        """Open the index of `home`, rebuilding what is missing or damaged and (by default)
+        bringing it up to date with records/."""
+        index = cls(home, embedder, multilingual)
+        with index._lock():
+            index.last_report = index._open_and_refresh(refresh=refresh, full=full)
+        return index
+
+    def update(self) -> RefreshReport:
+        """Bring this open index up to date with records/ (holding the writer lock); picks up
+        first what another process wrote to the index since this one read it."""
+        with self._lock():
+            db = self.require_db()
+            if index_db.get_meta(db, "generation") != self.generation:
+                for space in self.spaces:
+                    if space.open(db):
+                        space.rebuild(db)
+                self._load_arrays()
+                self.generation = index_db.get_meta(db, "generation")
+            self.last_report = self.refresh()
+        return self.last_report
+
+    @property
+    def main(self) -> Space:
+        return self.spaces[0]
+
+    @property
+    def multilingual(self) -> Space | None:
+        return self.spaces[1] if len(self.spaces) > 1 else None
+
+    @property
+    def vectors(self) -> VectorIndex:
+        """The English model's vectors."""
+        return self.main.vectors
+
+    @property
+    def embedder(self) -> Embedder:
+        return self.main.embedder
+
+    def _lock(self) -> FileLock:
+        return FileLock(str(self.dir / LOCK_NAME), timeout=120)
+
+    def _open_and_refresh(self, *, refresh: bool, full: bool) -> RefreshReport:
+        reason = "requested" if full else self._open_db()
+        if reason:
+            self._reset(reason)
+        rebuilt = [reason] if reason else []
+        for space in ([] if reason else self.spaces):
+            why = space.open(self.require_db())
+            if why:
+                log.info("search index: %s; rebuilding those vectors", why)
+                space.rebuild(self.require_db())
+                rebuilt.append(f"vectors: {why}")
+        self.generation = index_db.get_meta(self.require_db(), "generation")
+        report = self.refresh() if refresh or reason else RefreshReport()
+        report.rebuilt = "; ".join(rebuilt) or None
+        self._load_arrays()
+        return report
+
+    def _open_db(self) -> str | None:
+        """None when the existing database is usable, else why it must be rebuilt."""
+        path = self.dir / DB_NAME
+        if not path.exists():
+            return "no index yet"
+        try:
+            self.db = index_db.connect(str(path))
+            version = index_db.get_meta(self.db, "schema_version")
+            self.db.execute("SELECT count(*) FROM findings_fts").fetchone()
+        except sqlite3.DatabaseError as err:
+            return f"index database damaged ({err})"
+        if version != str(index_db.SCHEMA_VERSION):
+            return f"index format {version} is not the current {index_db.SCHEMA_VERSION}"
+        return None
+
+    def _reset(self, reason: str) -> None:
+        log.info("search index: %s; building it from records/", reason)
+        if self.db is not None:
+            self.db.close()
+        for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm"):
+            (self.dir / name).unlink(missing_ok=True)
+        self.db = index_db.connect(str(self.dir / DB_NAME))
+        index_db.set_meta(self.db, "schema_version", str(index_db.SCHEMA_VERSION))
+        for space in self.spaces:
+            space.reset(self.db)
+
+    # -- updating ------------------------------------------------------------------------
+    def refresh(self) -> RefreshReport:
+        """Re-index records whose files changed, drop deleted ones, add new ones."""
+        db = self.require_db()
+        started = time.perf_counter()
+        report = RefreshReport()
+        files = record_files(records_dir(self.home))
+        known = {rid: (i, stat, digest) for i, rid, stat, digest in
+                 db.execute("SELECT rid, id, stat, hash FROM records")}
+        changed = sorted(k for k, (_, stat) in files.items() if k not in known or known[k][1] != stat)
+        report.unchanged = len(files) - len(changed)
+        removed: list[int] = []
+        first_new = (db.execute("SELECT max(fid) FROM findings").fetchone()[0] or 0) + 1
+        db.execute("BEGIN")
+        try:
+            for record_id in sorted(set(known) - set(files)):
+                removed += index_db.delete_record(db, known[record_id][0])
+                report.removed += 1
+            added = self._index_files([files[k] for k in changed], known, removed, report)
+            for space in self.spaces:
+                space.remove(removed)
+                space.settle(db)
+            if report.changed or removed or added:
+                index_db.set_meta(db, "generation", str(int(self.generation or 0) + 1))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            for space in self.spaces:  # may hold uncommitted changes: reload what is on disk
+                space.open(db)
+            raise
+        self.generation = index_db.get_meta(db, "generation")
+        if report.changed or removed or added:
+            for space in self.spaces:
+                space.save()
+            self._load_arrays(since_fid=first_new, removed=removed)
+        report.findings = self.vectors.size
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _index_files(self, files: list[tuple[str, str]], known: dict[str, tuple[int, str, str]],
+                     removed: list[int], report: RefreshReport) -> int:
+        """Index the (path, stat) files whose stat changed; vectors are added in batches."""
+        assert self.db is not None
+        store, codes = Store(self.home), index_db.Codes(self.db)
+        rid = (self.db.execute("SELECT max(rid) FROM records").fetchone()[0] or 0) + 1
+        fid = (self.db.execute("SELECT max(fid) FROM findings").fetchone()[0] or 0) + 1
+        pending: list[tuple] = []
+        added = 0
+        for name, stat in files:
+            path = Path(name)
+            rows = self._refresh_one(store, path, stat, known.get(path.stem), codes, rid, fid,
+                                     removed, report)
+            if rows is None:
+                continue
+            rid, fid = rid + 1, fid + len(rows)
+            pending.extend((r[0], r[-1]) for r in rows)
+            if len(pending) >= EMBED_CHUNK:
+                added += self._add_vectors(pending)
+                pending = []
+        return added + self._add_vectors(pending)
+
+    def _refresh_one(self, store: Store, path: Path, stat: str, known: tuple[int, str, str] | None,
+                     codes: index_db.Codes, rid: int, fid: int, removed_fids: list[int],
+                     report: RefreshReport) -> list[tuple] | None:
+        """Index one record file if it changed, as record `rid` with findings from `fid` on;
+        returns the finding rows inserted (each followed by the text its vector is made from),
+        or None when the record was left as it was."""
+        assert self.db is not None
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if known and known[2] == digest:
+            self.db.execute("UPDATE records SET stat = ? WHERE rid = ?", (stat, known[0]))
+            report.unchanged += 1
+            return None
+        try:
+            record = store.load_file(path)
+        except RecordError as err:
+            report.problems.append(str(err))
+            return None
+        if known:
+            removed_fids += index_db.delete_record(self.db, known[0])
+            report.updated += 1
+        else:
+            report.added += 1
+        texts = [index_db.vector_text(f.text, record.title) for f in record.findings]
+        rows = [index_db.finding_row(fid + i, rid, record, f, text_hash(t), codes)
+                for i, (f, t) in enumerate(zip(record.findings, texts, strict=True))]
+        index_db.insert_record(self.db, index_db.record_row(rid, record, stat, digest, codes), rows)
+        return [(*row, text) for row, text in zip(rows, texts, strict=True)]
+
+    def _add_vectors(self, items: list[tuple[int, str]]) -> int:
+        """Embed (finding id, vector text) pairs into every space."""
+        for space in self.spaces:
+            space.add(items)
+        return len(items)
+
+    # -- filter columns ------------------------------------------------------------------
+    def _load_arrays(self, since_fid: int | None = None, removed: list[int] | None = None) -> None:
+        """Reload the filter columns (only the changed rows when `since_fid` is given)."""
+        db = self.require_db()
+        self.cache.clear()
+        if since_fid is None:
+            self.arrays = FilterArrays.load(db)
+        else:
+            self.arrays = self.arrays.extended(db, since_fid=since_fid, removed=removed)
+
+    # -- reading -------------------------------------------------------------------------
+    def query_vector_soon(self, text: str, space: Space | None = None) -> Future[np.ndarray]:
+        """A query's embedding in a space, computed on a worker thread while keyword search runs."""
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-query")
+        return self._worker.submit((space or self.main).query_vector, text)
+
+    def query_vector(self, text: str) -> np.ndarray:
+        """A query's embedding in the English model's space."""
+        return self.main.query_vector(text)
+
+    def require_db(self) -> sqlite3.Connection:
+        if self.db is None:
+            raise IndexStaleError("the search index is not open")
+        return self.db
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.shutdown(wait=True)
+            self._worker = None
+        if self.db is not None:
+            self.db.close()
+            self.db = None

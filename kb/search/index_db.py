@@ -1,0 +1,166 @@
+"""The SQLite side of the index: tables, and the rows a record becomes (records, findings, FTS5)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from kb.search.lexical import cjk_bigrams
+from kb.model.present import authors_line
+from kb.model.schema import Finding, Record
+
+SCHEMA_VERSION = 4
+
+DDL = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS records (
+    rid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, stat TEXT NOT NULL, hash TEXT NOT NULL,
+    title TEXT, authors TEXT NOT NULL, families TEXT NOT NULL, year INTEGER, venue TEXT,
+    resource_type TEXT, designs TEXT NOT NULL, populations TEXT NOT NULL, languages TEXT NOT NULL,
+    citation TEXT NOT NULL, glossary TEXT NOT NULL, n_findings INTEGER NOT NULL,
+    lang_bits INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS findings (
+    fid INTEGER PRIMARY KEY, rid INTEGER NOT NULL, finding_id TEXT NOT NULL, kind TEXT NOT NULL,
+    role TEXT NOT NULL, section INTEGER NOT NULL, span_start INTEGER NOT NULL,
+    span_end INTEGER NOT NULL, text TEXT NOT NULL, context TEXT NOT NULL, zh TEXT NOT NULL,
+    zh_grams TEXT NOT NULL, themes TEXT NOT NULL, effects TEXT NOT NULL, vec_hash TEXT NOT NULL,
+    theme_bits INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS codes (
+    kind TEXT NOT NULL, name TEXT NOT NULL, bit INTEGER NOT NULL, PRIMARY KEY (kind, name));
+CREATE INDEX IF NOT EXISTS findings_rid ON findings(rid);
+CREATE VIRTUAL TABLE IF NOT EXISTS findings_fts USING fts5(
+    text, context, content='findings', content_rowid='fid',
+    tokenize='porter unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS titles_fts USING fts5(
+    title, content='records', content_rowid='rid', tokenize='porter unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS findings_vocab USING fts5vocab(findings_fts, 'row');
+CREATE VIRTUAL TABLE IF NOT EXISTS findings_zh USING fts5(
+    zh_grams, content='findings', content_rowid='fid', tokenize='unicode61');
+"""
+
+RECORD_COLUMNS = ("rid", "id", "stat", "hash", "title", "authors", "families", "year", "venue",
+                  "resource_type", "designs", "populations", "languages", "citation", "glossary",
+                  "n_findings", "lang_bits")
+FINDING_COLUMNS = ("fid", "rid", "finding_id", "kind", "role", "section", "span_start", "span_end",
+                   "text", "context", "zh", "zh_grams", "themes", "effects", "vec_hash", "theme_bits")
+MAX_BITS = 63  # theme and language bitmasks live in one SQLite INTEGER
+
+
+class Codes:
+    """Stable bit positions of themes and languages, kept in the codes table."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.bits: dict[tuple[str, str], int] = {
+            (k, n): b for k, n, b in db.execute("SELECT kind, name, bit FROM codes")}
+
+    def bit(self, kind: str, name: str) -> int | None:
+        """The bit of a theme/language, assigned on first sight (None once all 63 are taken)."""
+        key = (kind, name)
+        if key not in self.bits:
+            used = sum(1 for k, _ in self.bits if k == kind)
+            if used >= MAX_BITS:
+                return None
+            self.bits[key] = used
+            self.db.execute("INSERT INTO codes VALUES (?, ?, ?)", (kind, name, used))
+        return self.bits[key]
+
+    def mask(self, kind: str, names: list[str]) -> int:
+        """Bitmask of several names."""
+        out = 0
+        for name in names:
+            bit = self.bit(kind, name)
+            if bit is not None:
+                out |= 1 << bit
+        return out
+
+
+def connect(path: str) -> sqlite3.Connection:
+    """Open (creating if needed) the index database."""
+    db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.executescript(DDL)
+    return db
+
+
+def get_meta(db: sqlite3.Connection, key: str) -> str | None:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
+    db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+
+def record_languages(record: Record) -> list[str]:
+    """The record's language and the languages of its translations."""
+    return sorted({record.language, *record.translations, *record.title_translations})
+
+
+def record_row(rid: int, record: Record, stat: str, digest: str, codes: Codes) -> tuple:
+    """The records-table row of a record."""
+    return (rid, record.id, stat, digest, record.title, authors_line(record),
+            " ".join(a.ascii_family() for a in record.authors), record.year, record.venue,
+            record.resource_type, json.dumps(record.study.design),
+            json.dumps(record.study.population), json.dumps(record_languages(record)),
+            record.citation_short(), json.dumps(record.glossary, ensure_ascii=False),
+            len(record.findings), codes.mask("language", record_languages(record)))
+
+
+def vector_text(text: str, title: str | None) -> str:
+    """What a finding's vector is made from: the finding, then its record's title (a short
+    finding such as "used braided funds" means more beside "… Whole Person Care pilot program")."""
+    return f"{text} | {title}" if title else text
+
+
+def finding_context(record: Record, finding: Finding) -> str:
+    """Text that helps keyword search find a short finding: its whole sentence and the title."""
+    parts = []
+    section = record.abstract[finding.section] if finding.section < len(record.abstract) else None
+    if section is not None and finding.sentence_span and tuple(finding.sentence_span) != tuple(finding.span):
+        start, end = finding.sentence_span
+        parts.append(section.text[start:end])
+    if record.title:
+        parts.append(record.title)
+    return " \n ".join(parts)
+
+
+def finding_row(fid: int, rid: int, record: Record, finding: Finding, vec_hash: str,
+                codes: Codes) -> tuple:
+    """The findings-table row of a finding."""
+    zh = finding.translations.get("zh", "")
+    return (fid, rid, finding.id, finding.kind, finding.role, finding.section, finding.span[0],
+            finding.span[1], finding.text, finding_context(record, finding), zh, cjk_bigrams(zh),
+            json.dumps(finding.themes),
+            json.dumps([e.model_dump(exclude_none=True) for e in finding.effects], ensure_ascii=False),
+            vec_hash, codes.mask("theme", finding.themes))
+
+
+def insert_record(db: sqlite3.Connection, rec_row: tuple, rows: list[tuple]) -> None:
+    """Insert a record and its findings, keeping both FTS tables in step."""
+    db.execute(f"INSERT INTO records VALUES ({','.join('?' * len(RECORD_COLUMNS))})", rec_row)
+    if rec_row[4]:
+        db.execute("INSERT INTO titles_fts(rowid, title) VALUES (?, ?)", (rec_row[0], rec_row[4]))
+    db.executemany(f"INSERT INTO findings VALUES ({','.join('?' * len(FINDING_COLUMNS))})", rows)
+    db.executemany("INSERT INTO findings_fts(rowid, text, context) VALUES (?, ?, ?)",
+                   [(r[0], r[8], r[9]) for r in rows])
+    db.executemany("INSERT INTO findings_zh(rowid, zh_grams) VALUES (?, ?)",
+                   [(r[0], r[11]) for r in rows if r[11]])
+
+
+def delete_record(db: sqlite3.Connection, rid: int) -> list[int]:
+    """Delete a record and its findings (and their FTS entries); returns the finding ids."""
+    rows = db.execute("SELECT fid, text, context, zh_grams FROM findings WHERE rid = ?",
+                      (rid,)).fetchall()
+    db.executemany("INSERT INTO findings_fts(findings_fts, rowid, text, context) "
+                   "VALUES ('delete', ?, ?, ?)", [(f, t, c) for f, t, c, _ in rows])
+    db.executemany("INSERT INTO findings_zh(findings_zh, rowid, zh_grams) VALUES ('delete', ?, ?)",
+                   [(f, z) for f, _, _, z in rows if z])
+    title = db.execute("SELECT title FROM records WHERE rid = ?", (rid,)).fetchone()
+    if title and title[0]:
+        db.execute("INSERT INTO titles_fts(titles_fts, rowid, title) VALUES ('delete', ?, ?)",
+                   (rid, title[0]))
+    db.execute("DELETE FROM findings WHERE rid = ?", (rid,))
+    db.execute("DELETE FROM records WHERE rid = ?", (rid,))
+    return [r[0] for r in rows]

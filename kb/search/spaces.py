@@ -1,0 +1,144 @@
+"""One embedding space of the index: its embedder (cached by text hash), its faiss vectors on
+disk, and the query vectors it has computed. The index keeps the English model's space and,
+when enabled, a multilingual one that lets a Chinese query meet English findings."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+
+from kb.search import index_db
+from kb.embed import CachedEmbedder, Embedder
+from kb.store import atomic_write_with
+from kb.search.vectors import APPROX_THRESHOLD, VectorIndex
+
+log = logging.getLogger(__name__)
+MAIN_VECTORS = "vectors.faiss"  # the English model's space; others are vectors-<name>.faiss
+EMBED_CHUNK = 512
+QUERY_CACHE = 256
+DELTA_LIMIT = 20_000  # changes kept in a small side file before the big vector file is rewritten
+VECTOR_SQL = ("SELECT f.fid, f.text, r.title FROM findings f JOIN records r ON r.rid = f.rid "
+              "ORDER BY f.fid")
+
+
+class Space:
+    """Vectors of every finding in one model's space, addressed by finding id."""
+
+    def __init__(self, name: str, embedder: Embedder, folder: Path, cache_path: Path) -> None:
+        self.name = name
+        self.embedder = (embedder if isinstance(embedder, CachedEmbedder)
+                         else CachedEmbedder(embedder, cache_path))
+        self.path = folder / (MAIN_VECTORS if name == "main" else f"vectors-{name}.faiss")
+        self.meta_key = "model" if name == "main" else f"model-{name}"
+        self.vectors = VectorIndex(self.embedder.dim)
+        self.delta_path = self.path.with_suffix(".delta.npz")
+        self._added: dict[int, np.ndarray] = {}  # changes since the vector file was written
+        self._removed: set[int] = set()
+        self._dirty = False  # changed since the files on disk were written
+        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    @property
+    def model_id(self) -> str:
+        return self.embedder.model_id
+
+    def open(self, db: sqlite3.Connection) -> str | None:
+        """Load the vectors; None when they match the findings table, else why not."""
+        if index_db.get_meta(db, self.meta_key) != self.model_id:
+            return f"the {self.name} embedding model is now {self.model_id}"
+        self._added, self._removed, self._dirty = {}, set(), False
+        try:
+            self.vectors = VectorIndex.load(self.path, self.embedder.dim)
+            self._apply_delta()
+        except (RuntimeError, OSError, ValueError, KeyError) as err:
+            log.debug("cannot read %s: %s", self.path, err)
+            self.vectors = VectorIndex(self.embedder.dim)
+            return f"{self.path.name} is missing or damaged"
+        count = db.execute("SELECT count(*) FROM findings").fetchone()[0]
+        if self.vectors.size != count:
+            return f"{self.path.name} holds {self.vectors.size} vectors for {count} findings"
+        return None
+
+    def _apply_delta(self) -> None:
+        """Replay the side file of changes made since the vector file was written."""
+        if not self.delta_path.exists():
+            return
+        with np.load(self.delta_path) as delta:
+            ids, vecs, removed = delta["ids"], delta["vecs"], delta["removed"]
+        self.vectors.remove(removed)
+        self.vectors.add(ids, vecs)
+        self._added = {int(i): v for i, v in zip(ids, vecs, strict=True)}
+        self._removed = {int(i) for i in removed}
+
+    def reset(self, db: sqlite3.Connection) -> None:
+        self.path.unlink(missing_ok=True)
+        self.delta_path.unlink(missing_ok=True)
+        self._added, self._removed = {}, set()
+        self.vectors = VectorIndex(self.embedder.dim)
+        index_db.set_meta(db, self.meta_key, self.model_id)
+
+    def add(self, items: list[tuple[int, str]]) -> None:
+        """Embed (finding id, vector text) pairs and add them."""
+        if items:
+            vecs = self.embedder.encode([text for _, text in items])
+            self.vectors.add(np.array([fid for fid, _ in items], dtype=np.int64), vecs)
+            self._added.update((fid, v) for (fid, _), v in zip(items, vecs, strict=True))
+            self._dirty = True
+
+    def remove(self, fids: list[int]) -> None:
+        self.vectors.remove(np.array(fids, dtype=np.int64))
+        self._dirty = self._dirty or bool(fids)
+        for fid in fids:
+            if self._added.pop(fid, None) is None:
+                self._removed.add(fid)
+
+    def settle(self, db: sqlite3.Connection) -> None:
+        """After changes: switch to the approximate index once large, record the model."""
+        if not self.vectors.approximate and self.vectors.size >= APPROX_THRESHOLD:
+            self.rebuild(db)
+        index_db.set_meta(db, self.meta_key, self.model_id)
+
+    def rebuild(self, db: sqlite3.Connection) -> None:
+        """Rebuild from the findings table (vectors come from the cache where they can)."""
+        rows = [(fid, index_db.vector_text(text, title)) for fid, text, title in db.execute(VECTOR_SQL)]
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        parts = [self.embedder.encode([r[1] for r in rows[i:i + EMBED_CHUNK]])
+                 for i in range(0, len(rows), EMBED_CHUNK)]
+        vecs = np.concatenate(parts) if parts else np.zeros((0, self.embedder.dim), np.float32)
+        self.vectors = VectorIndex.build(self.embedder.dim, ids, vecs)
+        self.save(full=True)
+        index_db.set_meta(db, self.meta_key, self.model_id)
+
+    def save(self, *, full: bool = False) -> None:
+        """Write the changes: a small side file while they are few, else the whole index."""
+        if not (self._dirty or full) and self.path.exists():
+            return
+        self._dirty = False
+        if full or not self.path.exists() or len(self._added) + len(self._removed) > DELTA_LIMIT:
+            self.vectors.save(self.path)
+            self.delta_path.unlink(missing_ok=True)
+            self._added, self._removed = {}, set()
+            return
+        if not (self._added or self._removed):
+            self.delta_path.unlink(missing_ok=True)
+            return
+        ids = np.array(sorted(self._added), dtype=np.int64)
+        vecs = (np.stack([self._added[i] for i in ids]) if len(ids)
+                else np.zeros((0, self.embedder.dim), np.float32))
+        removed = np.array(sorted(self._removed), dtype=np.int64)
+        atomic_write_with(self.delta_path, lambda handle: np.savez(
+            handle, ids=ids, vecs=vecs.astype(np.float32), removed=removed))
+
+    def query_vector(self, text: str) -> np.ndarray:
+        """A query's embedding (kept in a small in-process cache, never on disk)."""
+        if text in self._queries:
+            self._queries.move_to_end(text)
+            return self._queries[text]
+        vector = self.embedder.inner.encode([text])[0]
+        self._queries[text] = vector
+        if len(self._queries) > QUERY_CACHE:
+            self._queries.popitem(last=False)
+        return vector

@@ -1,0 +1,119 @@
+"""The shapes search takes and returns: filters, finding hits grouped by record, the response."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from kb.model.schema import FINDING_KINDS, Effect
+
+Mode = Literal["hybrid", "dense", "lexical"]
+MODES: tuple[str, ...] = ("hybrid", "dense", "lexical")
+
+
+class SearchFilters(BaseModel):
+    """Restrictions on which findings may be returned (empty = no restriction)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kinds: list[str] = Field(default_factory=list)
+    themes: list[str] = Field(default_factory=list)
+    year_from: int | None = None
+    year_to: int | None = None
+    designs: list[str] = Field(default_factory=list)
+    populations: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list)
+    resource_types: list[str] = Field(default_factory=list)
+    record_ids: list[str] = Field(default_factory=list)
+
+    @field_validator("kinds")
+    @classmethod
+    def _kinds(cls, v: list[str]) -> list[str]:
+        bad = [k for k in v if k not in FINDING_KINDS]
+        if bad:
+            raise ValueError(f"unknown finding kind {bad[0]!r} (one of {', '.join(FINDING_KINDS)})")
+        return v
+
+    def active(self) -> bool:
+        return any(v not in (None, []) for v in self.model_dump().values())
+
+
+class FindingHit(BaseModel):
+    """One finding that matched, with where it came from and why it matched."""
+
+    record_id: str
+    finding_id: str
+    kind: str
+    text: str
+    section: int
+    span: tuple[int, int]
+    themes: list[str] = Field(default_factory=list)
+    effects: list[Effect] = Field(default_factory=list)
+    translation_zh: str = ""
+    score: float
+    similarity: float | None = None    # cosine similarity of the dense arm, when it found it
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+    similarity_multilingual: float | None = None  # cosine in the multilingual space
+    multilingual_rank: int | None = None
+    matched_terms: list[str] = Field(default_factory=list)
+    context_terms: list[str] = Field(default_factory=list)  # matched in its sentence or title
+    highlights: list[tuple[int, int]] = Field(default_factory=list)      # spans in `text`
+    highlights_zh: list[tuple[int, int]] = Field(default_factory=list)   # spans in translation_zh
+
+    def why(self) -> str:
+        """'meaning 0.62 · across languages 0.55 · words: funding, braided' — why it matched."""
+        parts = []
+        if self.similarity is not None:
+            parts.append(f"meaning {self.similarity:.2f}")
+        if self.similarity_multilingual is not None:
+            parts.append(f"across languages {self.similarity_multilingual:.2f}")
+        if self.matched_terms:
+            parts.append("words: " + ", ".join(self.matched_terms))
+        if self.context_terms:
+            parts.append("words in its sentence or title: " + ", ".join(self.context_terms))
+        return " · ".join(parts) or "related"
+
+
+class RecordGroup(BaseModel):
+    """The hits of one record, best first."""
+
+    record_id: str
+    title: str | None
+    authors: str
+    year: int | None
+    venue: str | None
+    resource_type: str | None
+    citation: str
+    designs: list[str] = Field(default_factory=list)
+    score: float
+    hits: list[FindingHit]
+
+
+class RecordMatch(BaseModel):
+    """A record whose title or author matches the query (fuzzy), e.g. 'the paper by Chuang'."""
+
+    record_id: str
+    title: str | None
+    citation: str
+    score: float
+    matched: Literal["author", "title"]
+
+
+class SearchResponse(BaseModel):
+    """Everything a search returns."""
+
+    query: str
+    mode: Mode
+    filters: SearchFilters
+    expansions: list[str] = Field(default_factory=list)
+    groups: list[RecordGroup] = Field(default_factory=list)
+    record_matches: list[RecordMatch] = Field(default_factory=list)
+    total_hits: int = 0
+    took_ms: float = 0.0
+    notice: str | None = None
+
+    def hits(self) -> list[FindingHit]:
+        """All finding hits in rank order (across groups)."""
+        return sorted((h for g in self.groups for h in g.hits), key=lambda h: -h.score)

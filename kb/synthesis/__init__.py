@@ -1,0 +1,1 @@
+"""Evidence synthesis over records: evidence rows, maps, comparisons, briefs, citations, plots."""

@@ -1,0 +1,1 @@
+"""Abstract structure shared by readers, extraction and merge: sections, sentences, languages."""
