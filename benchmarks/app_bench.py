@@ -139,8 +139,9 @@ def measure(home: Path, queries: list[str], label: str) -> list[tuple[str, str]]
 
 def synthetic_kb(workdir: Path, n_findings: int) -> tuple[Path, float]:
     """Synthetic records (benchmarks/search_bench.py) indexed with the real model."""
-    from kb.search.index import Index
     from search_bench import pool_sentences, write_kb
+
+    from kb.search.index import Index
 
     home = workdir / f"app-kb-{n_findings}"
     shutil.rmtree(home, ignore_errors=True)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kb.eval.extraction import gold_files, gold_sections  # noqa: E402
 from ingest.extract.run import extract  # noqa: E402
+from kb.eval.extraction import gold_files, gold_sections  # noqa: E402
 from kb.model.schema import Record  # noqa: E402
 from kb.model.taxonomy import load_taxonomy  # noqa: E402
 

@@ -154,8 +154,8 @@ def _key_loads(store) -> tuple[float, float]:  # noqa: ANN001
 
 def dedup_bench(kb_size: int, batch: int) -> dict:
     """Index kb_size keys, then match `batch` new records (10% are typo'd copies of KB records)."""
-    from kb.dedup.match import key_of, normalize_title
     from kb.dedup.index import DedupIndex
+    from kb.dedup.match import key_of, normalize_title
 
     varier = Varier(fixture_records(), seed=11)
     rng = random.Random(3)

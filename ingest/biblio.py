@@ -10,14 +10,20 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from kb.text.bilingual import align, detect_language
 from ingest.citation import MONTHS, SEASONS
-from kb.text.sections import role_of_label
 from ingest.prose import build_abstract
 from kb.errors import IngestError
-from kb.model.schema import Author, Identifiers, Record, ReviewFlag, Section, initials_of
+from kb.model.schema import (
+    Author,
+    Identifiers,
+    Record,
+    ReviewFlag,
+    Section,
+    initials_of,
+)
 from kb.store import describe_validation_error
-
+from kb.text.bilingual import align, detect_language
+from kb.text.sections import role_of_label
 
 
 class ParseNote(BaseModel):

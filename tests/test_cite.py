@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from kb.synthesis.cite import cite, constructed_title, csl_item, html_runs, load_style
 from kb.errors import KBError
 from kb.model.schema import Author, Record, Section
+from kb.synthesis.cite import cite, constructed_title, csl_item, html_runs, load_style
 from tests.golden import frozen
 
 CHUANG, SAFAEINILI = "chuang-2025-collaboration-strategies", "safaeinili-2025-assess-multi-level"

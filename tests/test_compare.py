@@ -12,13 +12,13 @@ import pytest
 from click.testing import CliRunner
 
 from kb.cli import main
-from kb.synthesis.compare import check_selection, compare, metadata_rows
-from kb.export.comparison import render, to_rich
 from kb.embed import FakeEmbedder, get_embedder
 from kb.errors import KBError
-from kb.synthesis.evidence import finding_refs
+from kb.export.comparison import render, to_rich
 from kb.model.schema import Effect, Finding, Record, Section, Study
 from kb.model.taxonomy import load_taxonomy
+from kb.synthesis.compare import check_selection, compare, metadata_rows
+from kb.synthesis.evidence import finding_refs
 from tests.golden import assert_golden, frozen
 
 CHUANG, SAFAEINILI = "chuang-2025-collaboration-strategies", "safaeinili-2025-assess-multi-level"

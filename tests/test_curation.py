@@ -7,13 +7,21 @@ from pathlib import Path
 
 import pytest
 
-from kb.ops.curation import (FindingEdit, apply_findings, apply_metadata,
-                         edits_from_rows, finding_edits, locate, metadata_of, parse_author,
-                         parse_authors)
 from kb.errors import RecordError
 from kb.model.schema import Author, Record
-from kb.store import Store
 from kb.model.taxonomy import load_taxonomy
+from kb.ops.curation import (
+    FindingEdit,
+    apply_findings,
+    apply_metadata,
+    edits_from_rows,
+    finding_edits,
+    locate,
+    metadata_of,
+    parse_author,
+    parse_authors,
+)
+from kb.store import Store
 
 SEED_003 = "improve-integration-health"
 CHUANG = "chuang-2025-collaboration-strategies"

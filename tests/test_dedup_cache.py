@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from kb.config import DEDUP_KEYS as CACHE_NAME
+from kb.dedup.cache import KeyCache
 from kb.ops.pipeline import ingest_bytes
-from kb.dedup.cache import CACHE_NAME, KeyCache
 from kb.store import Store
 
 NBIB = "".join(f"PMID- {700 + i}\nTI  - Study {i} of peer navigation in county clinics\nFAU - Doe, Jane\n"

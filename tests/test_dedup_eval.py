@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kb.eval.dedup import asreview_pairs, bib_dedupe_pairs, dedup_report, embase_pairs, score, split_of
+from kb.eval.dedup import (
+    asreview_pairs,
+    bib_dedupe_pairs,
+    dedup_report,
+    embase_pairs,
+    score,
+    split_of,
+)
 
 
 def test_bib_dedupe_pairs(external: Path) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kb.dedup.match import key_of
 from kb.dedup.index import MAX_BLOCK, DedupIndex, block_keys
+from kb.dedup.match import key_of
 from kb.model.schema import Author, Identifiers, Record
 
 

@@ -7,10 +7,11 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from kb.ops.pipeline import ingest_bytes
 from kb.cli import main
-from kb.dedup.decisions import FILE_NAME, load_decisions
+from kb.config import DECISIONS_FILE as FILE_NAME
+from kb.dedup.decisions import load_decisions
 from kb.ops.duplicates import candidate_pairs
+from kb.ops.pipeline import ingest_bytes
 from kb.store import Store
 
 # Same study twice with different page information (a possible duplicate, not merged on import)

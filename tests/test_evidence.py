@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from kb.synthesis.evidence import RATIO_MEASURES, effect_context, effect_rows, finding_ref, source_label
 from kb.model.schema import Author, Effect, Finding, Record, Section
+from kb.synthesis.evidence import (
+    RATIO_MEASURES,
+    effect_context,
+    effect_rows,
+    finding_ref,
+    source_label,
+)
 from tests.golden import frozen
 
 

@@ -11,8 +11,8 @@ import rispy
 from click.testing import CliRunner
 
 from kb.cli import export, main
-from kb.model.csl import record_to_csl
 from kb.export.references import export_text, record_to_ris, split_pages
+from kb.model.csl import record_to_csl
 from kb.model.schema import Author, Record, Section
 from kb.store import Store
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from kb.eval.extraction import evaluate_findings
 from ingest.extract.findings import action_items, classify, enumeration_items
 from ingest.extract.run import extract_findings
+from kb.eval.extraction import evaluate_findings
 from kb.model.schema import Section
 
 
@@ -106,12 +105,12 @@ def test_quality_on_the_held_out_half() -> None:
     assert scores.findings.f1 >= 0.75, scores
 
 
-def test_pathological_input_is_fast_and_safe() -> None:
+def test_pathological_input_is_safe() -> None:
+    """Huge degenerate inputs give verbatim findings or none (their speed: benchmarks/pathological_bench.py)."""
     blobs = ["(" * 100_000, "1-" * 50_000, "OR " * 30_000, "(1) a; " * 10_000, "used x, " * 10_000]
     for blob in blobs:
-        start = time.perf_counter()
-        extract_findings([Section(role="results", text=blob)])
-        assert time.perf_counter() - start < 5.0
+        for finding in extract_findings([Section(role="results", text=blob)]):
+            assert finding.text in blob
 
 
 @settings(max_examples=100, deadline=None)

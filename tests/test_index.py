@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from kb.config import INDEX_DB as DB_NAME
+from kb.config import MAIN_VECTORS as VECTORS_NAME
 from kb.embed import FakeEmbedder
-from kb.search.index import DB_NAME, Index
-from kb.search.spaces import MAIN_VECTORS as VECTORS_NAME
 from kb.search.hybrid import search
+from kb.search.index import Index
 from kb.store import Store
 
 QUERIES = ["braided funding", "barriers to sustaining pilots", "data sharing infrastructure",

@@ -7,11 +7,17 @@ from pathlib import Path
 
 import pytest
 
+from kb.model.taxonomy import load_taxonomy
+from kb.ops.curation import (
+    FindingEdit,
+    apply_findings,
+    apply_metadata,
+    finding_edits,
+    metadata_of,
+)
 from kb.ops.enrich import Enricher
-from kb.ops.curation import FindingEdit, apply_findings, apply_metadata, finding_edits, metadata_of
 from kb.ops.intake import PASTED_NAME, Pending, preview, save_preview
 from kb.store import Store
-from kb.model.taxonomy import load_taxonomy
 from tests.conftest import seed_paths
 
 NEW = Path(__file__).parent / "data" / "app" / "new_abstract.txt"

@@ -7,8 +7,15 @@ import sqlite3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kb.search.lexical import (any_of, cjk_bigrams, cjk_query_groups, has_cjk, highlight_spans,
-                        query_terms, quote_fts)
+from kb.search.lexical import (
+    any_of,
+    cjk_bigrams,
+    cjk_query_groups,
+    has_cjk,
+    highlight_spans,
+    query_terms,
+    quote_fts,
+)
 
 
 def test_query_terms_drop_stopwords_and_fold() -> None:

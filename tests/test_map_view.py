@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from kb.app.map_view import LABEL_LIMIT, PICK, picked_theme, readable_map, theme_rows
+from kb.model.taxonomy import load_taxonomy
 from kb.store import Store
 from kb.synthesis.evidence_map import evidence_map
-from kb.model.taxonomy import load_taxonomy
 
 
 def test_clickable_map_selects_the_theme_and_keeps_labels_readable(shipped_copy: Path) -> None:

@@ -5,10 +5,18 @@ from __future__ import annotations
 
 import json
 
-from kb.synthesis.plots import CI, POINT, RANGE, evidence_map_chart, forest_plot, forest_rows, map_rows
 from kb.model.schema import Effect, Finding, Record, Section
-from kb.synthesis.evidence_map import evidence_map
 from kb.model.taxonomy import load_taxonomy
+from kb.synthesis.evidence_map import evidence_map
+from kb.synthesis.plots import (
+    CI,
+    POINT,
+    RANGE,
+    evidence_map_chart,
+    forest_plot,
+    forest_rows,
+    map_rows,
+)
 from tests.golden import assert_golden, frozen, frozen_records
 
 SEED_003 = "improve-integration-health"

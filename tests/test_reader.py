@@ -89,7 +89,8 @@ def test_latin1_prose_keeps_the_utf8_error() -> None:
         open_input(Input(source="note.txt", data=prose.encode("latin-1")))
 
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st
 
 from kb.errors import KBError  # noqa: E402
 

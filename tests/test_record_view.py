@@ -6,8 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest.extract.translate import aligned_translation
-from kb.app.record_view import (finding_rows, glossary_rows, ordered_ids,
-                            section_views, source_rows, study_fields)
+from kb.app.record_view import (
+    finding_rows,
+    glossary_rows,
+    ordered_ids,
+    section_views,
+    source_rows,
+    study_fields,
+)
 from kb.model.schema import Record, Section
 from kb.store import Store
 

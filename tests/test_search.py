@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kb.search.index import Index
 from kb.search.hybrid import fuse, search
+from kb.search.index import Index
 from kb.search.types import SearchFilters
 
 CHUANG = "chuang-2025-collaboration-strategies"

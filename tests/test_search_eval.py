@@ -7,9 +7,16 @@ from pathlib import Path
 
 import pytest
 
+from kb.eval.search import (
+    Judgment,
+    Query,
+    evaluate,
+    format_table,
+    grade_of,
+    load_queries,
+    query_metrics,
+)
 from kb.search.index import Index
-from kb.eval.search import (Judgment, Query, evaluate, format_table, grade_of, load_queries,
-                            query_metrics)
 from kb.search.types import FindingHit
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kb.model.schema import Record
 from kb.app.search_form import FilterOptions, build_filters, filter_options, year_bounds
-from kb.store import Store
+from kb.model.schema import Record
 from kb.model.taxonomy import load_taxonomy
+from kb.store import Store
 
 
 def test_options_of_the_shipped_records(shipped_copy: Path) -> None:

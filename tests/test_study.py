@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -352,7 +350,7 @@ def test_never_raises_on_abstract_like_text(text: str, role: str) -> None:
     ids=["digits-parens", "unbalanced-open", "unbalanced-close", "n-equals", "counts", "years",
          "populations", "places"],
 )
-def test_pathological_input_is_fast(text: str) -> None:
-    start = time.perf_counter()
-    extract_study([Section(role="methods", text=text)])
-    assert time.perf_counter() - start < 2.0
+def test_pathological_input_is_safe(text: str) -> None:
+    """Degenerate inputs give verbatim sample sizes (speed: benchmarks/pathological_bench.py)."""
+    study = extract_study([Section(role="methods", text=text)])
+    assert all(s.text in text for s in study.sample_sizes)

@@ -10,9 +10,15 @@ import pytest
 
 from kb.errors import KBError
 from kb.model.schema import Finding, Record, Section
-from kb.store import Store
-from kb.synthesis.evidence_map import evidence_map, gaps, resolve_theme, syntheses, theme_synthesis
 from kb.model.taxonomy import load_taxonomy
+from kb.store import Store
+from kb.synthesis.evidence_map import (
+    evidence_map,
+    gaps,
+    resolve_theme,
+    syntheses,
+    theme_synthesis,
+)
 from tests.golden import assert_golden, frozen_records
 
 WPC_ELEMENTS = {  # the John Snow framework's six elements -> taxonomy themes

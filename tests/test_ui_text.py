@@ -8,9 +8,20 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kb.app.ui_text import (
+    Mark,
+    count_line,
+    effects_md,
+    highlight_md,
+    kind_badge,
+    labels_md,
+    language_name,
+    marked_md,
+    md_text,
+    meta_line,
+    trim_span,
+)
 from kb.model.schema import Effect
-from kb.app.ui_text import (Mark, count_line, effects_md, highlight_md, kind_badge, labels_md,
-                        language_name, marked_md, md_text, meta_line, trim_span)
 
 SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=&")
 

@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass
 
 from ingest.extract import lexicon as lx
+from kb.model.schema import Section
 from kb.text.sections import Labelled, infer_roles
 from kb.text.sentences import Sentence
-from kb.model.schema import Section
 
 FINDING_ROLES = ("results", "conclusions")
 _ENUM_MARK = re.compile(r"\((?:\d{1,2}|[a-h]|i{1,3}|iv|v|vi{0,3})\)\s*|(?<![\w(.,])\d{1,2}\)\s+")

@@ -4,15 +4,20 @@ study facts and glossary. Curated findings are never replaced."""
 from __future__ import annotations
 
 from ingest.extract.effects import effect_spans
-from ingest.extract.findings import FINDING_ROLES, Candidate, sentence_candidates, sentence_roles
+from ingest.extract.findings import (
+    FINDING_ROLES,
+    Candidate,
+    sentence_candidates,
+    sentence_roles,
+)
 from ingest.extract.glossary import extract_glossary
-from kb.text.sentences import split_sentences
 from ingest.extract.study import extract_study
 from ingest.extract.themes import tag_themes
 from ingest.extract.translate import translate_finding
 from kb.embed import Embedder
 from kb.model.schema import Effect, Finding, Record, Section
 from kb.model.taxonomy import Taxonomy
+from kb.text.sentences import split_sentences
 
 
 def _section_candidates(index: int, section: Section, n_sections: int) -> list[tuple[Candidate, list]]:

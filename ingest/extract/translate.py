@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from kb.text.sentences import split_sentences
 from kb.model.schema import Finding, Section
+from kb.text.sentences import split_sentences
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 

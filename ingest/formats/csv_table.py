@@ -17,8 +17,8 @@ from ingest.citation import find_doi
 from ingest.formats.csv_headers import ALIASES, FIELD_OF, IGNORED, header_key
 from ingest.languages import language_code
 from ingest.prose import normalize_newlines
-from kb.model import reftypes
 from kb.errors import IngestError
+from kb.model import reftypes
 
 NAME = "csv_table"
 FORMAT = "csv"

@@ -9,8 +9,8 @@ from ingest.citation import PMCID, PMID, find_doi, parse_citation
 from ingest.formats.pubmed_text import apply_citation
 from ingest.names import is_author_line, parse_author_line
 from ingest.prose import build_abstract, is_sentence, lines_of
-from kb.text.sections import split_label
 from kb.model.schema import Identifiers, Record
+from kb.text.sections import split_label
 
 NAME = "evidence_library"
 FORMAT = "evidence-library"

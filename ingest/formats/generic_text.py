@@ -7,11 +7,11 @@ import re
 
 from ingest.chrome import strip_chrome
 from ingest.citation import PMCID, PMID, find_doi, parse_citation
-from kb.text.sections import split_label
 from ingest.formats.pubmed_text import apply_citation
 from ingest.names import is_author_line, parse_author_line
 from ingest.prose import build_abstract, has_prose, is_sentence, lines_of
 from kb.model.schema import Identifiers, Record, ReviewFlag
+from kb.text.sections import split_label
 
 NAME = "generic_text"
 FORMAT = "text"

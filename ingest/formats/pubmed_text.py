@@ -5,7 +5,12 @@ from __future__ import annotations
 import re
 
 from ingest.citation import PMCID, PMID, Citation, find_doi, parse_citation
-from ingest.names import clean_affiliation, is_affiliation_line, is_author_line, parse_author_line
+from ingest.names import (
+    clean_affiliation,
+    is_affiliation_line,
+    is_author_line,
+    parse_author_line,
+)
 from ingest.prose import build_abstract, is_sentence, lines_of
 from kb.model.schema import Identifiers, Record
 

@@ -15,6 +15,7 @@ from defusedxml.ElementTree import iterparse
 
 from ingest import biblio
 from ingest.biblio import Item
+from ingest.citation import MONTHS
 from ingest.languages import language_code
 from kb.errors import IngestError
 from kb.model.schema import Author, Section
@@ -29,8 +30,6 @@ _ROOTS = re.compile(r"<(?:PubmedArticleSet|PubmedArticle|PubmedBookArticleSet|Me
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _ROLES = {"BACKGROUND": "background", "OBJECTIVE": "objective", "METHODS": "methods",
           "RESULTS": "results", "CONCLUSIONS": "conclusions"}
-_MONTHS = {m: i for i, m in enumerate(
-    "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
 
 
 def sniff(text: str, name: str = "") -> float:
@@ -123,7 +122,7 @@ def _date(elem: Element | None) -> tuple[int | None, str | None]:
     if not year:
         return None, None
     month = (elem.findtext("Month") or "").strip()
-    month_num = int(month) if month.isdigit() else _MONTHS.get(month[:3].lower())
+    month_num = int(month) if month.isdigit() else MONTHS.get(month[:3].lower())
     if month_num is None and elem.findtext("Season"):
         return biblio.parse_date(f"{year} {elem.findtext('Season')}")
     day = elem.findtext("Day")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from kb.text.sections import split_label
 from ingest.prose import build_abstract, lines_of
 from kb.model.schema import Record
+from kb.text.sections import split_label
 
 NAME = "structured_abstract"
 FORMAT = "structured-abstract"

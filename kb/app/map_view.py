@@ -10,10 +10,10 @@ from typing import Any
 import altair as alt
 from pydantic import BaseModel
 
-from kb.synthesis.plots import evidence_map_chart
 from kb.model.schema import Record
-from kb.synthesis.evidence_map import EvidenceMap
 from kb.model.taxonomy import Taxonomy
+from kb.synthesis.evidence_map import EvidenceMap
+from kb.synthesis.plots import evidence_map_chart
 
 PICK = "theme_pick"
 MAX_MAP_SOURCES = 40

@@ -7,11 +7,11 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from ingest.extract.translate import aligned_translation
-from kb.synthesis.evidence import section_label
-from kb.synthesis.evidence_table import effect_text
+from kb.app.ui_text import Mark, kind_badge, marked_md, md_text
 from kb.model.present import Field, display_title
 from kb.model.schema import Finding, Record
-from kb.app.ui_text import Mark, kind_badge, marked_md, md_text
+from kb.synthesis.evidence import section_label
+from kb.synthesis.evidence_table import effect_text
 
 
 class SectionView(BaseModel):

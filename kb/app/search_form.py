@@ -9,8 +9,8 @@ from collections.abc import Iterable, Sequence
 from pydantic import BaseModel, Field
 
 from kb.model.schema import FINDING_KINDS, Record
-from kb.search.types import SearchFilters
 from kb.model.taxonomy import Taxonomy
+from kb.search.types import SearchFilters
 
 MAX_CHOICES = 200  # free-text facets (design, population) offer their most frequent values
 

@@ -9,9 +9,9 @@ from collections.abc import Iterable, Sequence
 
 from pydantic import BaseModel
 
-from kb.synthesis.evidence_table import effect_text
 from kb.model.present import md_escape
 from kb.model.schema import Effect
+from kb.synthesis.evidence_table import effect_text
 
 KIND_COLORS: dict[str, str] = {
     "strategy": "blue", "barrier": "red", "facilitator": "green", "outcome": "violet",

@@ -8,13 +8,12 @@ import json
 import logging
 from dataclasses import asdict
 
-from kb.config import index_dir
+from kb.config import DEDUP_KEYS, index_dir
 from kb.dedup.match import DedupKey, key_of
 from kb.model.schema import Record
 from kb.store import Store, atomic_write
 
 log = logging.getLogger(__name__)
-CACHE_NAME = "dedup_keys.json"
 VERSION = 1
 
 
@@ -28,7 +27,7 @@ class KeyCache:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.path = index_dir(store.home) / CACHE_NAME
+        self.path = index_dir(store.home) / DEDUP_KEYS
         self.entries: dict[str, dict] = {}
 
     def _current(self, known: dict[str, dict]) -> dict[str, dict]:

@@ -7,10 +7,9 @@ import json
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from kb.config import DECISIONS_FILE
 from kb.errors import RecordError
 from kb.store import Store, atomic_write
-
-FILE_NAME = "_decisions.json"
 
 
 class MergeDecision(BaseModel):
@@ -47,7 +46,7 @@ def pair(a: str, b: str) -> tuple[str, str]:
 
 def load_decisions(store: Store) -> Decisions:
     """The decisions of a knowledge base (none yet: empty)."""
-    path = store.records / FILE_NAME
+    path = store.records / DECISIONS_FILE
     if not path.is_file():
         return Decisions()
     try:
@@ -59,4 +58,4 @@ def load_decisions(store: Store) -> Decisions:
 def save_decisions(store: Store, decisions: Decisions) -> None:
     """Write the decisions file atomically (call while holding the store lock)."""
     data = decisions.model_dump_json(indent=2) + "\n"
-    atomic_write(store.records / FILE_NAME, data.encode("utf-8"))
+    atomic_write(store.records / DECISIONS_FILE, data.encode("utf-8"))

@@ -5,13 +5,13 @@ Verdicts: "duplicate" (merge without asking), "possible" (a librarian decides), 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
 from rapidfuzz import fuzz
 
 from kb.model.schema import Record
+from kb.text.normalize import fold_words
 
 Decision = Literal["duplicate", "possible", "distinct"]
 DUPLICATE_SCORE = 93.0   # tuned on the labelled pairs (see kb/dedup_eval.py)
@@ -56,18 +56,9 @@ class DedupKey:
         return _VERSION.sub("", self.doi) if self.doi else None
 
 
-def fold(text: str | None) -> str:
-    """Lower-case, accents removed, letters and digits of any script only."""
-    if not text:
-        return ""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return " ".join(re.findall(r"[^\W_]+", bare))
-
-
 def normalize_title(title: str | None) -> str:
     """Title words for fuzzy comparison: 'The BMI — of ä!' -> 'the bmi of a'."""
-    return fold(re.sub(r"<[^>]+>", " ", title or ""))
+    return fold_words(re.sub(r"<[^>]+>", " ", title or ""))
 
 
 def _start_page(pages: str | None) -> str:
@@ -80,9 +71,9 @@ def key_of(record: Record) -> DedupKey:
     return DedupKey(
         id=record.id, doi=ids.doi, pmid=ids.pmid, pmcid=ids.pmcid,
         title=normalize_title(record.title), year=record.year,
-        authors=tuple(fold(a.family or a.collective) for a in record.authors),
-        venue=fold(record.venue), pages=_start_page(record.pages or record.article_number),
-        abstract_head=fold(record.abstract_text())[:600])
+        authors=tuple(fold_words(a.family or a.collective) for a in record.authors),
+        venue=fold_words(record.venue), pages=_start_page(record.pages or record.article_number),
+        abstract_head=fold_words(record.abstract_text())[:600])
 
 
 def venue_match(a: str, b: str) -> bool | None:

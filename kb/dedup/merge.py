@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
-from kb.text.bilingual import realign
 from kb.dedup.match import normalize_title
 from kb.model.schema import Author, Identifiers, Record, ReviewFlag, Section
+from kb.text.bilingual import realign
 
 SCALARS = ("venue", "volume", "issue", "supplement", "pages", "article_number", "publisher")
 LISTS = ("affiliations", "partners", "funders", "keywords", "publication_types")

@@ -13,11 +13,11 @@ from bibtexparser.model import Entry, Field
 from pydantic import BaseModel
 
 from ingest import biblio
-from kb.eval.extraction import PRF
 from ingest.formats import bibtex, csv_table, ris
 from kb.config import REPO_ROOT
 from kb.dedup.match import DUPLICATE_SCORE, DedupKey, compare, key_of
 from kb.errors import KBError
+from kb.eval.extraction import PRF
 from kb.model.schema import Identifiers, Record
 
 EXTERNAL = REPO_ROOT.parent / "shared" / "data" / "external"

@@ -17,8 +17,8 @@ from rapidfuzz import fuzz
 
 from kb.config import REPO_ROOT
 from kb.errors import KBError
-from kb.search.index import Index
 from kb.search.hybrid import search
+from kb.search.index import Index
 from kb.search.types import MODES, FindingHit
 
 QUERIES_FILE = REPO_ROOT / "tests" / "data" / "queries.json"

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.extract.glossary import extract_glossary
-from kb.text.sections import split_inline_labels, to_sections
 from ingest.extract.study import extract_study
 from kb.model.schema import Section, Study
+from kb.text.sections import split_inline_labels, to_sections
 
 log = logging.getLogger(__name__)
 

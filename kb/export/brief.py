@@ -8,10 +8,10 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.shared import Inches, Pt
 
+from kb.export.markdown import md_cell, md_inline, md_table
 from kb.synthesis.brief import Brief
 from kb.synthesis.cite import Reference
 from kb.synthesis.evidence import FindingRef
-from kb.export.markdown import md_cell, md_inline, md_table
 from kb.synthesis.evidence_map import ThemeSynthesis
 
 SOURCE_HEADERS = ["Citation", "Title", "Year", "Type", "Design", "Sample", "Findings", "Record"]

@@ -8,9 +8,9 @@ import io
 from rich.table import Table
 from rich.text import Text
 
+from kb.export.markdown import md_cell, md_cell_lines, md_table
 from kb.synthesis.compare import Comparison
 from kb.synthesis.evidence import EffectRow, FindingRef
-from kb.export.markdown import md_cell, md_cell_lines, md_table
 
 FORMATS: tuple[str, ...] = ("table", "md", "csv", "json")
 

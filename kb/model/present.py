@@ -46,6 +46,18 @@ def citation_line(record: Record) -> str:
     return " ".join(parts)
 
 
+def reference_line(record: Record) -> str:
+    """'Chuang E, Ross R, Smith J, et al. Title. Health Serv Res. 2025;60(3):e14417. doi:…': the
+    first three authors and the title before the citation line ('n.d.' when it has no date)."""
+    names = [a.display() for a in record.authors]
+    who = ", ".join(names[:3]) + (", et al" if len(names) > 3 else "")
+    head = ". ".join(p.rstrip(".") for p in (who, record.title) if p)
+    where = citation_line(record)
+    if not record.year:
+        where = f"{where} n.d." if where else "n.d."
+    return f"{head}. {where}" if head else where
+
+
 class LibraryRow(BaseModel):
     """One row of the library table."""
 

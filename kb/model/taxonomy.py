@@ -8,8 +8,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from kb.config import read_toml
 from kb.errors import KBError
+from kb.model.settings_file import read_toml
 
 DEFAULT_TAXONOMY = Path(__file__).with_name("taxonomy.toml")
 

@@ -9,8 +9,8 @@ from pydantic import BaseModel
 
 from kb.dedup.decisions import load_decisions, save_decisions
 from kb.dedup.index import DedupIndex
-from kb.errors import KBError
 from kb.dedup.merge import merge
+from kb.errors import KBError
 from kb.model.review import refresh_flags
 from kb.model.schema import Record
 from kb.store import Store

@@ -6,12 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest.extract.run import extract, retag
-from kb.config import index_dir
-from kb.embed import CachedEmbedder, Embedder, get_embedder
+from kb.embed import Embedder, cached_embedder
 from kb.model.schema import Record
 from kb.model.taxonomy import Taxonomy, load_taxonomy
-
-EMBED_CACHE = "embeddings.sqlite"
 
 
 class Enricher:
@@ -35,7 +32,7 @@ class Enricher:
         if not self.use_embeddings:
             return None
         if self._embedder is None:
-            self._embedder = CachedEmbedder(get_embedder(), index_dir(self.home) / EMBED_CACHE)
+            self._embedder = cached_embedder(self.home)
         return self._embedder
 
     def __call__(self, record: Record) -> Record:

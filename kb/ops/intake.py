@@ -10,14 +10,21 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kb.ops.pipeline import Batch, Enrich, FileReport, RecordOutcome, ingest_bytes, provenance
 from ingest.reader import Input
-from kb.dedup.match import key_of
 from kb.dedup.cache import KeyCache
 from kb.dedup.index import DedupIndex
+from kb.dedup.match import key_of
 from kb.errors import KBError, RecordError
 from kb.model.present import display_title
 from kb.model.schema import Record
+from kb.ops.pipeline import (
+    Batch,
+    Enrich,
+    FileReport,
+    RecordOutcome,
+    ingest_bytes,
+    provenance,
+)
 from kb.store import Store
 
 log = logging.getLogger(__name__)

@@ -15,17 +15,17 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from ingest.biblio import ParseNote
-from kb.ops.enrich import Enricher
 from ingest.reader import Input, Opened, open_input
 from ingest.sniff import BY_NAME
-from kb.dedup.match import key_of
 from kb.dedup.cache import KeyCache
 from kb.dedup.index import DedupIndex
+from kb.dedup.match import key_of
+from kb.dedup.merge import merge
 from kb.errors import IngestError, KBError
 from kb.model.ids import base_id, unique_id
-from kb.dedup.merge import merge
 from kb.model.review import refresh_flags
 from kb.model.schema import Provenance, Record
+from kb.ops.enrich import Enricher
 from kb.store import Store
 
 log = logging.getLogger(__name__)

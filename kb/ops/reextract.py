@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import logging
 
-from kb.ops.pipeline import Enrich, parse_input
 from kb.dedup.match import find_duplicate
-from kb.errors import KBError
 from kb.dedup.merge import merge_text
+from kb.errors import KBError
 from kb.model.review import refresh_flags
 from kb.model.schema import Record
+from kb.ops.pipeline import Enrich, parse_input
 from kb.store import Store
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from kb.config import read_toml
+from kb.model.settings_file import read_toml
 from kb.search.lexical import STOPWORDS, fold
 
 DEFAULT_ACRONYMS = Path(__file__).with_name("acronyms.toml")

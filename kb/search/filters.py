@@ -6,8 +6,8 @@ import sqlite3
 
 import numpy as np
 
-from kb.search.columns import FilterArrays
 from kb.model.schema import FINDING_KINDS
+from kb.search.columns import FilterArrays
 from kb.search.types import SearchFilters
 
 

@@ -13,16 +13,23 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kb.model.schema import Effect
 from kb.search.acronyms import Expansion, Glossary, expand_query, load_acronyms
 from kb.search.filters import allowed_by_fid, finding_mask
 from kb.search.index import Index
 from kb.search.keyword import Vocabulary, keyword_hits
-from kb.search.lexical import MAX_QUERY_CHARS, cjk_query_groups, has_cjk, highlight_spans, query_terms
+from kb.search.lexical import (
+    MAX_QUERY_CHARS,
+    cjk_query_groups,
+    has_cjk,
+    highlight_spans,
+    query_terms,
+)
 from kb.search.lookup import AuthorTable, lookup_records
-from kb.model.schema import Effect
-from kb.search.types import FindingHit, Mode, RecordGroup, SearchFilters, SearchResponse
 from kb.search.spaces import Space
+from kb.search.types import FindingHit, Mode, RecordGroup, SearchFilters, SearchResponse
 from kb.search.vectors import id_bitmap
+from kb.text.normalize import cjk_count
 
 log = logging.getLogger(__name__)
 RRF_K = 60
@@ -148,7 +155,7 @@ def search(index: Index, query: str, *, filters: SearchFilters | None = None, k:
 
 def _mostly_cjk(query: str) -> bool:
     """The English-only embedding model cannot read a query that is mostly Chinese."""
-    cjk = sum(1 for c in query if "\u3400" <= c <= "\u9fff")
+    cjk = cjk_count(query)
     return cjk > 0 and cjk >= len(query.replace(" ", "")) / 2
 
 

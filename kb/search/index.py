@@ -20,19 +20,23 @@ import numpy as np
 from filelock import FileLock
 from pydantic import BaseModel, Field
 
-from kb.search import index_db
-from kb.search.columns import FilterArrays
-from kb.config import index_dir, records_dir
+from kb.config import (
+    EMBED_CACHE,
+    INDEX_DB,
+    INDEX_LOCK,
+    index_dir,
+    multilingual_enabled,
+    records_dir,
+)
 from kb.embed import Embedder, get_embedder, get_multilingual_embedder, text_hash
 from kb.errors import IndexStaleError, RecordError
+from kb.search import index_db
+from kb.search.columns import FilterArrays
 from kb.search.spaces import EMBED_CHUNK, Space
-from kb.store import Store
 from kb.search.vectors import VectorIndex
+from kb.store import Store
 
 log = logging.getLogger(__name__)
-DB_NAME = "index.sqlite"
-EMBED_CACHE = "embeddings.sqlite"
-LOCK_NAME = "index.lock"
 
 
 class RefreshReport(BaseModel):
@@ -68,11 +72,6 @@ def record_files(folder: Path) -> dict[str, tuple[str, str]]:
                 st = entry.stat()
                 out[entry.name[:-5]] = (entry.path, f"{st.st_size}:{st.st_mtime_ns}")
     return out
-
-
-def multilingual_enabled() -> bool:
-    """The multilingual space is on unless KB_MULTILINGUAL=0."""
-    return os.environ.get("KB_MULTILINGUAL", "1") != "0"
 
 
 class Index:
@@ -140,7 +139,7 @@ class Index:
         return self.main.embedder
 
     def _lock(self) -> FileLock:
-        return FileLock(str(self.dir / LOCK_NAME), timeout=120)
+        return FileLock(str(self.dir / INDEX_LOCK), timeout=120)
 
     def _open_and_refresh(self, *, refresh: bool, full: bool) -> RefreshReport:
         reason = "requested" if full else self._open_db()
@@ -161,7 +160,7 @@ class Index:
 
     def _open_db(self) -> str | None:
         """None when the existing database is usable, else why it must be rebuilt."""
-        path = self.dir / DB_NAME
+        path = self.dir / INDEX_DB
         if not path.exists():
             return "no index yet"
         try:
@@ -178,9 +177,9 @@ class Index:
         log.info("search index: %s; building it from records/", reason)
         if self.db is not None:
             self.db.close()
-        for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm"):
+        for name in (INDEX_DB, f"{INDEX_DB}-wal", f"{INDEX_DB}-shm"):
             (self.dir / name).unlink(missing_ok=True)
-        self.db = index_db.connect(str(self.dir / DB_NAME))
+        self.db = index_db.connect(str(self.dir / INDEX_DB))
         index_db.set_meta(self.db, "schema_version", str(index_db.SCHEMA_VERSION))
         for space in self.spaces:
             space.reset(self.db)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from kb.search.lexical import cjk_bigrams
 from kb.model.present import authors_line
 from kb.model.schema import Finding, Record
+from kb.search.lexical import cjk_bigrams
 
 SCHEMA_VERSION = 4
 

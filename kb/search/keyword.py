@@ -15,7 +15,15 @@ import sqlite3
 import numpy as np
 
 from kb.search.acronyms import Expansion
-from kb.search.lexical import all_of, any_of, cjk_query_groups, has_cjk, phrase, query_terms, quote_fts
+from kb.search.lexical import (
+    all_of,
+    any_of,
+    cjk_query_groups,
+    has_cjk,
+    phrase,
+    query_terms,
+    quote_fts,
+)
 
 log = logging.getLogger(__name__)
 POOL = 1000              # keyword matches read per query, before filtering

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from kb.text.normalize import CJK_RUN, fold, has_cjk  # noqa: F401 (re-exported)
 
 MAX_TERMS = 32
 MAX_QUERY_CHARS = 2000
@@ -19,27 +20,14 @@ yours yourself yourselves what's is there known whether among via vs versus also
 shall e.g i.e etc paper papers study studies find found show shows shown
 """.split())
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CJK_RUN = re.compile(f"[{_CJK}]+")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 _FTS_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def has_cjk(text: str) -> bool:
-    """True when the text contains Chinese (CJK unified) characters."""
-    return bool(_CJK_RUN.search(text))
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, the form terms are compared in."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def query_terms(text: str, *, keep_stopwords: bool = False) -> list[str]:
     """Distinct non-CJK word terms of a query, folded, stopwords dropped, at most MAX_TERMS."""
-    text = _CJK_RUN.sub(" ", text[:MAX_QUERY_CHARS])
+    text = CJK_RUN.sub(" ", text[:MAX_QUERY_CHARS])
     out: list[str] = []
     for match in _WORD.finditer(fold(text)):
         for token in _FTS_TOKEN.findall(match.group(0)):
@@ -57,7 +45,7 @@ def cjk_bigrams(text: str) -> str:
     tokenizer cannot do.
     """
     grams: list[str] = []
-    for run in _CJK_RUN.findall(text):
+    for run in CJK_RUN.findall(text):
         if len(run) == 1:
             grams.append(run)
         grams.extend(run[i:i + 2] for i in range(len(run) - 1))
@@ -66,7 +54,7 @@ def cjk_bigrams(text: str) -> str:
 
 def cjk_query_groups(text: str) -> list[list[str]]:
     """Bigrams of each Chinese run of a query (one group per run)."""
-    return [cjk_bigrams(run).split() for run in _CJK_RUN.findall(text[:MAX_QUERY_CHARS])][:MAX_TERMS]
+    return [cjk_bigrams(run).split() for run in CJK_RUN.findall(text[:MAX_QUERY_CHARS])][:MAX_TERMS]
 
 
 def quote_fts(term: str) -> str:
@@ -110,7 +98,7 @@ def highlight_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
             if word == term or (len(prefix) >= 4 and word.startswith(prefix)):
                 spans.append(match.span())
                 break
-    for run in _CJK_RUN.finditer(text):
+    for run in CJK_RUN.finditer(text):
         for term in terms:
             if has_cjk(term):
                 start = run.group(0).find(term)

@@ -7,8 +7,8 @@ import threading
 from pathlib import Path
 
 from kb.embed import Embedder
-from kb.search.index import Index, RefreshReport
 from kb.search.hybrid import search
+from kb.search.index import Index, RefreshReport
 from kb.search.types import Mode, SearchFilters, SearchResponse
 from kb.store import Store
 

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.search import index_db
+from kb.config import MAIN_VECTORS
 from kb.embed import CachedEmbedder, Embedder
-from kb.store import atomic_write_with
+from kb.search import index_db
 from kb.search.vectors import APPROX_THRESHOLD, VectorIndex
+from kb.store import atomic_write_with
 
 log = logging.getLogger(__name__)
-MAIN_VECTORS = "vectors.faiss"  # the English model's space; others are vectors-<name>.faiss
 EMBED_CHUNK = 512
 QUERY_CACHE = 256
 DELTA_LIMIT = 20_000  # changes kept in a small side file before the big vector file is rewritten

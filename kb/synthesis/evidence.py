@@ -7,8 +7,8 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
-from kb.synthesis.evidence_table import effect_text
 from kb.model.schema import Effect, Finding, Record
+from kb.synthesis.evidence_table import effect_text
 
 # Measures on a ratio scale that can share one log axis (forest plots).
 RATIO_MEASURES: tuple[str, ...] = ("OR", "AOR", "RR", "IRR", "HR")

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from kb.errors import KBError
-from kb.synthesis.evidence import FindingRef, Frozen, finding_refs, source_label
 from kb.model.present import display_title
 from kb.model.schema import FINDING_KINDS, Record
 from kb.model.taxonomy import Taxonomy, Theme
+from kb.synthesis.evidence import FindingRef, Frozen, finding_refs, source_label
 
 # A theme is a gap when it has findings of these kinds …
 GAP_IF_ANY: tuple[str, ...] = ("strategy",)

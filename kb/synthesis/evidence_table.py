@@ -6,29 +6,11 @@ import csv
 import io
 from collections.abc import Iterator, Sequence
 
+from kb.model.present import reference_line
 from kb.model.schema import Effect, Finding, Record
 
 COLUMNS = ("record_id", "finding_id", "citation", "year", "doi", "kind", "section_role", "text",
            "themes", "effects")
-
-
-def citation_line(record: Record) -> str:
-    """'Chuang E, Ross R, Smith J, et al. Title. Venue. 2025;60(3):e14417. doi:10.1/x'."""
-    names = [a.display() for a in record.authors]
-    who = ", ".join(names[:3]) + (", et al" if len(names) > 3 else "")
-    where = record.venue or ""
-    detail = str(record.year) if record.year else "n.d."
-    if record.volume:
-        detail += f";{record.volume}"
-    if record.issue:
-        detail += f"({record.issue})"
-    if record.pages or record.article_number:
-        detail += f":{record.pages or record.article_number}"
-    parts = [p for p in (who, record.title, where, detail) if p]
-    text = ". ".join(p.rstrip(".") for p in parts) + "."
-    if record.identifiers.doi:
-        text += f" doi:{record.identifiers.doi}"
-    return text
 
 
 def effect_text(effect: Effect) -> str:
@@ -59,7 +41,7 @@ def _row(record: Record, citation: str, finding: Finding) -> dict[str, str]:
 def evidence_rows(records: Sequence[Record]) -> Iterator[dict[str, str]]:
     """One row per finding, records in the given order, findings in text order."""
     for record in records:
-        citation = citation_line(record)
+        citation = reference_line(record)
         for finding in record.findings:
             yield _row(record, citation, finding)
 

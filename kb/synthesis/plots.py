@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import altair as alt
 
-from kb.synthesis.evidence import RATIO_MEASURES, EffectRow, Frozen, effect_rows
 from kb.model.schema import Record
+from kb.synthesis.evidence import RATIO_MEASURES, EffectRow, Frozen, effect_rows
 from kb.synthesis.evidence_map import EvidenceMap
 
 CI, RANGE, POINT = "confidence interval", "range over models", "estimate only"

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 from langdetect import DetectorFactory, LangDetectException, detect
 
-from kb.text.sections import split_label
 from kb.model.schema import Section
+from kb.text.normalize import cjk_count
+from kb.text.sections import split_label
 
 DetectorFactory.seed = 0
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -22,7 +22,7 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 def detect_language(text: str) -> str:
     """ISO 639-1 code of a paragraph: CJK-ratio fast path, English cue words, else langdetect."""
     letters = len(_LATIN.findall(text))
-    cjk = len(_CJK.findall(text))
+    cjk = cjk_count(text)
     if _KANA.search(text) and cjk + letters and len(_KANA.findall(text)) > 5:
         return "ja"
     if len(_HANGUL.findall(text)) > 10:

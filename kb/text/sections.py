@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from kb.model.schema import Section
+from kb.text.normalize import CJK_CHARS, has_cjk
 
 # role -> rank in the canonical order of an abstract (equal ranks may interleave)
 RANK = {
@@ -41,7 +42,7 @@ _TITLE_LABEL = re.compile(
     r"^(?P<label>[A-Z][a-z]+(?:[ /,\-](?:and|of|the|to|or|for|[A-Za-z][a-z]+)){0,6})\s*[:：]\s*"
     r"(?P<rest>\S.*)?$", re.S
 )
-_ZH_LABEL = re.compile(r"^(?P<label>[\u4e00-\u9fff][\u4e00-\u9fff/、与和及]{1,15})\s*[:：]\s*(?P<rest>.*)$", re.S)
+_ZH_LABEL = re.compile(rf"^(?P<label>[{CJK_CHARS}][{CJK_CHARS}/、与和及]{{1,15}})\s*[:：]\s*(?P<rest>.*)$", re.S)
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class Labelled:
 def role_of_label(label: str) -> str:
     """The section role a label names ('DATA SOURCES AND STUDY SETTING' -> setting), else 'other'."""
     low = label.lower()
-    if re.search(r"[\u4e00-\u9fff]", label):
+    if has_cjk(label):
         return next((role for key, role in _ZH_LABEL_KEYWORDS if key in label), "other")
     if "setting" in low and "design" in low:
         return "setting"

@@ -10,13 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kb.text.normalize import CJK_CHARS
+
 ABBREVIATIONS = frozenset(
     """e.g i.e al vs etc cf approx ca fig figs no nos vol suppl resp incl dr mr mrs ms prof st jr sr
     inc ltd co corp dept univ est min max avg sd se ci eq ref refs jan feb mar apr jun jul aug sep
     sept oct nov dec u.s u.k e.u p.m a.m ph.d m.d n.b viz""".split()
 )
 _BOUNDARY = re.compile(
-    r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9©\u4e00-\u9fff])|[。！？]+[”’」』)]*|\n+")
+    rf"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9©{CJK_CHARS}])|[。！？]+[”’」』)]*|\n+")
 _WORD_BEFORE = re.compile(r"(\S+)$")
 
 
@@ -37,7 +39,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     m = _WORD_BEFORE.search(text, window, dot)
     if not m:
         return False
-    word = m.group(1).lstrip("([\"'“").lower()
+    word = re.split(r"[-–/]", m.group(1).lstrip("([\"'“").lower())[-1]  # "2020-Jan." -> "jan."
     if word in ABBREVIATIONS or word.rstrip(".") in ABBREVIATIONS:
         return True
     return bool(re.fullmatch(r"(?:[a-z]\.)*[a-z]", word)) and len(word) <= 3 and word[0].isalpha() \

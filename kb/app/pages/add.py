@@ -4,17 +4,38 @@ choose to merge; save into records/ and the search index, with per-file results.
 
 import streamlit as st
 
-from kb.ops.curation import (MetadataEdit, apply_findings, apply_metadata, edits_from_rows,
-                         finding_edits, metadata_of)
-from kb.errors import KBError
-from kb.ops.intake import (MAX_PASTE_CHARS, MAX_UPLOAD_MB, PASTED_NAME, UPLOAD_TYPES, Pending,
-                       Preview, preview, save_preview)
-from kb.model.present import authors_line, display_title
+from kb.app.pages.common import (
+    PAGES,
+    get_dedup,
+    get_enricher,
+    get_index,
+    get_store,
+    get_taxonomy,
+    theme_labels,
+)
 from kb.app.record_view import section_views
-from kb.model.schema import FINDING_KINDS
-from kb.app.pages.common import (PAGES, get_dedup, get_enricher, get_index, get_store, get_taxonomy,
-                          theme_labels)
 from kb.app.ui_text import md_text, meta_line
+from kb.errors import KBError
+from kb.model.present import authors_line, display_title
+from kb.model.schema import FINDING_KINDS
+from kb.ops.curation import (
+    MetadataEdit,
+    apply_findings,
+    apply_metadata,
+    edits_from_rows,
+    finding_edits,
+    metadata_of,
+)
+from kb.ops.intake import (
+    MAX_PASTE_CHARS,
+    MAX_UPLOAD_MB,
+    PASTED_NAME,
+    UPLOAD_TYPES,
+    Pending,
+    Preview,
+    preview,
+    save_preview,
+)
 
 PREVIEWS, BATCH, RESULTS = "add_previews", "add_batch", "add_results"
 ICONS = {"new": ":material/add_circle:", "merged": ":material/merge:",

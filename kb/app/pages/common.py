@@ -8,17 +8,17 @@ from pathlib import Path
 import streamlit as st
 
 from kb.app import basket
+from kb.app.library_view import readable_records
+from kb.app.search_form import FilterOptions, filter_options
+from kb.app.ui_text import meta_line
 from kb.config import kb_home
 from kb.dedup.index import DedupIndex
 from kb.embed import Embedder
-from kb.synthesis.evidence import source_label
-from kb.app.library_view import readable_records
-from kb.search.live import LiveIndex
 from kb.model.schema import Record
-from kb.app.search_form import FilterOptions, filter_options
-from kb.store import Store
 from kb.model.taxonomy import Taxonomy, load_taxonomy
-from kb.app.ui_text import meta_line
+from kb.search.live import LiveIndex
+from kb.store import Store
+from kb.synthesis.evidence import source_label
 
 PAGES = {"search": "kb/app/pages/search.py", "record": "kb/app/pages/record.py", "compare": "kb/app/pages/compare.py",
          "map": "kb/app/pages/evidence_map.py", "add": "kb/app/pages/add.py", "library": "kb/app/pages/library.py"}
@@ -100,7 +100,7 @@ def get_index() -> LiveIndex:
 
 @st.cache_resource(show_spinner=False)
 def _embedder(home: str) -> Embedder:
-    from kb.synthesis.compare import cached_embedder
+    from kb.embed import cached_embedder
 
     return cached_embedder(Path(home))
 

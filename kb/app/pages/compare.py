@@ -7,18 +7,27 @@ from functools import partial
 import streamlit as st
 
 from kb.app import basket
-from kb.synthesis.brief import STYLE_NAMES, build_brief
-from kb.export.brief import brief_docx, brief_markdown
-from kb.synthesis.compare import MAX_SOURCES, Comparison, compare
-from kb.export.comparison import to_csv, to_markdown
-from kb.synthesis.evidence_table import to_csv_text
 from kb.app.map_view import readable_map
-from kb.synthesis.plots import forest_plot, forest_rows
-from kb.model.present import display_title
+from kb.app.pages.common import (
+    PAGES,
+    empty_kb_help,
+    get_basket,
+    get_embedder,
+    get_store,
+    get_taxonomy,
+    records_by_id,
+    set_basket,
+    theme_labels,
+)
 from kb.app.record_view import ordered_ids
-from kb.app.pages.common import (PAGES, empty_kb_help, get_basket, get_embedder, get_store,
-                          get_taxonomy, records_by_id, set_basket, theme_labels)
 from kb.app.ui_text import effects_md, kind_badge, labels_md, md_text, meta_line
+from kb.export.brief import brief_docx, brief_markdown
+from kb.export.comparison import to_csv, to_markdown
+from kb.model.present import display_title
+from kb.synthesis.brief import STYLE_NAMES, build_brief
+from kb.synthesis.compare import MAX_SOURCES, Comparison, compare
+from kb.synthesis.evidence_table import to_csv_text
+from kb.synthesis.plots import forest_plot, forest_rows
 
 st.title("Compare")
 records = records_by_id()

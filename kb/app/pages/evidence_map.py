@@ -3,13 +3,20 @@ the list) opens its synthesis — supporting findings by kind with citations —
 
 import streamlit as st
 
-from kb.synthesis.brief import STYLE_NAMES, build_brief, select_theme
-from kb.export.brief import brief_docx, brief_markdown
-from kb.synthesis.cite import Citations, cite
 from kb.app.map_view import MAX_MAP_SOURCES, picked_theme, readable_map, theme_rows
-from kb.synthesis.evidence_map import ThemeSynthesis, evidence_map, theme_synthesis
-from kb.app.pages.common import PAGES, empty_kb_help, get_basket, get_store, get_taxonomy, load_records
+from kb.app.pages.common import (
+    PAGES,
+    empty_kb_help,
+    get_basket,
+    get_store,
+    get_taxonomy,
+    load_records,
+)
 from kb.app.ui_text import kind_badge, md_text
+from kb.export.brief import brief_docx, brief_markdown
+from kb.synthesis.brief import STYLE_NAMES, build_brief, select_theme
+from kb.synthesis.cite import Citations, cite
+from kb.synthesis.evidence_map import ThemeSynthesis, evidence_map, theme_synthesis
 
 MAX_LINKS = 40  # sources linked under a theme; the reference list names them all
 

@@ -6,11 +6,17 @@ from functools import partial
 import streamlit as st
 
 from kb.app import basket
-from kb.export.references import SUFFIX, export_text
 from kb.app.library_view import LibraryFilter, filter_rows, library_choices
-from kb.model.present import library_rows
-from kb.app.pages.common import PAGES, empty_kb_help, get_store, load_records, set_basket
+from kb.app.pages.common import (
+    PAGES,
+    empty_kb_help,
+    get_store,
+    load_records,
+    set_basket,
+)
 from kb.app.ui_text import md_text
+from kb.export.references import SUFFIX, export_text
+from kb.model.present import library_rows
 
 EXPORTS = {"ris": "RIS", "bibtex": "BibTeX", "csl-json": "CSL-JSON", "csv": "Evidence table (CSV)"}
 

@@ -4,12 +4,24 @@ the raw source text, review flags — and its export as RIS, BibTeX or CSL-JSON.
 
 import streamlit as st
 
+from kb.app.pages.common import (
+    basket_button,
+    empty_kb_help,
+    get_store,
+    records_by_id,
+    theme_labels,
+)
+from kb.app.record_view import (
+    finding_rows,
+    glossary_rows,
+    ordered_ids,
+    section_views,
+    source_rows,
+    study_fields,
+)
+from kb.app.ui_text import language_name, md_text
 from kb.export.references import SUFFIX, export_text
 from kb.model.present import citation_line, display_title, metadata_fields
-from kb.app.record_view import (finding_rows, glossary_rows, ordered_ids, section_views, source_rows,
-                            study_fields)
-from kb.app.pages.common import basket_button, empty_kb_help, get_store, records_by_id, theme_labels
-from kb.app.ui_text import language_name, md_text
 
 EXPORTS = {"ris": "RIS", "bibtex": "BibTeX", "csl-json": "CSL-JSON"}
 MIME = {"ris": "application/x-research-info-systems", "bibtex": "application/x-bibtex",

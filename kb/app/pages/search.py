@@ -3,12 +3,27 @@ with the matched words in bold. The query and filters live in the URL, so a sear
 
 import streamlit as st
 
-from kb.model.present import display_title
+from kb.app.pages.common import (
+    PAGES,
+    basket_button,
+    empty_kb_help,
+    get_filter_options,
+    get_index,
+    load_records,
+    theme_labels,
+)
 from kb.app.search_form import build_filters
-from kb.app.pages.common import (PAGES, basket_button, empty_kb_help, get_filter_options, get_index,
-                          load_records, theme_labels)
-from kb.app.ui_text import (count_line, effects_md, highlight_md, kind_badge, labels_md,
-                        language_name, md_text, meta_line)
+from kb.app.ui_text import (
+    count_line,
+    effects_md,
+    highlight_md,
+    kind_badge,
+    labels_md,
+    language_name,
+    md_text,
+    meta_line,
+)
+from kb.model.present import display_title
 
 BIND = "query-params"
 
