@@ -15,7 +15,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ingest.extract.run import extract  # noqa: E402
-from kb.eval.extraction import gold_files, gold_sections  # noqa: E402
+from kb.eval.extraction import gold_sections
+from kb.eval.gold import findings_gold  # noqa: E402
 from kb.model.schema import Record  # noqa: E402
 from kb.model.taxonomy import load_taxonomy  # noqa: E402
 
@@ -25,7 +26,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
     taxonomy = load_taxonomy()
-    records = [Record(abstract=sections) for _, gold in gold_files("all")
+    records = [Record(abstract=sections) for _, gold in findings_gold("all")
                if (sections := gold_sections(gold)) is not None]
     for record in records:  # warm up regex caches and pysbd
         extract(record, taxonomy, None)

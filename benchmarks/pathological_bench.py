@@ -17,8 +17,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ingest.extract.effects import candidates, parse_effects, patterns  # noqa: E402
-from ingest.extract.run import extract_findings  # noqa: E402
 from ingest.extract.glossary import extract_glossary  # noqa: E402
+from ingest.extract.run import extract_findings  # noqa: E402
 from ingest.extract.study import extract_study  # noqa: E402
 from kb.model.schema import Section  # noqa: E402
 from kb.text.sentences import split_sentences  # noqa: E402

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from ingest.extract.effects import candidates as effects_module
 from ingest.extract.effects import effect_spans, parse_effects
-from kb.eval.effects import GOLD_DIR, effect_scores, finding_scores
+from kb.eval.effects import effect_scores, finding_scores
+from kb.eval.gold import FINDINGS_GOLD as GOLD_DIR
 from kb.model.schema import Effect
 from tests.pathological import pathological_effect_inputs
 

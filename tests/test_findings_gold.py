@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.eval.extraction import GOLD_DIR, evaluate_findings
+from kb.eval.extraction import evaluate_findings
+from kb.eval.gold import FINDINGS_GOLD as GOLD_DIR
 from tests.conftest import SEEDS
 
 

@@ -14,13 +14,12 @@ from pydantic import BaseModel
 
 from ingest import biblio
 from ingest.formats import bibtex, csv_table, ris
-from kb.config import REPO_ROOT
 from kb.dedup.match import DUPLICATE_SCORE, DedupKey, compare, key_of
 from kb.errors import KBError
-from kb.eval.extraction import PRF
+from kb.eval.gold import EXTERNAL
+from kb.eval.metrics import PRF
 from kb.model.schema import Identifiers, Record
 
-EXTERNAL = REPO_ROOT.parent / "shared" / "data" / "external"
 BIB_DEDUPE = "bib-dedupe__tests__test_cases.json"
 ASREVIEW = "asreview__tests__demo_data__duplicate_records.csv"
 # ASReview deduplicates rows with the same DOI or the same title and abstract: rows 1 and 3

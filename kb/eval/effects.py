@@ -7,17 +7,17 @@ over all findings of the files in that split ("tune" or "heldout"); `kb eval` pr
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.extract.effects import parse_effects
+from kb.eval.gold import FINDINGS_GOLD, findings_gold
+from kb.eval.metrics import PRF
 
 log = logging.getLogger(__name__)
 
-GOLD_DIR = Path(__file__).resolve().parents[2] / "tests" / "gold" / "findings"
 
 EffectKey = tuple[str, float | None, float | None, float | None, float | None]
 
@@ -51,20 +51,10 @@ def effect_key(effect: dict) -> EffectKey:
     )
 
 
-def gold_files(split: str, gold_dir: Path = GOLD_DIR) -> list[tuple[Path, dict]]:
-    """The gold files (path, parsed JSON) whose split is `split`, sorted by name."""
-    out = []
-    for path in sorted(gold_dir.glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("split") == split:
-            out.append((path, data))
-    return out
-
-
-def finding_scores(split: str, gold_dir: Path = GOLD_DIR) -> list[FindingScore]:
+def finding_scores(split: str, gold_dir: Path = FINDINGS_GOLD) -> list[FindingScore]:
     """Per-finding predicted and gold effect keys for every finding of a split."""
     scores = []
-    for path, data in gold_files(split, gold_dir):
+    for path, data in findings_gold(split, gold_dir):
         for finding in data.get("findings", []):
             predicted = Counter(effect_key(e.model_dump()) for e in parse_effects(finding["text"]))
             gold = Counter(effect_key(e) for e in finding.get("effects", []))
@@ -72,14 +62,7 @@ def finding_scores(split: str, gold_dir: Path = GOLD_DIR) -> list[FindingScore]:
     return scores
 
 
-def _prf(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
-    precision = tp / n_pred if n_pred else (1.0 if not n_gold else 0.0)
-    recall = tp / n_gold if n_gold else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
-
-
-def effect_scores(split: str, gold_dir: Path = GOLD_DIR) -> tuple[float, float, float]:
+def effect_scores(split: str, gold_dir: Path = FINDINGS_GOLD) -> tuple[float, float, float]:
     """(precision, recall, F1) of parse_effects on the gold findings of a split."""
     scores = finding_scores(split, gold_dir)
     if not scores:
@@ -89,4 +72,4 @@ def effect_scores(split: str, gold_dir: Path = GOLD_DIR) -> tuple[float, float, 
     n_pred = sum(sum(s.predicted.values()) for s in scores)
     n_gold = sum(sum(s.gold.values()) for s in scores)
     log.debug("effects %s: tp=%d predicted=%d gold=%d", split, tp, n_pred, n_gold)
-    return _prf(tp, n_pred, n_gold)
+    return PRF(tp, n_pred - tp, n_gold - tp).scores()

@@ -3,8 +3,6 @@ text ≥ 90 and kind), effects, themes — per split (tune / heldout)."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,39 +12,13 @@ from ingest.extract.run import extract_findings
 from ingest.extract.themes import tag_themes
 from ingest.prose import build_abstract
 from ingest.sniff import choose_parser
-from kb.config import REPO_ROOT
 from kb.embed import Embedder
+from kb.eval.gold import FINDINGS_GOLD, SEEDS_DIR, findings_gold
+from kb.eval.metrics import PRF
 from kb.model.schema import Finding, Section
 from kb.model.taxonomy import Taxonomy
 
-GOLD_DIR = REPO_ROOT / "tests" / "gold" / "findings"
-SEEDS_DIR = REPO_ROOT.parent / "shared" / "seeds"
 MATCH_THRESHOLD = 90.0
-
-
-@dataclass
-class PRF:
-    """Counts for precision / recall / F1."""
-
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    def add(self, tp: int, fp: int, fn: int) -> None:
-        self.tp, self.fp, self.fn = self.tp + tp, self.fp + fp, self.fn + fn
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
 
 @dataclass
@@ -63,14 +35,6 @@ class FindingScores:
     @property
     def kind_accuracy(self) -> float:
         return self.kind_correct / self.kind_total if self.kind_total else 1.0
-
-
-def gold_files(split: str, gold_dir: Path = GOLD_DIR) -> Iterator[tuple[Path, dict]]:
-    """(path, gold) for every gold file of a split ('all' for both, 'seeds' for the five seeds)."""
-    for path in sorted(gold_dir.glob("*.json")):
-        gold = json.loads(path.read_text(encoding="utf-8"))
-        if split in ("all", gold["split"]) or (split == "seeds" and gold["source"].get("seed")):
-            yield path, gold
 
 
 def gold_sections(gold: dict) -> list[Section] | None:
@@ -121,10 +85,10 @@ def _score_file(scores: FindingScores, predicted: list[Finding], gold: list[dict
 
 
 def evaluate_findings(split: str, taxonomy: Taxonomy | None = None,
-                      embedder: Embedder | None = None, gold_dir: Path = GOLD_DIR) -> FindingScores:
+                      embedder: Embedder | None = None, gold_dir: Path = FINDINGS_GOLD) -> FindingScores:
     """Scores of the extractor on a split (themes only when a taxonomy is given)."""
     scores = FindingScores()
-    for _, gold in gold_files(split, gold_dir):
+    for _, gold in findings_gold(split, gold_dir):
         sections = gold_sections(gold)
         if sections is None:
             continue

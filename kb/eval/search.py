@@ -15,14 +15,12 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
 
-from kb.config import REPO_ROOT
 from kb.errors import KBError
+from kb.eval.gold import EXTERNAL, QUERIES_FILE, SHIPPED_RECORDS
 from kb.search.hybrid import search
 from kb.search.index import Index
 from kb.search.types import MODES, FindingHit
 
-QUERIES_FILE = REPO_ROOT / "tests" / "data" / "queries.json"
-EXTERNAL = REPO_ROOT.parent / "shared" / "data" / "external"
 #: Real exports ingested beside the shipped records to make the corpus (order matters for ids).
 CORPUS_FILES = (
     "biopython__Tests__Entrez__pubmed1.xml", "biopython__Tests__Entrez__pubmed2.xml",
@@ -130,7 +128,7 @@ def default_groups(queries: list[Query]) -> dict[str, list[Query]]:
 
 
 @contextmanager
-def eval_corpus(shipped: Path = REPO_ROOT / "records") -> Iterator[Path]:
+def eval_corpus(shipped: Path = SHIPPED_RECORDS) -> Iterator[Path]:
     """A temporary knowledge base: the shipped records plus the corpus exports ingested."""
     from kb.ops.enrich import Enricher
     from kb.ops.pipeline import ingest_paths

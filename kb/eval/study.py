@@ -15,64 +15,32 @@ Scores are micro-averaged over the files of the split: (precision, recall, F1).
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.extract.glossary import extract_glossary
 from ingest.extract.study import extract_study
+from kb.eval.gold import FINDINGS_GOLD, findings_gold
+from kb.eval.metrics import PRF
 from kb.model.schema import Section, Study
 from kb.text.sections import split_inline_labels, to_sections
 
 log = logging.getLogger(__name__)
 
-GOLD_DIR = Path(__file__).resolve().parents[2] / "tests" / "gold" / "findings"
 STUDY_FIELDS = ("sample_sizes", "design", "period", "setting")
 
 Score = tuple[float, float, float]
 
 
-@dataclass
-class Counts:
-    """True positives, false positives and false negatives, summed over files."""
-
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    def add(self, predicted: Counter, gold: Counter) -> None:
-        """Add one file's comparison of two multisets."""
-        hit = sum((predicted & gold).values())
-        self.tp += hit
-        self.fp += sum(predicted.values()) - hit
-        self.fn += sum(gold.values()) - hit
-
-    def score(self) -> Score:
-        """(precision, recall, F1); an empty prediction of an empty gold scores 1.0."""
-        if self.tp + self.fp + self.fn == 0:
-            return 1.0, 1.0, 1.0
-        precision = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-        recall = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        return precision, recall, f1
-
-
 def gold_files(split: str, gold_dir: Path | None = None) -> list[dict]:
     """The gold records of one split ('tune' or 'heldout'), sorted by file name."""
-    folder = gold_dir or GOLD_DIR
-    records = []
-    for path in sorted(folder.glob("*.json")):
-        record = json.loads(path.read_text(encoding="utf-8"))
-        if record.get("split") == split:
-            record["_file"] = path.name
-            records.append(record)
+    records = [dict(gold, _file=path.name) for path, gold in findings_gold(split, gold_dir or FINDINGS_GOLD)
+               if split != "all"]
     if not records:
-        log.warning("no gold files with split %r in %s", split, folder)
+        log.warning("no gold files with split %r in %s", split, gold_dir or FINDINGS_GOLD)
     return records
-
 
 def sections_of(abstract: str) -> list[Section]:
     """Sections of a gold abstract, as the pipeline would build them."""
@@ -91,30 +59,30 @@ _STUDY_VIEWS: dict[str, tuple[Callable[[Study], Counter], Callable[[dict], Count
 }
 
 
-def study_counts(split: str, gold_dir: Path | None = None) -> dict[str, Counts]:
+def study_counts(split: str, gold_dir: Path | None = None) -> dict[str, PRF]:
     """Per-field counts of extract_study against the gold of one split."""
-    counts = {name: Counts() for name in STUDY_FIELDS}
+    counts = {name: PRF() for name in STUDY_FIELDS}
     for record in gold_files(split, gold_dir):
         study = extract_study(sections_of(record["abstract"]))
         for name, (predicted, gold) in _STUDY_VIEWS.items():
-            counts[name].add(predicted(study), gold(record))
+            counts[name].add_multisets(predicted(study), gold(record))
     return counts
 
 
 def study_scores(split: str, gold_dir: Path | None = None) -> dict[str, Score]:
     """(precision, recall, F1) per field: sample_sizes, design, period, setting."""
-    scores = {name: c.score() for name, c in study_counts(split, gold_dir).items()}
+    scores = {name: c.scores() for name, c in study_counts(split, gold_dir).items()}
     log.info("study scores (%s): %s", split, scores)
     return scores
 
 
 def glossary_scores(split: str, gold_dir: Path | None = None) -> Score:
     """(precision, recall, F1) of extract_glossary on exact (acronym, expansion) pairs."""
-    counts = Counts()
+    counts = PRF()
     for record in gold_files(split, gold_dir):
         predicted = Counter(extract_glossary(record["abstract"]).items())
-        counts.add(predicted, Counter(record.get("glossary", {}).items()))
-    score = counts.score()
+        counts.add_multisets(predicted, Counter(record.get("glossary", {}).items()))
+    score = counts.scores()
     log.info("glossary score (%s): %s", split, score)
     return score
 
