@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test install clean-index
+.PHONY: run test lint install clean-index
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -17,10 +17,14 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(VENV)/bin/kb check
-	HF_HUB_OFFLINE=1 $(VENV)/bin/streamlit run app.py --server.headless true --server.port $(PORT)
+	$(VENV)/bin/kb app --port $(PORT)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check kb ingest tests benchmarks app.py
+	$(VENV)/bin/mypy
 
 # pytest exits 5 when it collected no tests; that alone is not a failure.
-test: $(STAMP)
+test: lint
 	HF_HUB_OFFLINE=1 $(PY) -m pytest -q -n 2 --dist loadfile; rc=$$?; if [ $$rc -eq 5 ]; then exit 0; fi; exit $$rc
 
 clean-index:

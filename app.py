@@ -1,19 +1,8 @@
-"""Evidence KB — Streamlit entry point: declares the pages (each lives in kb/app/pages/) and the
-comparison basket shown in the sidebar of every page."""
+"""Evidence KB's Streamlit app: `streamlit run app.py` from the repository. The app itself ships
+inside the package (kb/app/main.py, what `kb app` runs); this file only runs it, afresh on every
+rerun as Streamlit expects of a main script."""
 
-import streamlit as st
+import runpy
+from pathlib import Path
 
-from kb.app.pages.common import PAGES, basket_sidebar
-
-st.set_page_config(page_title="Evidence KB", page_icon=":material/library_books:", layout="wide")
-pages = [
-    st.Page(PAGES["search"], title="Search", icon=":material/search:", default=True),
-    st.Page(PAGES["record"], title="Record", icon=":material/description:", url_path="record"),
-    st.Page(PAGES["compare"], title="Compare", icon=":material/compare_arrows:", url_path="compare"),
-    st.Page(PAGES["map"], title="Evidence map", icon=":material/grid_on:", url_path="evidence-map"),
-    st.Page(PAGES["add"], title="Add publication", icon=":material/library_add:", url_path="add"),
-    st.Page(PAGES["library"], title="Library", icon=":material/library_books:", url_path="library"),
-]
-page = st.navigation(pages)
-basket_sidebar()
-page.run()
+runpy.run_path(str(Path(__file__).resolve().parent / "kb" / "app" / "main.py"), run_name="__main__")

@@ -14,11 +14,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ingest.extract.run import extract  # noqa: E402
+from ingest.extract.run import extract
 from kb.eval.extraction import gold_sections
-from kb.eval.gold import findings_gold  # noqa: E402
-from kb.model.schema import Record  # noqa: E402
-from kb.model.taxonomy import load_taxonomy  # noqa: E402
+from kb.eval.gold import findings_gold
+from kb.model.schema import Record
+from kb.model.taxonomy import load_taxonomy
 
 
 def main() -> None:

@@ -24,8 +24,8 @@ from xml.sax.saxutils import escape
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ingest.reader import Input, open_input  # noqa: E402
-from kb.model.schema import Author, Identifiers, Record  # noqa: E402
+from ingest.reader import Input, open_input
+from kb.model.schema import Author, Identifiers, Record
 
 EXTERNAL = ROOT.parent / "shared" / "data" / "external"
 SOURCES = ("biopython__Tests__Medline__pubmed_result1.txt", "biopython__Tests__Medline__pubmed_result2.txt",
@@ -139,7 +139,7 @@ def import_one(path: Path, home: Path) -> dict:
             "identical": before == after, "size_mb": path.stat().st_size / 1e6}
 
 
-def _key_loads(store) -> tuple[float, float]:  # noqa: ANN001
+def _key_loads(store) -> tuple[float, float]:
     """Seconds to get the dedup keys of the whole KB from .kb/ (warm) and from the records (cold)."""
     from kb.dedup.cache import KeyCache
 

@@ -16,13 +16,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ingest.extract.effects import candidates, parse_effects, patterns  # noqa: E402
-from ingest.extract.glossary import extract_glossary  # noqa: E402
-from ingest.extract.run import extract_findings  # noqa: E402
-from ingest.extract.study import extract_study  # noqa: E402
-from kb.model.schema import Section  # noqa: E402
-from kb.text.sentences import split_sentences  # noqa: E402
-from tests.pathological import MB, pathological_effect_inputs  # noqa: E402
+from ingest.extract.effects import candidates, parse_effects, patterns
+from ingest.extract.glossary import extract_glossary
+from ingest.extract.run import extract_findings
+from ingest.extract.study import extract_study
+from kb.model.schema import Section
+from kb.text.sentences import split_sentences
+from tests.pathological import MB, pathological_effect_inputs
 
 CLEAN = ("Readmissions fell by a quarter in the navigation arm (RR 0.75, 95% CI 0.61-0.92; "
          "n = 412). Staff turnover slowed referral follow-up. ") * (MB // 130)

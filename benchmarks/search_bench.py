@@ -32,11 +32,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kb.embed import Embedder, get_embedder, get_multilingual_embedder  # noqa: E402
-from kb.model.taxonomy import load_taxonomy  # noqa: E402
-from kb.search.hybrid import search  # noqa: E402
-from kb.search.index import Index  # noqa: E402
-from kb.search.types import SearchFilters  # noqa: E402
+from kb.embed import Embedder, get_embedder, get_multilingual_embedder
+from kb.model.taxonomy import load_taxonomy
+from kb.search.hybrid import search
+from kb.search.index import Index
+from kb.search.types import SearchFilters
 
 FINDINGS_PER_RECORD = 10
 POOL_SIZE = 3000

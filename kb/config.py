@@ -72,3 +72,17 @@ def force_offline() -> None:
     """Tell Hugging Face libraries never to reach a hub (models ship inside packages)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+# The app: the Streamlit entry script inside the package, and the server options `kb app` passes
+# (the repository's .streamlit/config.toml says the same for `streamlit run app.py`).
+APP_SCRIPT = Path(__file__).resolve().parent / "app" / "main.py"
+MAX_UPLOAD_MB = 100
+STREAMLIT_OPTIONS: dict[str, str] = {
+    "server.headless": "true",
+    "server.maxUploadSize": str(MAX_UPLOAD_MB),
+    "server.fileWatcherType": "none",   # no inotify watches on .venv/.kb (they overflow)
+    "server.runOnSave": "false",
+    "client.toolbarMode": "minimal",    # no "Deploy" button: this is a local tool
+    "browser.gatherUsageStats": "false",
+}

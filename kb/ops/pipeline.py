@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -111,7 +111,7 @@ def provenance(source: str, sha: str, parser_name: str) -> Provenance:
     return Provenance(
         path=Path(source).name, sha256=sha, format=parser.FORMAT, parser=parser.NAME,
         parser_version=parser.VERSION,
-        ingested_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        ingested_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
     )
 
 
@@ -290,10 +290,10 @@ def ingest_bytes(data: bytes, source: str, store: Store, *, dry_run: bool = Fals
     return report
 
 
-def iter_inputs(paths: list[Path]) -> list[Path]:
+def iter_inputs(paths: Sequence[Path | str]) -> list[Path]:
     """Files of the given paths; folders are walked (hidden files and _sources skipped)."""
     files: list[Path] = []
-    for path in paths:
+    for path in map(Path, paths):
         if path.is_dir():
             files.extend(sorted(p for p in path.rglob("*") if p.is_file()
                                 and not any(part.startswith((".", "_")) for part in p.relative_to(path).parts)))
@@ -302,7 +302,7 @@ def iter_inputs(paths: list[Path]) -> list[Path]:
     return files
 
 
-def ingest_paths(paths: list[Path], store: Store, *, dry_run: bool = False,
+def ingest_paths(paths: Sequence[Path | str], store: Store, *, dry_run: bool = False,
                  enrich: Enrich | None = None,
                  on_outcome: Callable[[RecordOutcome], None] | None = None) -> list[FileReport]:
     """Ingest files and folders under one writer lock; one bad file never stops the batch.

@@ -50,7 +50,7 @@ class FilterArrays:
         codes = dict(self.rtype_codes)
         for name in sorted({r[4] for r in rows} - set(codes)):
             codes[name] = len(codes)
-        cols = list(zip(*rows)) if rows else [[] for _ in range(7)]
+        cols: list[tuple] = list(zip(*rows, strict=True)) if rows else [() for _ in range(7)]
         new = {
             "fid": np.array(cols[0], np.int64), "rid": np.array(cols[1], np.int64),
             "kind": np.array([KIND_CODES.get(k, -1) for k in cols[2]], np.int8),

@@ -12,7 +12,7 @@ from kb.search.types import SearchFilters
 
 
 def _codes(db: sqlite3.Connection, kind: str) -> dict[str, int]:
-    return {n: b for n, b in db.execute("SELECT name, bit FROM codes WHERE kind = ?", (kind,))}
+    return dict(db.execute("SELECT name, bit FROM codes WHERE kind = ?", (kind,)))
 
 
 def _bits(db: sqlite3.Connection, kind: str, names: list[str]) -> int:

@@ -33,6 +33,7 @@ from kb.errors import IndexStaleError, RecordError
 from kb.search import index_db
 from kb.search.columns import FilterArrays
 from kb.search.spaces import EMBED_CHUNK, Space
+from kb.search.types import Mode, SearchFilters, SearchResponse
 from kb.search.vectors import VectorIndex
 from kb.store import Store
 
@@ -88,7 +89,7 @@ class Index:
         self.spaces = [Space("main", embedder or get_embedder(), self.dir, cache)]
         if multilingual is None and multilingual_enabled():
             multilingual = get_multilingual_embedder()
-        if multilingual:
+        if multilingual is not None and multilingual is not False and multilingual is not True:
             self.spaces.append(Space("multilingual", multilingual, self.dir, cache))
         self.db: sqlite3.Connection | None = None
         self.arrays = FilterArrays()
@@ -306,6 +307,13 @@ class Index:
             raise IndexStaleError("the search index is not open")
         return self.db
 
+    def search(self, query: str, *, filters: SearchFilters | None = None, k: int = 10,
+               mode: Mode = "hybrid") -> SearchResponse:
+        """The k best findings for a query, grouped by record (kb.search.hybrid.search)."""
+        from kb.search.hybrid import search  # the ranking lives beside the index, not in it
+
+        return search(self, query, filters=filters, k=k, mode=mode)
+
     def close(self) -> None:
         if self._worker is not None:
             self._worker.shutdown(wait=True)
@@ -313,3 +321,9 @@ class Index:
         if self.db is not None:
             self.db.close()
             self.db = None
+
+
+def open_index(home: Path, *, full: bool = False) -> Index:
+    """The search index of a knowledge base, built or brought up to date with its records/
+    (`full`: rebuilt from scratch). Close it with `.close()` when done."""
+    return Index.open(Path(home), full=full)

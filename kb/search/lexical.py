@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from kb.text.normalize import CJK_RUN, fold, has_cjk  # noqa: F401 (re-exported)
+from kb.text.normalize import CJK_RUN, fold, has_cjk
 
 MAX_TERMS = 32
 MAX_QUERY_CHARS = 2000

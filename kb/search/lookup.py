@@ -74,5 +74,5 @@ def lookup_records(db: sqlite3.Connection, authors: AuthorTable, query: str, *,
     rows = db.execute(f"SELECT rid, id, title, citation FROM records WHERE rid IN ({marks})",
                       list(found)).fetchall()
     matches = [RecordMatch(record_id=r[1], title=r[2], citation=r[3], score=found[r[0]][0],
-                           matched=found[r[0]][1]) for r in rows]  # type: ignore[arg-type]
+                           matched=found[r[0]][1]) for r in rows]
     return sorted(matches, key=lambda m: (-m.score, m.record_id))[:limit]

@@ -74,7 +74,7 @@ def _attach_bracket_p(text: str, kept: list[Candidate]) -> list[Candidate]:
     if not any(c.measure == "p" and not c.trend for c in kept):
         return kept
     groups: dict[int, list[Candidate]] = {}
-    for c, group in zip(kept, _enclosing_brackets(text, [c.start for c in kept])):
+    for c, group in zip(kept, _enclosing_brackets(text, [c.start for c in kept]), strict=True):
         if group >= 0:
             groups.setdefault(group, []).append(c)
     dropped: set[int] = set()
@@ -132,7 +132,7 @@ def _to_effect(text: str, c: Candidate) -> tuple[int, int, Effect] | None:
     for attempt in (fields, {k: v for k, v in fields.items() if k != "subgroup"}):
         try:
             return start, end, Effect(measure=c.measure, text=text[start:end], **attempt)
-        except Exception:  # pydantic validation of an odd field (a lone surrogate) must not escape
+        except Exception:  # noqa: BLE001 - pydantic validation of an odd field (a lone surrogate) must not escape
             log.warning("effect %r at %d: invalid fields %r", c.measure, start, attempt)
     return None
 

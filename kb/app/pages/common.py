@@ -20,8 +20,10 @@ from kb.search.live import LiveIndex
 from kb.store import Store
 from kb.synthesis.evidence import source_label
 
-PAGES = {"search": "kb/app/pages/search.py", "record": "kb/app/pages/record.py", "compare": "kb/app/pages/compare.py",
-         "map": "kb/app/pages/evidence_map.py", "add": "kb/app/pages/add.py", "library": "kb/app/pages/library.py"}
+_HERE = Path(__file__).resolve().parent
+PAGES = {name: str(_HERE / f"{file}.py") for name, file in (
+    ("search", "search"), ("record", "record"), ("compare", "compare"), ("map", "evidence_map"),
+    ("add", "add"), ("library", "library"))}
 BASKET = "basket"
 
 

@@ -6,9 +6,11 @@ import gzip
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ingest.reader import Input, open_input
-from kb.errors import IngestError
+from kb.errors import IngestError, KBError
 from kb.model.schema import Record
 
 ARTICLE = ("<PubmedArticle><MedlineCitation><PMID>{pmid}</PMID><Article><ArticleTitle>Title {pmid} of a "
@@ -89,10 +91,6 @@ def test_latin1_prose_keeps_the_utf8_error() -> None:
         open_input(Input(source="note.txt", data=prose.encode("latin-1")))
 
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st
-
-from kb.errors import KBError  # noqa: E402
 
 
 @settings(max_examples=80, deadline=None)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NEW = ROOT / "tests" / "data" / "app" / "new_abstract.txt"
 CHUANG = "chuang-2025-collaboration-strategies"
 SAFAEINILI = "safaeinili-2025-assess-multi-level"

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 NEW_ABSTRACT = ROOT / "tests" / "data" / "app" / "new_abstract.txt"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

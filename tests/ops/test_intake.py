@@ -20,7 +20,7 @@ from kb.ops.intake import PASTED_NAME, Pending, preview, save_preview
 from kb.store import Store
 from tests.conftest import seed_paths
 
-NEW = Path(__file__).parent / "data" / "app" / "new_abstract.txt"
+NEW = Path(__file__).resolve().parents[1] / "data" / "app" / "new_abstract.txt"
 SEED_003 = "improve-integration-health"
 
 

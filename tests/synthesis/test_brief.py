@@ -16,7 +16,7 @@ from kb.export.brief import brief_docx, brief_markdown
 from kb.model.taxonomy import load_taxonomy
 from kb.synthesis.brief import build_brief, select_findings, select_theme
 from tests.golden import assert_golden, frozen, frozen_records
-from tests.test_cite import APA, CHUANG, JSI, SAFAEINILI, SEED_003, VANCOUVER
+from tests.synthesis.test_cite import APA, CHUANG, JSI, SAFAEINILI, SEED_003, VANCOUVER
 
 TAX = load_taxonomy()
 ORDER = [CHUANG, SAFAEINILI, JSI, SEED_003]

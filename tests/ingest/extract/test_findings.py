@@ -94,7 +94,7 @@ def test_quality_on_the_tune_half() -> None:
 
 
 def test_quality_on_the_seeds_only(tmp_path) -> None:
-    from tests.test_findings_gold import seed_scores
+    from tests.eval.test_extraction import seed_scores
 
     scores = seed_scores()
     assert scores.findings.f1 >= 0.90 and scores.kind_accuracy >= 0.90, scores

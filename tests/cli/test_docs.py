@@ -8,7 +8,7 @@ import pytest
 
 from kb.cli import main
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 
 
 def test_readme_opens_with_the_two_commands() -> None:

@@ -28,7 +28,7 @@ EXPECTED = {
 def test_format_from_content(name: str, external: Path, tmp_path: Path) -> None:
     renamed = tmp_path / "export.dat"  # a misleading name changes nothing
     renamed.write_bytes((external / name).read_bytes())
-    assert open_input(Input(source=renamed.name, path=renamed)).parser.NAME == EXPECTED[name]
+    assert EXPECTED[name] == open_input(Input(source=renamed.name, path=renamed)).parser.NAME
 
 
 def test_prose_seeds_still_go_to_prose_parsers(seeds: list[Path]) -> None:

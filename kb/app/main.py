@@ -1,0 +1,20 @@
+"""Evidence KB — the Streamlit entry script (run by `kb app`, or through the repository's app.py):
+declares the pages (each lives in kb/app/pages/) and the comparison basket shown in the sidebar
+of every page."""
+
+import streamlit as st
+
+from kb.app.pages.common import PAGES, basket_sidebar
+
+st.set_page_config(page_title="Evidence KB", page_icon=":material/library_books:", layout="wide")
+pages = [
+    st.Page(PAGES["search"], title="Search", icon=":material/search:", default=True),
+    st.Page(PAGES["record"], title="Record", icon=":material/description:", url_path="record"),
+    st.Page(PAGES["compare"], title="Compare", icon=":material/compare_arrows:", url_path="compare"),
+    st.Page(PAGES["map"], title="Evidence map", icon=":material/grid_on:", url_path="evidence-map"),
+    st.Page(PAGES["add"], title="Add publication", icon=":material/library_add:", url_path="add"),
+    st.Page(PAGES["library"], title="Library", icon=":material/library_books:", url_path="library"),
+]
+page = st.navigation(pages)
+basket_sidebar()
+page.run()

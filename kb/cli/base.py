@@ -1,0 +1,93 @@
+"""The `kb` group and what every command shares: the knowledge base it works on, the index,
+writing output, and the one place where a KBError becomes a one-line error and exit 1."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from kb.config import INDEX_DB, index_dir, kb_home
+from kb.errors import KBError
+from kb.model.schema import Record
+from kb.store import Store
+
+if TYPE_CHECKING:
+    from kb.search.index import Index
+
+
+class KBGroup(click.Group):
+    """The command group whose commands may raise KBError: it becomes click's one-line
+    'Error: …' on stderr and exit 1 here, never a traceback, for every command below it."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KBError as err:
+            raise click.ClickException(str(err)) from err
+
+
+def store_of(ctx: click.Context) -> Store:
+    """The knowledge base of this invocation: --kb, else KB_HOME, else ./ or the repository."""
+    return Store(kb_home(ctx.obj.get("kb")))
+
+
+@click.group(cls=KBGroup)
+@click.option("--kb", "kb_path", type=click.Path(file_okay=False), envvar="KB_HOME",
+              help="Knowledge-base folder holding records/ (default: KB_HOME, ./ or the repository).")
+@click.option("-v", "--verbose", is_flag=True, help="Log what is being done.")
+@click.pass_context
+def main(ctx: click.Context, kb_path: str | None, verbose: bool) -> None:
+    """Evidence KB: ingest abstracts and exports, browse and check the knowledge base."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    ctx.ensure_object(dict)
+    ctx.obj["kb"] = kb_path
+
+
+def select(store: Store, ids: tuple[str, ...]) -> list[Record]:
+    """The records named, or all of them."""
+    return [store.load(i) for i in ids] if ids else store.load_all()
+
+
+def open_index(store: Store, *, full: bool = False) -> Index:
+    """The search index, brought up to date; what it rebuilt or could not index goes to stderr."""
+    from kb.search.index import Index
+
+    index = Index.open(store.home, full=full)
+    report = index.last_report
+    if report.rebuilt or report.problems:
+        click.echo(report.summary(), err=True)
+    for problem in report.problems:
+        click.echo(f"not indexed: {problem}", err=True)
+    return index
+
+
+def refresh_index(store: Store) -> None:
+    """After an ingest: bring an existing search index up to date (a missing one is built on
+    the first search)."""
+    from kb.search.index import Index
+
+    if (index_dir(store.home) / INDEX_DB).exists():
+        try:
+            Index.open(store.home).close()
+        except KBError as err:
+            click.echo(f"search index not updated: {err} (run `kb reindex`)", err=True)
+
+
+def write_text(text: str, output: str | None) -> None:
+    """Print, or write a file atomically and say so on stderr."""
+    from kb.store import atomic_write
+
+    if not output or output == "-":
+        click.echo(text, nl=False)
+        return
+    atomic_write(Path(output), text.encode("utf-8"))
+    click.echo(f"written to {output}", err=True)
+
+
+def load_all(ctx: click.Context) -> list[Record]:
+    """Every record of the invocation's knowledge base."""
+    return store_of(ctx).load_all()

@@ -1,0 +1,32 @@
+"""Quality against gold: kb eval."""
+
+from __future__ import annotations
+
+import click
+
+from kb.cli.base import main
+
+
+@main.command("eval")
+@click.argument("what", type=click.Choice(["extraction", "search", "dedup"]), default="extraction")
+@click.option("--no-embeddings", is_flag=True, help="Tag themes by keyword rules only.")
+def eval_(what: str, no_embeddings: bool) -> None:
+    """Measure extraction against the hand-written gold (tune and held-out halves), search
+    relevance (recall@5, MRR, nDCG@10 of dense, keyword and hybrid retrieval) on the judged
+    queries of tests/data/queries.json, or duplicate detection (precision / recall / F1 on
+    labelled pairs from ../shared/data/external).
+
+    Example:
+        kb eval extraction
+        kb eval search
+        kb eval dedup
+    """
+    if what in ("dedup", "search"):
+        from kb.eval.dedup import dedup_report
+        from kb.eval.search import search_report
+
+        click.echo({"dedup": dedup_report, "search": search_report}[what]())
+        return
+    from kb.eval.report import extraction_report
+
+    click.echo(extraction_report(use_embeddings=not no_embeddings))
