@@ -15,7 +15,7 @@ from kb.config import MAX_UPLOAD_MB  # noqa: F401 (the app shows it)
 from kb.dedup.cache import KeyCache
 from kb.dedup.index import DedupIndex
 from kb.dedup.match import key_of
-from kb.errors import KBError, RecordError
+from kb.errors import KBError
 from kb.model.present import display_title
 from kb.model.schema import Record
 from kb.ops.pipeline import (
@@ -100,21 +100,6 @@ def preview(data: bytes, source: str, store: Store, enrich: Enrich,
         failed=[o.message for o in report.outcomes if o.status == "failed"], error=report.error)
 
 
-def _save(batch: Batch, pending: Pending) -> RecordOutcome:
-    """Save one previewed (possibly curated) record: as chosen, or merged into a sure duplicate."""
-    record = pending.record
-    if pending.choice == "merge":
-        if not pending.merge_into or pending.merge_into not in batch.index.keys:
-            raise RecordError(f"cannot merge into '{pending.merge_into}': no such record")
-        return batch.merge(batch.store.load(pending.merge_into), record,
-                           f"merged into {pending.merge_into} as chosen")
-    match = batch.index.match(key_of(record)) if pending.choice == "auto" else None
-    if match is not None and match.decision == "duplicate":
-        return batch.merge(batch.store.load(match.record_id), record, match.reason)
-    possible = match.record_id if match is not None and match.decision == "possible" else None
-    return batch.add(record, possible, extract=False)
-
-
 def save_preview(store: Store, item: Preview, pending: Sequence[Pending], enrich: Enrich, *,
                  on_outcome: Callable[[RecordOutcome], None] | None = None) -> FileReport:
     """Save the pending records of one previewed input under the writer lock; the input is kept
@@ -131,7 +116,8 @@ def save_preview(store: Store, item: Preview, pending: Sequence[Pending], enrich
         for entry in pending:
             record = entry.record.model_copy(update={"sources": [source], "id": ""})
             try:
-                outcome = _save(batch, entry.model_copy(update={"record": record}))
+                outcome = batch.store_one(record, sha, choice=entry.choice,
+                                          merge_into=entry.merge_into, extract=False)
             except KBError as err:
                 outcome = RecordOutcome(status="failed",
                                         message=f"{display_title(record)}: {err}")

@@ -21,7 +21,7 @@ from kb.dedup.cache import KeyCache
 from kb.dedup.index import DedupIndex
 from kb.dedup.match import key_of
 from kb.dedup.merge import merge
-from kb.errors import IngestError, KBError
+from kb.errors import IngestError, KBError, RecordError
 from kb.model.ids import base_id, unique_id
 from kb.model.review import refresh_flags
 from kb.model.schema import Provenance, Record
@@ -169,18 +169,26 @@ class Batch:
         self.index.remove(record_id)
         self._sources.pop(record_id, None)
 
-    def store_one(self, record: Record, sha: str) -> RecordOutcome:
-        """Add, merge or leave unchanged one parsed record (provenance already set)."""
-        found = self.index.matches(key_of(record))
+    def store_one(self, record: Record, sha: str, *, choice: str = "auto",
+                  merge_into: str | None = None, extract: bool = True) -> RecordOutcome:
+        """The one add-or-merge decision (CLI, batch import and the app's save all come here):
+        `auto` merges a sure duplicate and adds anything else (a possible duplicate is noted);
+        `new` always adds; `merge` folds the record into `merge_into`. A record already ingested
+        from the same source file is left unchanged. `extract` is False for curated previews."""
+        if choice == "merge":
+            if not merge_into or merge_into not in self.index.keys:
+                raise RecordError(f"cannot merge into '{merge_into}': no such record")
+            return self.merge(self.store.load(merge_into), record, f"merged into {merge_into} as chosen")
+        found = self.index.matches(key_of(record)) if choice == "auto" else []
         again = next((m for m in found if sha in self._sources.get(m.record_id, set())
                       and m.record_id not in self._touched), None)
         if again:
             return RecordOutcome(status="unchanged", record_id=again.record_id,
                                  message="already ingested from this file")
         match = found[0] if found else None
-        if match is None or match.decision != "duplicate":
-            return self.add(record, match.record_id if match else None)
-        return self.merge(self.store.load(match.record_id), record, match.reason)
+        if match is not None and match.decision == "duplicate":
+            return self.merge(self.store.load(match.record_id), record, match.reason)
+        return self.add(record, match.record_id if match else None, extract=extract)
 
     def add(self, record: Record, possible: str | None, *, extract: bool = True) -> RecordOutcome:
         """Save a record as new (extracted first unless `extract` is False: a curated preview)."""
