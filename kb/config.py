@@ -76,7 +76,7 @@ def force_offline() -> None:
 
 # The app: the Streamlit entry script inside the package, and the server options `kb app` passes
 # (the repository's .streamlit/config.toml says the same for `streamlit run app.py`).
-APP_SCRIPT = Path(__file__).resolve().parent / "app" / "main.py"
+APP_SCRIPT = Path(__file__).resolve().parent / "app" / "run" / "streamlit_app.py"
 MAX_UPLOAD_MB = 100
 STREAMLIT_OPTIONS: dict[str, str] = {
     "server.headless": "true",
