@@ -24,10 +24,18 @@ def seed_paths() -> list[Path]:
     return sorted(SEEDS.glob("*.txt"))
 
 
+@pytest.fixture(scope="session")
+def _model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache of int8 model builds for the whole run (shared by xdist workers), never ~/.cache."""
+    base = tmp_path_factory.getbasetemp()
+    return (base.parent if base.name.startswith("popen-gw") else base) / "kb-cache"
+
+
 @pytest.fixture(autouse=True)
-def _fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
+def _fake_embedder(monkeypatch: pytest.MonkeyPatch, _model_cache: Path) -> None:
     """Unit tests use the deterministic fake embedder; model tests opt back in."""
     monkeypatch.setenv("KB_EMBEDDER", "fake")
+    monkeypatch.setenv("KB_CACHE_DIR", str(_model_cache))
 
 
 @pytest.fixture

@@ -1,0 +1,311 @@
+"""Speed benchmark (issue 19): the shipped default embedder against plain sentence-transformers
+float32 (torch) on the same real texts in the same run — throughput, query-embedding latency,
+cold load, the dense arm's nDCG@10 on the judged queries of `kb eval search`, and hybrid query
+latency over a knowledge base of real finding sentences.
+
+Texts are real abstract sentences (split by kb.text.sentences) from the repository's own data:
+tests/gold/kinds/abstracts.jsonl, the section texts of tests/gold/roles/*.jsonl.gz and the web
+captures tests/data/captures/*.txt (their MANIFESTs give each file's origin). Larger corpora are
+made by sampling them with replacement; a repeated sentence gets a small perturbation (one word
+dropped) so no two findings are equal and the keyword arm still sees a real vocabulary. As in
+benchmarks/search_bench.py, a perturbed copy's vectors are its source sentence's real vectors
+plus fixed noise (10k findings would otherwise take minutes to encode); queries are encoded by
+the real models at query time. nDCG needs ../shared/data/external (the evaluation corpus).
+
+    nice -n 10 python benchmarks/speed_bench.py --quick   # < 5 minutes on 2 cores
+    nice -n 10 python benchmarks/speed_bench.py           # more texts, 10k and 100k findings
+
+The last line is `embedding_speedup=X.XX ndcg_ratio=Y.YYY query_p95_ms=Z`: int8 texts/s over
+torch texts/s, int8 dense nDCG@10 over torch dense nDCG@10 (all judged queries), and the hybrid
+p95 (k = 10, with query embedding) at the smallest size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import logging
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from kb.embed import Embedder, SentenceTransformerEmbedder, get_multilingual_embedder, int8_embedder
+from kb.model.taxonomy import load_taxonomy
+from kb.search.hybrid import search
+from kb.search.index import Index
+from kb.text.sentences import split_sentences
+
+GOLD, DATA = ROOT / "tests" / "gold", ROOT / "tests" / "data"
+FINDINGS_PER_RECORD = 10
+KINDS = ["strategy", "barrier", "facilitator", "outcome", "result", "recommendation", "conclusion"]
+
+
+# --- real texts --------------------------------------------------------------------------------
+
+def _abstract_texts() -> list[str]:
+    texts = [json.loads(line)["text"] for line in
+             (GOLD / "kinds" / "abstracts.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    for path in sorted((GOLD / "roles").glob("*.jsonl.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                texts.extend(s["text"] for s in json.loads(line).get("sections", []) if s.get("text"))
+    texts.extend(p.read_text(encoding="utf-8") for p in sorted((DATA / "captures").glob("*.txt")))
+    return texts
+
+
+def real_sentences() -> list[str]:
+    """Distinct real sentences of 40–400 characters, in a fixed order."""
+    seen: dict[str, None] = {}
+    for text in _abstract_texts():
+        for sentence in split_sentences(text):
+            words = " ".join(sentence.text.split())
+            if 40 <= len(words) <= 400 and len(words.split()) >= 6:
+                seen.setdefault(words, None)
+    return list(seen)
+
+
+def perturbed(sentence: str, rng: random.Random) -> str:
+    words = sentence.split()
+    del words[rng.randrange(len(words))]
+    return " ".join(words)
+
+
+def sample(sentences: list[str], n: int, seed: int) -> list[tuple[int, str]]:
+    """n (source row, text) pairs: every sentence once, then perturbed copies of random ones."""
+    rng = random.Random(seed)
+    rows = list(range(len(sentences)))
+    rng.shuffle(rows)
+    out = [(i, sentences[i]) for i in rows[:n]]
+    while len(out) < n:
+        i = rng.randrange(len(sentences))
+        out.append((i, perturbed(sentences[i], rng)))
+    return out
+
+
+# --- embedding ---------------------------------------------------------------------------------
+
+def timed_load(make) -> tuple[Embedder, float]:
+    """An embedder and the seconds until it answered its first one-text query (load included)."""
+    started = time.perf_counter()
+    embedder = make()
+    embedder.encode(["warm up"])
+    return embedder, time.perf_counter() - started
+
+
+def throughput(embedder: Embedder, texts: list[str]) -> tuple[float, np.ndarray]:
+    started = time.perf_counter()
+    vectors = embedder.encode(texts)
+    return len(texts) / (time.perf_counter() - started), vectors
+
+
+def query_latency(embedder: Embedder, queries: list[str]) -> tuple[float, float]:
+    times = []
+    for q in queries:
+        started = time.perf_counter()
+        embedder.encode([q])
+        times.append((time.perf_counter() - started) * 1000)
+    return percentiles(times)
+
+
+def percentiles(times: list[float]) -> tuple[float, float]:
+    times = sorted(times)
+    return statistics.median(times), times[int(0.95 * (len(times) - 1))]
+
+
+# --- relevance ---------------------------------------------------------------------------------
+
+def dense_ndcg(models: dict[str, Embedder]) -> dict[str, dict[str, float]]:
+    """nDCG@10 of the dense arm (English model only) per model over the evaluation corpus, per
+    group (all, tune, heldout); the same corpus for every model, indexed once per model."""
+    from kb.eval.search import eval_corpus, evaluate, load_queries
+
+    queries = load_queries().queries
+    out: dict[str, dict[str, float]] = {}
+    with eval_corpus() as home:
+        for name, model in models.items():
+            index = Index.open(home, model, multilingual=False)  # a new model id rebuilds the vectors
+            try:
+                scores = evaluate(index, queries, modes=("dense", "hybrid"))
+            finally:
+                index.close()
+            for s in scores:
+                if s.group in ("all", "split:tune", "split:heldout"):
+                    out.setdefault(name, {})[f"{s.mode} {s.group.removeprefix('split:')}"] = s.ndcg_at_10
+    return out
+
+
+# --- hybrid latency over real findings ---------------------------------------------------------
+
+class PoolEmbedder:
+    """Real vectors of the source sentences plus fixed noise for perturbed copies; any other
+    text (a query) goes to the model."""
+
+    def __init__(self, model: Embedder, sentences: list[str], vectors: np.ndarray) -> None:
+        self.model, self.dim, self.model_id = model, model.dim, f"bench-pool:{model.model_id}"
+        self.row = {s: i for i, s in enumerate(sentences)}
+        self.vectors = vectors
+        self.noise = np.random.default_rng(0).normal(0, 0.02, (10007, self.dim)).astype(np.float32)
+        self.source: dict[str, int] = {}
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        unknown = []
+        for i, text in enumerate(texts):
+            row = self.row.get(text, self.source.get(text))
+            if row is None:
+                unknown.append(i)
+            else:
+                h = int(hashlib.md5(text.encode()).hexdigest()[:8], 16) % 10007
+                out[i] = self.vectors[row] + (self.noise[h] if text not in self.row else 0)
+        if unknown:
+            out[unknown] = self.model.encode([texts[i] for i in unknown])
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def write_kb(home: Path, findings: list[tuple[int, str]], seed: int) -> None:
+    rng = random.Random(seed)
+    themes = [t.id for t in load_taxonomy().themes]
+    (home / "records").mkdir(parents=True)
+    for r in range(0, len(findings), FINDINGS_PER_RECORD):
+        texts = [t for _, t in findings[r:r + FINDINGS_PER_RECORD]]
+        rid = f"bench-{r // FINDINGS_PER_RECORD:07d}"
+        record = {"id": rid, "title": texts[0][:120], "year": rng.randint(2000, 2025),
+                  "resource_type": "journal-article", "authors": [{"family": f"Author{r % 997}", "given": "A"}],
+                  "abstract": [{"role": "results", "text": t} for t in texts],
+                  "findings": [{"id": f"f{j}-0", "kind": rng.choice(KINDS), "text": t, "section": j,
+                                "role": "results", "span": [0, len(t)],
+                                "themes": rng.sample(themes, rng.randint(0, 2))}
+                               for j, t in enumerate(texts)]}
+        (home / "records" / f"{rid}.json").write_text(json.dumps(record), encoding="utf-8")
+
+
+def hybrid_latency(size: int, sentences: list[str], spaces: tuple[PoolEmbedder, PoolEmbedder],
+                   queries: list[str], workdir: Path) -> dict[str, float]:
+    findings = sample(sentences, size, seed=size)
+    for space in spaces:
+        space.source = {t: i for i, t in findings}
+    home = workdir / f"kb-{size}"
+    started = time.perf_counter()
+    write_kb(home, findings, seed=size)
+    index = Index.open(home, spaces[0], multilingual=spaces[1])
+    build = time.perf_counter() - started
+    search(index, "warm up the search", k=10)
+    times = []
+    for q in queries:
+        started = time.perf_counter()
+        search(index, q, k=10)
+        times.append((time.perf_counter() - started) * 1000)
+    index.close()
+    p50, p95 = percentiles(times)
+    return {"findings": size, "build s": build, "p50 ms": p50, "p95 ms": p95}
+
+
+def bench_queries(sentences: list[str], n: int) -> list[str]:
+    """The judged queries of kb eval search, then 3–8-word spans of real sentences, all distinct."""
+    from kb.eval.search import load_queries
+
+    out = dict.fromkeys(q.query for q in load_queries().queries)
+    rng = random.Random(11)
+    while len(out) < n:
+        words = rng.choice(sentences).split()
+        width = rng.randint(3, min(8, len(words)))
+        start = rng.randrange(len(words) - width + 1)
+        out.setdefault(" ".join(words[start:start + width]).strip(".,;:()"), None)
+    return list(out)[:n]
+
+
+# --- report ------------------------------------------------------------------------------------
+
+def table(rows: list[dict]) -> str:
+    cols = list(rows[0])
+    lines = [" | ".join(f"{c:>14}" for c in cols)]
+    for row in rows:
+        lines.append(" | ".join(f"{v:>14.2f}" if isinstance(v, float) else f"{v!s:>14}" for v in row.values()))
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer texts, 10k findings only (< 5 min)")
+    parser.add_argument("--texts", type=int, help="texts embedded by each model (default 1200, quick 600)")
+    parser.add_argument("--sizes", type=int, nargs="+", help="findings in the latency KBs")
+    parser.add_argument("--queries", type=int, help="queries timed (default 200, quick 100)")
+    parser.add_argument("--no-ndcg", action="store_true", help="skip the relevance comparison")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    n_texts = args.texts or (600 if args.quick else 1200)
+    sizes = args.sizes or ([10_000] if args.quick else [10_000, 100_000])
+    n_queries = args.queries or (100 if args.quick else 200)
+
+    sentences = real_sentences()
+    texts = [t for _, t in sample(sentences, n_texts, seed=1)]
+    queries = bench_queries(sentences, n_queries)
+    print(f"{len(sentences)} distinct real sentences; {len(texts)} embedded per model; "
+          f"{len(queries)} queries", flush=True)
+
+    started = time.perf_counter()
+    int8 = int8_embedder()
+    int8.load()  # builds the int8 model on first use (once per machine), then opens it
+    build_s = time.perf_counter() - started
+    fp32, fp32_load = timed_load(SentenceTransformerEmbedder)
+    int8_cold, int8_load = timed_load(int8_embedder)
+    models: dict[str, Embedder] = {"torch fp32": fp32, "onnx int8": int8}
+    rows, vectors = [], {}
+    for name, model in models.items():
+        model.encode(texts[:32])  # warm
+        rate, vectors[name] = throughput(model, texts)
+        p50, p95 = query_latency(model, queries[:50])
+        rows.append({"model": name, "id": model.model_id, "texts/s": rate,
+                     "query p50 ms": p50, "query p95 ms": p95,
+                     "load s": fp32_load if name == "torch fp32" else int8_load})
+    cos = np.sum(vectors["torch fp32"] * vectors["onnx int8"], axis=1)
+    speedup = rows[1]["texts/s"] / rows[0]["texts/s"]
+    print(f"\nembedding ({os.cpu_count()} cores visible, int8 build/open {build_s:.1f} s)")
+    print(table(rows))
+    print(f"int8 vs fp32 cosine of the same text: mean {cos.mean():.4f}, min {cos.min():.4f}", flush=True)
+
+    ndcg_ratio = float("nan")
+    if not args.no_ndcg:
+        try:
+            ndcg = dense_ndcg(models)
+        except Exception as err:  # noqa: BLE001 — report why, go on with the latency figures
+            print(f"\nnDCG not measured: {err}")
+        else:
+            keys = list(ndcg["torch fp32"])
+            print("\nnDCG@10 (English model only) " + " | ".join(f"{k:>14}" for k in keys))
+            for name, row in ndcg.items():
+                print(f"{name:>29} " + " | ".join(f"{row[k]:>14.3f}" for k in keys))
+            print(f"{'ratio int8/fp32':>29} " + " | ".join(
+                f"{ndcg['onnx int8'][k] / ndcg['torch fp32'][k]:>14.3f}" for k in keys))
+            ndcg_ratio = ndcg["onnx int8"]["dense all"] / ndcg["torch fp32"]["dense all"]
+
+    pool = sentences
+    multilingual = get_multilingual_embedder()
+    started = time.perf_counter()
+    spaces = (PoolEmbedder(int8, pool, int8.encode(pool)),
+              PoolEmbedder(multilingual, pool, multilingual.encode(pool)))
+    print(f"\nhybrid search over real sentences (default models: {int8.model_id} + "
+          f"{multilingual.model_id}; {len(pool)} source sentences encoded in "
+          f"{time.perf_counter() - started:.0f} s)", flush=True)
+    with tempfile.TemporaryDirectory(prefix="kb-speed-") as tmp:
+        latency = [hybrid_latency(size, pool, spaces, queries, Path(tmp)) for size in sizes]
+    print(table(latency))
+    del int8_cold
+    print(f"embedding_speedup={speedup:.2f} ndcg_ratio={ndcg_ratio:.3f} "
+          f"query_p95_ms={latency[0]['p95 ms']:.0f}")
+
+
+if __name__ == "__main__":
+    main()
