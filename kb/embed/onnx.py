@@ -14,7 +14,7 @@ from kb.config import thread_count
 from kb.embed.build import BUILD_FILE, INPUTS, MODEL_FILE, BuildInfo, build_folder
 
 log = logging.getLogger(__name__)
-BATCH_SIZE = 32
+BATCH_SIZE = 16  # measured: sorted batches of 16 beat 32 and 64 (less padding, same kernels)
 
 
 class OnnxEmbedder:

@@ -16,7 +16,7 @@ from kb.dedup.index import DedupIndex
 from kb.embed import Embedder
 from kb.model.schema import Record
 from kb.model.taxonomy import Taxonomy, load_taxonomy
-from kb.ops.warmup import Warmup, WarmStatus, start_warmup
+from kb.ops.warmup import WarmStatus, Warmup, start_warmup
 from kb.search.live import LiveIndex
 from kb.store import Store
 from kb.synthesis.evidence import source_label
