@@ -191,12 +191,13 @@ class PoolEmbedder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         unknown = []
         for i, text in enumerate(texts):
-            row = self.row.get(text, self.source.get(text))
+            finding = text.split(" | ", 1)[0]  # a finding's vector text ends with its record's title
+            row = self.row.get(finding, self.source.get(finding))
             if row is None:
                 unknown.append(i)
             else:
                 h = int(hashlib.md5(text.encode()).hexdigest()[:8], 16) % 10007
-                out[i] = self.vectors[row] + (self.noise[h] if text not in self.row else 0)
+                out[i] = self.vectors[row] + self.noise[h]
         if unknown:
             out[unknown] = self.model.encode([texts[i] for i in unknown])
         return out / np.linalg.norm(out, axis=1, keepdims=True)
@@ -273,8 +274,14 @@ def main() -> None:
     parser.add_argument("--external", type=Path,
                         help="the shared data/external folder (default: ../shared/data/external)")
     parser.add_argument("--no-ndcg", action="store_true", help="skip the relevance comparison")
+    parser.add_argument("--threads", type=int, help="threads of both models (default: the usable cores)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
+    if args.threads:
+        import torch
+
+        os.environ["KB_THREADS"] = str(args.threads)
+        torch.set_num_threads(args.threads)
     n_texts = args.texts or (400 if args.quick else 1200)
     sizes = args.sizes or ([10_000] if args.quick else [10_000, 100_000])
     n_queries = args.queries or (100 if args.quick else 200)

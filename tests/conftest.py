@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -26,7 +27,10 @@ def seed_paths() -> list[Path]:
 
 @pytest.fixture(scope="session")
 def _model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One cache of int8 model builds for the whole run (shared by xdist workers), never ~/.cache."""
+    """One cache of int8 model builds for the whole run (shared by xdist workers), never ~/.cache;
+    a KB_CACHE_DIR set before the run is used as it is (to build once across runs)."""
+    if os.environ.get("KB_CACHE_DIR"):
+        return Path(os.environ["KB_CACHE_DIR"])
     base = tmp_path_factory.getbasetemp()
     return (base.parent if base.name.startswith("popen-gw") else base) / "kb-cache"
 

@@ -127,10 +127,16 @@ def test_int8_build_matches_float32_and_is_cached(tmp_path: Path, monkeypatch: p
 @pytest.mark.model
 def test_batches_sorted_by_length_give_each_text_its_own_vector() -> None:
     int8 = int8_embedder()
-    texts = [f"finding number {i} " + "about housing navigation " * (i % 7) for i in range(70)]
+    topics = ["housing navigation for people leaving hospital", "braided funding across agencies",
+              "a telescope survey of distant galaxies", "staff turnover in rural clinics",
+              "data sharing agreements between counties"]
+    texts = [f"{topics[i % 5]} " + "with many more words added at the end " * (i % 7) for i in range(70)]
     together = int8.encode(texts)
     alone = np.stack([int8.encode([t])[0] for t in texts[:5]])
-    assert np.allclose(together[:5], alone, atol=1e-4)
+    # int8 activations are scaled per batch, so a vector moves a little with its batch-mates
+    similarity = together[:5] @ alone.T
+    assert np.all(np.diag(similarity) > 0.99), np.diag(similarity)
+    assert np.all(np.argmax(similarity, axis=1) == np.arange(5))
 
 
 def test_default_backend_and_ids_keep_float32_and_int8_apart(monkeypatch: pytest.MonkeyPatch) -> None:
