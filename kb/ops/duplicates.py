@@ -13,7 +13,7 @@ from kb.dedup.merge import merge
 from kb.errors import KBError
 from kb.model.review import refresh_flags
 from kb.model.schema import Record
-from kb.store import Store
+from kb.store import RecordStore
 
 Enrich = Callable[[Record], Record]
 
@@ -30,7 +30,7 @@ class DuplicatePair(BaseModel):
     title_b: str | None
 
 
-def candidate_pairs(store: Store) -> list[DuplicatePair]:
+def candidate_pairs(store: RecordStore) -> list[DuplicatePair]:
     """Pairs judged duplicate or possible duplicate, minus those marked not duplicates;
     most likely first."""
     records = {r.id: r for r in store.load_all()}
@@ -46,7 +46,7 @@ def candidate_pairs(store: Store) -> list[DuplicatePair]:
     return sorted(out, key=lambda p: (p.decision != "duplicate", -p.score, p.a, p.b))
 
 
-def merge_pair(store: Store, keep: str, other: str, enrich: Enrich) -> Record:
+def merge_pair(store: RecordStore, keep: str, other: str, enrich: Enrich) -> Record:
     """Fold record `other` into record `keep` (fields filled, sources appended, conflicts
     flagged), save it, delete `other` and remember the decision. Call under the store lock."""
     if keep == other:
@@ -64,7 +64,7 @@ def merge_pair(store: Store, keep: str, other: str, enrich: Enrich) -> Record:
     return merged
 
 
-def mark_not_duplicate(store: Store, a: str, b: str) -> None:
+def mark_not_duplicate(store: RecordStore, a: str, b: str) -> None:
     """Remember that two records are different publications. Call under the store lock."""
     if a == b:
         raise KBError("give two different record ids")
