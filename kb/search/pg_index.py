@@ -242,7 +242,7 @@ class PgIndex:
 
     def _index_chunk(self, ids: list[str], known: set[str], report: RefreshReport) -> None:
         with self.store.connection() as conn:
-            loaded = conn.execute("SELECT id, version, body FROM records WHERE id = ANY(%s)", (ids,)).fetchall()
+            loaded = conn.execute("SELECT id, version, file FROM records WHERE id = ANY(%s)", (ids,)).fetchall()
         built: list[tuple[tuple, list[list], list[str]]] = []
         for rid, version, body in loaded:
             try:
@@ -283,9 +283,9 @@ class PgIndex:
             with conn.cursor() as cur, cur.copy(f"COPY findings ({', '.join(FINDING_COLUMNS)}) FROM STDIN") as copy:
                 for values, rows, texts in built:
                     if values[0] in rids:
-                        for i, row in enumerate(rows):
+                        for i, finding in enumerate(rows):
                             vecs = [_vec(vectors.get(c), offset + i) for c in ("main", "multilingual")]
-                            copy.write_row([rids[values[0]], *row, *vecs])
+                            copy.write_row([rids[values[0]], *finding, *vecs])
                     offset += len(texts)
 
     def _fill_vectors(self, report: RefreshReport) -> None:

@@ -28,7 +28,7 @@ from kb.search.hybrid import (
     dense_query_text,
     fuse,
 )
-from kb.search.keyword import POOL, POSTING_BUDGET, RANK_BUDGET, TEXT_WEIGHT, CONTEXT_WEIGHT
+from kb.search.keyword import CONTEXT_WEIGHT, POOL, POSTING_BUDGET, RANK_BUDGET, TEXT_WEIGHT
 from kb.search.lexical import MAX_QUERY_CHARS, cjk_query_groups, fold, has_cjk, query_terms
 from kb.search.lookup import AUTHOR_THRESHOLD, MIN_TITLE_WORDS, TITLE_CANDIDATES, TITLE_THRESHOLD, AuthorTable
 from kb.search.types import Mode, RecordMatch, SearchFilters, SearchResponse
@@ -321,5 +321,5 @@ def lookup_records(conn: psycopg.Connection, authors: AuthorTable, query: str, *
     rows = conn.execute("SELECT rid, id, title, citation FROM search_records WHERE rid = ANY(%s)",
                         (list(found),)).fetchall()
     matches = [RecordMatch(record_id=r[1], title=r[2], citation=r[3], score=found[r[0]][0],
-                           matched=found[r[0]][1]) for r in rows]  # type: ignore[arg-type]
+                           matched=found[r[0]][1]) for r in rows]
     return sorted(matches, key=lambda m: (-m.score, m.record_id))[:limit]

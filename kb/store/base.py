@@ -57,6 +57,10 @@ class RecordStore(Protocol):
 
     def source_hashes(self) -> list[str]: ...
 
+    def source_suffix(self, sha: str) -> str | None:
+        """The file suffix a kept source was saved with ('.ris', '.xml.gz', …)."""
+        ...
+
     def iter_problems(self) -> Iterator[str]: ...
 
     def read_document(self, name: str) -> bytes | None:

@@ -119,6 +119,10 @@ class Store:
         return sorted({p.name.split(".", 1)[0] for p in self.sources.iterdir()
                        if p.is_file() and not p.name.startswith(".")})
 
+    def source_suffix(self, sha: str) -> str | None:
+        path = self.source_path(sha)
+        return path.name[len(sha):] if path is not None else None
+
     def read_document(self, name: str) -> bytes | None:
         """records/<name> (e.g. _decisions.json), None when absent."""
         path = self.records / name

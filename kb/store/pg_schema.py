@@ -1,6 +1,7 @@
 """The PostgreSQL schema as numbered migrations, each applied once and recorded in kb_migrations.
 
-Truth: `records` (the record JSON as jsonb beside typed columns; a DOI is unique), `sources` (raw
+Truth: `records` (the record JSON as jsonb for queries, its file text byte for byte — jsonb
+reorders object keys — and typed columns; a DOI is unique), `sources` (raw
 inputs as bytes with their sha256) and `documents` (curated files such as _decisions.json).
 Derived (kb.search.pg_index keeps them; `kb reindex --full` rebuilds them): `search_records` and
 `findings` (tsvector + GIN for keywords, pgvector columns for meaning). Roles: kb_researcher may
@@ -12,7 +13,6 @@ from __future__ import annotations
 import logging
 
 import psycopg
-from psycopg import sql
 
 from kb.errors import StorageError
 
@@ -29,6 +29,7 @@ CREATE SEQUENCE record_versions;
 CREATE TABLE records (
     id text PRIMARY KEY,
     body jsonb NOT NULL,
+    file text NOT NULL,
     hash text NOT NULL,
     version bigint NOT NULL DEFAULT nextval('record_versions'),
     doi text,
@@ -148,7 +149,7 @@ def migrate(conn: psycopg.Connection) -> list[str]:
             for version, name, ddl in MIGRATIONS:
                 if version in done:
                     continue
-                conn.execute(ddl)  # type: ignore[arg-type]  # our own constant DDL
+                conn.execute(ddl)  # our own constant DDL
                 conn.execute("INSERT INTO kb_migrations (version, name) VALUES (%s, %s)", (version, name))
                 names.append(name)
                 log.info("database migration applied: %s", name)
@@ -158,9 +159,3 @@ def migrate(conn: psycopg.Connection) -> list[str]:
                            ) from err
     return names
 
-
-def grant_role(conn: psycopg.Connection, user: str, role: str) -> None:
-    """Make a login role a researcher (read) or a librarian (read and write)."""
-    if role not in (READER_ROLE, EDITOR_ROLE):
-        raise StorageError(f"unknown role {role!r} (use {READER_ROLE} or {EDITOR_ROLE})")
-    conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(role), sql.Identifier(user)))

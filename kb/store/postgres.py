@@ -30,7 +30,7 @@ from kb.store.files import clean_suffix, describe_validation_error, serialize
 from kb.store.pg_schema import migrate
 
 log = logging.getLogger(__name__)
-COLUMNS = ("id", "body", "hash", "doi", "pmid", "title", "year", "resource_type", "review_status")
+COLUMNS = ("id", "body", "file", "hash", "doi", "pmid", "title", "year", "resource_type", "review_status")
 UPSERT = (f"INSERT INTO records ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))}) "
           "ON CONFLICT (id) DO UPDATE SET "
           + ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[1:])
@@ -52,7 +52,7 @@ def _row(record: Record) -> tuple[tuple, str]:
     text = serialize(record)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     ids = record.identifiers
-    return ((record.id, Jsonb(record.model_dump(mode="json")), digest, ids.doi, ids.pmid,
+    return ((record.id, Jsonb(record.model_dump(mode="json")), text, digest, ids.doi, ids.pmid,
              record.title, record.year, record.resource_type, record.review.status), text)
 
 
@@ -115,22 +115,23 @@ class PostgresStore:
         with self.connection() as conn:
             return [r[0] for r in conn.execute("SELECT id FROM records ORDER BY id")]
 
-    def _parse(self, record_id: str, body: dict) -> Record:
+    def _parse(self, record_id: str, file: str) -> Record:
+        """A record from its stored file text, validated."""
         try:
-            return Record.model_validate(body)
+            return Record.model_validate_json(file)
         except ValidationError as err:
             raise RecordError(describe_validation_error(f"{self.location} record {record_id}", err)) from err
 
     def load(self, record_id: str) -> Record:
         with self.connection() as conn:
-            row = conn.execute("SELECT body FROM records WHERE id = %s", (record_id,)).fetchone()
+            row = conn.execute("SELECT file FROM records WHERE id = %s", (record_id,)).fetchone()
         if row is None:
             raise RecordNotFound(record_id)
         return self._parse(record_id, row[0])
 
-    def _bodies(self) -> Iterator[tuple[str, dict]]:
+    def _bodies(self) -> Iterator[tuple[str, str]]:
         with self.connection() as conn, conn.cursor() as cur:
-            cur.execute("SELECT id, body FROM records ORDER BY id")
+            cur.execute("SELECT id, file FROM records ORDER BY id")
             yield from cur
 
     def load_all(self) -> list[Record]:
@@ -254,7 +255,7 @@ class PostgresStore:
         with self.connection() as conn:
             try:
                 with conn.transaction():
-                    row = conn.execute("SELECT body, hash FROM records WHERE id = %s FOR UPDATE",
+                    row = conn.execute("SELECT file FROM records WHERE id = %s FOR UPDATE",
                                        (record_id,)).fetchone()
                     if row is None:
                         raise RecordNotFound(record_id)
