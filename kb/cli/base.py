@@ -58,7 +58,7 @@ def main(ctx: click.Context, kb_path: str | None, db_url: str | None, verbose: b
 
 def select(store: RecordStore, ids: tuple[str, ...]) -> list[Record]:
     """The records named, or all of them."""
-    return [store.load(i) for i in ids] if ids else store.load_all()
+    return [store.load(i) for i in ids] if ids else readable(store)
 
 
 def open_index(store: RecordStore, *, full: bool = False) -> SearchIndex:
@@ -98,5 +98,14 @@ def write_text(text: str, output: str | None) -> None:
 
 
 def load_all(ctx: click.Context) -> list[Record]:
-    """Every record of the invocation's knowledge base."""
-    return store_of(ctx).load_all()
+    """Every readable record of the invocation's knowledge base; each one that does not load
+    is named once on stderr and the command goes on without it."""
+    return readable(store_of(ctx))
+
+
+def readable(store: RecordStore) -> list[Record]:
+    """Every record of `store` that loads; each one that does not is named once on stderr."""
+    records, problems = store.readable()
+    for problem in problems:
+        click.echo(f"skipped (see `kb check`): {problem}", err=True)
+    return records

@@ -10,6 +10,7 @@ from dataclasses import asdict
 
 from kb.config import DEDUP_KEYS
 from kb.dedup.match import DedupKey, key_of
+from kb.errors import RecordError
 from kb.model.schema import Record
 from kb.store import RecordStore, atomic_write
 
@@ -29,6 +30,7 @@ class KeyCache:
         self.store = store
         self.path = store.cache_dir / DEDUP_KEYS
         self.entries: dict[str, dict] = {}
+        self.skipped: set[str] = set()  # records that do not load (named once per run)
 
     def _current(self, known: dict[str, dict]) -> dict[str, dict]:
         """An up-to-date entry per record; records changed since `known` are read again."""
@@ -36,7 +38,13 @@ class KeyCache:
         for record_id, stamp in self.store.stamps().items():
             entry = known.get(record_id)
             if entry is None or entry["stamp"] != stamp:
-                entry = _entry(self.store.load(record_id), stamp)
+                try:
+                    entry = _entry(self.store.load(record_id), stamp)
+                except RecordError as err:  # one bad record must not stop an ingest
+                    if record_id not in self.skipped:
+                        self.skipped.add(record_id)
+                        log.warning("skipped an unreadable record (see `kb check`): %s", err)
+                    continue
             out[record_id] = entry
         return out
 

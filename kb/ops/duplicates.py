@@ -3,7 +3,7 @@ publication, merge a pair, or mark it as not duplicates (remembered in records/_
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from pydantic import BaseModel
 
@@ -30,19 +30,19 @@ class DuplicatePair(BaseModel):
     title_b: str | None
 
 
-def candidate_pairs(store: RecordStore) -> list[DuplicatePair]:
-    """Pairs judged duplicate or possible duplicate, minus those marked not duplicates;
-    most likely first."""
-    records = {r.id: r for r in store.load_all()}
+def candidate_pairs(store: RecordStore, records: Iterable[Record] | None = None) -> list[DuplicatePair]:
+    """Pairs judged duplicate or possible duplicate among `records` (default: all of the store),
+    minus those marked not duplicates; most likely first."""
+    by_id = {r.id: r for r in (store.load_all() if records is None else records)}
     decisions = load_decisions(store)
-    index = DedupIndex.from_records(records.values())
+    index = DedupIndex.from_records(by_id.values())
     out = []
     for a, match in index.pairs():
         if decisions.is_not_duplicate(a, match.record_id):
             continue
         out.append(DuplicatePair(a=a, b=match.record_id, decision=match.decision, score=match.score,
-                                 reason=match.reason, title_a=records[a].title,
-                                 title_b=records[match.record_id].title))
+                                 reason=match.reason, title_a=by_id[a].title,
+                                 title_b=by_id[match.record_id].title))
     return sorted(out, key=lambda p: (p.decision != "duplicate", -p.score, p.a, p.b))
 
 
