@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from ingest.biblio import ParseNote
-from ingest.reader import Input, Opened, open_input
+from ingest.reader import Input, Opened, failure, open_input
 from ingest.sniff import BY_NAME
 from kb.dedup.cache import KeyCache
 from kb.dedup.index import DedupIndex
@@ -266,6 +266,9 @@ class Batch:
                 outcome = self.store_one(record, sha)
             except KBError as err:
                 outcome = RecordOutcome(status="failed", message=f"{record.title or 'a record'}: {err}")
+            except (RecursionError, MemoryError) as err:  # extraction on a pathological record
+                outcome = RecordOutcome(status="failed", message=f"{record.title or 'a record'}: "
+                                        f"{failure(inp.source, err).reason}")
             self._report(report, outcome)
 
     def _save_source(self, inp: Input, sha: str) -> None:
