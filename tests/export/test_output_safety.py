@@ -37,8 +37,8 @@ def _hostile(home: Path) -> Record:
 
 
 def test_spreadsheet_cells_follow_owasp() -> None:
-    assert [spreadsheet_cell(v) for v in ("=1+1", "+1", "-1+2", "@A1", "\tx", "\rx", "plain")] == [
-        "'=1+1", "'+1", "'-1+2", "'@A1", "'\tx", "'\rx", "plain"]
+    assert [spreadsheet_cell(v) for v in ("=1+1", "+A1", "-1+2", "@A1", "\tx", "\rx", "plain")] == [
+        "'=1+1", "'+A1", "'-1+2", "'@A1", "'\tx", "'\rx", "plain"]
     assert spreadsheet_cell("-0.5") == "-0.5" and spreadsheet_cell("+12%") == "+12%"
 
 
