@@ -35,17 +35,17 @@ SEEDS: dict[str, str] = {
                  f'10.1111/1475-6773.14413,"{ABSTRACT}"\n"Second study of referrals","Pourat N",2024,,"{ABSTRACT}"\n',
     "wos": f"FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nAU Chuang, E\nTI Care coordination in pilots\n"
            f"SO HEALTH SERVICES RESEARCH\nPY 2025\nAB {ABSTRACT}\nDI 10.1111/1475-6773.14413\nER\n\nEF\n",
-    "pubmed_text": "Collaboration strategies for bridging health and social services\n\nChuang E, Ross R, "
-                   "Pourat N\nHealth Serv Res\n\n" + ABSTRACT.replace(". ", ".\n\n") + "\n\nPMID: 39632564\n",
+    "pubmed_text": "Health Serv Res. 2025 Feb;60(1):e14413. doi: 10.1111/1475-6773.14413.\n\n"
+                   "Collaboration strategies for bridging health and social services\n\nChuang E, Ross R, "
+                   "Pourat N\n\nAbstract\n\n" + ABSTRACT.replace(". ", ".\n\n") + "\n\nPMID: 39632564\n",
     "structured_abstract": ABSTRACT.replace(". ", ".\n\n") + "\n",
-    "grey_summary": "Home | About | Blog\n\nBridging health and social care: what pilots learned\n\n"
-                    "Posted by the Center for Health Policy\n\n- Shared leadership helped pilots.\n"
-                    "- Staff turnover slowed referrals.\n- Braided funding sustained services.\n\n"
-                    "Leave a comment\n",
-    "evidence_library": "Skip to main content\nEvidence Library\n\nCare coordination in pilots\n\nAuthors: "
-                        "Chuang E, Ross R\nJournal: Health Serv Res\n\nSummary\n" + ABSTRACT +
-                        "\n\nCitation\nChuang E. Health Serv Res. 2025. doi:10.1111/1475-6773.14413\n\n"
-                        "Topic: Care coordination\nPopulation: Adults\nSetting: Not Specified\n",
+    "grey_summary": "Bridging health and social care: what pilots learned\n\nThis report describes how "
+                    "county pilots coordinated health and social services over five years, and what "
+                    "kept them going after the funding ended.\n\n- Shared leadership helped pilots.\n"
+                    "- Staff turnover slowed referrals.\n- Braided funding sustained services.\n",
+    "evidence_library": "Back to search results\n\nCare coordination in pilots\n\nChuang E, Ross R\n"
+                        "Health Serv Res\n\n" + ABSTRACT + "\n\nTopic\nCare coordination\nPopulation\n"
+                        "Adults\nSetting\nNot Specified\nStudy design\nQualitative\n",
     "generic_text": "Notes from a meeting about care coordination. Staff turnover slowed referral "
                     "follow-up, and shared leadership with plans helped the pilots keep going.\n",
 }
