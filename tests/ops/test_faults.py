@@ -61,8 +61,8 @@ def test_an_ingest_killed_at_a_named_point_loses_nothing(tmp_path: Path, clean: 
 def test_a_merge_killed_midway_keeps_both_records_or_its_decision(tmp_path: Path, point: str) -> None:
     home = tmp_path / "kb"
     (home / "records").mkdir(parents=True)
-    export = ris_export(tmp_path / "two.ris", 2)
-    assert run_kb(home, "ingest", str(export)).returncode == 0
+    first, second = ris_export(tmp_path / "a.ris", 1), ris_export(tmp_path / "b.ris", 1, start=1)
+    assert run_kb(home, "ingest", str(first), str(second)).returncode == 0
     keep, other = Store(home).ids()
     titles = {r.title for r in Store(home).load_all()}
     crashed = run_kb(home, "dedup", "--merge", keep, other, crash=point)
