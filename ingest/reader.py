@@ -17,8 +17,8 @@ from typing import IO
 
 from ingest.biblio import Item
 from ingest.formats import pubmed_xml
-from ingest.sniff import choose_parser, is_bibliographic
 from ingest.limits import MAX_EXPORT_BYTES, MAX_PROSE_CHARS, MAX_TEXT_BYTES, too_large
+from ingest.sniff import choose_parser, is_bibliographic
 from ingest.textfile import decode, decode_any
 from kb.errors import IngestError
 from kb.model.schema import ReviewFlag

@@ -103,7 +103,6 @@ _AUDIT = """
 import json, sys
 from pathlib import Path
 from kb.search.index import Index
-from kb.search.index_db import vector_stamp
 from kb.store import Store
 home = Path(sys.argv[1])
 index = Index.open(home)

@@ -12,8 +12,8 @@ from bibtexparser.model import Entry, Field
 
 from kb.model.csl import abstract_string, record_to_csl
 from kb.model.reftypes import to_bibtex, to_ris
-from kb.text.safe import one_line
 from kb.model.schema import Author, Record
+from kb.text.safe import one_line
 
 FORMATS = ("ris", "bibtex", "csl-json", "csv")
 SUFFIX = {"ris": ".ris", "bibtex": ".bib", "csl-json": ".json", "csv": ".csv"}

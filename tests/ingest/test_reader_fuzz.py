@@ -17,7 +17,7 @@ from tests.fuzzing import NAMES, SEEDS, gzipped, mutate, outcome, seed_bytes
 
 @pytest.mark.parametrize("name", sorted(SEEDS))
 def test_every_seed_is_read_by_its_own_parser(name: str) -> None:
-    assert choose_parser(SEEDS[name], NAMES.get(name, "x.txt")).NAME == name
+    assert name == choose_parser(SEEDS[name], NAMES.get(name, "x.txt")).NAME
     assert outcome(seed_bytes(name), NAMES.get(name, "x.txt")) == "records"
 
 

@@ -80,3 +80,20 @@ def test_a_merge_killed_midway_keeps_both_records_or_its_decision(tmp_path: Path
     assert Store(home).ids() == [keep]
     kept = Store(home).load(keep)
     assert kept.title in titles and len(kept.sources) == 2
+
+
+@pytest.mark.parametrize("point", ["after-index-commit", "after-vector-save"])
+def test_a_reindex_killed_after_its_commit_leaves_no_stale_index(tmp_path: Path, clean: tuple[Path, set[str]],
+                                                                 point: str) -> None:
+    """The reported case: the same number of findings under new ids (an edit, retag or
+    re-extract re-indexes a record), killed between the SQLite COMMIT and the vector save."""
+    export, _ = clean
+    home = _home_with_index(tmp_path, export)
+    store = Store(home)
+    record = store.load(store.ids()[0])
+    store.save(record.model_copy(update={"findings": [
+        f.model_copy(update={"text": f.text + " again"}) for f in record.findings]}))
+    crashed = run_kb(home, "reindex", crash=point)
+    assert crashed.returncode == CRASH_CODE, crashed.stderr
+    state = audit(home)
+    assert state.stale_index == 0, state.problems
