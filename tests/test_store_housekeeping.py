@@ -13,7 +13,8 @@ import pytest
 
 from kb.errors import LockTimeout
 from kb.model.schema import Record
-from kb.store import STALE_TMP_S, Store
+from kb.store import Store
+from kb.store.folder import STALE_TMP_S
 
 
 def _record(record_id: str) -> Record:
@@ -22,7 +23,7 @@ def _record(record_id: str) -> Record:
 
 @pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
 def test_record_files_get_the_mode_the_umask_gives(store: Store, umask: int, mode: int) -> None:
-    from kb.store import _file_mode
+    from kb.store.files import _file_mode
 
     old = os.umask(umask)
     _file_mode.cache_clear()
