@@ -86,7 +86,7 @@ _KEY_FIELDS = {f.name for f in fields(DedupKey)}
 
 def _valid(entry: object) -> bool:
     """An entry as _entry() writes it (anything else is read again from its record file)."""
-    return (isinstance(entry, dict) and isinstance(entry.get("stamp"), list)
+    return (isinstance(entry, dict) and isinstance(entry.get("stamp"), str)
             and isinstance(entry.get("sources"), list)
             and all(isinstance(s, str) for s in entry["sources"])
             and isinstance(entry.get("key"), dict) and set(entry["key"]) == _KEY_FIELDS

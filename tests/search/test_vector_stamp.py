@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kb.config import DEDUP_KEYS, EMBED_CACHE, index_dir
-from kb.dedup.cache import KeyCache
+from kb.dedup.cache import VERSION, KeyCache
 from kb.search.hybrid import search
 from kb.search.index import Index
 from kb.search.index_db import vector_stamp
@@ -119,9 +119,9 @@ def test_a_wrongly_shaped_dedup_cache_is_rebuilt_naming_it(shipped_copy: Path,
     path = index_dir(shipped_copy) / DEDUP_KEYS
     path.parent.mkdir(parents=True, exist_ok=True)
     expected, _ = KeyCache(store).load()
-    for shape in ({"version": 1, "records": [1, 2]},
-                  {"version": 1, "records": {"chuang-2025-collaboration-strategies": {"stamp": 3}}},
-                  {"version": 1, "records": {"x": {"stamp": [1, 2], "key": {"id": "x"}, "sources": []}}}):
+    for shape in ({"version": VERSION, "records": [1, 2]},
+                  {"version": VERSION, "records": {"chuang-2025-collaboration-strategies": {"stamp": 3}}},
+                  {"version": VERSION, "records": {"x": {"stamp": "1:2", "key": {"id": "x"}, "sources": []}}}):
         path.write_text(json.dumps(shape))
         with caplog.at_level(logging.WARNING):
             keys, _ = KeyCache(store).load()
