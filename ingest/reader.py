@@ -17,7 +17,7 @@ from typing import IO
 
 from ingest.biblio import Item
 from ingest.formats import pubmed_xml
-from ingest.limits import MAX_EXPORT_BYTES, MAX_PROSE_CHARS, MAX_TEXT_BYTES, too_large
+from ingest.limits import MAX_EXPORT_BYTES, MAX_PROSE_CHARS, MAX_PROSE_LINES, MAX_TEXT_BYTES, too_large
 from ingest.sniff import choose_parser, is_bibliographic
 from ingest.textfile import decode, decode_any
 from kb.errors import IngestError
@@ -176,9 +176,7 @@ def _open_text(data: bytes, source: str) -> Opened:
     if not is_bibliographic(parser):
         if decoded.guessed or len(data) > MAX_TEXT_BYTES:
             decode(data, source)  # raises the prose error: not UTF-8, or too large
-        if len(decoded.text) > MAX_PROSE_CHARS:
-            raise IngestError(source, too_large(len(decoded.text), MAX_PROSE_CHARS, "this text")
-                              + " (split it, or import it as a bibliographic export)")
+        _bound_prose(decoded.text, source)
         return Opened(parser, iter(parser.parse(decoded.text, source=source)))
     notes = []
     items = parser.iter_parse(decoded.text, source=source)
@@ -188,6 +186,17 @@ def _open_text(data: bytes, source: str) -> Opened:
         notes.append(note)
         items = _flagged(items, ReviewFlag(code="encoding-guessed", message=note))
     return Opened(parser, items, notes)
+
+
+def _bound_prose(text: str, source: str) -> None:
+    """IngestError for prose too long for section and role inference (characters or lines)."""
+    if len(text) > MAX_PROSE_CHARS:
+        raise IngestError(source, too_large(len(text), MAX_PROSE_CHARS, "this text")
+                          + " (split it, or import it as a bibliographic export)")
+    lines = sum(1 for line in text.splitlines() if line.strip())
+    if lines > MAX_PROSE_LINES:
+        raise IngestError(source, f"this text has {lines:,} lines, more than the {MAX_PROSE_LINES:,} "
+                                  "one abstract or summary can hold (split it)")
 
 
 def _flagged(items: Iterator[Item], flag: ReviewFlag) -> Iterator[Item]:

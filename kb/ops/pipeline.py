@@ -100,9 +100,11 @@ def totals(reports: list[FileReport]) -> str:
 def parse_input(data: bytes, source: str) -> tuple[str, list[Record]]:
     """Decode, sniff and parse; records come back without id or provenance (IngestError if none)."""
     opened = open_input(Input(source=source, data=data))
-    records = [i for i in opened.items if isinstance(i, Record)]
+    items = list(opened.items)
+    records = [i for i in items if isinstance(i, Record)]
     if not records:
-        raise IngestError(source, f"the {opened.parser.NAME} parser found no record in this input")
+        raise next((i for i in items if isinstance(i, IngestError)),
+                   IngestError(source, f"the {opened.parser.NAME} parser found no record in this input"))
     return opened.parser.NAME, records
 
 

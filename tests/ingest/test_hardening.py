@@ -17,7 +17,7 @@ from ingest.sniff import choose_parser
 from kb.config import MAX_UPLOAD_MB
 from kb.errors import IngestError
 from kb.model.schema import Record
-from kb.ops.pipeline import ingest_paths
+from kb.ops.pipeline import ingest_paths, parse_input
 from kb.store import Store
 
 RIS_QUOTE = "TY  - JOUR\nTI  - Injected\nAU  - Mallory, M\nPY  - 2020\nER  - "
@@ -124,6 +124,23 @@ def test_megabytes_of_prose_are_refused_before_role_inference() -> None:
     assert len(text) > 1_700_000
     with pytest.raises(IngestError, match="million characters"):
         open_input(Input(source="long.txt", data=text))
+
+
+def test_thousands_of_tiny_paragraphs_are_refused_before_role_inference() -> None:
+    text = ("Care was coordinated by staff in the county.\n\nx\n\n" * 3_000).encode()
+    with pytest.raises(IngestError, match="6,000 lines, more than the 5,000"):
+        open_input(Input(source="lines.txt", data=text))
+
+
+def test_a_huge_export_is_not_scanned_for_prose_when_sniffing() -> None:
+    # generic_text.sniff read all of a 50 MB one-record RIS sentence by sentence (246 s)
+    from ingest.formats import generic_text
+
+    text = "TY  - JOUR\nTI  - Huge\nAB  - " + "word " * 1_000_000 + "\nER  - \n"
+    tail = "\nThe staff said that the care was coordinated by the county and it helped them.\n"
+    assert generic_text.sniff(text + tail) == 0.0  # only the first 200,000 characters are read
+    with pytest.raises(IngestError, match="record 1: the record is 5.0 million characters"):
+        parse_input(text.encode(), "huge.ris")
 
 
 def test_the_app_upload_limit_fits_what_ingest_holds() -> None:
