@@ -169,9 +169,29 @@ class CachedEmbedder:
         self.inner = inner
         self.model_id, self.dim = inner.model_id, inner.dim
         cache_path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(str(cache_path), check_same_thread=False)
-        self.db.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT, sha TEXT, vec BLOB, "
-                        "PRIMARY KEY (model, sha))")
+        self.path = cache_path
+        try:
+            self.db = self._connect()
+        except sqlite3.DatabaseError as err:
+            self.db = self._rebuild(err)
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(str(self.path), check_same_thread=False)
+        try:
+            db.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT, sha TEXT, vec BLOB, "
+                       "PRIMARY KEY (model, sha))")
+            db.execute("SELECT count(*) FROM vectors WHERE rowid = 1").fetchone()
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
+
+    def _rebuild(self, err: sqlite3.DatabaseError) -> sqlite3.Connection:
+        """Start the cache afresh (it is derived: vectors are computed again as needed)."""
+        log.warning("%s is damaged (%s); rebuilding it", self.path, err)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        return self._connect()
 
     def encode(self, texts: list[str]) -> np.ndarray:
         keys = [text_hash(t) for t in texts]
@@ -196,7 +216,8 @@ class CachedEmbedder:
             for sha, blob in self.db.execute(
                     f"SELECT sha, vec FROM vectors WHERE model = ? AND sha IN ({marks})",
                     [self.model_id, *chunk]):
-                found[sha] = np.frombuffer(blob, dtype=np.float32)
+                if isinstance(blob, bytes) and len(blob) == 4 * self.dim:  # else: computed again
+                    found[sha] = np.frombuffer(blob, dtype=np.float32)
         return found
 
 

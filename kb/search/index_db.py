@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 
@@ -91,6 +92,18 @@ def get_meta(db: sqlite3.Connection, key: str) -> str | None:
 
 def set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
     db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+
+def vector_stamp(db: sqlite3.Connection) -> str:
+    """What the vector files must have been written for: the number of findings and a checksum
+    of every finding id with the hash of its vector's text, as committed in this database (ids
+    are reused after deletes, so counts or ids alone cannot tell stale vectors from current ones)."""
+    digest = hashlib.sha256()
+    count = 0
+    for fid, vec_hash in db.execute("SELECT fid, vec_hash FROM findings ORDER BY fid"):
+        digest.update(f"{fid}:{vec_hash}\n".encode())
+        count += 1
+    return f"{count}:{digest.hexdigest()[:32]}"
 
 
 def record_languages(record: Record) -> list[str]:
