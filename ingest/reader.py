@@ -18,6 +18,7 @@ from ingest.biblio import Item
 from ingest.formats import pubmed_xml
 from ingest.sniff import choose_parser, is_bibliographic
 from ingest.textfile import MAX_EXPORT_BYTES, MAX_TEXT_BYTES, decode, decode_any
+from ingest.unfold import unfold
 from kb.errors import IngestError
 from kb.model.schema import ReviewFlag
 
@@ -129,7 +130,10 @@ def _open_text(data: bytes, source: str) -> Opened:
     if not is_bibliographic(parser):
         if decoded.guessed or len(data) > MAX_TEXT_BYTES:
             decode(data, source)  # raises the prose error: not UTF-8, or too large
-        return Opened(parser, iter(parser.parse(decoded.text, source=source)))
+        text = unfold(decoded.text)  # a reference and its abstract folded into one paragraph
+        if text != decoded.text:
+            parser = choose_parser(text, source)
+        return Opened(parser, iter(parser.parse(text, source=source)))
     notes = []
     items = parser.iter_parse(decoded.text, source=source)
     if decoded.guessed:

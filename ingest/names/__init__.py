@@ -11,7 +11,7 @@ from kb.model.schema import Author
 
 __all__ = [
     "PARTICLES", "AuthorList", "Order", "clean_affiliation", "decide_order", "is_affiliation_line",
-    "is_author_line", "looks_like_name", "parse_author_line", "parse_name", "read_author_list",
+    "is_author_line", "is_single_author", "looks_like_name", "parse_author_line", "parse_name", "read_author_list",
     "read_person",
 ]
 
@@ -25,6 +25,16 @@ def is_author_line(line: str, *, allow_single: bool = False, default: Order = "f
     if found is None or not found.authors or (found.names < 2 and not allow_single):
         return False
     return found.looked_like >= max(1, int(0.8 * found.names + 0.5))
+
+
+def is_single_author(line: str) -> bool:
+    """A line that is one family-first name with initials ('Chuang E', 'van der Berg JP.'): the
+    only shape in which a lone name is told from a short title."""
+    found = read_author_list(line, default="family-first")
+    if found is None or found.names != 1 or len(found.authors) != 1 or found.looked_like != 1:
+        return False
+    author = found.authors[0]
+    return bool(author.initials) and not author.given and found.order == "family-first"
 
 
 def parse_author_line(line: str, *, default: Order = "family-first") -> list[Author]:
