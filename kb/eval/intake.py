@@ -51,6 +51,8 @@ class Extracted(BaseModel):
 
 def captures(split: str = "all", folder: Path = CAPTURES) -> list[tuple[Path, dict]]:
     """(capture .txt, gold) of a split ('tune', 'heldout' or 'all'), sorted by name."""
+    if not (folder / "gold").is_dir():
+        raise KBError(f"no capture gold in {folder} (the captures ship with the repository's tests)")
     out = []
     for gold_path in sorted((folder / "gold").glob("*.json")):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
