@@ -29,8 +29,8 @@ _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DATE = re.compile(rf"\b(?:{_MONTH})\.?\s+(?:\d{{1,2}},?\s+)?(?:1[89]|20)\d{{2}}\b|"
                    rf"\b\d{{1,2}}\s+(?:{_MONTH})\.?,?\s+(?:1[89]|20)\d{{2}}\b|\b(?:1[89]|20)\d{{2}}-\d{{2}}-\d{{2}}\b",
                    re.I)
-_YEAR = re.compile(r"(?<![\d/.-])((?:19|20)\d{2})(?![\d/-])")
 _LABEL_VALUE = re.compile(r"^(?P<label>[^\W\d_][\w'’()\-]*(?: [\w'’()\-]+)?)\s*[:：]\s*\S")
+_BYLINE = re.compile(r"^\W*(?:by|authors?|author\(s\)|written by)\s*[:：]?\s+\S", re.I)
 _SEPARATOR = re.compile(r"\s+[–—|-]\s+")
 #: Words of page furniture and article-type labels: a short line made of them is chrome.
 CHROME_WORDS = frozenset(
@@ -69,7 +69,9 @@ class HeaderLine:
 def kind_of(line: str) -> Kind:
     """What a header line is, from its own shape."""
     words = line.split()
-    if _NAVIGATION.search(line) or _is_chrome_words(words):
+    if _BYLINE.match(line) and is_author_line(line, allow_single=True):
+        return "authors"
+    if _NAVIGATION.search(line):
         return "chrome"
     if _IDENTIFIER.search(line):
         return "identifier"
@@ -77,6 +79,8 @@ def kind_of(line: str) -> Kind:
         return "citation"
     if _DATE.search(line):
         return "date"
+    if _is_chrome_words(words):
+        return "chrome"
     if is_author_line(line):
         return "authors"
     if is_affiliation_line(line):
@@ -161,7 +165,16 @@ def header_year(header: list[HeaderLine]) -> int | None:
     for line in header:
         if line.kind == "date":
             m = _DATE.search(line.text)
-            year = _YEAR.search(m.group(0)) if m else None
+            year = re.search(r"(?:1[89]|20)\d{2}", m.group(0)) if m else None
             if year:
-                return int(year.group(1))
+                return int(year.group(0))
+    return None
+
+
+def labelled_value(header: list[HeaderLine], labels: tuple[str, ...]) -> str | None:
+    """The value of the first 'Label: value' header line with one of these labels."""
+    for line in header:
+        label, sep, value = line.text.partition(":")
+        if sep and fold(label.strip()) in labels and value.strip():
+            return value.strip()
     return None

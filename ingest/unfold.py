@@ -1,7 +1,10 @@
-"""One-paragraph references with their abstract ("Title. Smith AB, Jones CD. JAMA Netw Open.
-2023;6(4):e238123. doi:… OBJECTIVE: … RESULTS: …", as abstracts arrive from e-mails, PDFs and
-reference lists) laid out as the line-per-part text the page parsers read: title, authors,
-citation, then one line per labelled section. Text in any other shape is returned unchanged."""
+"""One-paragraph records laid out as the line-per-part text the page parsers read: references
+with their abstract ("Title. Smith AB, Jones CD. JAMA Netw Open. 2023;6(4):e238123. doi:…
+OBJECTIVE: … RESULTS: …", as abstracts arrive from e-mails, PDFs and reference lists) become
+title, authors, citation and one line per labelled section; runs of metadata labels ("key: …
+authors: …; … title: … date: … journal: … doi: … <abstract>", as one-line dataset records
+print) become title, authors, one line per other label, then the abstract. Text in any other
+shape is returned unchanged."""
 
 from __future__ import annotations
 
@@ -35,7 +38,7 @@ def unfold(text: str) -> str:
         seen += 1
         if seen > HEAD_LINES:
             break
-        parts = unfold_line(line.strip())
+        parts = unfold_line(line.strip()) or unfold_labels(line.strip())
         if parts is not None:
             return "\n".join([*lines[:i], *parts, *lines[i + 1:]])
     return text
@@ -118,3 +121,46 @@ def _starts_section(text: str, at: int) -> bool:
         return False
     found = split_label(text[at:at + 120])
     return found.label is not None and found.role not in (None, "other")
+
+
+_RUN_LABEL = re.compile(r"(?:^|(?<=\s))(?P<label>[a-z][a-z_]{1,15}|author\(s\))\s?:\s+", re.I)
+#: Labels whose value is free text (up to the next label); any other label's value is one token.
+TEXT_LABELS = frozenset({"title", "authors", "author", "author(s)", "journal", "source", "keywords"})
+#: Labels that show a run of bibliographic metadata (besides 'title').
+BIB_LABELS = frozenset({"authors", "author", "author(s)", "date", "journal", "doi", "published",
+                        "source", "keywords", "year", "pmid", "pmcid"})
+MAX_VALUE_WORDS = 80
+
+
+def unfold_labels(line: str) -> list[str] | None:
+    """[title, authors, 'label: value' …, abstract] of a line that opens with a run of metadata
+    labels including 'title' and two other bibliographic ones; None for any other line."""
+    if len(line) < MIN_LINE:
+        return None
+    found = [m for m in _RUN_LABEL.finditer(line) if m.start() < len(line)]
+    if not found or found[0].start() > 0:
+        return None
+    fields: list[tuple[str, str]] = []
+    rest = ""
+    for n, m in enumerate(found):
+        label = m.group("label").lower()
+        end = found[n + 1].start() if n + 1 < len(found) else len(line)
+        value = line[m.end():end].strip()
+        if label not in TEXT_LABELS and len(value.split()) > 1:
+            value, rest = value.split(None, 1)
+        elif len(value.split()) > MAX_VALUE_WORDS:
+            return None
+        fields.append((label, value))
+        if rest:
+            break
+    labels = {label for label, _ in fields}
+    if "title" not in labels or len(labels & BIB_LABELS) < 2 or len(rest) < MIN_ABSTRACT:
+        return None
+    values = dict(fields)
+    head = [values["title"]]
+    people = next((values[k] for k in ("authors", "author", "author(s)") if k in values), None)
+    if people:
+        head.append(people)
+    others = [f"{label}: {value}" for label, value in fields
+              if label != "title" and value != people and value]
+    return [*head, *others, rest.strip()]

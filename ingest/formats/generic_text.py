@@ -9,7 +9,7 @@ import re
 from ingest.chrome import strip_chrome
 from ingest.citation import PMCID, PMID, find_doi, parse_citation
 from ingest.formats.pubmed_text import apply_citation
-from ingest.header import HeaderLine, clean_title, header_year, pick_title, read_header
+from ingest.header import HeaderLine, clean_title, header_year, labelled_value, pick_title, read_header
 from ingest.names import parse_author_line
 from ingest.prose import build_abstract, has_prose, is_sentence, lines_of
 from kb.model.schema import Identifiers, Record, ReviewFlag
@@ -52,7 +52,9 @@ def parse(text: str, *, source: str) -> list[Record]:
     title = pick_title(header, lines)
     if title is not None:
         record.title = clean_title(title.text) or None
-    record.authors = parse_author_line(_author_line(header, title)) if _author_line(header, title) else []
+    byline = _author_line(header, title)
+    # Pages print names given name first unless the list shows otherwise ('Chuang E, Ross R').
+    record.authors = parse_author_line(byline, default="given-first") if byline else []
     body: list[str] = []
     for line in lines:
         citation = parse_citation(line) if not is_sentence(line) or "doi" in line.lower() else None
@@ -64,6 +66,8 @@ def parse(text: str, *, source: str) -> list[Record]:
         body.append(line)
     if record.year is None:
         record.year = header_year(header)
+    if record.venue is None:
+        record.venue = labelled_value(header, ("journal", "source title", "published in"))
     _find_ids(record, "\n".join(lines))
     abstract = build_abstract(body)
     record.abstract, record.translations, record.language = (

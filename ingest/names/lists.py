@@ -162,8 +162,8 @@ def read_author_list(line: str, *, default: Order = "given-first", markers_mean_
         return None
     had_markers = bool(re.search(rf"[^\W\d_][{MARKER_CHARS}]|\s\d{{1,2}}(?:,\d{{1,2}})*(?:,|$)", line))
     text, et_al = _clean_line(line)
-    if not text:
-        return None
+    if not text or re.search(r"[:：]\s", text):
+        return None  # 'Report to Congress: Social Risk Factors …' is a title, not names
     pieces, pairs = _pieces(text)
     pieces = [_TRAIL_MARK.sub("", p).strip() for p in pieces]
     pieces = [p for p in pieces if p]
