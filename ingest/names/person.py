@@ -43,14 +43,17 @@ def _leading_family(tokens: list[str]) -> int:
 
 
 def _trailing_family(tokens: list[str]) -> int:
-    """Index where the family name of a given-first name starts: the last word, the particles
-    before it, and the word before those particles unless it is the first ('Ettinger de Cuba')."""
-    start = len(tokens) - 1
-    while start > 1 and is_particle(tokens[start - 1]):
-        start -= 1
-    if start < len(tokens) - 1 and start > 1 and not is_initials(tokens[start - 1]):
-        start -= 1
-    return start
+    """Index where the family name of a given-first name starts: at the first particle after the
+    given name ('Maria de la Cruz Lopez', 'Laura van der Velde'), taking the word before it
+    unless that is the given name ('Stephanie Ettinger de Cuba'); else the last word, with a
+    hyphen-particle word before it ('Kiefte-de Jong')."""
+    first = next((i for i in range(1, len(tokens) - 1) if is_particle(tokens[i])), None)
+    if first is not None:
+        return first - 1 if first > 1 and not is_initials(tokens[first - 1]) else first
+    last = len(tokens) - 1
+    if last > 1 and is_particle(tokens[last - 1].rsplit("-", 1)[-1]) and "-" in tokens[last - 1]:
+        return last - 1
+    return last
 
 
 def read_person(name: str, order: Order, *, initials_style: bool = False) -> Author | None:
