@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kb.eval.intake import (  # noqa: E402
+from kb.eval.intake import (
     Extracted,
     captures,
     extract_all,
