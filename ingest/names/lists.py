@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from ingest.names.person import Order, is_name_token, read_person, tokens_of
 from ingest.names.vocab import MARKER_CHARS, NOT_NAMES, is_degree, is_dotted_initials, is_initials, is_particle
 from kb.model.schema import Author
+from kb.text.normalize import cjk_count
 
 _LEAD = re.compile(r"^\s*(?:\|\s*)?(?:by|authors?|author\(s\)|written by|autor(?:es|a)?|auteurs?|"
                    r"autoren)\s*[:：]?\s+", re.I)
@@ -123,6 +124,8 @@ def looks_like_name(name: str) -> bool:
         return False
     if not all(is_name_token(t) for t in tokens):
         return False
+    if any(len(t) > 25 or (cjk_count(t) and len(t) > 5) for t in tokens):
+        return False  # a run of CJK prose or a glued string, not a name
     words = [t for t in tokens if not is_initials(t)]
     if not words or any(w.casefold().strip(".") in NOT_NAMES for w in words):
         return False
