@@ -35,8 +35,18 @@ def body_start(lines: list[str]) -> int:
         if line.lower().rstrip(":") in _ABSTRACT_HEADINGS:
             return i + 1
         if _is_paragraph(line) or split_label(line).label:
-            return i
+            return _wrapped_start(lines, i)
     return next((i for i, line in enumerate(lines) if is_sentence(line)), len(lines))
+
+
+def _wrapped_start(lines: list[str], i: int) -> int:
+    """Back over the lines of the same hard-wrapped paragraph (PDF or e-mail text): lines of
+    about the same length that do not end a sentence."""
+    width = len(lines[i])
+    while i > 0 and len(lines[i - 1]) >= 60 and abs(len(lines[i - 1]) - width) <= 0.3 * width \
+            and not lines[i - 1].rstrip().endswith((".", "?", "!", ":")):
+        i -= 1
+    return i
 
 
 def _is_paragraph(line: str) -> bool:

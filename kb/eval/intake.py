@@ -142,7 +142,7 @@ def score_split(split: str, extracted: dict[str, Extracted]) -> SplitScore:
         got = extracted.get(path.stem) or Extracted(name=path.stem, error="not run")
         for field, ok in score(got, gold).items():
             right[field] += ok
-            if ok != (field == "invented_title"):
+            if ok == (field == "invented_title"):
                 failures[field].append(path.stem)
     return SplitScore(split=split, pages=len(pages), right=right, failures=failures)
 
