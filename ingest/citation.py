@@ -46,6 +46,7 @@ class Citation:
     pmcid: str | None = None
     epub: str | None = None
     start: int = 0
+    end: int = 0  # where the matched venue-date-volume-pages part ends
 
 
 def iso_date(year: str | int, month: str | None = None, day: str | None = None) -> str:
@@ -94,7 +95,7 @@ def parse_citation(line: str) -> Citation | None:
             issue=m.group("issue"), pages=pages, article_number=article,
             doi=find_doi(rest), pmid=_group(PMID, rest), pmcid=_group(PMCID, rest),
             epub=iso_date(epub["year"], epub["month"], epub["day"]) if epub else None,
-            start=m.start("venue"),
+            start=m.start("venue"), end=m.end(),
         )
     return None
 

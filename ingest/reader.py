@@ -20,6 +20,7 @@ from ingest.formats import pubmed_xml
 from ingest.limits import MAX_EXPORT_BYTES, MAX_PROSE_CHARS, MAX_PROSE_LINES, MAX_TEXT_BYTES, too_large
 from ingest.sniff import choose_parser, is_bibliographic
 from ingest.textfile import decode, decode_any
+from ingest.unfold import unfold
 from kb.errors import IngestError
 from kb.model.schema import ReviewFlag
 
@@ -177,7 +178,10 @@ def _open_text(data: bytes, source: str) -> Opened:
         if decoded.guessed or len(data) > MAX_TEXT_BYTES:
             decode(data, source)  # raises the prose error: not UTF-8, or too large
         _bound_prose(decoded.text, source)
-        return Opened(parser, iter(parser.parse(decoded.text, source=source)))
+        text = unfold(decoded.text)  # a reference and its abstract folded into one paragraph
+        if text != decoded.text:
+            parser = choose_parser(text, source)
+        return Opened(parser, iter(parser.parse(text, source=source)))
     notes = []
     items = parser.iter_parse(decoded.text, source=source)
     if decoded.guessed:

@@ -1,5 +1,6 @@
 """Fallback for prose in a layout no specific parser knows: recognise what can be recognised
-(title-like first line, authors, citation, DOI/PMID anywhere, labelled sections) and flag it."""
+(the page header's title, authors, citation and date by ingest.header; DOI/PMID anywhere;
+labelled sections) and flag it. A header with no plausible title gives no title."""
 
 from __future__ import annotations
 
@@ -8,16 +9,18 @@ import re
 from ingest.chrome import strip_chrome
 from ingest.citation import PMCID, PMID, find_doi, parse_citation
 from ingest.formats.pubmed_text import apply_citation
-from ingest.names import is_author_line, parse_author_line
+from ingest.header import HeaderLine, clean_title, header_year, labelled_value, pick_title, read_header
+from ingest.names import parse_author_line
 from ingest.prose import build_abstract, has_prose, is_sentence, lines_of
 from kb.model.schema import Identifiers, Record, ReviewFlag
 from kb.text.sections import split_label
 
 NAME = "generic_text"
 FORMAT = "text"
-VERSION = "1.0"
-HEADER_LINES = 8
+VERSION = "1.1"
 SNIFF_CHARS = 200_000
+_INNER_SENTENCE_END = re.compile(r"[a-z0-9)][.!?]\s+[A-Z]")
+_ABSTRACT_HEADINGS = frozenset({"abstract", "summary", "resumen", "resumo", "résumé", "zusammenfassung"})
 
 
 def sniff(text: str, name: str = "") -> float:
@@ -26,29 +29,57 @@ def sniff(text: str, name: str = "") -> float:
     return 0.1 if has_prose(text[:SNIFF_CHARS]) else 0.0
 
 
-def _title_like(line: str) -> bool:
-    words = line.split()
-    return (3 <= len(words) <= 40 and not split_label(line).label
-            and not re.search(r"[.!?]$", line.rstrip(".") + ("." if line.endswith(".") else "")[:0])
-            and not is_sentence(line) and line[0].isupper())
+def body_start(lines: list[str]) -> int:
+    """Index of the first line of the abstract: after an 'Abstract' heading, or the first
+    paragraph of prose (two sentences, or a long one: a title can end with a full stop) or
+    section label; else the first sentence of any length."""
+    for i, line in enumerate(lines):
+        if line.lower().rstrip(":") in _ABSTRACT_HEADINGS:
+            return i + 1
+        if _is_paragraph(line) or split_label(line).label:
+            return _wrapped_start(lines, i)
+    return next((i for i, line in enumerate(lines) if is_sentence(line)), len(lines))
+
+
+def _wrapped_start(lines: list[str], i: int) -> int:
+    """Back over the lines of the same hard-wrapped paragraph (PDF or e-mail text): lines of
+    about the same length that do not end a sentence."""
+    width = len(lines[i])
+    while i > 0 and len(lines[i - 1]) >= 60 and abs(len(lines[i - 1]) - width) <= 0.3 * width \
+            and not lines[i - 1].rstrip().endswith((".", "?", "!", ":")):
+        i -= 1
+    return i
+
+
+def _is_paragraph(line: str) -> bool:
+    return is_sentence(line) and (len(line.split()) >= 30 or bool(_INNER_SENTENCE_END.search(line)))
 
 
 def parse(text: str, *, source: str) -> list[Record]:
     """One record with whatever metadata could be recognised."""
     lines = strip_chrome(lines_of(text))
+    start = body_start(lines)
+    header = read_header(lines[:start])
     record = Record()
+    title = pick_title(header, lines)
+    if title is not None:
+        record.title = clean_title(title.text) or None
+    byline = _author_line(header, title)
+    # Pages print names given name first unless the list shows otherwise ('Chuang E, Ross R').
+    record.authors = parse_author_line(byline, default="given-first") if byline else []
     body: list[str] = []
-    for i, line in enumerate(lines):
-        header = i < HEADER_LINES and not body
+    for line in lines:
         citation = parse_citation(line) if not is_sentence(line) or "doi" in line.lower() else None
         if citation and record.venue is None:
             apply_citation(record, citation)
-        elif header and not record.authors and is_author_line(line):
-            record.authors = parse_author_line(line)
-        elif header and record.title is None and not record.authors and _title_like(line):
-            record.title = line.rstrip(".")
-        elif is_sentence(line) or split_label(line).label or body:
-            body.append(line)
+    for line in lines[start:]:
+        if record.venue and not is_sentence(line) and parse_citation(line):
+            continue
+        body.append(line)
+    if record.year is None:
+        record.year = header_year(header)
+    if record.venue is None:
+        record.venue = labelled_value(header, ("journal", "source title", "published in"))
     _find_ids(record, "\n".join(lines))
     abstract = build_abstract(body)
     record.abstract, record.translations, record.language = (
@@ -58,6 +89,14 @@ def parse(text: str, *, source: str) -> list[Record]:
         message="read by the generic text parser: check the title, authors and sections",
     ))
     return [record]
+
+
+def _author_line(header: list[HeaderLine], title: HeaderLine | None) -> str | None:
+    """The first author list after the title (or anywhere in the header when there is none)."""
+    after = title.index if title is not None else -1
+    found = next((h for h in header if h.kind == "authors" and h.index > after), None)
+    found = found or next((h for h in header if h.kind == "authors"), None)
+    return found.text if found else None
 
 
 def _find_ids(record: Record, text: str) -> None:

@@ -9,6 +9,7 @@ from ingest.names import (
     clean_affiliation,
     is_affiliation_line,
     is_author_line,
+    is_single_author,
     parse_author_line,
 )
 from ingest.prose import build_abstract, is_sentence, lines_of
@@ -31,7 +32,7 @@ def sniff(text: str, name: str = "") -> float:
     """High when a citation line and an author line or 'Abstract' header open the text."""
     head = lines_of(text[:20000])[:HEADER_LINES]
     has_citation = any(parse_citation(line) and not is_sentence(line) for line in head)
-    has_people = any(is_author_line(line) for line in head)
+    has_people = any(is_author_line(line) or is_single_author(line) for line in head)
     has_abstract = any(line.lower() == "abstract" for line in head)
     return 0.9 if has_citation and (has_people or has_abstract) else 0.0
 
@@ -44,7 +45,7 @@ def _classify(line: str) -> str | None:
     cit = parse_citation(line)
     if cit and cit.start == 0:
         return "citation"
-    if is_author_line(line):
+    if is_author_line(line) or is_single_author(line):
         return "authors"
     if is_affiliation_line(line):
         return "affiliation"

@@ -25,6 +25,15 @@ def derived_flags(record: Record) -> list[ReviewFlag]:
     return flags
 
 
+def save_blocker(record: Record) -> str | None:
+    """Why a record must not be saved or merged, or None: with neither a title nor any abstract
+    text, nothing in it says which publication it is (its input was not understood)."""
+    if record.title or any(s.text.strip() for s in record.abstract):
+        return None
+    return ("neither a title nor abstract text was found, so nothing was saved; check how the "
+            "text was copied, or add the title")
+
+
 def refresh_flags(record: Record) -> Record:
     """Replace derived flags with fresh ones, keep other flags (deduplicated, sorted)."""
     kept = {(f.code, f.field, f.message): f for f in record.review.flags

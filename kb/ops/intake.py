@@ -17,6 +17,7 @@ from kb.dedup.index import DedupIndex
 from kb.dedup.match import key_of
 from kb.errors import KBError
 from kb.model.present import display_title
+from kb.model.review import save_blocker  # noqa: F401 (the app asks it before offering Save)
 from kb.model.schema import Record
 from kb.ops.pipeline import (
     Batch,

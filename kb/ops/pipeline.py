@@ -23,7 +23,7 @@ from kb.dedup.match import key_of
 from kb.dedup.merge import merge
 from kb.errors import IdentifierTaken, IngestError, KBError, RecordError, RecordExists, RecordNotFound
 from kb.model.ids import base_id, unique_id
-from kb.model.review import refresh_flags
+from kb.model.review import refresh_flags, save_blocker
 from kb.model.schema import Provenance, Record
 from kb.ops.enrich import Enricher
 from kb.store import RecordStore
@@ -177,7 +177,10 @@ class Batch:
         """The one add-or-merge decision (CLI, batch import and the app's save all come here):
         `auto` merges a sure duplicate and adds anything else (a possible duplicate is noted);
         `new` always adds; `merge` folds the record into `merge_into`. A record already ingested
-        from the same source file is left unchanged. `extract` is False for curated previews."""
+        from the same source file is left unchanged. `extract` is False for curated previews.
+        A record with neither title nor abstract text is refused (RecordError)."""
+        if (why := save_blocker(record)) is not None:
+            raise RecordError(why)
         if choice == "merge":
             if not merge_into or merge_into not in self.index.keys:
                 raise RecordError(f"cannot merge into '{merge_into}': no such record")

@@ -35,3 +35,37 @@ def test_affiliation_lines() -> None:
     assert is_affiliation_line("School of Social Welfare, University of California Berkeley, Berkeley, California, USA.")
     assert is_affiliation_line("1 Department of Health Policy, Yale University, New Haven, CT.")
     assert not is_affiliation_line("The University was founded in 1868 and is large.")
+
+
+def _given_first(line: str) -> list[tuple]:
+    return [(a.family, a.given, a.initials) for a in parse_author_line(line, default="given-first")]
+
+
+def test_initials_first_lists_keep_the_surname_as_family() -> None:
+    assert _names("A.B. Surname, C.D. Other, E. van der Berg") == [
+        ("Surname", None, "AB"), ("Other", None, "CD"), ("van der Berg", None, "E")]
+
+
+def test_family_first_with_initials_and_multiword_family() -> None:
+    assert _names("Chuang E, de la Cruz Lopez M, van der Berg P") == [
+        ("Chuang", None, "E"), ("de la Cruz Lopez", None, "M"), ("van der Berg", None, "P")]
+
+
+def test_given_first_multiword_family_names() -> None:
+    assert _given_first("Maria de la Cruz Lopez, Stephanie Ettinger de Cuba, Jessica Kiefte-de Jong, "
+                        "Laura A. van der Velde") == [
+        ("de la Cruz Lopez", "Maria", "M"), ("Ettinger de Cuba", "Stephanie", "S"),
+        ("Kiefte-de Jong", "Jessica", "J"), ("van der Velde", "Laura A.", "LA")]
+
+
+def test_degrees_markers_and_pairs() -> None:
+    assert _given_first("Sebastian T. Tong, MD, MPH, Winston R. Liaw, MD, and Alex H. Krist, MD") == [
+        ("Tong", "Sebastian T.", "ST"), ("Liaw", "Winston R.", "WR"), ("Krist", "Alex H.", "AH")]
+    assert _given_first("Sharareh, Nasser; Wallace, Andrea S.") == [
+        ("Sharareh", "Nasser", "N"), ("Wallace", "Andrea S.", "AS")]
+    assert _given_first("Emmeline Chuang1,2, Rachel Ross2*, Nadia Safaeinili3") == [
+        ("Chuang", "Emmeline", "E"), ("Ross", "Rachel", "R"), ("Safaeinili", "Nadia", "N")]
+
+
+def test_a_title_with_a_colon_is_not_a_name_list() -> None:
+    assert not is_author_line("Report to Congress: Social Risk Factors and Performance Under Medicare Programs")

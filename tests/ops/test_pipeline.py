@@ -200,3 +200,17 @@ def test_gzipped_source_is_kept_and_reextracts(store: Store, tmp_path: Path, ext
     assert store.source_path(sha).name == f"{sha}.xml.gz"
     record = store.load(report.outcomes[1].record_id)
     assert reextract(record, store, Enricher(store.home)).abstract == record.abstract
+
+
+def test_a_record_with_neither_title_nor_abstract_is_refused_not_merged(store: Store) -> None:
+    ris = (b"TY  - JOUR\nTI  - Community health workers and hospital use\nAU  - Kangovi, Shreya\n"
+           b"PY  - 2018\nDO  - 10.1001/jamainternmed.2018.4630\nER  - \n\n"
+           b"TY  - JOUR\nAU  - Kangovi, Shreya\nPY  - 2018\nDO  - 10.1001/jamainternmed.2018.4630\n"
+           b"ER  - \n")
+    report = ingest_bytes(ris, "two.ris", store)
+    assert [o.status for o in report.outcomes] == ["new", "failed"]
+    assert "neither a title nor abstract text was found, so nothing was saved" in report.outcomes[1].message
+    assert "\n" not in report.summary()
+    assert not report.ok
+    [record] = store.load_all()
+    assert len(record.sources) == 1  # the empty one was not merged in

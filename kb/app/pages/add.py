@@ -34,6 +34,7 @@ from kb.ops.intake import (
     Pending,
     Preview,
     preview,
+    save_blocker,
     save_preview,
 )
 
@@ -186,6 +187,8 @@ def _record_preview(p: int, r: int, item: Preview) -> Pending:
                              f"{len(record.findings)} findings", f"read as {item.parser}"))
         for flag in record.review.flags:
             st.caption(f":orange-badge[check] {md_text(flag.message)}")
+        if why := save_blocker(record):
+            st.error(md_text(why), icon=":material/block:")
         pending = _choice(p, r, item)
         with st.expander("Parsed text with its findings", expanded=len(item.records) == 1):
             for section in section_views(record):
@@ -215,6 +218,8 @@ for p, item in enumerate(previews):
     pending[p] = [Pending(record=rec) for rec in item.records]
     pending[p][shown] = _record_preview(p, shown, item)
 
+pending = {p: [e for e in entries if not save_blocker(e.record)] for p, entries in pending.items()}
+pending = {p: entries for p, entries in pending.items() if entries}
 total = sum(len(v) for v in pending.values())
 if total and st.button(f"Save {total} record{'s' if total != 1 else ''}", key=f"save_{batch}",
                        type="primary", icon=":material/save:"):

@@ -1,0 +1,180 @@
+"""The header of a copied web page (the lines before its abstract): what each line is, from its
+shape and its neighbours — navigation or label chrome, identifiers, citation or venue, dates,
+author lists, affiliations — and which line, if any, is plausibly the title. A line that is not
+plausibly a title is never taken as one: the title then stays empty (and is flagged)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from ingest.citation import MONTHS, parse_citation
+from ingest.names import is_affiliation_line, is_author_line
+from ingest.names.vocab import is_degree
+from ingest.prose import is_sentence
+from kb.text.normalize import fold
+from kb.text.sections import split_label
+
+Kind = Literal["chrome", "label", "identifier", "citation", "date", "authors", "affiliation",
+               "title", "other"]
+MAX_HEADER = 30
+MIN_TITLE_WORDS = 4
+MAX_TITLE_WORDS = 45
+_IDENTIFIER = re.compile(r"\b(?:doi|pmid|pmcid|issn|isbn|arxiv)\b|\b10\.\d{4,9}/|https?://|www\.|@", re.I)
+_NAVIGATION = re.compile(r"^(?:back to|return to|go to|skip to|home\b|«|‹|<)|\s(?:>|»|›|/)\s.*\s(?:>|»|›|/)\s|"
+                         r"\blogo|\|", re.I)
+_VOLUME = re.compile(r"\b(?:vol(?:ume)?|issue|no|pp?)\.?\s*\d|\(\d{4}\)\s*\d|\d+\s*\(\d+\)\s*:", re.I)
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DATE = re.compile(rf"\b(?:{_MONTH})\.?\s+(?:\d{{1,2}},?\s+)?(?:1[89]|20)\d{{2}}\b|"
+                   rf"\b\d{{1,2}}\s+(?:{_MONTH})\.?,?\s+(?:1[89]|20)\d{{2}}\b|\b(?:1[89]|20)\d{{2}}-\d{{2}}-\d{{2}}\b",
+                   re.I)
+_LABEL_VALUE = re.compile(r"^(?P<label>[^\W\d_][\w'’()\-]*(?: [\w'’()\-]+)?)\s*[:：]\s*\S")
+_BYLINE = re.compile(r"^\W*(?:by|authors?|author\(s\)|written by)\s*[:：]?\s+\S", re.I)
+_SEPARATOR = re.compile(r"\s+[–—|-]\s+")
+#: Words of page furniture and article-type labels: a short line made of them is chrome.
+CHROME_WORDS = frozenset(
+    """original research article articles review reviews systematic brief briefs issue issues report
+    reports paper papers research theory commentary editorial letter perspective viewpoint essay
+    news feature case study protocol abstract full text pdf html download downloads share print cite
+    citation citations export email submit submission start become reviewer reviewers login log in
+    sign register subscribe menu search home contents journal journals volume open access
+    display alt previous next front matter openbook press date award degree type name graduate
+    group first advisor second committee chair member topic topics view all related more show
+    hide close figures tables metrics info information details summary overview read reading
+    publication published publications resource resources library page pages home back a an the
+    of to and for in on by""".split())
+_FUNCTION = frozenset("a an the of to and for in on by with from at or as".split())
+_ORGANISATION = re.compile(r"\b(?:Department|University|Ministry|Institute|Agency|Office|Council|Academy|"
+                           r"Academies|Foundation|Association|Society|Press|Publishing|Publishers)\b")
+_ABBREVIATED_LEAD = re.compile(r"^[A-Z][a-z]{1,3}\.\s")
+#: Words of the labels in label-value metadata lines ('Published: …', 'Author(s): …').
+METADATA_WORDS = frozenset(
+    """author authors author(s) by published received accepted revised online date dates journal
+    source keywords keyword doi pmid pmcid issn isbn citation cite reading type category categories
+    subject subjects tags tag topic topics language languages publisher year volume issue pages
+    affiliation affiliations correspondence corresponding email editor editors funding copyright
+    license licence format status series url link links available""".split())
+
+
+@dataclass(frozen=True)
+class HeaderLine:
+    """One line of a page header and what it is."""
+
+    index: int
+    text: str
+    kind: Kind
+
+
+def kind_of(line: str) -> Kind:
+    """What a header line is, from its own shape."""
+    words = line.split()
+    if _BYLINE.match(line) and is_author_line(line, allow_single=True):
+        return "authors"
+    if _NAVIGATION.search(line):
+        return "chrome"
+    if _IDENTIFIER.search(line):
+        return "identifier"
+    if parse_citation(line) or _VOLUME.search(line):
+        return "citation"
+    if _DATE.search(line):
+        return "date"
+    if _is_chrome_words(words):
+        return "chrome"
+    if is_author_line(line):
+        return "authors"
+    if is_affiliation_line(line):
+        return "affiliation"
+    if line.rstrip().endswith((":", "：")) or split_label(line).label or _is_label_value(line):
+        return "label"
+    return "title" if _title_shaped(line, words) else "other"
+
+
+def _is_chrome_words(words: list[str]) -> bool:
+    """A short line (up to six words) made mostly of page-furniture words."""
+    content = [fold(w.strip(".,:;()&")) for w in words]
+    content = [w for w in content if w not in _FUNCTION]
+    if not words or len(words) > 6 or not content:
+        return not content and bool(words)
+    chrome = sum(w in CHROME_WORDS or not any(c.isalpha() for c in w) for w in content)
+    return chrome >= max(1, round(0.6 * len(content)))
+
+
+def _is_label_value(line: str) -> bool:
+    """'Published: 12 May 2020', 'Author(s): …': a one- or two-word metadata label, a value."""
+    m = _LABEL_VALUE.match(line)
+    return bool(m) and all(fold(w) in METADATA_WORDS | CHROME_WORDS for w in m.group("label").split())
+
+
+def _title_shaped(line: str, words: list[str]) -> bool:
+    """Enough words, not prose, starts with a capital or a digit, not a list of names."""
+    if not MIN_TITLE_WORDS <= len(words) <= MAX_TITLE_WORDS or len(line) > 350:
+        return False
+    if fold(words[-1].strip(".,;")) in _FUNCTION or _ABBREVIATED_LEAD.match(line):
+        return False  # cut off mid-phrase ('… the degree of'), or led by 'Sec.', 'Vol.'
+    if any(is_degree(w.strip("()")) for w in words if w.startswith("(")):
+        return False  # 'Doctor of Philosophy (PhD)'
+    if _ORGANISATION.search(line) and all(w[0].isupper() or fold(w) in _FUNCTION for w in words):
+        return False  # an organisation's name in title case
+    if is_sentence(line, min_words=12) and not line.rstrip().endswith("?"):
+        return False
+    return line[0].isupper() or line[0].isdigit() or line[0] in "“\"'‘"
+
+
+def read_header(lines: list[str]) -> list[HeaderLine]:
+    """Each line of a header (at most MAX_HEADER lines) with its kind."""
+    return [HeaderLine(i, line, kind_of(line)) for i, line in enumerate(lines[:MAX_HEADER])]
+
+
+def _echoed(line: str, others: list[str]) -> bool:
+    """The line's opening words appear again elsewhere on the page (a citation, a page title)."""
+    key = fold(" ".join(line.split()[:6]))
+    return len(key) >= 20 and any(key in fold(o) for o in others if o != line)
+
+
+def pick_title(header: list[HeaderLine], page: list[str]) -> HeaderLine | None:
+    """The line most plausibly the title: title-shaped, and best placed just before the
+    authors, or echoed elsewhere on the page; None when no line is plausible."""
+    best, best_score = None, 0.0
+    for n, line in enumerate(header):
+        if line.kind != "title":
+            continue
+        after = [h.kind for h in header[n + 1:n + 4]]
+        near = next((2.0 - 0.5 * k for k, kind in enumerate(after) if kind == "authors"), 0.0)
+        score = 1.0 + near + 2.0 * _echoed(line.text, page)
+        score += 0.5 * (6 <= len(line.text.split()) <= 30) - 0.05 * n
+        if score > best_score:
+            best, best_score = line, score
+    return best
+
+
+def clean_title(text: str) -> str:
+    """A page-title line without trailing type or number parts ('Title – Issue Brief – 8659-03')
+    and without its final full stop."""
+    while (cuts := list(_SEPARATOR.finditer(text))):
+        tail = text[cuts[-1].end():]
+        if not (_is_chrome_words(tail.split()) or not re.search(r"[^\W\d_]{2}", tail)):
+            break
+        text = text[:cuts[-1].start()]
+    return text.strip().rstrip(".")
+
+
+def header_year(header: list[HeaderLine]) -> int | None:
+    """The year of the first date line of the header (its publication date, when no citation
+    gives one)."""
+    for line in header:
+        if line.kind == "date":
+            m = _DATE.search(line.text)
+            year = re.search(r"(?:1[89]|20)\d{2}", m.group(0)) if m else None
+            if year:
+                return int(year.group(0))
+    return None
+
+
+def labelled_value(header: list[HeaderLine], labels: tuple[str, ...]) -> str | None:
+    """The value of the first 'Label: value' header line with one of these labels."""
+    for line in header:
+        label, sep, value = line.text.partition(":")
+        if sep and fold(label.strip()) in labels and value.strip():
+            return value.strip()
+    return None

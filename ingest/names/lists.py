@@ -1,0 +1,196 @@
+"""Author lists as printed on pages and in exports: split a line into names (commas, semicolons,
+'and', bullets, affiliation markers glued to names, names printed twice, degrees, 'Family, Given'
+pairs, names with no separator at all), then decide the name order once for the whole list."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.names.person import Order, is_name_token, read_person, tokens_of
+from ingest.names.vocab import MARKER_CHARS, NOT_NAMES, is_degree, is_dotted_initials, is_initials, is_particle
+from kb.model.schema import Author
+from kb.text.normalize import cjk_count
+
+_LEAD = re.compile(r"^\s*(?:\|\s*)?(?:by|authors?|author\(s\)|written by|autor(?:es|a)?|auteurs?|"
+                   r"autoren)\s*[:：]?\s+", re.I)
+_ET_AL = re.compile(r"[,;]?\s*\bet\s+al\b\.?", re.I)
+_AND = re.compile(r"\s+(?:and|&|und|y|e|et)\s+(?=[A-Z])")
+_BULLET = re.compile(r"(?:^|\s)[*•·●▪]\s+")
+_GLUED_MARK = re.compile(rf"(?<=[^\W\d_.])[{MARKER_CHARS},]*[{MARKER_CHARS}][{MARKER_CHARS},]*(?=\s*[^\W\d_])")
+_TRAIL_MARK = re.compile(rf"[\s{MARKER_CHARS},]+$")
+_SPACED_MARK = re.compile(rf"(?<=\w)\s+[{MARKER_CHARS}][{MARKER_CHARS},\s]*(?=,|$|\s+[^\W\d_])")
+_TWICE = re.compile(r"^(.+?)\s*\1$")
+_ICONS = re.compile(r"\s+(?:email symbol|symbol|orcid(?: icon)?|e-?mail|✉)\s*$", re.I)
+_SENTENCE = re.compile(r"\b(?:was|were|is|are|has|have|had|we|our|this|these|that|which|to|of the|in the|for the)\b")
+
+
+@dataclass
+class AuthorList:
+    """The authors read from one line, how sure the reading is, and what was noticed."""
+
+    authors: list[Author]
+    names: int
+    looked_like: int
+    order: Order
+    et_al: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def share(self) -> float:
+        return self.looked_like / self.names if self.names else 0.0
+
+
+def _clean_line(line: str) -> tuple[str, bool]:
+    text = _LEAD.sub("", line.strip())
+    et_al = bool(_ET_AL.search(text))
+    text = _ET_AL.sub("", text)
+    text = _ICONS.sub("", text)
+    text = text.replace("\\n", " ")
+    text = _BULLET.sub(", ", text)
+    text = _GLUED_MARK.sub(", ", text)
+    text = _SPACED_MARK.sub(",", text)
+    text = _AND.sub(", ", text)
+    text = re.sub(r"\s*,\s*(?:,\s*)+", ", ", text)
+    text = text.strip(" ,;|")
+    return (text if _ends_with_initial(text) else text.rstrip(". ")), et_al
+
+
+def _ends_with_initial(text: str) -> bool:
+    return bool(re.search(r"\b[A-Z]\.$", text.strip()))
+
+
+def _pieces(text: str) -> tuple[list[str], bool]:
+    """Name strings of a cleaned line, and whether they are explicit 'Family, Given' pairs."""
+    if ";" in text:
+        parts = [p.strip(" ,") for p in text.split(";") if p.strip(" ,")]
+        if all(p.count(",") == 1 for p in parts):
+            return [_pair(p) for p in parts], True
+        return [q.strip() for p in parts for q in p.split(",") if q.strip()], False
+    parts = [_TWICE.sub(r"\1", _TRAIL_MARK.sub("", p).strip()) for p in text.split(",") if p.strip()]
+    parts = [p for p in parts if not all(is_degree(t) for t in p.split())] if len(parts) > 1 else parts
+    if _alternating(parts):
+        return [f"{parts[i]}, {parts[i + 1]}" for i in range(0, len(parts), 2)], True
+    return [name for p in parts for name in (_unseparated(p) if _runs_together(p) else [p])], False
+
+
+def _runs_together(piece: str) -> bool:
+    """Five or more name words with no particle: several names printed without separators."""
+    words = piece.split()
+    return len(words) >= 5 and all(is_name_token(w) and not is_particle(w) for w in words)
+
+
+def _pair(piece: str) -> str:
+    family, given = (s.strip() for s in piece.split(",", 1))
+    return f"{family}, {given}"
+
+
+def _alternating(parts: list[str]) -> bool:
+    """'Jonas, Wayne B., Rosenbaum, Elena': family names and given names take turns."""
+    if len(parts) < 2 or len(parts) % 2:
+        return False
+    families, givens = parts[0::2], parts[1::2]
+    for family in families:
+        words = family.split()
+        if not 1 <= len(words) <= 3 or any(is_initials(w) for w in words) or not all(
+                is_particle(w) for w in words[:-1]):
+            return False
+    if not all(len(g.split()) <= 3 for g in givens):
+        return False
+    return any(is_dotted_initials(g.split()[-1]) or len(g.split()) > 1 for g in givens)
+
+
+def _unseparated(text: str) -> list[str]:
+    """'Timothy J. Layton Nicole Maestas Daniel Prinz' -> one name per given+family pair."""
+    tokens = [t for t in text.split() if t]
+    names, current = [], []
+    for token in tokens:
+        current.append(token)
+        if len(current) >= 2 and not is_initials(token) and not token.islower():
+            names.append(" ".join(current))
+            current = []
+    if current:
+        names.append(" ".join(current))
+    return names
+
+
+def looks_like_name(name: str) -> bool:
+    """One to five capitalised tokens (or initials), none a heading word, nothing sentence-like."""
+    piece = name.split(",", 1)
+    tokens = tokens_of(name.replace(",", " ")) if len(piece) == 2 else tokens_of(name)
+    if not 1 <= len(tokens) <= 6 or len(name) > 70:
+        return False
+    if _SENTENCE.search(name.lower()) and not all(t[0].isupper() for t in tokens):
+        return False
+    if not all(is_name_token(t) for t in tokens):
+        return False
+    if any(len(t) > 25 or (cjk_count(t) and len(t) > 5) for t in tokens):
+        return False  # a run of CJK prose or a glued string, not a name
+    words = [t for t in tokens if not is_initials(t)]
+    if not words or any(w.casefold().strip(".") in NOT_NAMES for w in words):
+        return False
+    return not all(t.isupper() and len(t) > 3 for t in words)
+
+
+def decide_order(pieces: list[str], *, pairs: bool, default: Order) -> tuple[Order, bool]:
+    """(name order, 'Family Initials' style) for a whole list, from the evidence of all its
+    names: trailing initials ('Chuang E', 'Mills Katherine T') mean family first; initials in
+    front or in the middle ('A.B. Surname', 'Regina M. Thetsane') mean given first."""
+    if pairs:
+        return "family-first", False
+    trailing = leading = 0
+    for piece in pieces:
+        tokens = tokens_of(piece)
+        if len(tokens) < 2:
+            continue
+        if is_initials(tokens[-1]) and not is_dotted_initials(tokens[-1]) or (
+                is_dotted_initials(tokens[-1]) and not any(is_dotted_initials(t) for t in tokens[:-1])
+                and len(tokens) == 2):
+            trailing += 1
+        elif any(is_dotted_initials(t) or (t.isupper() and len(t) <= 2) for t in tokens[:-1]):
+            leading += 1
+    if trailing > leading:
+        style = sum(1 for p in pieces if len(tokens_of(p)) >= 2 and is_initials(tokens_of(p)[-1])
+                    and not any(len(t) > 1 and not is_initials(t) for t in tokens_of(p)[1:-1]))
+        return "family-first", style >= max(1, len(pieces) // 2)
+    if leading > trailing:
+        return "given-first", False
+    return default, False
+
+
+def read_author_list(line: str, *, default: Order = "given-first", markers_mean_given_first: bool = True
+                     ) -> AuthorList | None:
+    """The authors of a line, or None when it is not a list of people."""
+    if len(line) > 2000 or re.search(r"[.!?]\s+[A-Z][a-z]+\s+[a-z]+\s+[a-z]", line):
+        return None
+    had_markers = bool(re.search(rf"[^\W\d_][{MARKER_CHARS}]|\s\d{{1,2}}(?:,\d{{1,2}})*(?:,|$)", line))
+    text, et_al = _clean_line(line)
+    if not text or re.search(r"[:：]\s", text):
+        return None  # 'Report to Congress: Social Risk Factors …' is a title, not names
+    pieces, pairs = _pieces(text)
+    pieces = [_TRAIL_MARK.sub("", p).strip() for p in pieces]
+    pieces = [p for p in pieces if p]
+    if not pieces:
+        return None
+    good = sum(looks_like_name(p) for p in pieces)
+    fallback: Order = "given-first" if had_markers and markers_mean_given_first else default
+    order, initials_style = decide_order(pieces, pairs=pairs, default=fallback)
+    authors = []
+    for piece in pieces:
+        if not looks_like_name(piece):
+            continue
+        if pairs:
+            family, given = (s.strip() for s in piece.split(",", 1))
+            author = _from_pair(family, given)
+        else:
+            author = read_person(piece, order, initials_style=initials_style)
+        if author is not None:
+            authors.append(author)
+    return AuthorList(authors=authors, names=len(pieces), looked_like=good, order=order, et_al=et_al)
+
+
+def _from_pair(family: str, given: str) -> Author:
+    tokens = tokens_of(given)
+    if tokens and all(is_initials(t) for t in tokens) and (len(tokens) > 1 or "." in given or len(given) <= 3):
+        return Author(family=family, initials="".join(c for c in given if c.isupper()) or None)
+    return Author(family=family, given=given or None)

@@ -1,0 +1,52 @@
+"""Page-header lines by shape, and a title only when one is plausible."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.formats import generic_text
+from ingest.header import clean_title, kind_of, pick_title, read_header
+
+
+@pytest.mark.parametrize(("line", "kind"), [
+    ("Back to search results for care coordination", "chrome"),
+    ("Journal List > Health Serv Res > v.54(6) > PMC6863236", "chrome"),
+    ("BMJ Open logoLink to BMJ Open", "chrome"),
+    ("ORIGINAL RESEARCH article", "chrome"),
+    ("DOI: 10.1111/1475-6773.13238; PMCID: PMC6863236", "identifier"),
+    ("BMC Health Services Research volume 20, Article number: 1102 (2020)", "citation"),
+    ("Front. Public Health, 13 January 2023", "date"),
+    ("| By: Matthew Maughan", "authors"),
+    ("Published: 12 May 2020", "date"),
+    ("Author(s): Emmeline Chuang", "authors"),
+    ("Keywords: care coordination", "label"),
+    ("Doctor of Philosophy (PhD)", "other"),
+    ("United States Department of Health and Human Services", "other"),
+    ("Witwatersrand, in partial fulfilment of the requirements for the degree of", "other"),
+    ("The patient at the centre: evidence from 17 European integrated care programmes", "title"),
+])
+def test_line_kinds(line: str, kind: str) -> None:
+    assert kind_of(line) == kind
+
+
+def test_the_title_is_the_line_before_the_authors() -> None:
+    lines = ["Skip to main content", "Sec. Public Health Education and Promotion",
+             "This article is part of the Research Topic on Community Health Workers",
+             "Community health worker team integration in Medicaid managed care",
+             "Ashley Wennerstrom, Catherine G. Haywood, Denise O. Smith"]
+    title = pick_title(read_header(lines), lines)
+    assert title is not None and title.text == lines[3]
+
+
+def test_no_plausible_title_gives_none() -> None:
+    lines = ["Back to Evidence Library", "DOI: 10.1/abc; PMCID: PMC123", "Research article",
+             "Open access", "Published: 3 May 2021", "Health Services Research"]
+    assert pick_title(read_header(lines), lines) is None
+    record = generic_text.parse("\n".join([*lines, "Care coordination was poor in most of the "
+                                           "clinics that we studied. Data sharing helped."]), source="x")[0]
+    assert record.title is None and record.year == 2021
+
+
+def test_trailing_type_and_number_parts_are_cut() -> None:
+    assert clean_title("The Coverage Gap: Uninsured Poor Adults – An Update – Issue Brief – 8659-03") == \
+        "The Coverage Gap: Uninsured Poor Adults – An Update"
