@@ -7,6 +7,7 @@ import pytest
 from ingest.extract.themes import tag_themes
 from kb.embed import FakeEmbedder, get_embedder
 from kb.model.taxonomy import load_taxonomy
+from tests.conftest import seed_paths
 
 
 def test_keyword_rules_without_embeddings() -> None:
@@ -24,6 +25,7 @@ def test_fake_embedder_path_runs() -> None:
 def test_real_model_tags_by_meaning_and_scores_on_gold() -> None:
     from kb.eval.extraction import evaluate_findings
 
+    seed_paths()  # the tune half includes the five seeds: skip with a reason without ../shared
     taxonomy, model = load_taxonomy(), get_embedder("model")
     tags = tag_themes(["meaningfully engaged partners in program design and implementation",
                        "Budesonide-formoterol reduced severe exacerbations"], taxonomy, model)
