@@ -40,7 +40,7 @@ ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "
 _LANG = "|".join(LANGUAGES)
 #: notes exporters append to titles: language tags, erratum/comment notes, review markers
 TITLE_NOTES = (
-    re.compile(rf"[.\s]*[\[(]\s*(?:{_LANG})(?:[\s,;/&]+(?:{_LANG}|abstract|summary|text))*\s*[\])]\s*\.?\s*$", re.I),
+    re.compile(rf"[.\s]*[\[(]\s*(?:{_LANG})(?:[\s,;/&]+(?:{_LANG}|abstract|summary|text))*\s*[\])]?\s*\.?\s*$", re.I),
     re.compile(r"[.\s]*\(\s*author'?s'? transl\s*\)\s*\.?\s*$", re.I),
     re.compile(r"[.\s]*\[(?:erratum|comment|retraction|retracted|update|corrected|see|reprint|published)[^\]]*\]?\s*$",
                re.I),
@@ -49,8 +49,8 @@ TITLE_NOTES = (
     re.compile(r"[.\s]*\(\s*multiple letters?\s*\)(?:\s*\[\d+\])?\s*\.?\s*$", re.I),
     re.compile(r"[.\s]*\[\d+\]\s*\.?\s*$"),
 )
-#: '… syndrome... N Engl J Med. 2009 Jan 29;360(5):544-6' — a citation appended after an ellipsis
-TITLE_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*(?:\[[^\]]*\]|\S.*)$")
+#: '… syndrome... N Engl J Med. 2009 Jan 29;360(5):544-6' — a citation (it names a year) appended after an ellipsis
+TITLE_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*(?:\[[^\]]*\]|\S.*\b(?:1[89]|20)\d\d\b.*)$")
 #: '<ORIGINAL> …', ' = ' and ';' join a title and its translation
 TITLE_PARTS = re.compile(r"\s*<original>\s*|\s+=\s+|\s*;\s+", re.I)
 #: exporters' notes inside venue names: '(00392499)', '(Munich, Germany : 1983)', '[Electronic Resource]'
