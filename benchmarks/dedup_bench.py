@@ -46,8 +46,8 @@ BIB_DEDUPE_PYTHON = Path("/work/venvs/bibdedupe/bin/python")
 
 def bib_dedupe_child(csv_path: str) -> None:
     """(run by bib-dedupe's own interpreter) prep -> block -> match -> cluster; prints JSON."""
-    import pandas as pd  # noqa: PLC0415 - only this venv has bib-dedupe
-    from bib_dedupe.bib_dedupe import block, cluster, match, prep  # noqa: PLC0415
+    import pandas as pd
+    from bib_dedupe.bib_dedupe import block, cluster, match, prep
 
     records = pd.read_csv(csv_path, dtype=str)
     records["ID"] = records["ID"].astype(str)
@@ -72,10 +72,10 @@ def run_bib_dedupe(python: Path, folder: Path) -> dict | None:
 def kb_child(table: str, home: str, trace: str) -> None:
     """(run with the checkout to measure first on sys.path) import the CSV table into an empty
     KB at `home`, list the review queue; prints JSON: dataset IDs per record, queue, times."""
-    from kb.ops.duplicates import candidate_pairs  # noqa: PLC0415 - the checkout measured
-    from kb.ops.enrich import Enricher  # noqa: PLC0415
-    from kb.ops.pipeline import ingest_paths  # noqa: PLC0415
-    from kb.store import Store  # noqa: PLC0415
+    from kb.ops.duplicates import candidate_pairs
+    from kb.ops.enrich import Enricher
+    from kb.ops.pipeline import ingest_paths
+    from kb.store import Store
 
     Path(home, "records").mkdir(parents=True)
     store = Store(Path(home))

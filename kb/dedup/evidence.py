@@ -102,9 +102,7 @@ def author_evidence(a: DedupKey, b: DedupKey) -> tuple[AuthorState, float]:
     words = {w for n in long_.names for w in n}
     found = 0
     for family, names in zip(short.authors, short.names, strict=True):
-        if family in words or any(w in words for w in names if len(w) >= 4):
-            found += 1
-        elif process.extractOne(family, long_.authors, scorer=fuzz.ratio, score_cutoff=80) is not None:
+        if family in words or any(w in words for w in names if len(w) >= 4) or process.extractOne(family, long_.authors, scorer=fuzz.ratio, score_cutoff=80) is not None:
             found += 1
     share = found / len(short.authors)
     if first and share >= 0.6:

@@ -58,7 +58,7 @@ def _contradiction(ev: Evidence) -> str | None:
         return "the titles name different populations"
     if ev.year_gap is not None and ev.year_gap > 1:
         return "years differ"
-    if ev.misplaced and not ev.abstract == "same":
+    if ev.misplaced and ev.abstract != "same":
         return "volumes or pages differ"
     if ev.abstract == "differs":
         return "abstracts differ"
@@ -131,7 +131,7 @@ def _fuzzy(a: DedupKey, b: DedupKey, ev: Evidence, duplicate_at: float) -> Match
             and (ev.located or ev.abstract == "same"):
         return Match(b.id, "same title, year, volume and pages", score, "duplicate")
     if not _reviewable(ev):
-        return Match(b.id, "not similar enough" if not contradiction else contradiction, score, "distinct")
+        return Match(b.id, contradiction or "not similar enough", score, "distinct")
     similar = ev.title in ("same", "close", "similar") or (ev.title == "weak" and ev.located)
     if similar and ev.authors != "different":
         why = (f"similar titles but {contradiction}" if contradiction
