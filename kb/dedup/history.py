@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Container
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from kb.config import MERGED_DIR
 from kb.errors import KBError, RecordError
+from kb.model.ids import base_id, unique_id
 from kb.model.schema import Record
 from kb.store import Store, atomic_write, serialize
 
@@ -64,3 +66,31 @@ def merged_ids(store: Store) -> list[str]:
 def forget_merged(store: Store, merged_id: str) -> None:
     """Drop the kept merge of `merged_id` (after an undo)."""
     _path(store, merged_id).unlink(missing_ok=True)
+
+
+class MergeHistory:
+    """The merges of one import run, kept for undo under ids no record or kept merge has."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._taken: set[str] | None = None
+
+    def keep(self, before: Record, incoming: Record, after: Record, reason: str, *,
+             taken: Container[str]) -> str:
+        """Keep an incoming record merged into `before` (giving `after`); returns its kept id."""
+        if self._taken is None:
+            self._taken = set(merged_ids(self.store))
+        kept_id = unique_id(base_id(incoming), _Either(self._taken, taken))
+        self._taken.add(kept_id)
+        keep_merged(self.store, before, incoming.model_copy(update={"id": kept_id}), after, reason)
+        return kept_id
+
+
+class _Either:
+    """Membership in either of two containers (without copying them)."""
+
+    def __init__(self, a: Container[str], b: Container[str]) -> None:
+        self.a, self.b = a, b
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.a or item in self.b

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Container, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +19,7 @@ from ingest.reader import Input, Opened, open_input
 from ingest.sniff import BY_NAME
 from kb.dedup.cache import KeyCache
 from kb.dedup.decisions import Decisions, load_decisions
-from kb.dedup.history import keep_merged, merged_ids
+from kb.dedup.history import MergeHistory
 from kb.dedup.index import DedupIndex
 from kb.dedup.match import Match, key_of
 from kb.dedup.merge import merge
@@ -147,7 +147,7 @@ class Batch:
         self._sources: dict[str, set[str]] = {}
         self._touched: set[str] = set()  # records added or merged during this run
         self._decisions: Decisions | None = None
-        self._kept: set[str] | None = None  # ids of merged-away records kept for undo
+        self.history = MergeHistory(store)  # merged-away versions kept for undo
 
     @property
     def index(self) -> DedupIndex:
@@ -163,29 +163,6 @@ class Batch:
         if self._decisions is None:
             self._decisions = load_decisions(self.store)
         return self._decisions
-
-    def _curated(self, found: list[Match]) -> list[Match]:
-        """The matches with the librarian's decisions applied: a record that is a duplicate of
-        two records marked as different publications is not merged into either."""
-        if len(found) < 2 or not self.decisions.not_duplicates:
-            return found
-        best = found[0]
-        rivals = [m for m in found[1:] if m.decision != "distinct"
-                  and self.decisions.is_not_duplicate(best.record_id, m.record_id)]
-        if best.decision != "duplicate" or not rivals:
-            return found
-        note = f"like both {best.record_id} and {rivals[0].record_id}, marked as different publications"
-        return [Match(best.record_id, note, best.score, "possible"), *found[1:]]
-
-    def _keep_for_undo(self, old: Record, record: Record, merged: Record, reason: str) -> str:
-        """Keep the incoming record and `old` as they were (records/_merged/) so the merge can be
-        undone; returns the id the incoming record is kept under."""
-        if self._kept is None:
-            self._kept = set(merged_ids(self.store))
-        record_id = unique_id(base_id(record), _Either(self._kept, self.index.keys))
-        self._kept.add(record_id)
-        keep_merged(self.store, old, record.model_copy(update={"id": record_id}), merged, reason)
-        return record_id
 
     def _remember(self, record: Record) -> None:
         """Index a record just saved (for duplicates later in this batch)."""
@@ -213,7 +190,7 @@ class Batch:
             if not merge_into or merge_into not in self.index.keys:
                 raise RecordError(f"cannot merge into '{merge_into}': no such record")
             return self.merge(self.store.load(merge_into), record, f"merged into {merge_into} as chosen")
-        found = self._curated(self.index.matches(key_of(record))) if choice == "auto" else []
+        found = self.decisions.curate(self.index.matches(key_of(record))) if choice == "auto" else []
         again = next((m for m in found if sha in self._sources.get(m.record_id, set())
                       and m.record_id not in self._touched), None)
         if again:
@@ -247,7 +224,7 @@ class Batch:
             self._forget(old.id)
         self._remember(merged)
         if changed:
-            kept = self._keep_for_undo(old, record, merged, reason)
+            kept = self.history.keep(old, record, merged, reason, taken=self.index.keys)
             reason = f"{reason} (undo: kb dedup --undo {kept})"
         return RecordOutcome(status="merged" if changed or touched else "unchanged",
                              record_id=merged.id,
@@ -311,16 +288,6 @@ class Batch:
             self.store.save_source(inp.data, inp.suffix)
         elif inp.path is not None:
             self.store.save_source_file(inp.path, sha, inp.suffix)
-
-
-class _Either:
-    """Membership in either of two containers (without copying them)."""
-
-    def __init__(self, a: Container[str], b: Container[str]) -> None:
-        self.a, self.b = a, b
-
-    def __contains__(self, item: object) -> bool:
-        return item in self.a or item in self.b
 
 
 def _reason(err: IngestError) -> str:
