@@ -46,8 +46,9 @@ class Evidence:
 
     @property
     def misplaced(self) -> bool:
-        """Volumes or first pages both given and different."""
-        return "differs" in (self.volume, self.pages)
+        """Volumes or first pages both given and different, or one volume in two issues (a
+        column such as 'Editor's comments' appears in every issue)."""
+        return "differs" in (self.volume, self.pages) or (self.volume == "same" and self.issue == "differs")
 
 
 def _squash(text: str) -> str:

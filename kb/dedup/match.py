@@ -59,7 +59,7 @@ def _contradiction(ev: Evidence) -> str | None:
     if ev.year_gap is not None and ev.year_gap > 1:
         return "years differ"
     if ev.misplaced and ev.abstract != "same":
-        return "volumes or pages differ"
+        return "volumes, issues or pages differ"
     if ev.abstract == "differs":
         return "abstracts differ"
     return None

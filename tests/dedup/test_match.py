@@ -107,3 +107,11 @@ def test_translated_and_bilingual_titles_match_their_english_form() -> None:
                    venue=english.venue, pages="73-76")
     assert compare(key_of(english), key_of(chinese)).decision == "duplicate"
     assert compare(key_of(english), key_of(_rec("e", title=BASE["title"] + " in children"))).decision != "duplicate"
+
+
+def test_a_column_in_every_issue_is_not_one_item() -> None:
+    column = dict(title="Editor's comments", authors=[Author(family="Weber", given="Ron")], year=2002,
+                  venue="MIS Quarterly", volume="26", pages=None)
+    first, second = Record(id="a", issue="1", **column), Record(id="b", issue="2", **column)
+    assert compare(key_of(first), key_of(second)).decision != "duplicate"
+    assert compare(key_of(first), key_of(Record(id="c", issue="1", **column))).decision == "duplicate"
