@@ -46,9 +46,11 @@ class Evidence:
 
     @property
     def misplaced(self) -> bool:
-        """Volumes or first pages both given and different, or one volume in two issues (a
-        column such as 'Editor's comments' appears in every issue)."""
-        return "differs" in (self.volume, self.pages) or (self.volume == "same" and self.issue == "differs")
+        """Volumes or first pages both given and different, or, where no pages are given, one
+        volume in two issues (a column such as 'Editor's comments' is in every issue). Issue
+        fields alone are weak: some exports fill them with a database's record number."""
+        return "differs" in (self.volume, self.pages) or (
+            self.volume == "same" and self.issue == "differs" and self.pages == "missing")
 
 
 def _squash(text: str) -> str:
