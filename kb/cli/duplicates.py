@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from kb.cli.base import main, store_of
-from kb.store import Store
+from kb.cli.base import main, readable, store_of
+from kb.store import RecordStore
 
 
 @main.command()
@@ -54,7 +54,7 @@ def dedup(ctx: click.Context, merge_ids: tuple[str, str] | None,
             mark_not_duplicate(store, *distinct_ids)
         click.echo(f"remembered: {distinct_ids[0]} and {distinct_ids[1]} are not duplicates")
         return
-    pairs = candidate_pairs(store)
+    pairs = candidate_pairs(store, readable(store))
     for pair in pairs:
         if as_json:
             click.echo(pair.model_dump_json())
@@ -64,7 +64,7 @@ def dedup(ctx: click.Context, merge_ids: tuple[str, str] | None,
         click.echo(f"{len(pairs)} pair(s) to review", err=True)
 
 
-def _undo_or_list(store: Store, undo_id: str | None) -> None:
+def _undo_or_list(store: RecordStore, undo_id: str | None) -> None:
     from kb.dedup.history import load_merged, merged_ids
     from kb.ops.duplicates import undo_merge
     from kb.ops.enrich import Enricher

@@ -1,13 +1,13 @@
-"""Merges kept for undo: records/_merged/<merged-id>.json holds the record folded into another
-and the kept record as it was before the merge (link, don't delete), so `kb dedup --undo` can
-restore both. Part of records/ (the truth), written atomically."""
+"""Merges kept for undo (link, don't delete): the document _merged/<merged-id>.json holds the
+record folded into another and the kept record as it was before the merge, and _merged.json
+lists them, so `kb dedup --undo` can restore both. Documents of the store (records/ in a
+folder, the documents table in a database): part of the truth."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from collections.abc import Container
-from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -15,7 +15,9 @@ from kb.config import MERGED_DIR
 from kb.errors import KBError, RecordError
 from kb.model.ids import base_id, unique_id
 from kb.model.schema import Record
-from kb.store import Store, atomic_write, serialize
+from kb.store import RecordStore, serialize
+
+LISTING = f"{MERGED_DIR}.json"
 
 
 class MergeSnapshot(BaseModel):
@@ -23,67 +25,109 @@ class MergeSnapshot(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     kept_id: str
-    kept_sha: str            # sha256 of the kept record's file right after the merge
+    kept_sha: str            # sha256 of the kept record's text right after the merge
     reason: str
     kept_before: Record
     merged: Record
 
 
+class MergeEntry(BaseModel):
+    """A line of the listing: which record a kept merge went into, and why."""
+
+    model_config = ConfigDict(extra="forbid")
+    kept_id: str
+    reason: str
+
+
 def record_sha(record: Record) -> str:
-    """sha256 of a record as it is written to records/."""
+    """sha256 of a record as it is stored."""
     return hashlib.sha256(serialize(record).encode("utf-8")).hexdigest()
 
 
-def _path(store: Store, merged_id: str) -> Path:
-    store.path_of(merged_id)  # raises on an unsafe id
-    return store.records / MERGED_DIR / f"{merged_id}.json"
+def _name(merged_id: str) -> str:
+    Record(id=merged_id)  # raises on an unsafe id
+    return f"{MERGED_DIR}/{merged_id}.json"
 
 
-def keep_merged(store: Store, before: Record, merged: Record, after: Record, reason: str) -> None:
-    """Remember that `merged` was folded into `before`, giving `after` (call under the store lock)."""
+def listing(store: RecordStore) -> dict[str, MergeEntry]:
+    """Every kept merge by the id of the merged-away record."""
+    data = store.read_document(LISTING)
+    if data is None:
+        return {}
+    try:
+        return {k: MergeEntry.model_validate(v) for k, v in json.loads(data).items()}
+    except (UnicodeDecodeError, json.JSONDecodeError, ValidationError, AttributeError) as err:
+        raise RecordError(f"{store.location}/{LISTING}: not a valid list of merges ({err})") from err
+
+
+def _save_listing(store: RecordStore, entries: dict[str, MergeEntry]) -> None:
+    data = {k: entries[k].model_dump() for k in sorted(entries)}
+    store.write_document(LISTING, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+
+
+def _write(store: RecordStore, before: Record, merged: Record, after: Record, reason: str) -> None:
     snapshot = MergeSnapshot(kept_id=after.id, kept_sha=record_sha(after), reason=reason,
                              kept_before=before, merged=merged)
-    atomic_write(_path(store, merged.id), (snapshot.model_dump_json(indent=2) + "\n").encode("utf-8"))
+    store.write_document(_name(merged.id), (snapshot.model_dump_json(indent=2) + "\n").encode("utf-8"))
 
 
-def load_merged(store: Store, merged_id: str) -> MergeSnapshot:
+def keep_merged(store: RecordStore, before: Record, merged: Record, after: Record, reason: str) -> None:
+    """Remember that `merged` was folded into `before`, giving `after` (call under the store lock)."""
+    _write(store, before, merged, after, reason)
+    entries = listing(store)
+    entries[merged.id] = MergeEntry(kept_id=after.id, reason=reason)
+    _save_listing(store, entries)
+
+
+def load_merged(store: RecordStore, merged_id: str) -> MergeSnapshot:
     """The kept merge of record `merged_id` (KBError when none is kept)."""
-    path = _path(store, merged_id)
-    if not path.is_file():
+    data = store.read_document(_name(merged_id)) if merged_id in listing(store) else None
+    if data is None:
         raise KBError(f"no merge of '{merged_id}' is kept (see `kb dedup --merged`)")
     try:
-        return MergeSnapshot.model_validate(json.loads(path.read_text(encoding="utf-8")))
+        return MergeSnapshot.model_validate(json.loads(data))
     except (UnicodeDecodeError, json.JSONDecodeError, ValidationError) as err:
-        raise RecordError(f"{path}: not a valid merge record ({err})") from err
+        raise RecordError(f"{store.location}/{_name(merged_id)}: not a valid merge record ({err})") from err
 
 
-def merged_ids(store: Store) -> list[str]:
+def merged_ids(store: RecordStore) -> list[str]:
     """Ids of the records kept as merged away, sorted."""
-    folder = store.records / MERGED_DIR
-    return sorted(p.stem for p in folder.glob("*.json")) if folder.is_dir() else []
+    return sorted(listing(store))
 
 
-def forget_merged(store: Store, merged_id: str) -> None:
-    """Drop the kept merge of `merged_id` (after an undo)."""
-    _path(store, merged_id).unlink(missing_ok=True)
+def forget_merged(store: RecordStore, merged_id: str) -> None:
+    """Drop a kept merge from the listing (after an undo)."""
+    entries = listing(store)
+    entries.pop(merged_id, None)
+    _save_listing(store, entries)
 
 
 class MergeHistory:
-    """The merges of one import run, kept for undo under ids no record or kept merge has."""
+    """The merges of one import run, kept for undo under ids no record or kept merge has; the
+    listing is written once, at flush()."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: RecordStore) -> None:
         self.store = store
-        self._taken: set[str] | None = None
+        self._entries: dict[str, MergeEntry] | None = None
+        self._dirty = False
 
     def keep(self, before: Record, incoming: Record, after: Record, reason: str, *,
              taken: Container[str]) -> str:
         """Keep an incoming record merged into `before` (giving `after`); returns its kept id."""
-        if self._taken is None:
-            self._taken = set(merged_ids(self.store))
-        kept_id = unique_id(base_id(incoming), _Either(self._taken, taken))
-        self._taken.add(kept_id)
-        keep_merged(self.store, before, incoming.model_copy(update={"id": kept_id}), after, reason)
+        if self._entries is None:
+            self._entries = listing(self.store)
+        kept_id = unique_id(base_id(incoming), _Either(self._entries, taken))
+        _write(self.store, before, incoming.model_copy(update={"id": kept_id}), after, reason)
+        self._entries[kept_id] = MergeEntry(kept_id=after.id, reason=reason)
+        self._dirty = True
         return kept_id
+
+    def flush(self) -> None:
+        """Write the listing if this run kept a merge (call under the store lock)."""
+        if self._entries is not None and self._dirty:
+            entries = {**listing(self.store), **self._entries}
+            _save_listing(self.store, entries)
+            self._dirty = False
 
 
 class _Either:
