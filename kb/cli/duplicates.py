@@ -25,7 +25,7 @@ def dedup(ctx: click.Context, merge_ids: tuple[str, str] | None,
 
     Without options: one line per pair (likely duplicates first, then possible ones) with
     score and reason. Decisions are kept in records/_decisions.json; every merge (by hand or
-    at import) keeps the merged-away record in records/_merged/ so --undo can restore it.
+    at import) keeps the merged-away record in records/_merged.<id>.json so --undo can restore it.
 
     Example:
         kb dedup

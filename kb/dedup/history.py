@@ -1,4 +1,4 @@
-"""Merges kept for undo (link, don't delete): the document _merged/<merged-id>.json holds the
+"""Merges kept for undo (link, don't delete): the document _merged.<merged-id>.json holds the
 record folded into another and the kept record as it was before the merge, and _merged.json
 lists them, so `kb dedup --undo` can restore both. Documents of the store (records/ in a
 folder, the documents table in a database): part of the truth."""
@@ -46,7 +46,7 @@ def record_sha(record: Record) -> str:
 
 def _name(merged_id: str) -> str:
     Record(id=merged_id)  # raises on an unsafe id
-    return f"{MERGED_DIR}/{merged_id}.json"
+    return f"{MERGED_DIR}.{merged_id}.json"  # flat: a database's document names have no folders
 
 
 def listing(store: RecordStore) -> dict[str, MergeEntry]:

@@ -1,6 +1,6 @@
 """A librarian's duplicate work on a knowledge base: list the pairs that may be the same
 publication, merge a pair, mark it as not duplicates (remembered in records/_decisions.json), or
-undo a merge (the merged-away record comes back from records/_merged/)."""
+undo a merge (the merged-away record comes back from records/_merged.<id>.json)."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def candidate_pairs(store: RecordStore, records: Iterable[Record] | None = None)
 
 def merge_pair(store: RecordStore, keep: str, other: str, enrich: Enrich) -> Record:
     """Fold record `other` into record `keep` (fields filled, sources appended, conflicts
-    flagged), save it, move `other` to records/_merged/ (for undo) and remember the decision.
+    flagged), save it, move `other` to records/_merged.<id>.json (for undo) and remember the decision.
     Call under the store lock."""
     if keep == other:
         raise KBError("give two different record ids")

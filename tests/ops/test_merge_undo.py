@@ -1,4 +1,4 @@
-"""Merges keep the merged-away record (records/_merged/) so `kb dedup --undo` restores it, and a
+"""Merges keep the merged-away record (records/_merged.<id>.json) so `kb dedup --undo` restores it, and a
 librarian's 'not duplicates' decision is honoured at import."""
 
 from __future__ import annotations
