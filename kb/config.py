@@ -14,6 +14,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 RECORDS_DIR = "records"
 SOURCES_DIR = "_sources"
 DECISIONS_FILE = "_decisions.json"
+MERGED_DIR = "_merged"  # records folded into another, kept for undo
 RECORDS_LOCK = ".lock"
 
 # .kb/ — derived, rebuildable

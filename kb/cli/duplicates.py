@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from kb.cli.base import main, readable, store_of
+from kb.store import RecordStore
 
 
 @main.command()
@@ -12,25 +13,35 @@ from kb.cli.base import main, readable, store_of
               help="Merge record OTHER into record KEEP (OTHER's file is removed).")
 @click.option("--not-duplicate", "distinct_ids", nargs=2, metavar="A B",
               help="Remember that A and B are different publications.")
+@click.option("--undo", "undo_id", metavar="MERGED",
+              help="Undo the merge of record MERGED: restore it and the record it was merged into.")
+@click.option("--merged", "list_merged", is_flag=True, help="List the merges that can be undone.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per pair.")
 @click.pass_context
 def dedup(ctx: click.Context, merge_ids: tuple[str, str] | None,
-          distinct_ids: tuple[str, str] | None, as_json: bool) -> None:
+          distinct_ids: tuple[str, str] | None, undo_id: str | None, list_merged: bool,
+          as_json: bool) -> None:
     """List records that may be the same publication, or decide on a pair.
 
     Without options: one line per pair (likely duplicates first, then possible ones) with
-    score and reason. Decisions are kept in records/_decisions.json.
+    score and reason. Decisions are kept in records/_decisions.json; every merge (by hand or
+    at import) keeps the merged-away record in records/_merged.<id>.json so --undo can restore it.
 
     Example:
         kb dedup
         kb dedup --merge smith-2020-housing-first smith-2020-housing-first-2
         kb dedup --not-duplicate smith-2020-housing-first smith-2021-housing-first
+        kb dedup --merged
+        kb dedup --undo smith-2020-housing-first-2
     """
     from kb.ops.duplicates import candidate_pairs, mark_not_duplicate, merge_pair
 
     store = store_of(ctx)
-    if merge_ids and distinct_ids:
-        raise click.UsageError("use --merge or --not-duplicate, not both")
+    if sum(map(bool, (merge_ids, distinct_ids, undo_id, list_merged))) > 1:
+        raise click.UsageError("use one of --merge, --not-duplicate, --undo, --merged")
+    if undo_id or list_merged:
+        _undo_or_list(store, undo_id)
+        return
     if merge_ids:
         from kb.ops.enrich import Enricher
 
@@ -51,3 +62,20 @@ def dedup(ctx: click.Context, merge_ids: tuple[str, str] | None,
             click.echo(f"{pair.decision}\t{pair.score:g}\t{pair.a}\t{pair.b}\t{pair.reason}")
     if not as_json:
         click.echo(f"{len(pairs)} pair(s) to review", err=True)
+
+
+def _undo_or_list(store: RecordStore, undo_id: str | None) -> None:
+    from kb.dedup.history import load_merged, merged_ids
+    from kb.ops.duplicates import undo_merge
+    from kb.ops.enrich import Enricher
+
+    if undo_id is None:
+        for merged_id in merged_ids(store):
+            kept = load_merged(store, merged_id)
+            click.echo(f"{merged_id}\tmerged into {kept.kept_id}\t{kept.reason}")
+        return
+    with store.lock():
+        done = undo_merge(store, undo_id, Enricher(store.home))
+    click.echo(f"restored {done.restored}; {done.kept} "
+               + ("is back as it was before the merge" if done.kept_restored
+                  else "changed after the merge and stays as it is"))

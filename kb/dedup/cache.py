@@ -6,20 +6,20 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, fields
+from dataclasses import fields
 
 from kb.config import DEDUP_KEYS
-from kb.dedup.match import DedupKey, key_of
+from kb.dedup.keys import DedupKey, key_of
 from kb.errors import RecordError
 from kb.model.schema import Record
 from kb.store import RecordStore, atomic_write
 
 log = logging.getLogger(__name__)
-VERSION = 2
+VERSION = 3  # 3: the richer key of kb/dedup/keys.py
 
 
 def _entry(record: Record, stamp: str) -> dict:
-    return {"stamp": stamp, "key": asdict(key_of(record)),
+    return {"stamp": stamp, "key": key_of(record).to_dict(),
             "sources": sorted(s.sha256 for s in record.sources)}
 
 
@@ -51,7 +51,7 @@ class KeyCache:
     def load(self) -> tuple[dict[str, DedupKey], dict[str, set[str]]]:
         """Keys and source hashes of all current records."""
         self.entries = self._current(self._read())
-        keys = {rid: DedupKey(**{**e["key"], "authors": tuple(e["key"]["authors"])})
+        keys = {rid: DedupKey.from_dict(e["key"])
                 for rid, e in self.entries.items()}
         return keys, {rid: set(e["sources"]) for rid, e in self.entries.items()}
 

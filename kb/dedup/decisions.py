@@ -1,5 +1,6 @@
 """A librarian's duplicate decisions, kept as curated truth in records/_decisions.json (or the
-database's documents table): pairs that are not duplicates, records merged by hand."""
+database's documents table): pairs that are not duplicates, records merged by hand; applied to
+the matches of every imported record."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kb.config import DECISIONS_FILE
+from kb.dedup.match import Match
 from kb.errors import RecordError
 from kb.store import RecordStore
 
@@ -32,6 +34,19 @@ class Decisions(BaseModel):
 
     def add_not_duplicate(self, a: str, b: str) -> None:
         self.not_duplicates = sorted(set(self.not_duplicates) | {pair(a, b)})
+
+    def curate(self, found: list[Match]) -> list[Match]:
+        """Matches of an incoming record (best first) with these decisions applied: a record that
+        is a duplicate of two records marked as different publications is merged into neither."""
+        if len(found) < 2 or not self.not_duplicates or found[0].decision != "duplicate":
+            return found
+        best = found[0]
+        rival = next((m for m in found[1:] if m.decision != "distinct"
+                      and self.is_not_duplicate(best.record_id, m.record_id)), None)
+        if rival is None:
+            return found
+        note = f"like both {best.record_id} and {rival.record_id}, marked as different publications"
+        return [Match(best.record_id, note, best.score, "possible"), *found[1:]]
 
     def add_merge(self, kept: str, merged: str) -> None:
         self.merged.append(MergeDecision(kept=kept, merged=merged))

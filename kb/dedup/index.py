@@ -6,25 +6,25 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from kb.dedup.match import STOPWORDS, DedupKey, Match, compare, key_of, ranked_matches
+from kb.dedup.keys import DedupKey, key_of, significant
+from kb.dedup.match import Match, compare, ranked_matches
 from kb.model.schema import Record
 
 MAX_BLOCK = 400  # a block bigger than this ('wang 2020') is too unspecific to scan
 BLOCK_WORDS = 3
 
 
-def _significant(title: str) -> list[str]:
-    return [w for w in title.split() if w not in STOPWORDS and len(w) > 1]
-
-
 def block_keys(key: DedupKey) -> set[str]:
-    """Blocking keys: the first and the last significant title words, first author + year,
-    and the opening of the abstract for records without a title."""
-    words = _significant(key.title)
+    """Blocking keys: the first and the last significant title words of each title variant
+    (subtitle, translation), first author + year, and the opening of the abstract for records
+    without a title."""
+    words = [w for w in significant(key.title) if len(w) > 1]
     keys = set()
-    if words:
-        keys.add("t^" + " ".join(words[:BLOCK_WORDS]))
-        keys.add("t$" + " ".join(words[-BLOCK_WORDS:]))
+    for title in {key.title, *key.titles}:
+        variant = [w for w in significant(title) if len(w) > 1]
+        if variant:
+            keys.add("t^" + " ".join(variant[:BLOCK_WORDS]))
+            keys.add("t$" + " ".join(variant[-BLOCK_WORDS:]))
     if key.first_author and key.year:
         keys.add(f"a:{key.first_author}:{key.year}")
     if not words and key.abstract_head:

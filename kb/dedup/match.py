@@ -1,24 +1,26 @@
-"""Are two records the same publication? Exact DOI/PMID/PMCID, else rapidfuzz similarity of the
-normalized title with year, first author, venue, pages and numbers in the title as evidence.
-Verdicts: "duplicate" (merge without asking), "possible" (a librarian decides), "distinct"."""
+"""Are two records the same publication? The field-by-field evidence of kb/dedup/evidence.py
+turned into a verdict with its reason: "duplicate" (merged without asking), "possible" (a
+librarian decides in `kb dedup`), "distinct". A duplicate needs agreement and no contradiction:
+a shared DOI/PMID/PMCID not contradicted by years, pages or item kind (erratum, reply), or a
+close title with the same authors and year that the venue, volume, pages or abstract confirm."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Literal
 
-from rapidfuzz import fuzz
-
+from kb.dedup.evidence import Evidence, evidence, venue_match
+from kb.dedup.keys import DedupKey, key_of, normalize_title, significant
+from kb.dedup.tables import STOPWORDS
 from kb.model.schema import Record
-from kb.text.normalize import fold_words
+
+__all__ = ["DUPLICATE_SCORE", "STOPWORDS", "DedupKey", "Match", "best_match", "compare",
+           "find_duplicate", "key_of", "normalize_title", "ranked_matches", "venue_match"]
 
 Decision = Literal["duplicate", "possible", "distinct"]
-DUPLICATE_SCORE = 93.0   # tuned on the labelled pairs (see kb/dedup_eval.py)
-POSSIBLE_SCORE = 80.0
-ABSTRACT_SCORE = 95.0
-STOPWORDS = frozenset("a an and are as at by for from in into is of on or the to with".split())
-_VERSION = re.compile(r"(?:\.pub\d+|\.v\d+|v\d+)$")
+#: the title similarity (0-100) a duplicate without a shared identifier needs at least
+DUPLICATE_SCORE = 90.0
+SHORT_TITLE = 4  # fewer significant words than this: 'Editorial', 'Book review' prove little
 
 
 @dataclass(frozen=True)
@@ -31,164 +33,141 @@ class Match:
     decision: Decision = "duplicate"
 
 
-@dataclass(frozen=True)
-class DedupKey:
-    """What duplicate detection looks at, normalized once per record."""
-
-    id: str
-    doi: str | None
-    pmid: str | None
-    pmcid: str | None
-    title: str
-    year: int | None
-    authors: tuple[str, ...]
-    venue: str
-    pages: str
-    abstract_head: str
-
-    @property
-    def first_author(self) -> str:
-        return self.authors[0] if self.authors else ""
-
-    @property
-    def doi_stem(self) -> str | None:
-        """The DOI without a version suffix (Cochrane '.pub3', preprint 'v2')."""
-        return _VERSION.sub("", self.doi) if self.doi else None
-
-
-def normalize_title(title: str | None) -> str:
-    """Title words for fuzzy comparison: 'The BMI — of ä!' -> 'the bmi of a'."""
-    return fold_words(re.sub(r"<[^>]+>", " ", title or ""))
-
-
-def _start_page(pages: str | None) -> str:
-    return re.split(r"\s*[-–]\s*", pages.strip())[0].lower().lstrip("0") if pages else ""
-
-
-def key_of(record: Record) -> DedupKey:
-    """The dedup key of a record."""
-    ids = record.identifiers
-    return DedupKey(
-        id=record.id, doi=ids.doi, pmid=ids.pmid, pmcid=ids.pmcid,
-        title=normalize_title(record.title), year=record.year,
-        authors=tuple(fold_words(a.family or a.collective) for a in record.authors),
-        venue=fold_words(record.venue), pages=_start_page(record.pages or record.article_number),
-        abstract_head=fold_words(record.abstract_text())[:600])
-
-
-def venue_match(a: str, b: str) -> bool | None:
-    """None when a venue is missing; True for the same venue, also abbreviated
-    ('brief bioinform' ~ 'briefings in bioinformatics'); False otherwise."""
-    if not a or not b:
-        return None
-    if a == b or fuzz.ratio(a, b) >= 90:
-        return True
-    short, long_ = sorted(([w for w in a.split() if w not in STOPWORDS],
-                           [w for w in b.split() if w not in STOPWORDS]), key=len)
-    words = iter(long_)  # each word of the shorter name starts a later word of the longer one
-    return bool(short) and all(any(w.startswith(s) for w in words) for s in short)
-
-
-def _numbers(title: str) -> set[str]:
-    return set(re.findall(r"\d+", title))
-
-
-def title_similarity(a: str, b: str) -> float:
-    """0-100: order-insensitive token similarity, never above plain similarity + 10."""
-    if not a or not b:
-        return 0.0
-    return min(fuzz.token_sort_ratio(a, b), fuzz.ratio(a, b) + 10.0)
-
-
-def _author_penalty(a: DedupKey, b: DedupKey) -> float:
-    if not a.authors or not b.authors:
-        return 0.0
-    if fuzz.ratio(a.first_author, b.first_author) < 80:
-        return 40.0
-    shared = len(set(a.authors) & set(b.authors)) / max(len(set(a.authors)), len(set(b.authors)))
-    return 0.0 if shared >= 0.5 else 8.0
-
-
-def _year_penalty(a: DedupKey, b: DedupKey, title: float) -> float:
-    if a.year is None or b.year is None or a.year == b.year:
-        return 0.0
-    if abs(a.year - b.year) == 1:  # online-first vs print issue, or a new version
-        same_people = len(a.authors) == len(b.authors) and bool(a.authors)
-        return 5.0 if title >= 97 and same_people else 20.0
-    return 40.0
-
-
-def _corroborated(a: DedupKey, b: DedupKey) -> bool:
-    """Same first author and same year."""
-    return bool(a.authors and b.authors and a.first_author == b.first_author and a.year and a.year == b.year)
-
-
-def _truncated(a: DedupKey, b: DedupKey) -> bool:
-    """One title is the other without its subtitle or last words (five words at least)."""
-    short, long_ = sorted((a.title, b.title), key=len)
-    return len(short.split()) >= 5 and (long_.startswith(short) or long_.endswith(short))
-
-
-def fuzzy_score(a: DedupKey, b: DedupKey) -> tuple[float, str]:
-    """Title similarity lowered by contradicting year, authors, venue, pages or numbers."""
-    title = title_similarity(a.title, b.title)
-    if _corroborated(a, b) and _truncated(a, b):
-        title = max(title, 98.0)  # a subtitle or a last word lost in one export
-    score = title - _year_penalty(a, b, title) - _author_penalty(a, b)
-    why = "similar title, year and first author"
-    if _numbers(a.title) != _numbers(b.title):
-        score -= 30.0
-    venue = venue_match(a.venue, b.venue)
-    if venue is False:
-        score -= 12.0
-        why = "similar title and authors but different venues"
-    if a.pages and b.pages and a.pages != b.pages and a.year == b.year:
-        score -= 8.0
-    if (len(a.title.split()) < 4 or len(b.title.split()) < 4) and not _corroborated(a, b):
-        score -= 10.0  # 'Book review', 'Editorial': a short title alone proves little
-    return max(score, 0.0), why
-
-
-def _identifier(a: DedupKey, b: DedupKey) -> tuple[str | None, bool]:
-    """(the identifier both share, whether some identifier contradicts)."""
-    shared = None
-    conflict = False
+def _identifier(a: DedupKey, b: DedupKey) -> tuple[str | None, bool, bool]:
+    """(the identifier both share, whether some identifier contradicts, whether the DOIs are
+    only versions of one another: '.pub2' and '.pub3')."""
+    shared, conflict, versions = None, False, False
     for name, va, vb in (("DOI", a.doi_stem, b.doi_stem), ("PMID", a.pmid, b.pmid),
                          ("PMCID", a.pmcid, b.pmcid)):
         if va and vb:
             if va == vb:
                 shared = shared or name
+                versions = versions or (name == "DOI" and a.doi != b.doi)
             else:
                 conflict = True
-    return shared, conflict
+    return shared, conflict, versions
+
+
+def _contradiction(ev: Evidence) -> str | None:
+    """What says two similar records are two items, or None."""
+    if ev.markers_differ:
+        return "one is an erratum, reply or comment of the other"
+    if ev.numbers_differ:
+        return "the titles name different numbers"
+    if ev.subgroup_differs:
+        return "the titles name different populations"
+    if ev.year_gap is not None and ev.year_gap > 1:
+        return "years differ"
+    if ev.misplaced and ev.abstract != "same":
+        return "volumes, issues or pages differ"
+    if ev.abstract == "differs":
+        return "abstracts differ"
+    return None
+
+
+def _confirmed(ev: Evidence, a: DedupKey, b: DedupKey) -> bool:
+    """Something beyond title and authors places both at one publication."""
+    if ev.venue == "differs":  # two periodicals (or a name no rule relates): more than a number
+        return ev.abstract == "same" or (ev.volume == "same" and ev.pages == "same")
+    if ev.year_gap == 1:  # online first and print: the same place and the same title
+        return ev.title == "same" and (ev.located or ev.abstract == "same")
+    if ev.located or ev.abstract == "same":
+        return True
+    short = min(len(significant(a.title)), len(significant(b.title)))
+    if ev.year_gap == 0:
+        return ev.venue != "differs" and (short >= SHORT_TITLE or ev.venue == "same")
+    return False
+
+
+def _identified(a: DedupKey, b: DedupKey, ev: Evidence, shared: str, versions: bool) -> Match:
+    """A shared identifier: the same publication unless the rest says an erratum, a reply or
+    another version (even a junk title from a web capture does not outweigh a DOI)."""
+    if ev.markers_differ:
+        return Match(b.id, f"same {shared} but {_contradiction(ev)}", 85.0, "possible")
+    if ev.year_gap is not None and ev.year_gap > 1:
+        return Match(b.id, f"same {shared} but years differ", 85.0, "possible")
+    if ev.title in ("weak", "different"):  # a junk title alone does not outweigh the identifier
+        other = ("pages" if ev.pages == "differs" else "authors" if ev.authors == "different"
+                 else "years" if ev.year_gap and not versions else None)
+        if other:
+            return Match(b.id, f"same {shared} but different titles and {other}", 80.0, "possible")
+    return Match(b.id, f"same {shared}", 100.0, "duplicate")
+
+
+def _score(ev: Evidence) -> float:
+    """0-100 for ranking a pair in the review queue: the title similarity, raised by each
+    agreeing field and lowered by each contradicting one."""
+    score = ev.title_score
+    score += {"same": 4, "partial": 0, "unclear": -8, "different": -25, "missing": -4}[ev.authors]
+    score += 2 if ev.year_gap == 0 else -6 if ev.year_gap == 1 else -20 if ev.year_gap else 0
+    score += 3 if ev.located else -8 if ev.misplaced else 0
+    score += 3 if ev.abstract == "same" else -15 if ev.abstract == "differs" else 0
+    score -= 10 if ev.venue == "differs" else 0
+    score -= 20 if (ev.markers_differ or ev.numbers_differ or ev.subgroup_differs) else 0
+    return round(max(0.0, min(score, 100.0)), 1)
+
+
+def _reviewable(ev: Evidence) -> bool:
+    """Whether a contradiction can be an exporter's slip worth a librarian's look: a year more
+    than one apart never is; different volumes or pages only with the same title, people and
+    periodical (a conference abstract indexed twice)."""
+    if ev.year_gap is not None and ev.year_gap > 1:
+        return False
+    if ev.misplaced and ev.abstract != "same":
+        return (ev.title in ("same", "close") and ev.authors in ("same", "partial")
+                and ev.venue != "differs")
+    return True
+
+
+def _fuzzy(a: DedupKey, b: DedupKey, ev: Evidence, duplicate_at: float) -> Match:
+    """No shared identifier: title, authors, year and the rest."""
+    score = _score(ev)
+    contradiction = _contradiction(ev)
+    close = ev.title_score >= duplicate_at or (ev.contained and ev.title != "weak")
+    if close and not contradiction and ev.authors == "same" and _confirmed(ev, a, b):
+        return Match(b.id, "same title, authors and year" if ev.year_gap == 0
+                     else "same title and authors, same volume and pages", score, "duplicate")
+    if close and not contradiction and ev.authors in ("partial", "missing") and ev.year_gap == 0 \
+            and (ev.located or ev.abstract == "same"):
+        return Match(b.id, "same title, year, volume and pages", score, "duplicate")
+    if not _reviewable(ev):
+        return Match(b.id, contradiction or "not similar enough", score, "distinct")
+    similar = ev.title in ("same", "close", "similar") or (ev.title == "weak" and ev.located)
+    if similar and ev.authors != "different":
+        why = (f"similar titles but {contradiction}" if contradiction
+               else f"similar titles, authors {ev.authors}")
+        return Match(b.id, why, score, "possible")
+    return Match(b.id, "not similar enough", score, "distinct")
+
+
+def _untitled(a: DedupKey, b: DedupKey, ev: Evidence) -> Match:
+    """One or both titles missing: the abstract, or authors with volume and pages."""
+    same_text = ev.abstract == "same" or bool(a.abstract_head and a.abstract_head == b.abstract_head)
+    if same_text and ev.authors != "different" and not (ev.year_gap or 0) > 1:
+        return Match(b.id, "same abstract text", 100.0 if not (a.title or b.title) else 90.0,
+                     "duplicate" if not (a.title or b.title) else "possible")
+    if ev.authors == "same" and ev.located and not ev.year_gap:
+        return Match(b.id, "a title is missing; same authors, year, volume and pages", 85.0, "possible")
+    return Match(b.id, "nothing to compare", 0.0, "distinct")
 
 
 def compare(a: DedupKey, b: DedupKey, *, duplicate_at: float = DUPLICATE_SCORE) -> Match:
-    """The verdict on a pair of keys (record_id is b's); duplicate_at: the fuzzy-score
-    threshold of a confident duplicate."""
-    shared, conflict = _identifier(a, b)
-    title = title_similarity(a.title, b.title)
+    """The verdict on a pair of keys (record_id is b's); duplicate_at: the title similarity a
+    duplicate without a shared identifier needs."""
+    shared, conflict, versions = _identifier(a, b)
+    ev = evidence(a, b)
     if shared and not conflict:
-        if not a.title or not b.title or title >= 70 or (
-                not _author_penalty(a, b) and a.year == b.year):
-            return Match(b.id, f"same {shared}", 100.0, "duplicate")
-        return Match(b.id, f"same {shared} but different titles", 60.0 + title / 5, "possible")
-    if conflict and not shared:
-        return Match(b.id, "different identifiers", 0.0, "distinct")
-    if a.title and a.title == b.title and a.abstract_head and a.abstract_head == b.abstract_head:
-        return Match(b.id, "same title and abstract", 100.0, "duplicate" if not conflict else "possible")
-    if a.title and b.title:
-        score, why = fuzzy_score(a, b)
-    elif not a.title and not b.title and a.abstract_head and a.abstract_head == b.abstract_head:
-        return Match(b.id, "same abstract text", 100.0, "duplicate" if not conflict else "possible")
-    elif not a.title and not b.title and len(a.abstract_head) > 200 and len(b.abstract_head) > 200:
-        score, why = fuzz.ratio(a.abstract_head, b.abstract_head), "same abstract text"
-        score = score if score >= ABSTRACT_SCORE else min(score, POSSIBLE_SCORE - 1)
+        return _identified(a, b, ev, shared, versions)
+    if ev.title == "missing":
+        match = _untitled(a, b, ev)
     else:
-        return Match(b.id, "nothing to compare", 0.0, "distinct")
-    decision: Decision = ("duplicate" if score >= duplicate_at and not conflict
-                          else "possible" if score >= POSSIBLE_SCORE else "distinct")
-    return Match(b.id, why if decision != "distinct" else "not similar enough", round(score, 1), decision)
+        match = _fuzzy(a, b, ev, duplicate_at)
+    if conflict and match.decision != "distinct":
+        pmids_differ = bool(a.pmid and b.pmid and a.pmid != b.pmid)  # PubMed keeps one per item
+        if shared or (ev.title == "same" and ev.authors == "same" and ev.located and not pmids_differ):
+            return Match(b.id, f"{match.reason}, but identifiers differ", match.score, "possible")
+        return Match(b.id, "different identifiers", 0.0, "distinct")
+    return match
 
 
 def ranked_matches(key: DedupKey, others: list[DedupKey]) -> list[Match]:

@@ -1,5 +1,6 @@
 """A librarian's duplicate work on a knowledge base: list the pairs that may be the same
-publication, merge a pair, or mark it as not duplicates (remembered in records/_decisions.json)."""
+publication, merge a pair, mark it as not duplicates (remembered in records/_decisions.json), or
+undo a merge (the merged-away record comes back from records/_merged.<id>.json)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Callable, Iterable
 from pydantic import BaseModel
 
 from kb.dedup.decisions import load_decisions, save_decisions
+from kb.dedup.history import forget_merged, keep_merged, load_merged, record_sha
 from kb.dedup.index import DedupIndex
 from kb.dedup.merge import merge
 from kb.errors import KBError
@@ -48,7 +50,8 @@ def candidate_pairs(store: RecordStore, records: Iterable[Record] | None = None)
 
 def merge_pair(store: RecordStore, keep: str, other: str, enrich: Enrich) -> Record:
     """Fold record `other` into record `keep` (fields filled, sources appended, conflicts
-    flagged), save it, delete `other` and remember the decision. Call under the store lock."""
+    flagged), save it, move `other` to records/_merged.<id>.json (for undo) and remember the decision.
+    Call under the store lock."""
     if keep == other:
         raise KBError("give two different record ids")
     kept, gone = store.load(keep), store.load(other)
@@ -57,11 +60,47 @@ def merge_pair(store: RecordStore, keep: str, other: str, enrich: Enrich) -> Rec
         merged = enrich(merged)
     merged = refresh_flags(merged)
     store.save(merged)
+    keep_merged(store, kept, gone, merged, "merged by hand")
     decisions = load_decisions(store)
     decisions.add_merge(keep, other)
     save_decisions(store, decisions)
     store.delete(other)  # last: a crash before it leaves both records, never a lost decision
     return merged
+
+
+class Undone(BaseModel):
+    """What an undo restored."""
+
+    restored: str
+    kept: str
+    kept_restored: bool  # False: the kept record changed after the merge and stays as it is
+
+
+def undo_merge(store: RecordStore, merged_id: str, enrich: Enrich) -> Undone:
+    """Bring back the record `merged_id` folded into another (by hand or at import): it is saved
+    again as it was, the kept record goes back to its state before the merge unless it changed
+    since, and the pair is remembered as not duplicates. A record merged at import was never
+    extracted on its own: `enrich` extracts it now. Call under the store lock."""
+    snapshot = load_merged(store, merged_id)
+    if merged_id in store.ids():
+        raise KBError(f"'{merged_id}' exists as a record already; nothing to undo")
+    current = store.load(snapshot.kept_id)
+    unchanged = record_sha(current) == snapshot.kept_sha
+    if unchanged:
+        if snapshot.kept_before.id != current.id:
+            store.delete(current.id)
+        store.save(snapshot.kept_before)
+    restored = snapshot.merged
+    if restored.abstract and not restored.findings:
+        restored = enrich(restored)
+    store.save(refresh_flags(restored))
+    kept = snapshot.kept_before.id if unchanged else current.id
+    decisions = load_decisions(store)
+    decisions.merged = [m for m in decisions.merged if m.merged != merged_id]
+    decisions.add_not_duplicate(kept, merged_id)
+    save_decisions(store, decisions)
+    forget_merged(store, merged_id)
+    return Undone(restored=merged_id, kept=kept, kept_restored=unchanged)
 
 
 def mark_not_duplicate(store: RecordStore, a: str, b: str) -> None:

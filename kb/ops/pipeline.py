@@ -18,8 +18,10 @@ from ingest.biblio import ParseNote
 from ingest.reader import Input, Opened, failure, open_input
 from ingest.sniff import BY_NAME
 from kb.dedup.cache import KeyCache
+from kb.dedup.decisions import Decisions, load_decisions
+from kb.dedup.history import MergeHistory
 from kb.dedup.index import DedupIndex
-from kb.dedup.match import key_of
+from kb.dedup.match import Match, key_of
 from kb.dedup.merge import merge
 from kb.errors import IdentifierTaken, IngestError, KBError, RecordError, RecordExists, RecordNotFound
 from kb.model.ids import base_id, unique_id
@@ -147,6 +149,8 @@ class Batch:
         self.cache = KeyCache(store)
         self._sources: dict[str, set[str]] = {}
         self._touched: set[str] = set()  # records added or merged during this run
+        self._decisions: Decisions | None = None
+        self.history = MergeHistory(store)  # merged-away versions kept for undo
 
     @property
     def index(self) -> DedupIndex:
@@ -156,6 +160,13 @@ class Batch:
             self._index = DedupIndex(keys.values())
         return self._index
 
+    @property
+    def decisions(self) -> Decisions:
+        """The librarian's decisions (records/_decisions.json), read on first use."""
+        if self._decisions is None:
+            self._decisions = load_decisions(self.store)
+        return self._decisions
+
     def _remember(self, record: Record) -> None:
         """Index a record just saved (for duplicates later in this batch)."""
         self._touched.add(record.id)
@@ -164,7 +175,9 @@ class Batch:
         self.cache.refresh(record)
 
     def close(self) -> None:
-        """Keep the dedup keys for the next batch (.kb/dedup_keys.json)."""
+        """Keep the dedup keys for the next batch (.kb/dedup_keys.json) and the list of merges
+        kept for undo."""
+        self.history.flush()
         if self._index is not None and self._touched:
             self.cache.save()
 
@@ -185,7 +198,7 @@ class Batch:
             if not merge_into or merge_into not in self.index.keys:
                 raise RecordError(f"cannot merge into '{merge_into}': no such record")
             return self.merge(self.store.load(merge_into), record, f"merged into {merge_into} as chosen")
-        found = self.index.matches(key_of(record)) if choice == "auto" else []
+        found = self.decisions.curate(self.index.matches(key_of(record))) if choice == "auto" else []
         again = next((m for m in found if sha in self._sources.get(m.record_id, set())
                       and m.record_id not in self._touched), None)
         if again:
@@ -194,9 +207,9 @@ class Batch:
         match = found[0] if found else None
         if match is not None and match.decision == "duplicate":
             return self.merge(self.store.load(match.record_id), record, match.reason)
-        return self.add(record, match.record_id if match else None, extract=extract)
+        return self.add(record, match, extract=extract)
 
-    def add(self, record: Record, possible: str | None, *, extract: bool = True) -> RecordOutcome:
+    def add(self, record: Record, possible: Match | None, *, extract: bool = True) -> RecordOutcome:
         """Save a record as new (extracted first unless `extract` is False: a curated preview)."""
         record = refresh_flags(self.enrich(record) if extract else record)
         taken: set[str] = set()
@@ -214,7 +227,8 @@ class Batch:
         else:
             raise RecordError(f"no free record id near '{base_id(record)}'")
         self._remember(record)
-        note = f"possible duplicate of {possible} (see `kb dedup`)" if possible else ""
+        note = (f"possible duplicate of {possible.record_id}: {possible.reason} (see `kb dedup`)"
+                if possible else "")
         return RecordOutcome(status="new", record_id=record.id, message=note)
 
     def merge(self, old: Record, record: Record, reason: str) -> RecordOutcome:
@@ -236,6 +250,9 @@ class Batch:
         if merged.id != old.id:
             self._forget(old.id)
         self._remember(merged)
+        if changed:
+            kept = self.history.keep(old, record, merged, reason, taken=self.index.keys)
+            reason = f"{reason} (undo: kb dedup --undo {kept})"
         return RecordOutcome(status="merged" if changed or touched else "unchanged",
                              record_id=merged.id,
                              message=reason if changed else f"{reason}; nothing new")

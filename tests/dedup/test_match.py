@@ -38,7 +38,12 @@ def test_same_identifier_is_a_duplicate_unless_titles_disagree() -> None:
 def test_cochrane_versions_share_a_doi_stem() -> None:
     a = _rec("a", identifiers=Identifiers(doi="10.1002/14651858.cd002273.pub2"), year=2004)
     b = _rec("b", identifiers=Identifiers(doi="10.1002/14651858.cd002273.pub3"), year=2005)
-    assert compare(key_of(a), key_of(b)).reason == "same DOI"
+    assert (compare(key_of(a), key_of(b)).decision, compare(key_of(a), key_of(b)).reason) == (
+        "duplicate", "same DOI")
+    # an update years later: the same work revised, for a librarian to decide
+    update = b.model_copy(update={"year": 2009})
+    assert (compare(key_of(a), key_of(update)).decision, compare(key_of(a), key_of(update)).reason) == (
+        "possible", "same DOI but years differ")
 
 
 def test_fuzzy_title_with_matching_year_and_author() -> None:
@@ -78,3 +83,35 @@ def test_a_lost_subtitle_still_matches_when_author_and_year_agree() -> None:
     a = _rec("a", title=BASE["title"] + ": a mixed-methods evaluation")
     assert compare(key_of(a), key_of(_rec("b"))).decision == "duplicate"
     assert compare(key_of(a), key_of(_rec("b", year=2024))).decision != "duplicate"
+
+
+def test_a_shared_identifier_outweighs_a_junk_title_unless_years_or_kind_disagree() -> None:
+    paper = _rec("a", identifiers=Identifiers(doi="10.1000/x", pmid="123"))
+    capture = Record(id="b", title="Health Services Research | Wiley Online Library",
+                     identifiers=Identifiers(doi="10.1000/x"))
+    assert compare(key_of(paper), key_of(capture)).decision == "duplicate"
+    later = _rec("c", identifiers=Identifiers(pmid="123"), year=2028)
+    assert compare(key_of(paper), key_of(later)).decision == "possible"
+    erratum = _rec("d", identifiers=Identifiers(doi="10.1000/x"), title="Erratum: " + BASE["title"])
+    assert compare(key_of(paper), key_of(erratum)).decision == "possible"
+
+
+def test_translated_and_bilingual_titles_match_their_english_form() -> None:
+    english = _rec("a", venue="Chinese Journal of Cerebrovascular Diseases", pages="73-76")
+    tagged = _rec("b", title=BASE["title"] + ". [Chinese]", venue="Chinese Journal of Cerebrovascular Diseases",
+                  pages="73-76")
+    assert compare(key_of(english), key_of(tagged)).decision == "duplicate"
+    bracketed = _rec("c", title=f"[{BASE['title']}].", pages="73-76", venue=english.venue)
+    assert compare(key_of(english), key_of(bracketed)).decision == "duplicate"
+    chinese = _rec("d", title="卫生与社会服务衔接的协作策略", title_translations={"en": BASE["title"]},
+                   venue=english.venue, pages="73-76")
+    assert compare(key_of(english), key_of(chinese)).decision == "duplicate"
+    assert compare(key_of(english), key_of(_rec("e", title=BASE["title"] + " in children"))).decision != "duplicate"
+
+
+def test_a_column_in_every_issue_is_not_one_item() -> None:
+    column = dict(title="Editor's comments", authors=[Author(family="Weber", given="Ron")], year=2002,
+                  venue="MIS Quarterly", volume="26", pages=None)
+    first, second = Record(id="a", issue="1", **column), Record(id="b", issue="2", **column)
+    assert compare(key_of(first), key_of(second)).decision != "duplicate"
+    assert compare(key_of(first), key_of(Record(id="c", issue="1", **column))).decision == "duplicate"
