@@ -8,19 +8,26 @@ from kb.cli.base import main
 
 
 @main.command("eval")
-@click.argument("what", type=click.Choice(["extraction", "search", "dedup"]), default="extraction")
+@click.argument("what", type=click.Choice(["extraction", "search", "dedup", "roles"]), default="extraction")
 @click.option("--no-embeddings", is_flag=True, help="Tag themes by keyword rules only.")
 def eval_(what: str, no_embeddings: bool) -> None:
     """Measure extraction against the hand-written gold (tune and held-out halves), search
     relevance (recall@5, MRR, nDCG@10 of dense, keyword and hybrid retrieval) on the judged
-    queries of tests/data/queries.json, or duplicate detection (precision / recall / F1 on
+    queries of tests/data/queries.json, section roles of unlabelled abstracts (tests/gold/roles),
+    or duplicate detection (precision / recall / F1 on
     labelled pairs from ../shared/data/external).
 
     Example:
         kb eval extraction
         kb eval search
         kb eval dedup
+        kb eval roles
     """
+    if what == "roles":
+        from kb.eval.roles import roles_report
+
+        click.echo(roles_report())
+        return
     if what in ("dedup", "search"):
         from kb.eval.dedup import dedup_report
         from kb.eval.search import search_report
