@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ingest.extract import lexicon as lx
 from kb.model.schema import Section
-from kb.text.sections import Labelled, infer_roles
+from kb.text.roles import sentence_roles as model_sentence_roles
 from kb.text.sentences import Sentence
 
 FINDING_ROLES = ("results", "conclusions")
@@ -31,6 +31,7 @@ class Candidate:
     sentence_end: int
     kind: str
     confidence: float
+    fixed: bool = False  # the kind comes from the list's structure ("Barriers were: (1) …")
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -85,7 +86,8 @@ def action_items(text: str) -> list[tuple[int, int]]:
 
 def classify(text: str, role: str, *, bullet: bool = False, has_effects: bool = False,
              default: str | None = None) -> tuple[str, float]:
-    """The kind of a finding and a confidence, from cue phrases, effects and section role."""
+    """The rule baseline's kind of a finding and a confidence, from cue phrases, effects and
+    section role (the learned model, ingest.extract.kinds, decides in extraction)."""
     text = " ".join(text.split())  # no-break and thin spaces read as plain spaces
     for kind, rx in (("recommendation", lx.RECOMMENDATION), ("barrier", lx.BARRIER),
                      ("strategy", lx.STRATEGY), ("facilitator", lx.FACILITATOR)):
@@ -109,10 +111,11 @@ def _intro_kind(intro: str) -> str | None:
 
 
 def sentence_roles(section: Section, sentences: list[Sentence], n_sections: int) -> list[str]:
-    """Per-sentence roles: the section's, or inferred when one unlabelled block holds the abstract."""
+    """Per-sentence roles: the section's, or the role model's (kb.text.roles) when one unlabelled
+    block holds the abstract."""
     if section.label or section.bullet or n_sections > 2 or len(sentences) < 3:
         return [section.role] * len(sentences)
-    return infer_roles([Labelled(None, None, s.text) for s in sentences])
+    return model_sentence_roles([s.text for s in sentences])
 
 
 def sentence_candidates(index: int, role: str, text: str, sentence: Sentence,
@@ -132,5 +135,5 @@ def sentence_candidates(index: int, role: str, text: str, sentence: Sentence,
     for a, b in spans:
         has_effects = any(a <= x < b for x in effect_starts)
         kind, conf = classify(text[a:b], role, bullet=bullet, has_effects=has_effects, default=default)
-        out.append(Candidate(index, role, a, b, s, e, kind, conf))
+        out.append(Candidate(index, role, a, b, s, e, kind, conf, fixed=default is not None))
     return out

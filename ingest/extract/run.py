@@ -3,6 +3,8 @@ study facts and glossary. Curated findings are never replaced."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ingest.extract.effects import effect_spans
 from ingest.extract.findings import (
     FINDING_ROLES,
@@ -11,6 +13,7 @@ from ingest.extract.findings import (
     sentence_roles,
 )
 from ingest.extract.glossary import extract_glossary
+from ingest.extract.kinds import KindInput, classify_kinds, none_threshold
 from ingest.extract.study import extract_study
 from ingest.extract.themes import tag_themes
 from ingest.extract.translate import translate_finding
@@ -18,6 +21,9 @@ from kb.embed import Embedder
 from kb.model.schema import Effect, Finding, Record, Section
 from kb.model.taxonomy import Taxonomy
 from kb.text.sentences import split_sentences
+
+#: how findings get their kind: the learned model (default) or the cue-phrase rules (the baseline)
+KIND_DECIDERS = ("model", "rules")
 
 
 def _section_candidates(index: int, section: Section, n_sections: int) -> list[tuple[Candidate, list]]:
@@ -50,21 +56,41 @@ def _effects_for(cand: Candidate, spans: list, n_items: int) -> list[Effect]:
     return [eff for s, _, eff in spans if cand.start <= s < cand.end]
 
 
-def extract_findings(abstract: list[Section]) -> list[Finding]:
-    """Findings of an abstract, in text order, without themes or translations."""
+def _learned(abstract: list[Section], pairs: list[tuple[Candidate, list]]) -> list[tuple[Candidate, list]]:
+    """The candidates with the kind model's kind and confidence; those it judges not to be
+    findings (p(none) at or above the trained threshold) are dropped."""
+    items = [KindInput(abstract[c.section].text[c.start:c.end], c.role, abstract[c.section].bullet,
+                       any(c.start <= s < c.end for s, _, _ in spans)) for c, spans in pairs]
+    threshold = none_threshold()
+    out = []
+    for (cand, spans), (kind, conf, p_none) in zip(pairs, classify_kinds(items), strict=True):
+        if p_none >= threshold and not cand.fixed:
+            continue
+        if not cand.fixed:
+            cand = replace(cand, kind=kind, confidence=round(conf * (1.0 - p_none), 3))
+        out.append((cand, spans))
+    return out
+
+
+def extract_findings(abstract: list[Section], *, kinds: str = "model") -> list[Finding]:
+    """Findings of an abstract, in text order, without themes or translations; `kinds` says
+    who decides each finding's kind (KIND_DECIDERS)."""
+    pairs = [pair for i, section in enumerate(abstract)
+             for pair in _section_candidates(i, section, len(abstract))]
+    kept = _learned(abstract, pairs) if kinds == "model" else pairs
+    per_sentence: dict[tuple[int, int], int] = {}
+    for cand, _ in kept:
+        key = (cand.section, cand.sentence_start)
+        per_sentence[key] = per_sentence.get(key, 0) + 1
     findings: list[Finding] = []
-    for index, section in enumerate(abstract):
-        pairs = _section_candidates(index, section, len(abstract))
-        per_sentence: dict[int, int] = {}
-        for cand, _ in pairs:
-            per_sentence[cand.sentence_start] = per_sentence.get(cand.sentence_start, 0) + 1
-        for cand, spans in pairs:
-            findings.append(Finding(
-                id=f"f{index}-{cand.start}", kind=cand.kind, text=section.text[cand.start:cand.end],
-                section=index, role=cand.role, span=(cand.start, cand.end),
-                sentence_span=(cand.sentence_start, cand.sentence_end),
-                effects=_effects_for(cand, spans, per_sentence[cand.sentence_start]),
-                confidence=cand.confidence))
+    for cand, spans in kept:
+        text = abstract[cand.section].text
+        findings.append(Finding(
+            id=f"f{cand.section}-{cand.start}", kind=cand.kind, text=text[cand.start:cand.end],
+            section=cand.section, role=cand.role, span=(cand.start, cand.end),
+            sentence_span=(cand.sentence_start, cand.sentence_end),
+            effects=_effects_for(cand, spans, per_sentence[(cand.section, cand.sentence_start)]),
+            confidence=cand.confidence))
     return findings
 
 

@@ -18,6 +18,12 @@ SHARED = REPO_ROOT.parent / "shared"
 SEEDS_DIR = SHARED / "seeds"
 EXTERNAL = SHARED / "data" / "external"
 SHIPPED_RECORDS = REPO_ROOT / "records"
+#: the split of each source of the roles gold (tests/gold/roles/MANIFEST.md; fixed, never moved)
+ROLE_SPLITS = {
+    "evidence-inference-pmc": "tune", "csabstruct": "tune", "pubmedqa": "heldout",
+    "plos-starter-corpus": "heldout", "pubmed-export-fixtures": "heldout",
+    "academic-site-oldmeadow": "heldout",
+}
 
 
 def findings_gold(split: str, folder: Path = FINDINGS_GOLD) -> list[tuple[Path, dict]]:

@@ -36,6 +36,7 @@ def extraction_report(*, use_embeddings: bool = True) -> str:
         ]
         lines += [f"  {name:<15} {_prf(*prf)}" for name, prf in study_scores(split).items()]
         lines.append("")
+    lines += kinds_report()
     seeds = evaluate_findings("seeds", taxonomy, embedder)
     f = seeds.findings
     lines += [f"[seeds] {seeds.files} seed inputs (part of tune)",
@@ -44,3 +45,27 @@ def extraction_report(*, use_embeddings: bool = True) -> str:
               f"  effects (e2e)   {_prf(seeds.effects.precision, seeds.effects.recall, seeds.effects.f1)}",
               ""]
     return "\n".join(lines)
+
+
+def _kind_lines(split: str, decider: str) -> list[str]:
+    from kb.eval.kinds import confusion_table, evaluate_kinds, extractor_kinds
+
+    s = evaluate_kinds(split, extractor_kinds(decider))
+    f = s.findings
+    lines = [f"  [{decider}] kind accuracy {s.kind_accuracy:.2f}   macro-F1 {s.macro_f1:.2f}   "
+             f"findings {_prf(f.precision, f.recall, f.f1)}   all-label accuracy {s.accuracy:.2f}"]
+    if decider != "model":
+        return lines
+    lines.append(f"    {'kind':<15} {'P':>5} {'R':>5} {'F1':>5} {'gold':>5}")
+    for kind, prf in s.per_kind().items():
+        lines.append(f"    {kind:<15} {prf.precision:5.2f} {prf.recall:5.2f} {prf.f1:5.2f} {prf.tp + prf.fn:5d}")
+    return lines + ["    confusion:"] + ["    " + row for row in confusion_table(s)]
+
+
+def kinds_report() -> list[str]:
+    """Finding kinds against tests/gold/kinds per split: the kind model and the rule baseline."""
+    lines = ["kinds vs tests/gold/kinds (sentence level; `none` = not a finding)", ""]
+    for split in SPLITS:
+        lines.append(f"[{split}]")
+        lines += _kind_lines(split, "model") + _kind_lines(split, "rules") + [""]
+    return lines

@@ -1,0 +1,269 @@
+"""Train the two linear models the package ships, from the tune split only:
+
+1. the section-role model (`kb/text/role_model.{json,npz}`) on the tune sources of tests/gold/roles
+   (evidence-inference-pmc, csabstruct; authors' / annotators' labels stripped, each abstract read
+   as one paragraph of sentences);
+2. the finding-kind model (`ingest/extract/kind_model.{json,npz}`) on the tune split of
+   tests/gold/kinds (labels_final.jsonl), each sentence with the role the role model gives it.
+
+Both are multinomial logistic regressions (scikit-learn, pinned in the dev extra); the files hold
+weights, vocabulary, training data hash and held-out scores, and run time needs only numpy.
+Regularisation and the kind model's not-a-finding threshold are chosen by cross-validation grouped
+by source inside tune; held-out figures are measured once, after fitting, and only recorded.
+
+    nice -n 10 .venv/bin/python benchmarks/train_models.py [--only roles|kinds]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+from ingest.extract import kinds as km
+from kb.eval.gold import KINDS_GOLD, ROLES_GOLD, findings_gold
+from kb.eval.kinds import NONE, KindRow, KindScores, evaluate_kinds, kind_rows, kinds_gold
+from kb.eval.roles import RoleAbstract, model_sentence_roles, roles_gold, score_paragraphs, score_sentences
+from kb.text import linear, roles
+from kb.text.linear import LEXICAL, ModelFile, Variant, ngrams, save_model
+
+log = logging.getLogger("train_models")
+FIVE = {"setting": "methods", "design": "methods", "other": "background"}
+
+
+def _digest(paths: list[Path]) -> str:
+    h = hashlib.sha256()
+    for path in sorted(paths):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _vocabulary(texts: list[str], min_df: int, cap: int) -> list[str]:
+    df = Counter(g for t in texts for g in ngrams(t))
+    kept = sorted((g for g, n in df.items() if n >= min_df), key=lambda g: (-df[g], g))[:cap]
+    return sorted(kept)
+
+
+def _scaler(x: sparse.csr_matrix, dense_from: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mean (zero: centring would only move the unpenalised intercept) and scale (the standard
+    deviation of the dense columns; the binary bags, before dense_from, stay as they are)."""
+    scale = np.ones(x.shape[1])
+    sd = x[:, dense_from:].toarray().std(axis=0)
+    scale[dense_from:] = np.where(sd > 1e-9, sd, 1.0)
+    return np.zeros(x.shape[1]), scale
+
+
+def _scaled(x: sparse.csr_matrix, scale: np.ndarray) -> sparse.csr_matrix:
+    return sparse.csr_matrix(x.multiply(1.0 / scale[None, :]))
+
+
+def _fit(x: sparse.csr_matrix, y: np.ndarray, scale: np.ndarray, c: float,
+         weight: str | None) -> LogisticRegression:
+    clf = LogisticRegression(C=c, max_iter=400, tol=1e-3, class_weight=_weights(y, weight))
+    clf.fit(_scaled(x, scale), y)
+    return clf
+
+
+def _variant(clf: LogisticRegression, mean: np.ndarray, scale: np.ndarray) -> Variant:
+    return Variant(name=LEXICAL, classes=tuple(str(c) for c in clf.classes_),
+                   weights=clf.coef_.astype(np.float64), bias=clf.intercept_.astype(np.float64),
+                   mean=mean, scale=scale)
+
+
+# ---- roles -------------------------------------------------------------------------------------
+
+def _role_matrix(model: ModelFile, abstracts: list[RoleAbstract]) -> tuple[sparse.csr_matrix, np.ndarray]:
+    probe = Variant(LEXICAL, (), np.zeros((0, 0)), np.zeros(0), np.zeros(0), np.zeros(0))
+    blocks, labels = [], []
+    for a in abstracts:
+        blocks.append(sparse.csr_matrix(roles.sequence_features(model, probe, list(a.sentences))))
+        labels += [FIVE.get(r, r) for r in a.roles]
+    return sparse.vstack(blocks).tocsr(), np.array(labels)
+
+
+def train_roles(c: float = 0.5) -> dict:
+    tune = roles_gold("tune")
+    texts = [s for a in tune for s in a.sentences]
+    vocabulary = _vocabulary(texts, min_df=5, cap=3000)
+    shell = ModelFile(meta={}, vocabulary={g: i for i, g in enumerate(vocabulary)})
+    x, y = _role_matrix(shell, tune)
+    dense_from = len(vocabulary)  # the binary bag first
+    mean, scale = _scaler(x, dense_from)
+    for lo, hi in _bag_columns(len(vocabulary)):
+        scale[lo:hi] = 1.0
+    log.info("roles: %d sentences, %d features", x.shape[0], x.shape[1])
+    clf = _fit(x, y, scale, c, None)
+    meta = {"what": "section roles of unlabelled abstract sentences (kb.text.roles)",
+            "trained_on": "tests/gold/roles tune sources: evidence-inference-pmc, csabstruct",
+            "training_data_sha256": _digest([ROLES_GOLD / f"{s}.jsonl.gz"
+                                             for s in ("evidence-inference-pmc", "csabstruct")]),
+            "C": c}
+    save_model(roles.MODEL_STEM, meta, vocabulary, [_variant(clf, mean, scale)])
+    linear.load_model.cache_clear()
+    return rescore_roles()
+
+
+def rescore_roles() -> dict:
+    """Measure the shipped role model on both splits and record the figures in its JSON file."""
+    path = roles.MODEL_STEM.with_suffix(".json")
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    scores = {}
+    for split in ("tune", "heldout"):
+        gold = roles_gold(split)
+        scores[split] = {"sentence_accuracy": round(score_sentences(gold, model_sentence_roles(None)).accuracy, 4),
+                         "section_accuracy": round(score_paragraphs(gold).accuracy, 4)}
+    doc["scores"] = scores
+    path.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n", "utf-8")
+    linear.load_model.cache_clear()
+    return scores
+
+
+def _bag_columns(v: int) -> list[tuple[int, int]]:
+    """Column ranges of the binary bag in roles.sequence_features."""
+    return [(0, v)]
+
+
+# ---- kinds -------------------------------------------------------------------------------------
+
+def _kind_matrix(model: ModelFile, rows: list[KindRow]) -> sparse.csr_matrix:
+    return sparse.csr_matrix(km.kind_features(model, [r.item for r in rows]))
+
+
+def _predict(rows: list[KindRow], proba: np.ndarray, classes: list[str], threshold: float) -> list[str]:
+    none = classes.index(NONE)
+    kinds = [c for c in range(len(classes)) if c != none]
+    out = []
+    for row, p in zip(rows, proba, strict=True):
+        if not row.candidate or p[none] >= threshold:
+            out.append(NONE)
+        else:
+            out.append(classes[max(kinds, key=lambda c: p[c])])
+    return out
+
+
+def _score(rows: list[KindRow], predicted: list[str]) -> KindScores:
+    scores = KindScores()
+    scores.add([r.gold for r in rows], predicted)
+    return scores
+
+
+def _cv(rows: list[KindRow], x: sparse.csr_matrix, y: np.ndarray, extra: tuple[sparse.csr_matrix, np.ndarray],
+        scale: np.ndarray, c: float, weight: str | None) -> tuple[np.ndarray, list[str]]:
+    """Out-of-fold class probabilities of the kinds-gold rows, five folds grouped by source (the
+    extra rows only ever train)."""
+    groups = np.array([r.source for r in rows])
+    classes = sorted(set(y))
+    out = np.zeros((len(rows), len(classes)))
+    for train, test in GroupKFold(n_splits=5).split(x, y, groups):
+        clf = _fit(sparse.vstack([x[train], extra[0]]).tocsr(), np.concatenate([y[train], extra[1]]),
+                   scale, c, weight)
+        p = clf.predict_proba(_scaled(x[test], scale))
+        for j, cls in enumerate(clf.classes_):
+            out[test, classes.index(cls)] = p[:, j]
+    return out, classes
+
+
+#: kinds whose definition issue 14 left as it was, so the findings gold's labels of them still hold
+UNCHANGED_KINDS = ("strategy", "barrier", "facilitator", "recommendation")
+#: tune abstracts of tests/gold/findings without any intervention contrast (surveys, cohorts of
+#: trajectories, a diagnostic series; read from their abstracts): their `result` and `conclusion`
+#: labels mean the same under the new definitions, where an intervention effect became `outcome`
+NO_CONTRAST = ("cam_ibd_french_survey", "eus_fna_foregut_duplication_cysts", "ibs_ibd_symptom_activity",
+               "ptsd_trajectories_wenchuan_children", "ptss_trajectories_christchurch")
+
+
+def findings_gold_items() -> tuple[list[km.KindInput], list[str]]:
+    """Findings of the tune half of tests/gold/findings whose label still holds: every strategy,
+    barrier, facilitator and recommendation (few in tests/gold/kinds), and the results and
+    conclusions of the abstracts without an intervention contrast."""
+    items, kinds = [], []
+    for path, gold in findings_gold("tune"):
+        for f in gold["findings"]:
+            if f["kind"] in UNCHANGED_KINDS or (path.stem in NO_CONTRAST and f["kind"] in ("result", "conclusion")):
+                items.append(km.KindInput(f["text"], f.get("role", "results"), False, bool(f["effects"])))
+                kinds.append(f["kind"])
+    return items, kinds
+
+
+def _weights(y: np.ndarray, how: str | None) -> dict[str, float] | None:
+    """Class weights: none, or the square root of 'balanced' (rare kinds count more, but a class
+    of a dozen examples does not swamp the others)."""
+    if how is None:
+        return None
+    counts = Counter(y.tolist())
+    return {k: float(np.sqrt(len(y) / (len(counts) * n))) for k, n in counts.items()}
+
+
+def train_kinds() -> dict:
+    gold = kinds_gold("tune")
+    rows = [r for a in gold for r in kind_rows(a)]
+    extra_items, extra_kinds = findings_gold_items()
+    vocabulary = _vocabulary([r.item.text for r in rows] + [i.text for i in extra_items], min_df=2, cap=4000)
+    shell = ModelFile(meta={}, vocabulary={g: i for i, g in enumerate(vocabulary)})
+    x = _kind_matrix(shell, rows)
+    y = np.array([r.gold.kind for r in rows])
+    extra = (sparse.csr_matrix(km.kind_features(shell, extra_items)), np.array(extra_kinds))
+    mean, scale = _scaler(sparse.vstack([x, extra[0]]).tocsr(), len(vocabulary))
+    log.info("kinds: %d gold sentences + %d findings-gold findings, %d features", len(rows),
+             len(extra_items), x.shape[1])
+    best = None
+    for weight in ("sqrt-balanced", None):
+        for c in (1.0, 3.0):
+            proba, classes = _cv(rows, x, y, extra, scale, c, weight)
+            for threshold in (0.5, 0.7, 1.01):
+                s = _score(rows, _predict(rows, proba, classes, threshold))
+                key = (s.macro_f1 + s.kind_accuracy + s.findings.f1, c, weight, threshold)
+                log.info("kinds CV C=%s weight=%s none>=%s: kind acc %.3f macro-F1 %.3f findings F1 %.3f",
+                         c, weight, threshold, s.kind_accuracy, s.macro_f1, s.findings.f1)
+                if best is None or key[0] > best[0][0]:
+                    best = (key, s)
+    assert best is not None
+    (_, c, weight, threshold), cv = best
+    clf = _fit(sparse.vstack([x, extra[0]]).tocsr(), np.concatenate([y, extra[1]]), scale, c, weight)
+    meta = {"what": "finding kinds (ingest.extract.kinds); classes = seven kinds + none",
+            "trained_on": "tests/gold/kinds tune split (labels_final.jsonl) + the strategy, barrier, "
+                          "facilitator and recommendation findings of the tune half of tests/gold/findings",
+            "training_data_sha256": _digest([KINDS_GOLD / n for n in
+                                             ("abstracts.jsonl", "sentences.jsonl", "labels_final.jsonl")]
+                                            + [p for p, _ in findings_gold("tune")]),
+            "C": c, "class_weight": weight, "none_threshold": threshold,
+            "cv_tune": {"kind_accuracy": round(cv.kind_accuracy, 4), "macro_f1": round(cv.macro_f1, 4),
+                        "findings_f1": round(cv.findings.f1, 4)}}
+    save_model(km.MODEL_STEM, meta, vocabulary, [_variant(clf, mean, scale)])
+    linear.load_model.cache_clear()
+    for split in ("tune", "heldout"):
+        s = evaluate_kinds(split)
+        meta[f"scores_{split}"] = {"kind_accuracy": round(s.kind_accuracy, 4),
+                                   "macro_f1": round(s.macro_f1, 4), "findings_f1": round(s.findings.f1, 4)}
+    save_model(km.MODEL_STEM, meta, vocabulary, [_variant(clf, mean, scale)])
+    linear.load_model.cache_clear()
+    return meta
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=("roles", "kinds", "rescore-roles"))
+    args = parser.parse_args()
+    if args.only in (None, "roles"):
+        log.info("roles: %s", train_roles())
+    if args.only == "rescore-roles":
+        log.info("roles: %s", rescore_roles())
+    if args.only in (None, "kinds"):
+        meta = train_kinds()
+        log.info("kinds: C=%s weight=%s threshold=%s cv=%s tune=%s heldout=%s", meta["C"],
+                 meta["class_weight"], meta["none_threshold"], meta["cv_tune"], meta["scores_tune"],
+                 meta["scores_heldout"])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,36 @@
+"""The learned finding-kind model: its file, its decisions on plain cases, determinism."""
+
+from __future__ import annotations
+
+from ingest.extract.kinds import DENSE_SIZE, KindInput, classify_kinds, kind_features, kind_model
+from ingest.extract.run import extract_findings
+from kb.model.schema import FINDING_KINDS, Section
+
+
+def test_model_file_has_the_kinds_and_its_provenance() -> None:
+    model = kind_model()
+    assert set(model.variant(None).classes) == {*FINDING_KINDS, "none"}
+    assert len(model.meta["training_data_sha256"]) == 64
+    assert {"scores_tune", "scores_heldout", "cv_tune", "none_threshold"} <= set(model.meta)
+    x = kind_features(model, [KindInput("a b", "results")])
+    assert x.shape == (1, len(model.vocabulary) + DENSE_SIZE)
+
+
+def test_intervention_effects_are_outcomes_and_calls_to_act_recommendations() -> None:
+    items = [
+        KindInput("Hospital days were reduced in the intervention arm compared with usual care "
+                  "(IRR 0.71, 95% CI 0.58-0.87).", "results", has_effects=True),
+        KindInput("Health systems should consider funding community health worker programs.", "conclusions"),
+    ]
+    assert [k for k, _, _ in classify_kinds(items)] == ["outcome", "recommendation"]
+
+
+def test_confidence_is_a_probability_and_deterministic() -> None:
+    section = Section(role="results", label="RESULTS", text=(
+        "Readmissions fell from 18% to 12% after the program (p = 0.01). "
+        "Staff turnover slowed referral follow-up."))
+    first = extract_findings([section])
+    assert first == extract_findings([section])
+    assert all(0.0 <= f.confidence <= 1.0 for f in first)
+    rules = extract_findings([section], kinds="rules")
+    assert [f.span for f in rules][: len(first)] and {f.kind for f in rules} <= set(FINDING_KINDS)
