@@ -21,12 +21,20 @@ def test_fake_embedder_path_runs() -> None:
 
 
 @pytest.mark.model
-def test_real_model_tags_by_meaning_and_scores_on_gold() -> None:
-    from kb.eval.extraction import evaluate_findings
-
+def test_real_model_tags_by_meaning() -> None:
     taxonomy, model = load_taxonomy(), get_embedder("model")
     tags = tag_themes(["meaningfully engaged partners in program design and implementation",
                        "Budesonide-formoterol reduced severe exacerbations"], taxonomy, model)
     assert "community-partnership" in tags[0] and tags[1] == []
-    tune = evaluate_findings("tune", taxonomy, model)
+
+
+@pytest.mark.model
+def test_real_model_themes_score_on_the_seed_gold() -> None:
+    """The theme gold is written on the seed abstracts, read from ../shared/seeds."""
+    from kb.eval.extraction import evaluate_findings
+    from kb.eval.gold import SEEDS_DIR
+
+    if not SEEDS_DIR.is_dir():
+        pytest.skip("../shared/seeds is not present beside the repository (the theme gold is on the seeds)")
+    tune = evaluate_findings("tune", load_taxonomy(), get_embedder("model"))
     assert tune.themes.f1 >= 0.6, tune.themes
