@@ -7,6 +7,7 @@ import pytest
 from ingest.extract.themes import tag_themes
 from kb.embed import FakeEmbedder, get_embedder
 from kb.model.taxonomy import load_taxonomy
+from tests.conftest import seed_paths
 
 
 def test_keyword_rules_without_embeddings() -> None:
@@ -21,20 +22,13 @@ def test_fake_embedder_path_runs() -> None:
 
 
 @pytest.mark.model
-def test_real_model_tags_by_meaning() -> None:
+def test_real_model_tags_by_meaning_and_scores_on_gold() -> None:
+    from kb.eval.extraction import evaluate_findings
+
+    seed_paths()  # the tune half includes the five seeds: skip with a reason without ../shared
     taxonomy, model = load_taxonomy(), get_embedder("model")
     tags = tag_themes(["meaningfully engaged partners in program design and implementation",
                        "Budesonide-formoterol reduced severe exacerbations"], taxonomy, model)
     assert "community-partnership" in tags[0] and tags[1] == []
-
-
-@pytest.mark.model
-def test_real_model_themes_score_on_the_seed_gold() -> None:
-    """The theme gold is written on the seed abstracts, read from ../shared/seeds."""
-    from kb.eval.extraction import evaluate_findings
-    from kb.eval.gold import SEEDS_DIR
-
-    if not SEEDS_DIR.is_dir():
-        pytest.skip("../shared/seeds is not present beside the repository (the theme gold is on the seeds)")
-    tune = evaluate_findings("tune", load_taxonomy(), get_embedder("model"))
+    tune = evaluate_findings("tune", taxonomy, model)
     assert tune.themes.f1 >= 0.6, tune.themes
