@@ -41,7 +41,8 @@ def test_forest_rows_of_seed_003_every_or_with_its_ci_and_ranges_as_ranges() -> 
         ("frontline", RANGE, 1.92, 1.92, 3.35),
         ("a housing services provider", RANGE, 1.8, 1.8, 2.15),
     ]
-    assert all(r.measure == "OR" and r.source == SEED_003 for r in rows)
+    assert all(r.measure == "OR" and r.source == "[no title] To improve integration…, n.d."
+               for r in rows)
     assert rows[0].row == f"1. {SEED_003} — operating in a single county"
     assert_golden("plots/forest_seed_003.json",
                   json.dumps([r.model_dump() for r in rows], indent=2, ensure_ascii=False) + "\n")
