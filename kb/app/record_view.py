@@ -1,8 +1,11 @@
 """What the Record page shows, computed from a record: the abstract by section with its findings
 marked (and the aligned translation beside it), the findings table, study facts, glossary and
-provenance."""
+provenance (the opening of each raw source, never a whole 100 MB file) and the review history."""
 
 from __future__ import annotations
+
+import gzip
+from pathlib import Path
 
 from pydantic import BaseModel
 
@@ -12,6 +15,8 @@ from kb.model.present import Field, display_title
 from kb.model.schema import Finding, Record
 from kb.synthesis.evidence import section_label
 from kb.synthesis.evidence_table import effect_text
+
+RAW_PREVIEW_CHARS = 20_000  # of a source's raw text shown on the page (the rest is downloadable)
 
 
 class SectionView(BaseModel):
@@ -142,3 +147,45 @@ def source_rows(record: Record) -> list[SourceRow]:
     return [SourceRow(path=s.path, format=s.format, parser=f"{s.parser} {s.parser_version}",
                       ingested=_when(s.ingested_at),
                       sha256=s.sha256) for s in record.sources]
+
+
+class SourceHead(BaseModel):
+    """The opening of a stored source file, to show without sending the whole file."""
+
+    text: str | None  # None: missing or not text
+    size: int = 0  # bytes on disk
+    complete: bool = True
+
+
+def source_head(path: Path | None, limit: int = RAW_PREVIEW_CHARS) -> SourceHead:
+    """At most `limit` characters from the start of a stored source (gzip read through)."""
+    if path is None or not path.is_file():
+        return SourceHead(text=None)
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rb") as handle:
+            data = handle.read(limit * 4 + 1)
+    except (OSError, EOFError):
+        return SourceHead(text=None, size=path.stat().st_size)
+    text = data[: limit * 4].decode("utf-8-sig", errors="replace")
+    if "\x00" in text:
+        return SourceHead(text=None, size=path.stat().st_size)
+    return SourceHead(text=text[:limit], size=path.stat().st_size,
+                      complete=len(data) <= limit * 4 and len(text) <= limit)
+
+
+class HistoryRow(BaseModel):
+    """One change in a record's review history, for a table."""
+
+    when: str
+    who: str
+    what: str
+    note: str = ""
+
+
+def history_rows(record: Record) -> list[HistoryRow]:
+    """Who changed what when, newest first."""
+    return [HistoryRow(when=_when(e.at), who=e.by,
+                       what=f"{e.action}: {', '.join(f.replace('_', ' ') for f in e.fields)}"
+                       if e.fields else e.action, note=e.note or "")
+            for e in reversed(record.review.history)]

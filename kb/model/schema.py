@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -25,6 +25,7 @@ FINDING_KINDS: tuple[str, ...] = (
     "strategy", "barrier", "facilitator", "outcome", "result", "recommendation", "conclusion"
 )
 ReviewStatus = Literal["unreviewed", "needs-review", "reviewed"]
+REVIEW_STATUSES: tuple[str, ...] = get_args(ReviewStatus)
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _DOI_SHAPE = re.compile(r"^10\.\d{4,9}/\S+$")

@@ -4,8 +4,8 @@ provenance, the effects, and a CSL-formatted reference list; as a model, Markdow
 from __future__ import annotations
 
 from kb.errors import KBError
-from kb.model.schema import Record
 from kb.model.present import display_title
+from kb.model.schema import Record
 from kb.model.taxonomy import Taxonomy
 from kb.synthesis.cite import Reference, cite
 from kb.synthesis.evidence import EffectRow, Frozen, effect_rows, finding_refs
