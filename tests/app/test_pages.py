@@ -175,7 +175,7 @@ def test_evidence_map_opens_a_theme_with_citations(shipped_copy: Path) -> None:
     at = _open("evidence_map")
     assert "Number of findings per theme and source" in _text(at)
     assert len(_table(at, "findings")) == 19
-    at.selectbox(key="theme").set_value("contracting").run()
+    at.selectbox(key="map_theme").set_value("contracting").run()
     text = _text(at)
     assert "Contracting" in [s.value for s in at.subheader]
     assert "(Chuang et al., 2025)" in text and "Safaeinili" in text

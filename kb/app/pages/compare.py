@@ -22,6 +22,7 @@ from kb.app.pages.common import (
 from kb.app.record_view import ordered_ids
 from kb.app.ui_text import effects_md, kind_badge, labels_md, md_text, meta_line
 from kb.export.brief import brief_docx, brief_markdown
+from kb.export.charts import chart_png, chart_svg
 from kb.export.comparison import to_csv, to_markdown
 from kb.model.present import display_title
 from kb.synthesis.brief import STYLE_NAMES, build_brief
@@ -109,7 +110,7 @@ else:
 st.subheader("Effects")
 rows = forest_rows(selected)
 if rows:
-    st.altair_chart(forest_plot(rows), key="forest_plot")
+    st.altair_chart(forest_plot(rows), key="forest_plot", width="content")
 if comparison.effects:
     for effect in comparison.effects:
         st.markdown(f"**{md_text(effect.source)}** — {md_text(effect.label) or 'effect'}: "
@@ -138,6 +139,11 @@ downloads = [("Brief (Markdown)", lambda: brief_markdown(_brief()), f"brief-{nam
              ("Comparison (Markdown)", partial(to_markdown, comparison), f"comparison-{name}.md",
               "text/markdown"),
              ("Comparison (CSV)", partial(to_csv, comparison), f"comparison-{name}.csv", "text/csv")]
+if rows:
+    downloads += [("Forest plot (PNG)", lambda: chart_png(forest_plot(rows)), f"forest-{name}.png",
+                   "image/png"),
+                  ("Forest plot (SVG)", lambda: chart_svg(forest_plot(rows)), f"forest-{name}.svg",
+                   "image/svg+xml")]
 with st.container(horizontal=True):
     for number, (label, data, file_name, mime) in enumerate(downloads):
         st.download_button(label, data, file_name=file_name, mime=mime, key=f"dl_{number}",
