@@ -123,8 +123,9 @@ def forest_plot(rows: list[ForestRow]) -> alt.FacetChart:
     y = alt.Y("row:N", title=None, sort=alt.SortField("order"), axis=alt.Axis(
         labelLimit=360, labelExpr="replace(datum.label, /^[0-9]+[.] /, '')", ticks=False,
         domain=False, labelPadding=8))
-    color = alt.Color("interval:N", title="Interval", scale=alt.Scale(
-        domain=list(INTERVAL_COLORS), range=list(INTERVAL_COLORS.values())))
+    color = alt.Color("interval:N", title="Interval", legend=alt.Legend(orient="bottom"),
+                      scale=alt.Scale(domain=list(INTERVAL_COLORS),
+                                      range=list(INTERVAL_COLORS.values())))
     tooltip = [alt.Tooltip("source:N"), alt.Tooltip("outcome:N", title="Finding"),
                alt.Tooltip("subgroup:N"), alt.Tooltip("measure:N"),
                alt.Tooltip("text:N", title="As reported")]
