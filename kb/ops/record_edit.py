@@ -14,7 +14,7 @@ from kb.model.review import refresh_flags
 from kb.model.schema import Finding, Record, RemovedFinding, ReviewEvent, ReviewStatus
 from kb.model.taxonomy import Taxonomy
 from kb.ops.curation import FindingEdit, MetadataEdit, apply_findings, apply_metadata
-from kb.store import Store
+from kb.store import RecordStore
 
 # The fields a person can edit, in the order the history names them.
 EDITABLE = ("title", "authors", "venue", "year", "identifiers", "resource_type", "keywords",
@@ -78,14 +78,12 @@ def apply_edit(record: Record, edit: RecordEdit, taxonomy: Taxonomy, *, by: str,
     return refresh_flags(edited.model_copy(update={"review": review}))
 
 
-def save_edit(store: Store, record_id: str, edit: RecordEdit, taxonomy: Taxonomy, *,
+def save_edit(store: RecordStore, record_id: str, edit: RecordEdit, taxonomy: Taxonomy, *,
               by: str | None = None, at: str | None = None) -> Record:
-    """Apply an edit to the stored record and save it (under the writer lock: LockTimeout when
-    another process holds it too long). Returns the record as stored."""
+    """Apply an edit to the stored record and save it, as one step no other writer interleaves
+    with (LockTimeout when another process holds the folder's lock too long). Returns the
+    record as stored."""
+    who, when = (by or "").strip() or current_user(), at or now_utc()
     with store.lock():
-        record = store.load(record_id)
-        edited = apply_edit(record, edit, taxonomy, by=(by or "").strip() or current_user(),
-                            at=at or now_utc())
-        if edited is not record:
-            store.save(edited)
-    return edited
+        record, _ = store.update(record_id, lambda r: apply_edit(r, edit, taxonomy, by=who, at=when))
+    return record

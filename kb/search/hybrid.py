@@ -220,7 +220,19 @@ def _groups(db: sqlite3.Connection, fused: list[tuple[int, float]], arms: dict[s
     if not fused:
         return []
     marks = ",".join("?" * len(fused))
-    rows = {r[0]: r for r in db.execute(HIT_SQL.format(marks=marks), [f for f, _ in fused])}
+    rows = {r[0]: (*r[:8], json.loads(r[8]), json.loads(r[9]), *r[10:])
+            for r in db.execute(HIT_SQL.format(marks=marks), [f for f, _ in fused])}
+    rids = list(dict.fromkeys(rows[f][11] for f, _ in fused))
+    marks = ",".join("?" * len(rids))
+    meta = {r[0]: (*r[:8], json.loads(r[8])) for r in db.execute(GROUP_SQL.format(marks=marks), rids)}
+    return build_groups(fused, rows, meta, arms, terms, expansions, query)
+
+
+def build_groups(fused: list[tuple[int, float]], rows: dict[int, tuple], meta: dict[int, tuple],
+                 arms: dict[str, Arm], terms: list[str], expansions: list[Expansion],
+                 query: str) -> list[RecordGroup]:
+    """Hits grouped by record from HIT_SQL rows by finding id and GROUP_SQL rows by record row
+    id (their JSON columns decoded); shared by every index backend."""
     words = terms + [w for e in expansions for x in (e.expansions if e.direction == "acronym→words"
                                                      else [e.acronym]) for w in query_terms(x)]
     cjk_words = [g for grams in cjk_query_groups(query) for g in grams]
@@ -229,8 +241,8 @@ def _groups(db: sqlite3.Connection, fused: list[tuple[int, float]], arms: dict[s
         row = rows[fid]
         hit = FindingHit(
             record_id=row[1], finding_id=row[2], kind=row[3], text=row[4], section=row[5],
-            span=(row[6], row[7]), themes=json.loads(row[8]),
-            effects=[Effect(**e) for e in json.loads(row[9])], translation_zh=row[10],
+            span=(row[6], row[7]), themes=list(row[8]),
+            effects=[Effect(**e) for e in row[9]], translation_zh=row[10],
             score=score, similarity=_sim(arms, "dense", fid), dense_rank=_rank(arms, "dense", fid),
             lexical_rank=_rank(arms, "lexical", fid),
             similarity_multilingual=_sim(arms, "multilingual", fid),
@@ -242,9 +254,7 @@ def _groups(db: sqlite3.Connection, fused: list[tuple[int, float]], arms: dict[s
             hit.context_terms = sorted({row[12][s:e].lower()
                                         for s, e in highlight_spans(row[12], words)})[:8]
         groups.setdefault(row[11], []).append(hit)
-    marks = ",".join("?" * len(groups))
-    meta = {r[0]: r for r in db.execute(GROUP_SQL.format(marks=marks), list(groups))}
     return [RecordGroup(record_id=meta[rid][1], title=meta[rid][2], authors=meta[rid][3],
                         year=meta[rid][4], venue=meta[rid][5], resource_type=meta[rid][6],
-                        citation=meta[rid][7], designs=json.loads(meta[rid][8]),
+                        citation=meta[rid][7], designs=list(meta[rid][8]),
                         score=hits[0].score, hits=hits) for rid, hits in groups.items()]
