@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from ingest.extract.translate import aligned_translation
 from kb.app.ui_text import Mark, kind_badge, marked_md, md_text
 from kb.model.present import Field, display_title
-from kb.model.schema import Finding, Record
+from kb.model.schema import Finding, Record, SampleSize
 from kb.synthesis.evidence import section_label
 from kb.synthesis.evidence_table import effect_text
 
@@ -126,9 +126,24 @@ def study_fields(record: Record) -> list[Field]:
     study = record.study
     pairs = [("Design", study.design), ("Methods", study.methods), ("Setting", study.setting),
              ("Period", study.period), ("Population", study.population),
-             ("Sample sizes", [f"{s.n:,} {s.unit or ''}".strip() + f" ({s.text})"
-                               for s in study.sample_sizes])]
+             ("Sample sizes", [_sample(s) for s in study.sample_sizes])]
     return [Field(label=label, value="; ".join(values)) for label, values in pairs if values]
+
+
+def _sample(size: SampleSize) -> str:
+    """'221 interviews (n = 221)': the count, then the source's words once in parentheses."""
+    head = f"{size.n:,} {size.unit or ''}".strip()
+    said = size.text.strip()
+    while said.startswith("(") and said.endswith(")"):
+        said = said[1:-1].strip()
+    return f"{head} ({said})" if said and said != head else head
+
+
+def facet_fields(record: Record) -> tuple[list[Field], list[str]]:
+    """The facets the source gives a value for, and the names of those it leaves empty."""
+    filled = [Field(label=name, value=", ".join(values))
+              for name, values in record.facets.items() if values]
+    return filled, [name for name, values in record.facets.items() if not values]
 
 
 def glossary_rows(record: Record) -> list[Field]:

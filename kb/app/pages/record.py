@@ -15,6 +15,7 @@ from kb.app.pages.common import (
 )
 from kb.app.pages.forms import findings_editor, metadata_inputs
 from kb.app.record_view import (
+    facet_fields,
     finding_rows,
     glossary_rows,
     history_rows,
@@ -123,8 +124,13 @@ with tab_study:
 with tab_details:
     for field in metadata_fields(record):
         st.markdown(f"**{field.label}:** {md_text(field.value)}")
-    for name, values in record.facets.items():
-        st.markdown(f"**{md_text(name)}:** {md_text(', '.join(values)) or '—'}")
+    filled, empty = facet_fields(record)
+    if filled or empty:
+        st.markdown("**Facets given by the source** (an evidence library's classification)")
+    for field in filled:
+        st.markdown(f"- {md_text(field.label)}: {md_text(field.value)}")
+    if empty:
+        st.caption(f"Empty in the source: {md_text(', '.join(empty))}")
     glossary = glossary_rows(record)
     if glossary:
         st.markdown("**Glossary**")
