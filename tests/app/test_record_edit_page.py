@@ -64,3 +64,29 @@ def test_source_head_sends_the_opening_of_a_large_source(tmp_path: Path) -> None
     binary = tmp_path / "x.bin"
     binary.write_bytes(b"\x00\x01\x02")
     assert source_head(binary).text is None and source_head(None).text is None
+
+
+RIS_TWO = """TY  - JOUR
+TI  - Collaboration strategies for bridging health, behavioral health, and social services in California's Medi-Cal Whole Person Care pilot program
+AU  - Chuang, Emmeline
+PY  - 2025
+DO  - 10.1111/1475-6773.14417
+AB  - OBJECTIVE: To describe collaboration strategies. RESULTS: Pilots used braided funds.
+ER  - 
+TY  - JOUR
+TI  - Street medicine teams and emergency department use among unhoused adults
+AU  - Rivera, Ana
+PY  - 2024
+AB  - OBJECTIVE: To assess street medicine. RESULTS: Emergency visits fell after enrolment.
+ER  - 
+"""
+
+
+def test_a_multi_record_paste_names_every_duplicate_up_front(shipped_copy: Path) -> None:
+    at = _open("add")
+    at.text_area(key="paste_text").set_value(RIS_TWO).run()
+    at.button(key="preview_paste").click().run()
+    assert not at.exception, at.exception
+    summary = next(w.value for w in at.warning if "look like stored ones" in w.value)
+    assert summary.startswith("1 of these records look like stored ones")
+    assert "already stored as chuang\\-2025\\-collaboration\\-strategies" in summary

@@ -177,6 +177,10 @@ for p, item in enumerate(previews):
         pending[p] = [_record_preview(p, 0, item)]
         continue
     st.markdown(f"**{md_text(item.source)}**: {len(item.records)} records")
+    if dups := item.duplicate_summary():  # every duplicate named, not only the record picked
+        st.warning(f"{len(dups)} of these records look like stored ones; pick each below to "
+                   "choose merge or separate (sure duplicates merge when saved as they are):\n\n"
+                   + "\n".join(f"- {md_text(line)}" for line in dups), icon=":material/content_copy:")
     shown = st.selectbox("Record to review", range(len(item.records)), key=f"pick_{batch}_{p}",
                          format_func=lambda i, item=item: display_title(item.records[i]))
     pending[p] = [Pending(record=rec) for rec in item.records]
