@@ -17,7 +17,7 @@ from kb.embed import Embedder
 from kb.model.schema import Record
 from kb.model.taxonomy import Taxonomy, load_taxonomy
 from kb.search.live import LiveIndex
-from kb.store import Store
+from kb.store import RecordStore, open_store
 from kb.synthesis.evidence import source_label
 
 _HERE = Path(__file__).resolve().parent
@@ -28,12 +28,13 @@ BASKET = "basket"
 
 
 @st.cache_resource(show_spinner=False)
-def _store(home: str) -> Store:
-    return Store(Path(home))
+def _store(home: str) -> RecordStore:
+    return open_store(Path(home))  # the team database of KB_DATABASE_URL, else the folder
 
 
-def get_store() -> Store:
-    """The knowledge base the app serves (KB_HOME or the repository's records/), opened once."""
+def get_store() -> RecordStore:
+    """The knowledge base the app serves (KB_DATABASE_URL, else KB_HOME or the repository's
+    records/), opened once."""
     return _store(str(kb_home()))
 
 
@@ -88,7 +89,7 @@ def get_filter_options() -> FilterOptions:
 
 @st.cache_resource(show_spinner=False)
 def _live_index(home: str) -> LiveIndex:
-    return LiveIndex(Path(home))
+    return LiveIndex(_store(home))
 
 
 def get_index() -> LiveIndex:
