@@ -5,7 +5,6 @@ provenance (the opening of each raw source, never a whole 100 MB file) and the r
 from __future__ import annotations
 
 import gzip
-from pathlib import Path
 
 from pydantic import BaseModel
 
@@ -13,6 +12,7 @@ from ingest.extract.translate import aligned_translation
 from kb.app.ui_text import Mark, kind_badge, marked_md, md_text
 from kb.model.present import Field, display_title
 from kb.model.schema import Finding, Record, SampleSize
+from kb.store import RecordStore, Store
 from kb.synthesis.evidence import section_label
 from kb.synthesis.evidence_table import effect_text
 
@@ -172,20 +172,36 @@ class SourceHead(BaseModel):
     complete: bool = True
 
 
-def source_head(path: Path | None, limit: int = RAW_PREVIEW_CHARS) -> SourceHead:
-    """At most `limit` characters from the start of a stored source (gzip read through)."""
-    if path is None or not path.is_file():
+def source_head(store: RecordStore, sha: str, limit: int = RAW_PREVIEW_CHARS) -> SourceHead:
+    """At most `limit` characters from the start of a kept source (gzip read through); a
+    folder's file is read only that far."""
+    if isinstance(store, Store):
+        path = store.source_path(sha)
+        if path is None or not path.is_file():
+            return SourceHead(text=None)
+        opener = gzip.open if path.suffix == ".gz" else open
+        try:
+            with opener(path, "rb") as handle:
+                data = handle.read(limit * 4 + 1)
+        except (OSError, EOFError):
+            return SourceHead(text=None, size=path.stat().st_size)
+        return _head(data, path.stat().st_size, limit)
+    whole = store.source_bytes(sha)
+    if whole is None:
         return SourceHead(text=None)
-    opener = gzip.open if path.suffix == ".gz" else open
-    try:
-        with opener(path, "rb") as handle:
-            data = handle.read(limit * 4 + 1)
-    except (OSError, EOFError):
-        return SourceHead(text=None, size=path.stat().st_size)
+    if (store.source_suffix(sha) or "").endswith(".gz"):
+        try:
+            whole = gzip.decompress(whole)
+        except (OSError, EOFError):
+            return SourceHead(text=None, size=len(whole))
+    return _head(whole[: limit * 4 + 1], len(whole), limit)
+
+
+def _head(data: bytes, size: int, limit: int) -> SourceHead:
     text = data[: limit * 4].decode("utf-8-sig", errors="replace")
     if "\x00" in text:
-        return SourceHead(text=None, size=path.stat().st_size)
-    return SourceHead(text=text[:limit], size=path.stat().st_size,
+        return SourceHead(text=None, size=size)
+    return SourceHead(text=text[:limit], size=size,
                       complete=len(data) <= limit * 4 and len(text) <= limit)
 
 

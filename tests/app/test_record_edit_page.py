@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from kb.app.record_view import source_head
+from kb.store import Store
 from tests.app.test_pages import SEED_003, _open, _text
 
 TITLE = "Integrating health care and social needs in California"
@@ -53,17 +54,16 @@ def test_a_wrong_field_is_named_and_nothing_is_saved(shipped_copy: Path) -> None
 
 
 def test_source_head_sends_the_opening_of_a_large_source(tmp_path: Path) -> None:
-    big = tmp_path / "big.txt"
-    big.write_text("TITLE\n" + "word " * 100_000)
-    head = source_head(big, limit=1_000)
+    store = Store(tmp_path)
+    big = store.save_source(("TITLE\n" + "word " * 100_000).encode(), ".txt")
+    head = source_head(store, big, limit=1_000)
     assert len(head.text or "") == 1_000 and head.text.startswith("TITLE") and not head.complete
-    assert head.size == big.stat().st_size
-    small = tmp_path / "small.xml.gz"
-    small.write_bytes(gzip.compress(b"<PubmedArticleSet/>"))
-    assert source_head(small).text == "<PubmedArticleSet/>" and source_head(small).complete
-    binary = tmp_path / "x.bin"
-    binary.write_bytes(b"\x00\x01\x02")
-    assert source_head(binary).text is None and source_head(None).text is None
+    assert head.size == 6 + 5 * 100_000
+    small = store.save_source(gzip.compress(b"<PubmedArticleSet/>"), ".xml.gz")
+    assert source_head(store, small).text == "<PubmedArticleSet/>" and source_head(store, small).complete
+    binary = store.save_source(b"\x00\x01\x02", ".bin")
+    assert source_head(store, binary).text is None
+    assert source_head(store, "0" * 64).text is None
 
 
 RIS_TWO = """TY  - JOUR

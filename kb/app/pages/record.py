@@ -3,6 +3,8 @@
 the opening of the raw source text, review flags and history — its export as RIS, BibTeX or
 CSL-JSON, and the edit form of the stored record (saved as curated, with who and when)."""
 
+from functools import partial
+
 import streamlit as st
 
 from kb.app.pages.common import (
@@ -153,8 +155,7 @@ with tab_sources:
                     f"{md_text(source.parser)} · ingested {md_text(source.ingested)}")
         st.caption(f"sha256 {source.sha256}")
         with st.expander(f"Raw text of source {number}"):
-            path = store.source_path(source.sha256)
-            head = source_head(path)
+            head = source_head(store, source.sha256)
             if head.text is None:
                 st.caption("(the source file is not available as text)")
             else:
@@ -162,8 +163,9 @@ with tab_sources:
                     st.caption(f"The first {len(head.text):,} characters of {head.size:,} bytes; "
                                "download the file for all of it.")
                 st.code(head.text, language=None, wrap_lines=True)
-            if path is not None:
-                st.download_button("Download the source file", path.read_bytes, file_name=source.path,
+            if head.text is not None or head.size:
+                st.download_button("Download the source file", partial(store.source_bytes, source.sha256),
+                                   file_name=source.path,
                                    key=f"source_download_{number}", on_click="ignore",
                                    icon=":material/download:")
 
