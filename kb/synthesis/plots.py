@@ -59,7 +59,7 @@ def evidence_map_chart(emap: EvidenceMap) -> alt.LayerChart:
     data = alt.Data(values=[r.model_dump() for r in map_rows(emap)])
     y = alt.Y("theme_label:N", title="Theme", sort=[t.label for t in emap.themes])
     x = alt.X("source:N", title="Source", sort=[s.label for s in emap.sources],
-              axis=alt.Axis(labelAngle=-30))
+              axis=alt.Axis(labelAngle=-45, labelOverlap=False))  # every source named
     base = alt.Chart(data).encode(x=x, y=y)
     shade = alt.Color("count:Q", title="Findings", scale=alt.Scale(scheme="blues", domainMin=0))
     cells = base.mark_rect(stroke="white").encode(

@@ -126,3 +126,5 @@ def test_evidence_map_chart_carries_every_cell() -> None:
                                   "Financial flexibility and braided funding",
                                   "Collaborative leadership"]
     assert counts["transform"] == [{"filter": "datum.count > 0"}]
+    x_axis = cells["encoding"]["x"]["axis"]  # every source is named: no label hidden as overlapping
+    assert x_axis["labelOverlap"] is False and x_axis["labelAngle"] == -45
