@@ -1,10 +1,11 @@
 """Every setting of Evidence KB: where the knowledge base lives, the names of its files, and the
 environment variables read (KB_HOME, KB_DATABASE_URL, KB_MODEL, KB_EMBEDDER, KB_EMBED_BACKEND,
-KB_CACHE_DIR, KB_THREADS, KB_MULTILINGUAL, KB_TEST_DATABASE_URL). No other module reads the
-environment. Standard library only."""
+KB_CACHE_DIR, KB_THREADS, KB_MULTILINGUAL, KB_TEST_DATABASE_URL, KB_USER). No other module reads
+the environment. Standard library only."""
 
 from __future__ import annotations
 
+import getpass
 import os
 from pathlib import Path
 
@@ -80,6 +81,17 @@ def model_override() -> Path | None:
     """KB_MODEL: a local sentence-transformers folder to use instead of the packaged model."""
     value = os.environ.get("KB_MODEL")
     return Path(value).expanduser() if value else None
+
+
+def current_user() -> str:
+    """KB_USER: the name written into a record's review history, else the login name."""
+    name = os.environ.get("KB_USER", "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in a container without a passwd entry
+        return "unknown"
 
 
 def embedder_kind() -> str:

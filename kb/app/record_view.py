@@ -1,17 +1,22 @@
 """What the Record page shows, computed from a record: the abstract by section with its findings
 marked (and the aligned translation beside it), the findings table, study facts, glossary and
-provenance."""
+provenance (the opening of each raw source, never a whole 100 MB file) and the review history."""
 
 from __future__ import annotations
+
+import gzip
 
 from pydantic import BaseModel
 
 from ingest.extract.translate import aligned_translation
 from kb.app.ui_text import Mark, kind_badge, marked_md, md_text
 from kb.model.present import Field, display_title
-from kb.model.schema import Finding, Record
+from kb.model.schema import Finding, Record, SampleSize
+from kb.store import RecordStore, Store
 from kb.synthesis.evidence import section_label
 from kb.synthesis.evidence_table import effect_text
+
+RAW_PREVIEW_CHARS = 20_000  # of a source's raw text shown on the page (the rest is downloadable)
 
 
 class SectionView(BaseModel):
@@ -121,9 +126,24 @@ def study_fields(record: Record) -> list[Field]:
     study = record.study
     pairs = [("Design", study.design), ("Methods", study.methods), ("Setting", study.setting),
              ("Period", study.period), ("Population", study.population),
-             ("Sample sizes", [f"{s.n:,} {s.unit or ''}".strip() + f" ({s.text})"
-                               for s in study.sample_sizes])]
+             ("Sample sizes", [_sample(s) for s in study.sample_sizes])]
     return [Field(label=label, value="; ".join(values)) for label, values in pairs if values]
+
+
+def _sample(size: SampleSize) -> str:
+    """'221 interviews (n = 221)': the count, then the source's words once in parentheses."""
+    head = f"{size.n:,} {size.unit or ''}".strip()
+    said = size.text.strip()
+    while said.startswith("(") and said.endswith(")"):
+        said = said[1:-1].strip()
+    return f"{head} ({said})" if said and said != head else head
+
+
+def facet_fields(record: Record) -> tuple[list[Field], list[str]]:
+    """The facets the source gives a value for, and the names of those it leaves empty."""
+    filled = [Field(label=name, value=", ".join(values))
+              for name, values in record.facets.items() if values]
+    return filled, [name for name, values in record.facets.items() if not values]
 
 
 def glossary_rows(record: Record) -> list[Field]:
@@ -142,3 +162,61 @@ def source_rows(record: Record) -> list[SourceRow]:
     return [SourceRow(path=s.path, format=s.format, parser=f"{s.parser} {s.parser_version}",
                       ingested=_when(s.ingested_at),
                       sha256=s.sha256) for s in record.sources]
+
+
+class SourceHead(BaseModel):
+    """The opening of a stored source file, to show without sending the whole file."""
+
+    text: str | None  # None: missing or not text
+    size: int = 0  # bytes on disk
+    complete: bool = True
+
+
+def source_head(store: RecordStore, sha: str, limit: int = RAW_PREVIEW_CHARS) -> SourceHead:
+    """At most `limit` characters from the start of a kept source (gzip read through); a
+    folder's file is read only that far."""
+    if isinstance(store, Store):
+        path = store.source_path(sha)
+        if path is None or not path.is_file():
+            return SourceHead(text=None)
+        opener = gzip.open if path.suffix == ".gz" else open
+        try:
+            with opener(path, "rb") as handle:
+                data = handle.read(limit * 4 + 1)
+        except (OSError, EOFError):
+            return SourceHead(text=None, size=path.stat().st_size)
+        return _head(data, path.stat().st_size, limit)
+    whole = store.source_bytes(sha)
+    if whole is None:
+        return SourceHead(text=None)
+    if (store.source_suffix(sha) or "").endswith(".gz"):
+        try:
+            whole = gzip.decompress(whole)
+        except (OSError, EOFError):
+            return SourceHead(text=None, size=len(whole))
+    return _head(whole[: limit * 4 + 1], len(whole), limit)
+
+
+def _head(data: bytes, size: int, limit: int) -> SourceHead:
+    text = data[: limit * 4].decode("utf-8-sig", errors="replace")
+    if "\x00" in text:
+        return SourceHead(text=None, size=size)
+    return SourceHead(text=text[:limit], size=size,
+                      complete=len(data) <= limit * 4 and len(text) <= limit)
+
+
+class HistoryRow(BaseModel):
+    """One change in a record's review history, for a table."""
+
+    when: str
+    who: str
+    what: str
+    note: str = ""
+
+
+def history_rows(record: Record) -> list[HistoryRow]:
+    """Who changed what when, newest first."""
+    return [HistoryRow(when=_when(e.at), who=e.by,
+                       what=f"{e.action}: {', '.join(f.replace('_', ' ') for f in e.fields)}"
+                       if e.fields else e.action, note=e.note or "")
+            for e in reversed(record.review.history)]

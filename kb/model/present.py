@@ -8,15 +8,24 @@ from pydantic import BaseModel
 
 from kb.model.schema import Record
 
+STAND_IN_MARK = "[no title]"
 
-def display_title(record: Record, width: int = 90) -> str:
-    """The title, or — clearly marked as not a title — the opening words of the abstract."""
-    if record.title:
-        return record.title
-    opening = " ".join(record.abstract[0].text.split()) if record.abstract else record.id
+
+def stand_in_title(record: Record, width: int = 90) -> str:
+    """A readable stand-in for a missing title, marked as not a title: the first words of the
+    objective (else of the first section, else the keywords, authors or venue) — never an id."""
+    sections = [s for s in record.abstract if s.role == "objective"] or record.abstract
+    opening = " ".join(sections[0].text.split()) if sections else "; ".join(record.keywords)
+    if not opening:
+        opening = ", ".join(a.display() for a in record.authors[:2]) or record.venue or "no text"
     if len(opening) > width:
-        opening = opening[:width].rsplit(" ", 1)[0] + "…"
-    return f"[no title] {opening}"
+        opening = opening[:width].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return f"{STAND_IN_MARK} {opening}"
+
+
+def display_title(record: Record) -> str:
+    """The title, or — clearly marked as not a title — the opening words of the objective."""
+    return record.title or stand_in_title(record)
 
 
 def authors_line(record: Record, limit: int = 6) -> str:

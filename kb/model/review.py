@@ -46,3 +46,20 @@ def refresh_flags(record: Record) -> Record:
         status = "needs-review"
     review = record.review.model_copy(update={"flags": flags, "status": status})
     return record.model_copy(update={"review": review})
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def without_removed(record: Record) -> Record:
+    """The record without the extracted findings a person deleted (same place or same text):
+    re-extraction must not bring them back. Curated findings always stay."""
+    removed = record.review.removed_findings
+    if not removed:
+        return record
+    places = {(r.section, tuple(r.span)) for r in removed}
+    texts = {_folded(r.text) for r in removed}
+    findings = [f for f in record.findings if f.origin == "curated"
+                or ((f.section, tuple(f.span)) not in places and _folded(f.text) not in texts)]
+    return record.model_copy(update={"findings": findings})

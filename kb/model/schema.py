@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-SCHEMA_VERSION = 1
+from kb.model.migrate import migrate
+
+SCHEMA_VERSION = 2  # 2: review history and removed findings (kb.model.migrate reads older files)
 
 SectionRole = Literal[
     "background", "objective", "setting", "methods", "design", "results", "conclusions", "other"
@@ -23,6 +25,7 @@ FINDING_KINDS: tuple[str, ...] = (
     "strategy", "barrier", "facilitator", "outcome", "result", "recommendation", "conclusion"
 )
 ReviewStatus = Literal["unreviewed", "needs-review", "reviewed"]
+REVIEW_STATUSES: tuple[str, ...] = get_args(ReviewStatus)
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _DOI_SHAPE = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -233,12 +236,36 @@ class ReviewFlag(Model):
     field: str | None = None
 
 
+class ReviewEvent(Model):
+    """One change a person made to a record: when, who, what (the fields and findings changed)."""
+
+    at: str  # ISO 8601, UTC
+    by: str
+    action: str = "edited"
+    fields: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+
+class RemovedFinding(Model):
+    """An extracted finding a person deleted (or replaced by an edited one): re-extraction leaves
+    it out, so a deleted finding stays deleted."""
+
+    kind: FindingKind
+    text: str
+    section: int
+    span: tuple[int, int]
+    at: str
+    by: str
+
+
 class Review(Model):
-    """Curation state of a record."""
+    """Curation state of a record: status, flags, notes, and who changed what when."""
 
     status: ReviewStatus = "unreviewed"
     flags: list[ReviewFlag] = Field(default_factory=list)
     notes: str | None = None
+    history: list[ReviewEvent] = Field(default_factory=list)
+    removed_findings: list[RemovedFinding] = Field(default_factory=list)
 
 
 class Record(Model):
@@ -276,6 +303,11 @@ class Record(Model):
     glossary: dict[str, str] = Field(default_factory=dict)
     sources: list[Provenance] = Field(default_factory=list)
     review: Review = Field(default_factory=Review)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _migrate(cls, data: object) -> object:
+        return migrate(data, SCHEMA_VERSION) if isinstance(data, dict) else data
 
     @field_validator("id")
     @classmethod

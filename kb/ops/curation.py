@@ -33,6 +33,11 @@ class MetadataEdit(BaseModel):
     pmid: str = ""
     resource_type: str = ""
     keywords: str = ""  # separated by semicolons
+    # None leaves the stored value as it is (a form that does not show the field)
+    pmcid: str | None = None
+    isbn: str | None = None
+    url: str | None = None
+    facets: str | None = None  # one per line: 'Name: value; value' (a name alone: an empty facet)
 
 
 class FindingEdit(BaseModel):
@@ -50,8 +55,28 @@ def metadata_of(record: Record) -> MetadataEdit:
     return MetadataEdit(
         title=record.title or "", authors="\n".join(person_name(a) for a in record.authors),
         year=record.year, venue=record.venue or "", doi=record.identifiers.doi or "",
-        pmid=record.identifiers.pmid or "", resource_type=record.resource_type or "",
-        keywords="; ".join(record.keywords))
+        pmid=record.identifiers.pmid or "", pmcid=record.identifiers.pmcid or "",
+        isbn=record.identifiers.isbn or "", url=record.identifiers.url or "",
+        resource_type=record.resource_type or "", keywords="; ".join(record.keywords),
+        facets=facets_text(record.facets))
+
+
+def facets_text(facets: Mapping[str, Sequence[str]]) -> str:
+    """'Name: value; value' lines of a record's facets."""
+    return "\n".join(f"{name}: {'; '.join(values)}".rstrip() for name, values in facets.items())
+
+
+def parse_facets(text: str) -> dict[str, list[str]]:
+    """Facets from 'Name: value; value' lines; RecordError names a line without a name."""
+    facets: dict[str, list[str]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        name, _, values = line.partition(":")
+        if not name.strip():
+            raise RecordError(f"facets, line {number}: give the facet's name before ':'")
+        facets[" ".join(name.split())] = [v.strip() for v in values.split(";") if v.strip()]
+    return facets
 
 
 def parse_author(line: str) -> Author:
@@ -70,11 +95,16 @@ def parse_author(line: str) -> Author:
 
 
 def parse_authors(text: str, previous: Sequence[Author] = ()) -> list[Author]:
-    """Authors from the form's lines; an author already known keeps affiliations and ORCID."""
+    """Authors from the form's lines; a line left as shown keeps its stored author unchanged
+    (an organisation with a comma stays one), an author already known keeps affiliations and ORCID."""
+    shown = {" ".join(person_name(a).split()): a for a in previous}
     known = {(a.family or a.collective or "").casefold(): a for a in previous}
     out = []
     for line in text.splitlines():
         if not line.strip():
+            continue
+        if (same := shown.get(" ".join(line.split()))) is not None:
+            out.append(same)
             continue
         author = parse_author(line)
         before = known.get((author.family or author.collective or "").casefold())
@@ -89,7 +119,8 @@ def apply_metadata(record: Record, edit: MetadataEdit) -> Record:
     """The record with the form's metadata; RecordError names the field that is wrong."""
     try:
         ids = record.identifiers.model_dump()
-        ids.update(doi=edit.doi.strip() or None, pmid=edit.pmid.strip() or None)
+        ids.update({name: value.strip() or None for name in ("doi", "pmid", "pmcid", "isbn", "url")
+                    if (value := getattr(edit, name)) is not None})
         identifiers = Identifiers.model_validate(ids)
         authors = parse_authors(edit.authors, record.authors)
     except ValidationError as err:
@@ -99,7 +130,8 @@ def apply_metadata(record: Record, edit: MetadataEdit) -> Record:
         title=edit.title.strip() or None, year=edit.year, venue=edit.venue.strip() or None,
         resource_type=edit.resource_type.strip() or None, identifiers=identifiers.model_dump(),
         authors=[a.model_dump() for a in authors],
-        keywords=[k.strip() for k in edit.keywords.split(";") if k.strip()])
+        keywords=[k.strip() for k in edit.keywords.split(";") if k.strip()],
+        facets=record.facets if edit.facets is None else parse_facets(edit.facets))
     try:
         return refresh_flags(Record.model_validate(data))
     except ValidationError as err:

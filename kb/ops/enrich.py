@@ -7,12 +7,14 @@ from pathlib import Path
 
 from ingest.extract.run import extract, retag
 from kb.embed import Embedder, cached_embedder
+from kb.model.review import without_removed
 from kb.model.schema import Record
 from kb.model.taxonomy import Taxonomy, load_taxonomy
 
 
 class Enricher:
-    """Callable that (re)extracts findings, study facts, glossary and themes of a record."""
+    """Callable that (re)extracts findings, study facts, glossary and themes of a record (the
+    findings a person deleted stay deleted)."""
 
     def __init__(self, home: Path, *, taxonomy: Taxonomy | None = None,
                  embedder: Embedder | None = None, use_embeddings: bool = True) -> None:
@@ -36,7 +38,7 @@ class Enricher:
         return self._embedder
 
     def __call__(self, record: Record) -> Record:
-        return extract(record, self.taxonomy, self.embedder)
+        return without_removed(extract(record, self.taxonomy, self.embedder))
 
     def retag(self, record: Record) -> Record:
         return retag(record, self.taxonomy, self.embedder)

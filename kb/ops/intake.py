@@ -62,6 +62,17 @@ class Preview(BaseModel):
     failed: list[str] = Field(default_factory=list)
     error: str | None = None
 
+    def duplicate_summary(self) -> list[str]:
+        """One line per parsed record that looks like a stored one: 'Title — already stored as
+        ID (reason)' or '… possibly …', in input order."""
+        lines = []
+        for number, (record, dup) in enumerate(zip(self.records, self.duplicates, strict=False), 1):
+            if dup is not None:
+                how = "already stored" if dup.decision == "duplicate" else "possibly stored"
+                lines.append(f"{number}. {display_title(record)} — {how} as {dup.record_id} "
+                             f"({dup.reason})")
+        return lines
+
 
 class Pending(BaseModel):
     """A previewed record to save, and where: automatic (merge a sure duplicate, else add),

@@ -8,7 +8,7 @@ import logging
 from kb.dedup.match import find_duplicate
 from kb.dedup.merge import merge_text
 from kb.errors import KBError
-from kb.model.review import refresh_flags
+from kb.model.review import refresh_flags, without_removed
 from kb.model.schema import Record
 from kb.ops.pipeline import Enrich, parse_input
 from kb.store import RecordStore
@@ -41,5 +41,6 @@ def reparsed_text(record: Record, store: RecordStore) -> Record:
 
 
 def reextract(record: Record, store: RecordStore, enrich: Enrich) -> Record:
-    """Fresh text from the sources, fresh extraction; curated findings survive."""
-    return refresh_flags(enrich(reparsed_text(record, store)))
+    """Fresh text from the sources, fresh extraction; curated findings survive and the findings
+    a person deleted stay deleted."""
+    return refresh_flags(without_removed(enrich(reparsed_text(record, store))))

@@ -4,6 +4,7 @@ provenance, the effects, and a CSL-formatted reference list; as a model, Markdow
 from __future__ import annotations
 
 from kb.errors import KBError
+from kb.model.present import display_title
 from kb.model.schema import Record
 from kb.model.taxonomy import Taxonomy
 from kb.synthesis.cite import Reference, cite
@@ -76,7 +77,7 @@ def select_findings(records: list[Record], keep: list[tuple[str, str]]) -> list[
 
 def _source(record: Record, citation: str) -> BriefSource:
     return BriefSource(
-        record_id=record.id, citation=citation, title=record.title or "[no title in the source]",
+        record_id=record.id, citation=citation, title=display_title(record),
         year=record.year, resource_type=record.resource_type or "",
         design="; ".join(record.study.design),
         sample="; ".join(s.text for s in record.study.sample_sizes), n_findings=len(record.findings))

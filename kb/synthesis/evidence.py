@@ -7,6 +7,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
+from kb.model.present import stand_in_title
 from kb.model.schema import Effect, Finding, Record
 from kb.synthesis.evidence_table import effect_text
 
@@ -77,13 +78,14 @@ class EffectRow(Frozen):
 
 
 def source_label(record: Record) -> str:
-    """Short label of a source: 'Chuang et al., 2025', else a shortened title, else the id."""
+    """Short label of a source: 'Chuang et al., 2025', else a shortened title (or the marked
+    stand-in of a missing one), never the id."""
     if record.authors:
         return record.citation_short()
-    if record.title:
-        title = record.title if len(record.title) <= 40 else record.title[:40].rsplit(" ", 1)[0] + "…"
-        return f"{title}, {record.year or 'n.d.'}"
-    return record.id
+    title = record.title or stand_in_title(record, width=40)
+    if len(title) > 40:
+        title = title[:40].rsplit(" ", 1)[0] + "…"
+    return f"{title}, {record.year or 'n.d.'}"
 
 
 def section_label(record: Record, index: int) -> str:

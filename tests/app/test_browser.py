@@ -1,6 +1,8 @@
 """The real app in Debian's Chromium: start `streamlit run app.py` on a temporary copy of the KB,
-search, open a record, switch to Chinese, add two records to compare, open Compare, paste a new
-abstract on Add publication and save it. Screenshots go to tests/artifacts/ for a human to look at.
+search, open a record, switch to Chinese, add two records to compare, open Compare and download
+the Word brief (read back with python-docx), paste a new abstract on Add publication, edit and
+save it, find it in Search; and a librarian titling a stored record on the Record page, then
+the forest plot on Compare and its PNG download. Screenshots go to tests/artifacts/ for a human to look at.
 
 The app runs with the fake embedder (KB_EMBEDDER=fake) so the test takes seconds; the real
 model's timings are measured by benchmarks/app_bench.py.
@@ -25,6 +27,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 NEW_ABSTRACT = ROOT / "tests" / "data" / "app" / "new_abstract.txt"
+EDITED_TITLE = "Integrating health care and social needs in California's CalAIM"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
@@ -87,7 +90,7 @@ def page(app_url: str):
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
         context.set_default_timeout(WAIT_MS)
         yield context.new_page()
         browser.close()
@@ -104,6 +107,15 @@ def _shot(page, name: str) -> None:
     page.wait_for_timeout(300)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
     page.set_viewport_size(size)
+
+
+def _docx_text(path: str) -> str:
+    """The paragraphs and table cells of a Word file, as python-docx reads them."""
+    import docx
+
+    document = docx.Document(path)
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
 
 
 def _idle(page) -> None:
@@ -148,6 +160,10 @@ def test_search_record_chinese_compare_add(app_url: str, page, kb_copy: Path) ->
     page.wait_for_url(re.compile(r"/compare"))
     page.get_by_text("Findings by kind").wait_for()
     _idle(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Brief (Word)").click()
+    brief = _docx_text(download.value.path())
+    assert "Chuang" in brief and "References" in brief, brief[:500]
     assert first_id in page.url and second_id in page.url  # the comparison is in the URL
     _shot(page, "compare")
 
@@ -171,7 +187,7 @@ def test_search_record_chinese_compare_add(app_url: str, page, kb_copy: Path) ->
     page.get_by_role("button", name="Preview", exact=True).click()
     page.get_by_text("Preview — nothing is saved yet").wait_for()
     _idle(page)
-    page.get_by_label("Authors (one per line: Family, Given)").fill("Rivera, Ana\nOkafor, Chidi")
+    page.get_by_label(re.compile(r"^Authors \(one per line")).fill("Rivera, Ana\nOkafor, Chidi")
     page.get_by_label("Year").fill("2024")
     page.get_by_role("button", name="Apply changes").click()
     page.get_by_text("Rivera A, Okafor C").first.wait_for()
@@ -186,7 +202,49 @@ def test_search_record_chinese_compare_add(app_url: str, page, kb_copy: Path) ->
     assert [a["family"] for a in saved["authors"]] == ["Rivera", "Okafor"]
     assert saved["sources"][0]["path"] == "pasted.txt"
 
+    page.get_by_role("link", name="Search").click()
+    box = page.get_by_placeholder(re.compile("Ask a question"))
+    box.fill("co-location of CHWs in shelters")
+    box.press("Enter")
+    page.get_by_text(re.compile(r"matching findings · best")).wait_for()
+    _idle(page)
+    assert "Community health workers and housing navigation" in page.locator(
+        '[class*="st-key-group_"]').first.inner_text()
+
     page.get_by_role("link", name="Library").click()
     page.get_by_text("5 of 5 records").wait_for()
     page.wait_for_timeout(1000)  # the grid paints on a canvas after it is attached
     _shot(page, "library")
+
+
+def test_a_librarian_titles_a_stored_record_and_the_forest_plot_reads(app_url: str, page,
+                                                                       kb_copy: Path) -> None:
+    rid = "improve-integration-health"
+    page.goto(f"{app_url}/record?id={rid}", wait_until="networkidle")
+    page.get_by_role("tab", name="Abstract").wait_for()
+    _idle(page)
+    assert page.get_by_role("heading", name=re.compile(r"^\[no title\] To improve integration")).count()
+    page.get_by_role("tab", name="Edit").click()
+    page.get_by_label("Title").fill(EDITED_TITLE)
+    page.get_by_label("Your name").fill("Ana Librarian")
+    _shot(page, "record-edit")
+    page.get_by_role("button", name="Save changes").click()
+    page.get_by_text("Your changes are saved").wait_for()
+    _idle(page)
+    page.get_by_role("heading", name=EDITED_TITLE).wait_for()
+    _shot(page, "record-edited")
+    saved = json.loads((kb_copy / "records" / f"{rid}.json").read_text())
+    assert saved["title"] == EDITED_TITLE
+    assert saved["review"]["history"][-1]["by"] == "Ana Librarian"
+
+    page.goto(f"{app_url}/compare?ids={rid}&ids=chuang-2025-collaboration-strategies",
+              wait_until="networkidle")
+    page.get_by_text("Findings by kind").wait_for()
+    _idle(page)
+    page.locator('[data-testid="stVegaLiteChart"]').last.scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)  # vega draws after the element is attached
+    _shot(page, "compare-forest")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Forest plot (PNG)").click()
+    png = Path(download.value.path()).read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(png[20:24], "big") > 300

@@ -65,7 +65,7 @@ def test_tables(shipped_copy: Path) -> None:
     assert rows[0].kind == "strategy" and rows[0].section == "PRINCIPAL FINDINGS"
     assert rows[0].themes == "Cross-sector coordination" and rows[0].translation
     study = {f.label: f.value for f in study_fields(record)}
-    assert "qualitative" in study["Design"] and "221 interviews ((n\u2009=\u2009221))" in study["Sample sizes"]
+    assert "qualitative" in study["Design"] and "221 interviews (n\u2009=\u2009221)" in study["Sample sizes"]
     assert [(g.label, g.value) for g in glossary_rows(record)] == [("WPC", "Whole Person Care Pilot program")]
     sources = source_rows(record)
     assert {s.format for s in sources} == {"pubmed-text", "evidence-library"}
@@ -76,3 +76,15 @@ def test_titled_records_come_first(shipped_copy: Path) -> None:
     ids = ordered_ids(Store(shipped_copy).load_all())
     assert ids[0] == CHUANG and set(ids[1:]) == {"improve-integration-health", SNOW,
                                                  "safaeinili-2025-assess-multi-level"}
+
+
+def test_facets_split_into_given_and_empty_ones() -> None:
+    from kb.app.record_view import facet_fields
+    from kb.model.schema import Record
+
+    record = Record(id="x", facets={"Publication year": [], "Resource type": ["Peer Reviewed Research"],
+                                    "Outcomes": ["Patient Experience of Care", "Cost"]})
+    filled, empty = facet_fields(record)
+    assert [(f.label, f.value) for f in filled] == [
+        ("Resource type", "Peer Reviewed Research"), ("Outcomes", "Patient Experience of Care, Cost")]
+    assert empty == ["Publication year"]

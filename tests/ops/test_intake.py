@@ -109,3 +109,19 @@ def test_unreadable_input_is_an_error_not_a_record(kb: Store) -> None:
     assert item.records == [] and item.error
     report = save_preview(kb, item, [], _enrich(kb))
     assert not report.ok and report.outcomes == []
+
+
+def test_a_multi_record_preview_names_every_duplicate() -> None:
+    from kb.model.schema import Record
+    from kb.ops.intake import Duplicate, Preview
+
+    records = [Record(id="a", title="First paper"), Record(id="b", title="Second paper"),
+               Record(id="c", title="Third paper")]
+    dups = [Duplicate(record_id="chuang-2025-x", title="First", reason="same DOI",
+                      decision="duplicate", score=1.0), None,
+            Duplicate(record_id="lee-2020-y", title="Third", reason="similar title, same year",
+                      decision="possible", score=0.9)]
+    preview = Preview(source="export.ris", data=b"", records=records, duplicates=dups)
+    assert preview.duplicate_summary() == [
+        "1. First paper — already stored as chuang-2025-x (same DOI)",
+        "3. Third paper — possibly stored as lee-2020-y (similar title, same year)"]

@@ -17,13 +17,13 @@ def _effect(text: str, **kw) -> Effect:
     return Effect(measure="OR", value=1.5, text=text, **kw)
 
 
-def test_source_label_falls_back_from_authors_to_title_to_id() -> None:
+def test_source_label_falls_back_from_authors_to_title_to_a_marked_stand_in_never_the_id() -> None:
     assert source_label(frozen("chuang-2025-collaboration-strategies")) == "Chuang et al., 2025"
     assert source_label(frozen("john-snow-discussion-paper")) == "John Snow, Inc., n.d."
     titled = Record(id="t", title="A fairly long report title about whole person care pilots",
                     year=2019)
     assert source_label(titled) == "A fairly long report title about whole…, 2019"
-    assert source_label(Record(id="bare-id")) == "bare-id"
+    assert source_label(Record(id="bare-id")) == "[no title] no text, n.d."
     one = Record(id="o", authors=[Author(family="Lee", given="Ann")], year=2020)
     assert source_label(one) == "Lee, 2020"
 

@@ -13,19 +13,12 @@ from kb.app.pages.common import (
     get_taxonomy,
     theme_labels,
 )
+from kb.app.pages.forms import findings_editor, metadata_inputs
 from kb.app.record_view import section_views
 from kb.app.ui_text import md_text, meta_line
-from kb.errors import KBError
+from kb.errors import KBError, LockTimeout
 from kb.model.present import authors_line, display_title
-from kb.model.schema import FINDING_KINDS
-from kb.ops.curation import (
-    MetadataEdit,
-    apply_findings,
-    apply_metadata,
-    edits_from_rows,
-    finding_edits,
-    metadata_of,
-)
+from kb.ops.curation import apply_findings, apply_metadata
 from kb.ops.intake import (
     MAX_PASTE_CHARS,
     MAX_UPLOAD_MB,
@@ -120,40 +113,14 @@ if len(previews) > 1:
 def _edit_form(p: int, r: int, item: Preview) -> None:
     """Metadata and findings of one parsed record; 'Apply' replaces it in the preview."""
     record = item.records[r]
-    meta = metadata_of(record)
-    with st.form(key=f"edit_{batch}_{p}_{r}", border=True):
+    key = f"{batch}_{p}_{r}"
+    with st.form(key=f"edit_{key}", border=True):
         st.markdown("**Edit before saving**")
-        title = st.text_input("Title", meta.title, key=f"title_{batch}_{p}_{r}")
-        left, right = st.columns(2)
-        authors = left.text_area("Authors (one per line: Family, Given)", meta.authors,
-                                 key=f"authors_{batch}_{p}_{r}", height=120)
-        venue = right.text_input("Journal or publisher", meta.venue, key=f"venue_{batch}_{p}_{r}")
-        year = right.number_input("Year", 1500, 2100, meta.year, step=1,
-                                  key=f"year_{batch}_{p}_{r}", placeholder="unknown")
-        kind_col, doi_col, pmid_col = st.columns(3)
-        rtype = kind_col.text_input("Resource type", meta.resource_type, key=f"type_{batch}_{p}_{r}",
-                                    placeholder="journal-article, report, …")
-        doi = doi_col.text_input("DOI", meta.doi, key=f"doi_{batch}_{p}_{r}")
-        pmid = pmid_col.text_input("PMID", meta.pmid, key=f"pmid_{batch}_{p}_{r}")
-        keywords = st.text_input("Keywords (separated by ;)", meta.keywords, key=f"kw_{batch}_{p}_{r}")
-        st.markdown("**Findings** — edit kind, text or themes, add or delete rows; a finding "
-                    "quotes the abstract. Edited findings are marked as curated.")
-        rows = st.data_editor(
-            [e.model_dump() for e in finding_edits(record)], num_rows="dynamic",
-            key=f"findings_{batch}_{p}_{r}", hide_index=True,
-            column_order=["kind", "text", "themes"],
-            column_config={
-                "kind": st.column_config.SelectboxColumn("Kind", options=list(FINDING_KINDS), required=True),
-                "text": st.column_config.TextColumn("Finding (quoted from the abstract)", width="large"),
-                "themes": st.column_config.MultiselectColumn(
-                    "Themes", options=[t.id for t in taxonomy.themes], format_func=labels.get)})
-        if st.form_submit_button("Apply changes", key=f"apply_{batch}_{p}_{r}",
-                                 icon=":material/edit:"):
+        meta = metadata_inputs(record, key, full=False)
+        rows = findings_editor(record, key, taxonomy, labels)
+        if st.form_submit_button("Apply changes", key=f"apply_{key}", icon=":material/edit:"):
             try:
-                edited = apply_metadata(record, MetadataEdit(
-                    title=title, authors=authors, year=year, venue=venue, doi=doi, pmid=pmid,
-                    resource_type=rtype, keywords=keywords))
-                edited = apply_findings(edited, edits_from_rows(rows), taxonomy)
+                edited = apply_findings(apply_metadata(record, meta), rows, taxonomy)
             except KBError as err:
                 st.error(md_text(str(err)), icon=":material/error:")
             else:
@@ -213,6 +180,10 @@ for p, item in enumerate(previews):
         pending[p] = [_record_preview(p, 0, item)]
         continue
     st.markdown(f"**{md_text(item.source)}**: {len(item.records)} records")
+    if dups := item.duplicate_summary():  # every duplicate named, not only the record picked
+        st.warning(f"{len(dups)} of these records look like stored ones; pick each below to "
+                   "choose merge or separate (sure duplicates merge when saved as they are):\n\n"
+                   + "\n".join(f"- {md_text(line)}" for line in dups), icon=":material/content_copy:")
     shown = st.selectbox("Record to review", range(len(item.records)), key=f"pick_{batch}_{p}",
                          format_func=lambda i, item=item: display_title(item.records[i]))
     pending[p] = [Pending(record=rec) for rec in item.records]
@@ -230,8 +201,14 @@ if total and st.button(f"Save {total} record{'s' if total != 1 else ''}", key=f"
         done[0] += 1
         bar.progress(done[0] / total, text=f"Saved {done[0]} of {total}…")
 
-    reports = [save_preview(store, previews[p], entries, get_enricher(), on_outcome=_advance)
-               for p, entries in pending.items()]
+    try:
+        reports = [save_preview(store, previews[p], entries, get_enricher(), on_outcome=_advance)
+                   for p, entries in pending.items()]
+    except LockTimeout as err:  # another writer (a `kb ingest`, another tab) holds the lock
+        bar.empty()
+        st.error(f"Nothing more was saved: {md_text(str(err))}. The preview is kept; press Save "
+                 "again in a moment.", icon=":material/lock_clock:")
+        st.stop()
     bar.progress(1.0, text="Updating the search index…")
     get_index()
     st.session_state[RESULTS] = reports

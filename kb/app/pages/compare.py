@@ -1,6 +1,7 @@
-"""Compare page: the basket's 2–5 records side by side — findings by kind in aligned rows,
-similar findings across sources, the theme matrix, the forest plot of ratio effects — and the
-brief (Markdown/DOCX), the evidence table (CSV) and the comparison itself to download."""
+"""Compare page: the basket's 2–5 records side by side — the downloads first (the brief as
+Markdown/DOCX, the forest plot as PNG/SVG, the evidence table, the comparison itself), then
+collapsible sections: findings by kind in aligned rows, similar findings across sources, the
+findings unique to one source, the theme matrix, the forest plot of ratio effects."""
 
 from functools import partial
 
@@ -22,6 +23,7 @@ from kb.app.pages.common import (
 from kb.app.record_view import ordered_ids
 from kb.app.ui_text import effects_md, kind_badge, labels_md, md_text, meta_line
 from kb.export.brief import brief_docx, brief_markdown
+from kb.export.charts import chart_png, chart_svg
 from kb.export.comparison import to_csv, to_markdown
 from kb.model.present import display_title
 from kb.synthesis.brief import STYLE_NAMES, build_brief
@@ -71,52 +73,7 @@ for column, source, record in zip(columns, comparison.sources, selected, strict=
     column.caption(meta_line(record.resource_type, "; ".join(record.study.design[:3]),
                              "; ".join(s.text for s in record.study.sample_sizes[:2])))
 
-st.subheader("Findings by kind")
-for row in comparison.by_kind:
-    st.markdown(kind_badge(row.kind))
-    for column, cell in zip(st.columns(len(selected), gap="medium"), row.cells, strict=True):
-        column.markdown("\n".join(f"- {md_text(ref.text)}" for ref in cell) or ":gray[—]")
-
-st.subheader("Findings that say similar things")
-SHOWN_PAIRS = 12
-for pair in comparison.aligned[:SHOWN_PAIRS]:
-    with st.container(border=True):
-        shared = labels_md(pair.shared_themes, labels)
-        st.caption(f"similarity {pair.score:.2f}" + (f" · shared themes: {shared}" if shared else ""))
-        left, right = st.columns(2, gap="medium")
-        for column, ref in ((left, pair.left), (right, pair.right)):
-            column.markdown(f"{kind_badge(ref.kind)} **{md_text(ref.source)}:** {md_text(ref.text)}")
-if len(comparison.aligned) > SHOWN_PAIRS:
-    st.caption(f"… and {len(comparison.aligned) - SHOWN_PAIRS} more pairs in the comparison downloads.")
-if comparison.aligned:
-    st.caption(f"Pairs from different sources with similarity ≥ {comparison.min_similarity} and "
-               f"a shared theme, or ≥ {comparison.min_similarity_alone} alone "
-               f"(model {md_text(comparison.model_id)}).")
-else:
-    st.caption("No finding in one source is close to a finding in another.")
-if comparison.unique:
-    with st.expander(f"Findings unique to one source ({len(comparison.unique)})"):
-        st.dataframe([{"Source": r.source, "Kind": r.kind, "Finding": r.text,
-                       "Themes": ", ".join(labels.get(t, t) for t in r.themes)}
-                      for r in comparison.unique], hide_index=True, key="unique_table")
-
-st.subheader("Themes each source supports")
-if comparison.themes.themes:
-    st.altair_chart(readable_map(comparison.themes), key="theme_matrix")
-else:
-    st.caption("None of these findings has a theme.")
-
-st.subheader("Effects")
 rows = forest_rows(selected)
-if rows:
-    st.altair_chart(forest_plot(rows), key="forest_plot")
-if comparison.effects:
-    for effect in comparison.effects:
-        st.markdown(f"**{md_text(effect.source)}** — {md_text(effect.label) or 'effect'}: "
-                    f"{effects_md([effect.effect])}")
-else:
-    st.caption("None of these sources reports a quantitative effect.")
-
 st.subheader("Download")
 left, right = st.columns(2)
 question = left.text_input("Question the brief answers", key="brief_question",
@@ -138,7 +95,74 @@ downloads = [("Brief (Markdown)", lambda: brief_markdown(_brief()), f"brief-{nam
              ("Comparison (Markdown)", partial(to_markdown, comparison), f"comparison-{name}.md",
               "text/markdown"),
              ("Comparison (CSV)", partial(to_csv, comparison), f"comparison-{name}.csv", "text/csv")]
+if rows:  # the plot beside the brief
+    downloads[2:2] = [("Forest plot (PNG)", lambda: chart_png(forest_plot(rows)), f"forest-{name}.png",
+                   "image/png"),
+                  ("Forest plot (SVG)", lambda: chart_svg(forest_plot(rows)), f"forest-{name}.svg",
+                   "image/svg+xml")]
 with st.container(horizontal=True):
     for number, (label, data, file_name, mime) in enumerate(downloads):
         st.download_button(label, data, file_name=file_name, mime=mime, key=f"dl_{number}",
                            on_click="ignore", icon=":material/download:")
+
+
+SHOWN_PAIRS = 12
+
+
+def _by_kind() -> None:
+    for row in comparison.by_kind:
+        st.markdown(kind_badge(row.kind))
+        for column, cell in zip(st.columns(len(selected), gap="medium"), row.cells, strict=True):
+            column.markdown("\n".join(f"- {md_text(ref.text)}" for ref in cell) or ":gray[—]")
+
+
+def _similar() -> None:
+    for pair in comparison.aligned[:SHOWN_PAIRS]:
+        with st.container(border=True):
+            shared = labels_md(pair.shared_themes, labels)
+            st.caption(f"similarity {pair.score:.2f}" + (f" · shared themes: {shared}" if shared else ""))
+            left, right = st.columns(2, gap="medium")
+            for column, ref in ((left, pair.left), (right, pair.right)):
+                column.markdown(f"{kind_badge(ref.kind)} **{md_text(ref.source)}:** {md_text(ref.text)}")
+    if len(comparison.aligned) > SHOWN_PAIRS:
+        st.caption(f"… and {len(comparison.aligned) - SHOWN_PAIRS} more pairs in the comparison downloads.")
+    if comparison.aligned:
+        st.caption(f"Pairs from different sources with similarity ≥ {comparison.min_similarity} and "
+                   f"a shared theme, or ≥ {comparison.min_similarity_alone} alone "
+                   f"(model {md_text(comparison.model_id)}).")
+    else:
+        st.caption("No finding in one source is close to a finding in another.")
+
+
+def _unique() -> None:
+    st.dataframe([{"Source": r.source, "Kind": r.kind, "Finding": r.text,
+                   "Themes": ", ".join(labels.get(t, t) for t in r.themes)}
+                  for r in comparison.unique], hide_index=True, key="unique_table")
+
+
+def _themes() -> None:
+    if comparison.themes.themes:
+        st.altair_chart(readable_map(comparison.themes), key="theme_matrix")
+    else:
+        st.caption("None of these findings has a theme.")
+
+
+def _effects() -> None:
+    if rows:
+        st.altair_chart(forest_plot(rows), key="forest_plot", width="content")
+    if comparison.effects:
+        for effect in comparison.effects:
+            st.markdown(f"**{md_text(effect.source)}** — {md_text(effect.label) or 'effect'}: "
+                        f"{effects_md([effect.effect])}")
+    else:
+        st.caption("None of these sources reports a quantitative effect.")
+
+
+sections = [("Findings by kind", _by_kind, True),
+            (f"Findings that say similar things ({len(comparison.aligned)})", _similar, True),
+            (f"Findings unique to one source ({len(comparison.unique)})", _unique, False),
+            ("Themes each source supports", _themes, True),
+            (f"Effects ({len(comparison.effects)})", _effects, True)]
+for title, show, expanded in sections:
+    with st.expander(f"**{title}**", expanded=expanded):
+        show()

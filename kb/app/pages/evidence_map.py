@@ -43,7 +43,7 @@ if not rows:
 def _pick_from_chart() -> None:
     theme = picked_theme(st.session_state.get("map_chart"))
     if theme:
-        st.session_state["theme"] = theme
+        st.session_state["map_theme"] = theme
 
 
 if len(selected) <= MAX_MAP_SOURCES:
@@ -57,7 +57,7 @@ with st.expander(f"All {len(rows)} themes with their support", expanded=len(sele
     st.dataframe([r.model_dump(exclude={"id"}) for r in rows], hide_index=True, key="themes_table")
 
 labels = {r.id: r.theme for r in rows}
-theme_id = st.selectbox("Theme", [r.id for r in rows], key="theme", bind="query-params",
+theme_id = st.selectbox("Theme", [r.id for r in rows], key="map_theme", bind="query-params",
                         format_func=labels.get, index=None, placeholder="Choose a theme")
 if theme_id is None:
     st.stop()

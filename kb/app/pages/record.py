@@ -1,6 +1,9 @@
 """Record page: every field of one record — the abstract by section with its findings marked
 (English and the translation side by side), findings, study facts, glossary, provenance with
-the raw source text, review flags — and its export as RIS, BibTeX or CSL-JSON."""
+the opening of the raw source text, review flags and history — its export as RIS, BibTeX or
+CSL-JSON, and the edit form of the stored record (saved as curated, with who and when)."""
+
+from functools import partial
 
 import streamlit as st
 
@@ -8,20 +11,29 @@ from kb.app.pages.common import (
     basket_button,
     empty_kb_help,
     get_store,
+    get_taxonomy,
     records_by_id,
     theme_labels,
 )
+from kb.app.pages.forms import findings_editor, metadata_inputs
 from kb.app.record_view import (
+    facet_fields,
     finding_rows,
     glossary_rows,
+    history_rows,
     ordered_ids,
     section_views,
+    source_head,
     source_rows,
     study_fields,
 )
 from kb.app.ui_text import language_name, md_text
+from kb.config import current_user
+from kb.errors import KBError
 from kb.export.references import SUFFIX, export_text
 from kb.model.present import citation_line, display_title, metadata_fields
+from kb.model.schema import REVIEW_STATUSES
+from kb.ops.record_edit import RecordEdit, save_edit
 
 EXPORTS = {"ris": "RIS", "bibtex": "BibTeX", "csl-json": "CSL-JSON"}
 MIME = {"ris": "application/x-research-info-systems", "bibtex": "application/x-bibtex",
@@ -54,6 +66,9 @@ with st.container(horizontal=True, vertical_alignment="center"):
                            mime=MIME[fmt], key=f"export_{fmt}", on_click="ignore",
                            icon=":material/download:", help=f"Export this record as {label}")
 
+if st.session_state.pop("record_saved", None) == record.id:
+    st.success("Your changes are saved (see the review history under Details).",
+               icon=":material/check_circle:")
 status = record.review.status.replace("-", " ")
 st.markdown(f"Review: :{'green' if status == 'reviewed' else 'orange'}-badge[{status}]")
 for flag in record.review.flags:
@@ -64,8 +79,9 @@ views = {"en": "English"}
 if langs:
     other = language_name(langs[0])
     views = {"en": "English", "both": f"English / {other}", "other": other}
-tab_text, tab_findings, tab_study, tab_details, tab_sources = st.tabs(
-    ["Abstract", f"Findings ({len(record.findings)})", "Study", "Details", "Provenance"])
+tab_text, tab_findings, tab_study, tab_details, tab_sources, tab_edit = st.tabs(
+    ["Abstract", f"Findings ({len(record.findings)})", "Study", "Details", "Provenance",
+     "Edit"])
 
 with tab_text:
     view = "en"
@@ -110,8 +126,13 @@ with tab_study:
 with tab_details:
     for field in metadata_fields(record):
         st.markdown(f"**{field.label}:** {md_text(field.value)}")
-    for name, values in record.facets.items():
-        st.markdown(f"**{md_text(name)}:** {md_text(', '.join(values)) or '—'}")
+    filled, empty = facet_fields(record)
+    if filled or empty:
+        st.markdown("**Facets given by the source** (an evidence library's classification)")
+    for field in filled:
+        st.markdown(f"- {md_text(field.label)}: {md_text(field.value)}")
+    if empty:
+        st.caption(f"Empty in the source: {md_text(', '.join(empty))}")
     glossary = glossary_rows(record)
     if glossary:
         st.markdown("**Glossary**")
@@ -119,6 +140,11 @@ with tab_details:
                      hide_index=True, key="glossary_table")
     if record.review.notes:
         st.markdown(f"**Review notes:** {md_text(record.review.notes)}")
+    history = history_rows(record)
+    if history:
+        st.markdown("**Review history**")
+        st.dataframe([h.model_dump() for h in history], hide_index=True, key="history_table",
+                     column_config={"when": "When", "who": "Who", "what": "What", "note": "Note"})
 
 with tab_sources:
     store = get_store()
@@ -129,5 +155,40 @@ with tab_sources:
                     f"{md_text(source.parser)} · ingested {md_text(source.ingested)}")
         st.caption(f"sha256 {source.sha256}")
         with st.expander(f"Raw text of source {number}"):
-            st.code(store.source_text(source.sha256) or "(the source file is not available as text)",
-                    language=None, wrap_lines=True)
+            head = source_head(store, source.sha256)
+            if head.text is None:
+                st.caption("(the source file is not available as text)")
+            else:
+                if not head.complete:
+                    st.caption(f"The first {len(head.text):,} characters of {head.size:,} bytes; "
+                               "download the file for all of it.")
+                st.code(head.text, language=None, wrap_lines=True)
+            if head.text is not None or head.size:
+                st.download_button("Download the source file", partial(store.source_bytes, source.sha256),
+                                   file_name=source.path,
+                                   key=f"source_download_{number}", on_click="ignore",
+                                   icon=":material/download:")
+
+with tab_edit:
+    st.caption("Changes are saved to the record file as curated: re-extraction keeps them, and "
+               "deleted findings stay deleted. Who and when go into the review history.")
+    with st.form(key=f"record_edit_{record.id}", border=False):
+        meta = metadata_inputs(record, f"rec_{record.id}", full=True)
+        rows = findings_editor(record, f"rec_{record.id}", get_taxonomy(), theme_labels())
+        left, middle, right = st.columns([1, 1, 2])
+        status_pick = left.selectbox("Review status", REVIEW_STATUSES, key=f"status_{record.id}",
+                                     index=REVIEW_STATUSES.index(record.review.status))
+        st.session_state.setdefault("editor_name", current_user())
+        editor = middle.text_input("Your name", key="editor_name")
+        note = right.text_input("Note for the history (optional)", key=f"note_{record.id}")
+        if st.form_submit_button("Save changes", type="primary", icon=":material/save:",
+                                 key=f"save_{record.id}"):
+            try:
+                save_edit(store, record.id, RecordEdit(metadata=meta, findings=rows,
+                                                       status=status_pick, note=note),
+                          get_taxonomy(), by=editor)
+            except KBError as err:  # a wrong field, or another writer holding the lock
+                st.error(md_text(str(err)), icon=":material/error:")
+            else:
+                st.session_state["record_saved"] = record.id
+                st.rerun()
