@@ -1,6 +1,7 @@
 """One embedding space of the index: its embedder (cached by text hash), its faiss vectors on
-disk, and the query vectors it has computed. The index keeps the English model's space and,
-when enabled, a multilingual one that lets a Chinese query meet English findings."""
+disk, and the query vectors it has computed. The index keeps the English model's space of
+findings, the same model's space of every abstract sentence (title and keywords included) and,
+when enabled, a multilingual space of findings that lets a Chinese query meet English ones."""
 
 from __future__ import annotations
 
@@ -21,15 +22,23 @@ log = logging.getLogger(__name__)
 EMBED_CHUNK = 512
 QUERY_CACHE = 256
 DELTA_LIMIT = 20_000  # changes kept in a small side file before the big vector file is rewritten
-VECTOR_SQL = ("SELECT f.fid, f.text, r.title FROM findings f JOIN records r ON r.rid = f.rid "
-              "ORDER BY f.fid")
+VECTOR_SQL = {
+    "findings": ("SELECT f.fid, f.text, r.title FROM findings f JOIN records r ON r.rid = f.rid "
+                 "ORDER BY f.fid"),
+    "sentences": (f"SELECT s.sid, s.text, CASE WHEN s.section = {index_db.TITLE_SECTION} THEN NULL "
+                  "ELSE r.title END FROM sentences s JOIN records r ON r.rid = s.rid ORDER BY s.sid"),
+}
+
 
 
 class Space:
-    """Vectors of every finding in one model's space, addressed by finding id."""
+    """Vectors of every row of one table (findings or sentences) in one model's space,
+    addressed by row id."""
 
-    def __init__(self, name: str, embedder: Embedder, folder: Path, cache_path: Path) -> None:
+    def __init__(self, name: str, embedder: Embedder, folder: Path, cache_path: Path,
+                 table: str = "findings") -> None:
         self.name = name
+        self.table = table
         self.embedder = (embedder if isinstance(embedder, CachedEmbedder)
                          else CachedEmbedder(embedder, cache_path))
         self.path = folder / (MAIN_VECTORS if name == "main" else f"vectors-{name}.faiss")
@@ -57,9 +66,9 @@ class Space:
             log.debug("cannot read %s: %s", self.path, err)
             self.vectors = VectorIndex(self.embedder.dim)
             return f"{self.path.name} is missing or damaged"
-        count = db.execute("SELECT count(*) FROM findings").fetchone()[0]
+        count = db.execute(f"SELECT count(*) FROM {self.table}").fetchone()[0]
         if self.vectors.size != count:
-            return f"{self.path.name} holds {self.vectors.size} vectors for {count} findings"
+            return f"{self.path.name} holds {self.vectors.size} vectors for {count} {self.table}"
         return None
 
     def _apply_delta(self) -> None:
@@ -81,7 +90,7 @@ class Space:
         index_db.set_meta(db, self.meta_key, self.model_id)
 
     def add(self, items: list[tuple[int, str]]) -> None:
-        """Embed (finding id, vector text) pairs and add them."""
+        """Embed (row id, vector text) pairs and add them."""
         if items:
             vecs = self.embedder.encode([text for _, text in items])
             self.vectors.add(np.array([fid for fid, _ in items], dtype=np.int64), vecs)
@@ -102,8 +111,9 @@ class Space:
         index_db.set_meta(db, self.meta_key, self.model_id)
 
     def rebuild(self, db: sqlite3.Connection) -> None:
-        """Rebuild from the findings table (vectors come from the cache where they can)."""
-        rows = [(fid, index_db.vector_text(text, title)) for fid, text, title in db.execute(VECTOR_SQL)]
+        """Rebuild from the space's table (vectors come from the cache where they can)."""
+        rows = [(row_id, index_db.vector_text(text, title))
+                for row_id, text, title in db.execute(VECTOR_SQL[self.table])]
         ids = np.array([r[0] for r in rows], dtype=np.int64)
         parts = [self.embedder.encode([r[1] for r in rows[i:i + EMBED_CHUNK]])
                  for i in range(0, len(rows), EMBED_CHUNK)]
