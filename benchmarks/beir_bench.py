@@ -40,7 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kb.eval.beir import beir_scores, beir_table  # noqa: E402
+from kb.eval.beir import beir_scores, beir_table
 
 
 def main() -> None:
@@ -49,13 +49,15 @@ def main() -> None:
     parser.add_argument("--splits", nargs="+", default=["train", "test"])
     parser.add_argument("--work", type=Path, help="a folder kept for the benchmark's own KB")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--keywords-only", action="store_true",
+                        help="the keyword arm and BM25 only (no embedding model)")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     out = {}
     for split in args.splits:
         started = time.perf_counter()
-        scores = beir_scores(args.data, split, args.work)
+        scores = beir_scores(args.data, split, args.work, keywords_only=args.keywords_only)
         out[split] = {name: s.short() for name, s in scores.items()}
         if not args.json:
             print(beir_table(scores, f"\n{args.data.name} {split} ({time.perf_counter() - started:.0f} s)"))

@@ -18,11 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import kb.search.spaces  # noqa: E402
-from kb.eval.beir import ArmScores, beir_home, build_home, load_beir, product_runs, score_runs  # noqa: E402
-from kb.search.hybrid import rank_records  # noqa: E402
-from kb.search.index import Index  # noqa: E402
-from kb.search.tuning import Tuning  # noqa: E402
+import kb.search.spaces
+from kb.eval.beir import ArmScores, beir_home, build_home, load_beir, product_runs, score_runs
+from kb.search.hybrid import rank_records
+from kb.search.index import Index
+from kb.search.tuning import Tuning
 
 GRID: dict[str, list] = {
     "title_weight": [1.0, 2.0, 3.0],
@@ -55,6 +55,8 @@ def main() -> None:
     parser.add_argument("--mode", default="hybrid")
     parser.add_argument("--params", nargs="*", default=list(GRID))
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--keywords-only", action="store_true",
+                        help="tune the keyword arm without an embedding model (mode lexical)")
     args = parser.parse_args()
     if args.split == "test":
         sys.exit("tune on train only; test is for reporting")
@@ -64,7 +66,8 @@ def main() -> None:
     data = load_beir(args.data, args.split)
     with beir_home(args.work) as home:
         build_home(data, home)
-        index = Index.open(home)
+        index = (Index.open(home, FakeEmbedder(), multilingual=False) if args.keywords_only
+                 else Index.open(home))
         best = Tuning()
         best_scores = run(index, data, best, args.mode)
         print(f"start {best_scores.short()}")

@@ -195,16 +195,23 @@ def beir_home(home: Path | None) -> Iterator[Path]:
 
 
 def beir_scores(folder: Path, split: str = "test", home: Path | None = None,
-                arms: tuple[str, ...] = ARMS) -> dict[str, ArmScores]:
-    """Scores of the product's modes and of plain BM25 on one split of a BEIR dataset."""
+                arms: tuple[str, ...] = ARMS, *, keywords_only: bool = False) -> dict[str, ArmScores]:
+    """Scores of the product's modes and of plain BM25 on one split of a BEIR dataset.
+    `keywords_only`: score the keyword arm alone, with no embedding model loaded (the index's
+    vector spaces hold the deterministic fake embedder's vectors, which keyword search never
+    reads), for machines where embedding the corpus would take too long."""
+    from kb.embed import FakeEmbedder
     from kb.search.hybrid import rank_records
     from kb.search.index import Index
 
     data = load_beir(folder, split)
     out: dict[str, ArmScores] = {}
+    if keywords_only:
+        arms = ("lexical",)
     with beir_home(home) as where:
         build_home(data, where)
-        index = Index.open(where)
+        index = (Index.open(where, FakeEmbedder(), multilingual=False) if keywords_only
+                 else Index.open(where))
         try:
             for mode in arms:
                 runs = product_runs(lambda q, m=mode: rank_records(index, q, k=DEPTH, mode=m), data)

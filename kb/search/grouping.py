@@ -29,26 +29,29 @@ SENTENCE_SQL = ("SELECT sid, section, span_start, span_end, text FROM sentences 
 
 def build_groups(index: Index, ranking: Ranking, k: int, words: list[str],
                  cjk_groups: list[list[str]]) -> list[RecordGroup]:
-    """Records in ranking order until about k findings are shown (a record showing none
-    counts as one)."""
+    """The records of the k best findings, then further records by record rank (shown with
+    their findings closest to the query) until there are k records, all in record order."""
     db = index.require_db()
+    top = [f for f, _ in ranking.findings[:k]]
     matched: dict[int, list[int]] = {}
-    for fid, rid in zip([f for f, _ in ranking.findings],
-                        index.arrays.rids_of([f for f, _ in ranking.findings]), strict=True):
+    for fid, rid in zip(top, index.arrays.rids_of(top), strict=True):
         matched.setdefault(rid, []).append(fid)
+    wanted = set(matched)
+    for rid, _ in ranking.records:
+        if len(wanted) >= k:
+            break
+        wanted.add(rid)
     chosen: list[tuple[int, float, list[int], bool]] = []
     closest: dict[int, float] = {}
-    shown = 0
     for rid, score in ranking.records:
-        if shown >= k:
-            break
-        fids, found = matched.get(rid, [])[:k - shown], True
+        if rid not in wanted:
+            continue
+        fids, found = matched.get(rid, []), True
         if not fids:
             best = best_findings(index, ranking, rid, words)
             fids, found = [f for f, _ in best], False
             closest.update((f, s) for f, s in best if s is not None)
         chosen.append((rid, score, fids, found))
-        shown += max(len(fids), 1)
     return _assemble(db, ranking, chosen, closest, words, cjk_groups)
 
 

@@ -8,12 +8,10 @@ import json
 import logging
 import sqlite3
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 
 import numpy as np
 
-from kb.model.schema import Effect
 from kb.search.acronyms import Expansion, Glossary, expand_query, load_acronyms
 from kb.search.arms import Arm, Ranking
 from kb.search.filters import allowed_by_fid, finding_mask
@@ -24,7 +22,6 @@ from kb.search.lexical import (
     MAX_QUERY_CHARS,
     cjk_query_groups,
     has_cjk,
-    highlight_spans,
     query_terms,
 )
 from kb.search.lookup import AuthorTable, lookup_records
@@ -223,8 +220,9 @@ def rank_records(index: Index, query: str, *, filters: SearchFilters | None = No
 
 def search(index: Index, query: str, *, filters: SearchFilters | None = None, k: int = 10,
            mode: Mode = "hybrid", tuning: Tuning = DEFAULT) -> SearchResponse:
-    """The best records for a query with their best findings (about k findings in all), and a
-    sentence that matched but is not a finding shown as context."""
+    """The k best findings grouped by record, and further records that matched through their
+    other text (up to k records in all, in record order), each with the sentence that matched
+    but is not a finding shown as context."""
     started = time.perf_counter()
     filters = filters or SearchFilters()
     query = " ".join(query.split())[:MAX_QUERY_CHARS]

@@ -139,5 +139,6 @@ class SearchResponse(BaseModel):
     notice: str | None = None
 
     def hits(self) -> list[FindingHit]:
-        """All finding hits in rank order: record by record, each record's best first."""
-        return [h for g in self.groups for h in g.hits]
+        """All finding hits in rank order (across groups): the matched findings by their fused
+        score, then the best findings of records that matched through their other text."""
+        return sorted((h for g in self.groups for h in g.hits), key=lambda h: (not h.matched, -h.score))

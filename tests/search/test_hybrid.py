@@ -50,7 +50,9 @@ def test_results_grouped_by_record(index: Index) -> None:
     response = search(index, "pilots sustainability funding leadership", k=12)
     ids = [g.record_id for g in response.groups]
     assert len(ids) == len(set(ids))
-    assert sum(len(g.hits) for g in response.groups) == 12
+    assert sum(1 for g in response.groups for h in g.hits if h.matched) == 12  # the 12 best
+    assert [h.score for h in response.hits()[:12]] == sorted((h.score for h in response.hits()[:12]),
+                                                             reverse=True)
     for group in response.groups:
         assert all(h.record_id == group.record_id for h in group.hits)
         scores = [h.score for h in group.hits if h.matched]
