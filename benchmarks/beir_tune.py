@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import kb.search.spaces
+from kb.embed import FakeEmbedder
 from kb.eval.beir import ArmScores, beir_home, build_home, load_beir, product_runs, score_runs
 from kb.search.hybrid import rank_records
 from kb.search.index import Index
