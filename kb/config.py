@@ -1,6 +1,6 @@
 """Every setting of Evidence KB: where the knowledge base lives, the names of its files, and the
-environment variables read (KB_HOME, KB_MODEL, KB_EMBEDDER, KB_MULTILINGUAL). No other module
-reads the environment. Standard library only."""
+environment variables read (KB_HOME, KB_DATABASE_URL, KB_MODEL, KB_EMBEDDER, KB_MULTILINGUAL,
+KB_TEST_DATABASE_URL). No other module reads the environment. Standard library only."""
 
 from __future__ import annotations
 
@@ -50,6 +50,28 @@ def sources_dir(home: Path) -> Path:
 def index_dir(home: Path) -> Path:
     """.kb/ inside a KB home: derived, rebuildable data."""
     return home / INDEX_DIR
+
+
+# PostgreSQL (a team's knowledge base): chosen by --db URL or KB_DATABASE_URL
+DATABASE_SCHEMES = ("postgresql://", "postgres://")
+DB_POOL_MAX = 8           # connections one process keeps open at most
+DB_CACHE_PREFIX = "pg-"   # derived caches of a database KB live in .kb/pg-<digest of the URL>/
+
+
+def database_url(explicit: str | None = None) -> str | None:
+    """The PostgreSQL URL of the knowledge base: --db, else KB_DATABASE_URL, else None (folder)."""
+    value = explicit or os.environ.get("KB_DATABASE_URL") or None
+    return value.strip() if value else None
+
+
+def is_database_url(value: str | os.PathLike | None) -> bool:
+    """Whether a --db/--to value names a PostgreSQL database rather than a folder."""
+    return isinstance(value, str) and value.startswith(DATABASE_SCHEMES)
+
+
+def test_database_url() -> str | None:
+    """KB_TEST_DATABASE_URL: a PostgreSQL server the test suite may create throwaway databases on."""
+    return os.environ.get("KB_TEST_DATABASE_URL") or None
 
 
 def model_override() -> Path | None:

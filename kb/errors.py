@@ -44,3 +44,27 @@ class IndexStaleError(KBError):
 
 class LockTimeout(KBError):
     """Another process holds the knowledge-base writer lock."""
+
+
+class RecordExists(KBError):
+    """A new record's id is already taken (another writer may have just used it)."""
+
+    def __init__(self, record_id: str) -> None:
+        self.record_id = record_id
+        super().__init__(f"a record with id '{record_id}' already exists")
+
+
+class IdentifierTaken(KBError):
+    """Another record already carries this identifier (a DOI is unique in a team database)."""
+
+    def __init__(self, field: str, value: str, record_id: str) -> None:
+        self.field, self.value, self.record_id = field, value, record_id
+        super().__init__(f"record '{record_id}' already has {field.upper()} {value}")
+
+
+class ReadOnlyError(KBError):
+    """The user's role may read this knowledge base but not change it."""
+
+
+class StorageError(KBError):
+    """The knowledge base's storage (e.g. its database) cannot be reached or used."""

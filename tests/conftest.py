@@ -1,13 +1,18 @@
-"""Shared fixtures: the seeds and external fixtures in ../shared, and temporary knowledge bases."""
+"""Shared fixtures: the seeds and external fixtures in ../shared, temporary knowledge bases, and
+a throwaway PostgreSQL (KB_TEST_DATABASE_URL, else tests/pg_server.py) for the database backend."""
 
 from __future__ import annotations
 
 import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from kb.store import Store
+from kb.config import test_database_url
+from kb.store import RecordStore, Store, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -28,6 +33,7 @@ def seed_paths() -> list[Path]:
 def _fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
     """Unit tests use the deterministic fake embedder; model tests opt back in."""
     monkeypatch.setenv("KB_EMBEDDER", "fake")
+    monkeypatch.delenv("KB_DATABASE_URL", raising=False)  # the folder backend unless a test picks one
 
 
 @pytest.fixture
@@ -64,3 +70,64 @@ def shipped_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
                     ignore=shutil.ignore_patterns(".lock"))
     monkeypatch.setenv("KB_HOME", str(home))
     return home
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """The URL of a PostgreSQL server on which tests may create databases: KB_TEST_DATABASE_URL,
+    else one started from the pgserver wheel for this test session (a skip when neither works)."""
+    given = test_database_url()
+    if given:
+        yield given
+        return
+    from tests import pg_server as server
+
+    # not under pytest's basetemp: every pytest session makes that folder private again, and
+    # the server may run as another user
+    folder = Path(tempfile.mkdtemp(prefix="kb-test-pg-"))
+    data = folder / "data"
+    try:
+        url = server.start(data)
+    except (RuntimeError, OSError, server.subprocess.CalledProcessError) as err:
+        detail = (getattr(err, "stderr", "") or str(err)).strip().splitlines()
+        shutil.rmtree(folder, ignore_errors=True)
+        pytest.skip(f"no PostgreSQL for the database backend: pgserver could not start "
+                    f"({detail[0] if detail else type(err).__name__})")
+    try:
+        yield url
+    finally:
+        server.stop(data)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """A fresh, empty database on the test server, dropped afterwards."""
+    import psycopg
+
+    name = f"kb_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    info = psycopg.conninfo.conninfo_to_dict(pg_server)
+    info["dbname"] = name
+    host, port, user = info.get("host", "127.0.0.1"), info.get("port", "5432"), info.get("user", "postgres")
+    password = f":{info['password']}" if info.get("password") else ""
+    yield f"postgresql://{user}{password}@{host}:{port}/{name}"
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["folder", "postgresql"])
+def backend_store(request: pytest.FixtureRequest, kb_home: Path,
+                  monkeypatch: pytest.MonkeyPatch) -> Iterator[RecordStore]:
+    """An empty knowledge base on each backend in turn: the folder of kb_home, or a fresh
+    database (selected through KB_DATABASE_URL, so `kb` commands in the test use it too)."""
+    if request.param == "postgresql":
+        monkeypatch.setenv("KB_DATABASE_URL", request.getfixturevalue("pg_url"))
+    else:
+        monkeypatch.delenv("KB_DATABASE_URL", raising=False)
+    store = open_store(kb_home)
+    try:
+        yield store
+    finally:
+        store.close()

@@ -6,10 +6,9 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
 
-from kb.errors import RecordError
 from kb.model.present import LibraryRow
 from kb.model.schema import Record
-from kb.store import Store
+from kb.store import RecordStore
 
 NO_TYPE = "(type unknown)"
 
@@ -34,17 +33,10 @@ class LibraryChoices(BaseModel):
     year_max: int | None = None
 
 
-def readable_records(store: Store) -> tuple[list[Record], list[str]]:
+def readable_records(store: RecordStore) -> tuple[list[Record], list[str]]:
     """Every record that loads, and a one-line problem for each record file that does not (the
     app keeps working when one file is broken)."""
-    records: list[Record] = []
-    problems: list[str] = []
-    for record_id in store.ids():
-        try:
-            records.append(store.load_file(store.records / f"{record_id}.json"))
-        except RecordError as err:
-            problems.append(str(err))
-    return records, problems
+    return store.readable()
 
 
 def library_choices(rows: Sequence[LibraryRow]) -> LibraryChoices:

@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from kb.config import INDEX_DB, index_dir, kb_home
 from kb.errors import KBError
 from kb.model.schema import Record
-from kb.store import Store
+from kb.store import RecordStore, open_store
 
 if TYPE_CHECKING:
-    from kb.search.index import Index
+    from kb.search.backend import SearchIndex
 
 
 class KBGroup(click.Group):
@@ -29,34 +28,44 @@ class KBGroup(click.Group):
             raise click.ClickException(str(err)) from err
 
 
-def store_of(ctx: click.Context) -> Store:
-    """The knowledge base of this invocation: --kb, else KB_HOME, else ./ or the repository."""
-    return Store(kb_home(ctx.obj.get("kb")))
+def store_of(ctx: click.Context) -> RecordStore:
+    """The knowledge base of this invocation: the database of --db or KB_DATABASE_URL, else the
+    folder --kb, KB_HOME, ./ or the repository (opened once per invocation)."""
+    root = ctx.find_root()
+    if root.obj.get("store") is None:
+        store = open_store(root.obj.get("kb"), root.obj.get("db"))
+        root.obj["store"] = store
+        root.call_on_close(store.close)
+    return root.obj["store"]
 
 
 @click.group(cls=KBGroup)
 @click.option("--kb", "kb_path", type=click.Path(file_okay=False), envvar="KB_HOME",
               help="Knowledge-base folder holding records/ (default: KB_HOME, ./ or the repository).")
+@click.option("--db", "db_url", metavar="URL",
+              help="A team's PostgreSQL knowledge base, postgresql://user@host/db (default: KB_DATABASE_URL; "
+                   "derived caches then live in the --kb folder's .kb/).")
 @click.option("-v", "--verbose", is_flag=True, help="Log what is being done.")
 @click.pass_context
-def main(ctx: click.Context, kb_path: str | None, verbose: bool) -> None:
+def main(ctx: click.Context, kb_path: str | None, db_url: str | None, verbose: bool) -> None:
     """Evidence KB: ingest abstracts and exports, browse and check the knowledge base."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     ctx.ensure_object(dict)
     ctx.obj["kb"] = kb_path
+    ctx.obj["db"] = db_url
 
 
-def select(store: Store, ids: tuple[str, ...]) -> list[Record]:
+def select(store: RecordStore, ids: tuple[str, ...]) -> list[Record]:
     """The records named, or all of them."""
-    return [store.load(i) for i in ids] if ids else store.load_all()
+    return [store.load(i) for i in ids] if ids else readable(store)
 
 
-def open_index(store: Store, *, full: bool = False) -> Index:
+def open_index(store: RecordStore, *, full: bool = False) -> SearchIndex:
     """The search index, brought up to date; what it rebuilt or could not index goes to stderr."""
-    from kb.search.index import Index
+    from kb.search.backend import open_search_index
 
-    index = Index.open(store.home, full=full)
+    index = open_search_index(store, full=full)
     report = index.last_report
     if report.rebuilt or report.problems:
         click.echo(report.summary(), err=True)
@@ -65,14 +74,14 @@ def open_index(store: Store, *, full: bool = False) -> Index:
     return index
 
 
-def refresh_index(store: Store) -> None:
+def refresh_index(store: RecordStore) -> None:
     """After an ingest: bring an existing search index up to date (a missing one is built on
     the first search)."""
-    from kb.search.index import Index
+    from kb.search.backend import index_exists, open_search_index
 
-    if (index_dir(store.home) / INDEX_DB).exists():
+    if index_exists(store):
         try:
-            Index.open(store.home).close()
+            open_search_index(store).close()
         except KBError as err:
             click.echo(f"search index not updated: {err} (run `kb reindex`)", err=True)
 
@@ -89,5 +98,14 @@ def write_text(text: str, output: str | None) -> None:
 
 
 def load_all(ctx: click.Context) -> list[Record]:
-    """Every record of the invocation's knowledge base."""
-    return store_of(ctx).load_all()
+    """Every readable record of the invocation's knowledge base; each one that does not load
+    is named once on stderr and the command goes on without it."""
+    return readable(store_of(ctx))
+
+
+def readable(store: RecordStore) -> list[Record]:
+    """Every record of `store` that loads; each one that does not is named once on stderr."""
+    records, problems = store.readable()
+    for problem in problems:
+        click.echo(f"skipped (see `kb check`): {problem}", err=True)
+    return records

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kb.cli.base import main, store_of
+from kb.cli.base import main, readable, store_of
 
 
 @main.command()
@@ -43,7 +43,7 @@ def dedup(ctx: click.Context, merge_ids: tuple[str, str] | None,
             mark_not_duplicate(store, *distinct_ids)
         click.echo(f"remembered: {distinct_ids[0]} and {distinct_ids[1]} are not duplicates")
         return
-    pairs = candidate_pairs(store)
+    pairs = candidate_pairs(store, readable(store))
     for pair in pairs:
         if as_json:
             click.echo(pair.model_dump_json())

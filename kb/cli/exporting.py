@@ -74,9 +74,7 @@ def export_records(ctx: click.Context, ids: tuple[str, ...], fmt: str, everythin
         raise click.UsageError("give record IDS, --all or --query (exactly one)")
     store = store_of(ctx)
     if query:
-        from kb.search.hybrid import search as run_search
-
-        response = run_search(open_index(store), query, k=limit)
+        response = open_index(store).search(query, k=limit)
         if response.notice:
             raise click.ClickException(response.notice)
         hits = [(h.record_id, h.finding_id) for h in response.hits()]
@@ -154,9 +152,7 @@ def _brief_selection(ctx: click.Context, ids: list[str], theme: str | None, quer
         label = resolve_theme(taxonomy, theme).label
         return (select_theme(store.load_all(), theme, taxonomy), f"theme '{label}'",
                 f"What does the evidence say about {label.lower()}?")
-    from kb.search.hybrid import search as run_search
-
-    response = run_search(open_index(store), query or "", k=limit)
+    response = open_index(store).search(query or "", k=limit)
     if response.notice:
         raise KBError(response.notice)
     keep = [(h.record_id, h.finding_id) for h in response.hits()]

@@ -54,7 +54,6 @@ def search(ctx: click.Context, query: str, kinds: tuple[str, ...], themes: tuple
     from rich.console import Console
 
     from kb.export.terminal import render_response
-    from kb.search.hybrid import search as run_search
     from kb.search.types import SearchFilters
 
     year_from, year_to = _year_range(year)
@@ -63,7 +62,7 @@ def search(ctx: click.Context, query: str, kinds: tuple[str, ...], themes: tuple
                             languages=list(languages), resource_types=list(resource_types),
                             record_ids=list(record_ids))
     index = open_index(store_of(ctx))
-    response = run_search(index, query, filters=filters, k=limit, mode=mode)
+    response = index.search(query, filters=filters, k=limit, mode=mode)
     if as_json:
         click.echo(response.model_dump_json(indent=2))
     else:

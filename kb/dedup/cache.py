@@ -1,6 +1,6 @@
 """Dedup keys of every record, cached in .kb/dedup_keys.json (derived, rebuildable) so a batch
-import into a large knowledge base does not read and validate every record file first: only
-files whose size or modification time changed are read again."""
+import into a large knowledge base does not read and validate every record first: only records
+whose stamp (file size and time, or database version) changed are read again."""
 
 from __future__ import annotations
 
@@ -8,16 +8,17 @@ import json
 import logging
 from dataclasses import asdict
 
-from kb.config import DEDUP_KEYS, index_dir
+from kb.config import DEDUP_KEYS
 from kb.dedup.match import DedupKey, key_of
+from kb.errors import RecordError
 from kb.model.schema import Record
-from kb.store import Store, atomic_write
+from kb.store import RecordStore, atomic_write
 
 log = logging.getLogger(__name__)
-VERSION = 1
+VERSION = 2
 
 
-def _entry(record: Record, stamp: list[int]) -> dict:
+def _entry(record: Record, stamp: str) -> dict:
     return {"stamp": stamp, "key": asdict(key_of(record)),
             "sources": sorted(s.sha256 for s in record.sources)}
 
@@ -25,19 +26,25 @@ def _entry(record: Record, stamp: list[int]) -> dict:
 class KeyCache:
     """Per record: its dedup key and the hashes of its sources, with the file stamp they match."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: RecordStore) -> None:
         self.store = store
-        self.path = index_dir(store.home) / DEDUP_KEYS
+        self.path = store.cache_dir / DEDUP_KEYS
         self.entries: dict[str, dict] = {}
+        self.skipped: set[str] = set()  # records that do not load (named once per run)
 
     def _current(self, known: dict[str, dict]) -> dict[str, dict]:
-        """An up-to-date entry per record file; files changed since `known` are read again."""
+        """An up-to-date entry per record; records changed since `known` are read again."""
         out = {}
-        for name, size, mtime in self.store.fingerprint():
-            record_id = name.removesuffix(".json")
+        for record_id, stamp in self.store.stamps().items():
             entry = known.get(record_id)
-            if entry is None or entry["stamp"] != [size, mtime]:
-                entry = _entry(self.store.load_file(self.store.records / name), [size, mtime])
+            if entry is None or entry["stamp"] != stamp:
+                try:
+                    entry = _entry(self.store.load(record_id), stamp)
+                except RecordError as err:  # one bad record must not stop an ingest
+                    if record_id not in self.skipped:
+                        self.skipped.add(record_id)
+                        log.warning("skipped an unreadable record (see `kb check`): %s", err)
+                    continue
             out[record_id] = entry
         return out
 
@@ -50,8 +57,7 @@ class KeyCache:
 
     def refresh(self, record: Record) -> None:
         """Note a record just saved (so save() need not read it again)."""
-        stat = self.store.path_of(record.id).stat()
-        self.entries[record.id] = _entry(record, [stat.st_size, stat.st_mtime_ns])
+        self.entries[record.id] = _entry(record, self.store.stamp(record.id))
 
     def save(self) -> None:
         """Write the cache for the records as they are now (call after a batch)."""

@@ -1,5 +1,5 @@
-"""A librarian's duplicate decisions, kept as curated truth in records/_decisions.json
-(pairs that are not duplicates, records merged by hand), written atomically."""
+"""A librarian's duplicate decisions, kept as curated truth in records/_decisions.json (or the
+database's documents table): pairs that are not duplicates, records merged by hand."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kb.config import DECISIONS_FILE
 from kb.errors import RecordError
-from kb.store import Store, atomic_write
+from kb.store import RecordStore
 
 
 class MergeDecision(BaseModel):
@@ -44,18 +44,18 @@ def pair(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a <= b else (b, a)
 
 
-def load_decisions(store: Store) -> Decisions:
+def load_decisions(store: RecordStore) -> Decisions:
     """The decisions of a knowledge base (none yet: empty)."""
-    path = store.records / DECISIONS_FILE
-    if not path.is_file():
+    data = store.read_document(DECISIONS_FILE)
+    if data is None:
         return Decisions()
     try:
-        return Decisions.model_validate(json.loads(path.read_text(encoding="utf-8")))
+        return Decisions.model_validate(json.loads(data.decode("utf-8")))
     except (json.JSONDecodeError, UnicodeDecodeError, ValidationError) as err:
-        raise RecordError(f"{path}: not a valid decisions file ({err})") from err
+        raise RecordError(f"{store.location}/{DECISIONS_FILE}: not a valid decisions file ({err})") from err
 
 
-def save_decisions(store: Store, decisions: Decisions) -> None:
+def save_decisions(store: RecordStore, decisions: Decisions) -> None:
     """Write the decisions file atomically (call while holding the store lock)."""
     data = decisions.model_dump_json(indent=2) + "\n"
-    atomic_write(store.records / DECISIONS_FILE, data.encode("utf-8"))
+    store.write_document(DECISIONS_FILE, data.encode("utf-8"))

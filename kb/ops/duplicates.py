@@ -3,7 +3,7 @@ publication, merge a pair, or mark it as not duplicates (remembered in records/_
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from pydantic import BaseModel
 
@@ -13,7 +13,7 @@ from kb.dedup.merge import merge
 from kb.errors import KBError
 from kb.model.review import refresh_flags
 from kb.model.schema import Record
-from kb.store import Store
+from kb.store import RecordStore
 
 Enrich = Callable[[Record], Record]
 
@@ -30,23 +30,23 @@ class DuplicatePair(BaseModel):
     title_b: str | None
 
 
-def candidate_pairs(store: Store) -> list[DuplicatePair]:
-    """Pairs judged duplicate or possible duplicate, minus those marked not duplicates;
-    most likely first."""
-    records = {r.id: r for r in store.load_all()}
+def candidate_pairs(store: RecordStore, records: Iterable[Record] | None = None) -> list[DuplicatePair]:
+    """Pairs judged duplicate or possible duplicate among `records` (default: all of the store),
+    minus those marked not duplicates; most likely first."""
+    by_id = {r.id: r for r in (store.load_all() if records is None else records)}
     decisions = load_decisions(store)
-    index = DedupIndex.from_records(records.values())
+    index = DedupIndex.from_records(by_id.values())
     out = []
     for a, match in index.pairs():
         if decisions.is_not_duplicate(a, match.record_id):
             continue
         out.append(DuplicatePair(a=a, b=match.record_id, decision=match.decision, score=match.score,
-                                 reason=match.reason, title_a=records[a].title,
-                                 title_b=records[match.record_id].title))
+                                 reason=match.reason, title_a=by_id[a].title,
+                                 title_b=by_id[match.record_id].title))
     return sorted(out, key=lambda p: (p.decision != "duplicate", -p.score, p.a, p.b))
 
 
-def merge_pair(store: Store, keep: str, other: str, enrich: Enrich) -> Record:
+def merge_pair(store: RecordStore, keep: str, other: str, enrich: Enrich) -> Record:
     """Fold record `other` into record `keep` (fields filled, sources appended, conflicts
     flagged), save it, delete `other` and remember the decision. Call under the store lock."""
     if keep == other:
@@ -64,7 +64,7 @@ def merge_pair(store: Store, keep: str, other: str, enrich: Enrich) -> Record:
     return merged
 
 
-def mark_not_duplicate(store: Store, a: str, b: str) -> None:
+def mark_not_duplicate(store: RecordStore, a: str, b: str) -> None:
     """Remember that two records are different publications. Call under the store lock."""
     if a == b:
         raise KBError("give two different record ids")

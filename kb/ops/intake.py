@@ -26,7 +26,7 @@ from kb.ops.pipeline import (
     ingest_bytes,
     provenance,
 )
-from kb.store import Store
+from kb.store import RecordStore
 
 log = logging.getLogger(__name__)
 SaveChoice = Literal["auto", "new", "merge"]
@@ -71,7 +71,7 @@ class Pending(BaseModel):
     merge_into: str | None = None
 
 
-def _duplicate(store: Store, dedup: DedupIndex, record: Record) -> Duplicate | None:
+def _duplicate(store: RecordStore, dedup: DedupIndex, record: Record) -> Duplicate | None:
     match = dedup.match(key_of(record))
     if match is None or match.decision == "distinct":
         return None
@@ -83,13 +83,13 @@ def _duplicate(store: Store, dedup: DedupIndex, record: Record) -> Duplicate | N
                      decision=match.decision, score=match.score)
 
 
-def dedup_index(store: Store) -> DedupIndex:
+def dedup_index(store: RecordStore) -> DedupIndex:
     """Dedup keys of every stored record (from the key cache in .kb/; changed files re-read)."""
     keys, _ = KeyCache(store).load()
     return DedupIndex(keys.values())
 
 
-def preview(data: bytes, source: str, store: Store, enrich: Enrich,
+def preview(data: bytes, source: str, store: RecordStore, enrich: Enrich,
             dedup: DedupIndex | None = None) -> Preview:
     """Parse and extract an input without saving, and find each record's stored duplicate."""
     report = ingest_bytes(data, source, store, dry_run=True, enrich=enrich)
@@ -100,7 +100,7 @@ def preview(data: bytes, source: str, store: Store, enrich: Enrich,
         failed=[o.message for o in report.outcomes if o.status == "failed"], error=report.error)
 
 
-def save_preview(store: Store, item: Preview, pending: Sequence[Pending], enrich: Enrich, *,
+def save_preview(store: RecordStore, item: Preview, pending: Sequence[Pending], enrich: Enrich, *,
                  on_outcome: Callable[[RecordOutcome], None] | None = None) -> FileReport:
     """Save the pending records of one previewed input under the writer lock; the input is kept
     in records/_sources/. One failing record is reported and never stops the others."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,17 +21,18 @@ from kb.dedup.cache import KeyCache
 from kb.dedup.index import DedupIndex
 from kb.dedup.match import key_of
 from kb.dedup.merge import merge
-from kb.errors import IngestError, KBError, RecordError
+from kb.errors import IdentifierTaken, IngestError, KBError, RecordError, RecordExists, RecordNotFound
 from kb.model.ids import base_id, unique_id
 from kb.model.review import refresh_flags
 from kb.model.schema import Provenance, Record
 from kb.ops.enrich import Enricher
-from kb.store import Store
+from kb.store import RecordStore
 
 log = logging.getLogger(__name__)
 Status = Literal["new", "merged", "unchanged", "failed", "parsed"]
 Enrich = Callable[[Record], Record]
 MAX_LISTED = 3  # a file with more outcomes than this is summarised as counts
+ID_TRIES = 20  # new ids tried when concurrent writers keep taking the chosen one
 
 
 class RecordOutcome(BaseModel):
@@ -135,7 +136,7 @@ def merged_record(old: Record, new: Record, enrich: Enrich) -> Record:
 class Batch:
     """The state of one ingest run: the store, its dedup index (built once), the extractor."""
 
-    def __init__(self, store: Store, enrich: Enrich, *,
+    def __init__(self, store: RecordStore, enrich: Enrich, *,
                  on_outcome: Callable[[RecordOutcome], None] | None = None) -> None:
         self.store = store
         self.enrich = enrich
@@ -193,8 +194,20 @@ class Batch:
     def add(self, record: Record, possible: str | None, *, extract: bool = True) -> RecordOutcome:
         """Save a record as new (extracted first unless `extract` is False: a curated preview)."""
         record = refresh_flags(self.enrich(record) if extract else record)
-        record.id = unique_id(base_id(record), self.index.keys.keys())  # a view: no copy per record
-        self.store.save(record)
+        taken: set[str] = set()
+        for _ in range(ID_TRIES):  # a database may see another writer take the id meanwhile
+            keys = self.index.keys.keys()  # a view: no copy per record
+            record.id = unique_id(base_id(record), _Either(keys, taken))
+            try:
+                self.store.insert(record)
+                break
+            except RecordExists:
+                taken.add(record.id)
+            except IdentifierTaken as err:  # another writer stored the same DOI meanwhile
+                return self.merge(self.store.load(err.record_id), record,
+                                  f"same {err.field.upper()} as {err.record_id}, added meanwhile")
+        else:
+            raise RecordError(f"no free record id near '{base_id(record)}'")
         self._remember(record)
         note = f"possible duplicate of {possible} (see `kb dedup`)" if possible else ""
         return RecordOutcome(status="new", record_id=record.id, message=note)
@@ -203,12 +216,19 @@ class Batch:
         """Merge a record into the stored `old` one ("unchanged" when nothing was new and `old`
         was not itself written by this batch)."""
         touched = old.id in self._touched
-        merged = refresh_flags(merged_record(old, record, self.enrich))
-        if not old.title and merged.title:  # the id was provisional: name it after the real title
-            merged.id = unique_id(base_id(merged), set(self.index.keys) - {old.id})
-        changed = self.store.save(merged)
+
+        def change(current: Record) -> Record:  # the stored record as it is now (row-locked)
+            merged = refresh_flags(merged_record(current, record, self.enrich))
+            if not current.title and merged.title:  # a provisional id: name it after the title
+                merged.id = unique_id(base_id(merged), set(self.index.keys) - {current.id})
+            return merged
+
+        try:
+            merged, changed = self.store.update(old.id, change)
+        except RecordNotFound:  # another writer merged it away meanwhile: keep this one as new
+            self._forget(old.id)
+            return self.add(record, None)
         if merged.id != old.id:
-            self.store.delete(old.id)
             self._forget(old.id)
         self._remember(merged)
         return RecordOutcome(status="merged" if changed or touched else "unchanged",
@@ -275,12 +295,22 @@ class Batch:
             self.store.save_source_file(inp.path, sha, inp.suffix)
 
 
+class _Either:
+    """Membership in either of two collections (the batch's ids and ids found taken)."""
+
+    def __init__(self, first: Container[str], second: Container[str]) -> None:
+        self.first, self.second = first, second
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.first or item in self.second
+
+
 def _reason(err: IngestError) -> str:
     return f"line {err.line}: {err.reason}" if err.line else err.reason
 
 
 @contextmanager
-def _locked(store: Store, dry_run: bool) -> Iterator[None]:
+def _locked(store: RecordStore, dry_run: bool) -> Iterator[None]:
     if dry_run:
         yield
         return
@@ -288,7 +318,7 @@ def _locked(store: Store, dry_run: bool) -> Iterator[None]:
         yield
 
 
-def ingest_bytes(data: bytes, source: str, store: Store, *, dry_run: bool = False,
+def ingest_bytes(data: bytes, source: str, store: RecordStore, *, dry_run: bool = False,
                  enrich: Enrich | None = None) -> FileReport:
     """Ingest one input given as bytes; failures are reported, never raised."""
     batch = Batch(store, enrich or Enricher(store.home))
@@ -310,7 +340,7 @@ def iter_inputs(paths: Sequence[Path | str]) -> list[Path]:
     return files
 
 
-def ingest_paths(paths: Sequence[Path | str], store: Store, *, dry_run: bool = False,
+def ingest_paths(paths: Sequence[Path | str], store: RecordStore, *, dry_run: bool = False,
                  enrich: Enrich | None = None,
                  on_outcome: Callable[[RecordOutcome], None] | None = None) -> list[FileReport]:
     """Ingest files and folders under one writer lock; one bad file never stops the batch.

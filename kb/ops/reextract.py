@@ -11,21 +11,21 @@ from kb.errors import KBError
 from kb.model.review import refresh_flags
 from kb.model.schema import Record
 from kb.ops.pipeline import Enrich, parse_input
-from kb.store import Store
+from kb.store import RecordStore
 
 log = logging.getLogger(__name__)
 
 
-def reparsed_text(record: Record, store: Store) -> Record:
+def reparsed_text(record: Record, store: RecordStore) -> Record:
     """The record with abstract and translations rebuilt from its stored source files."""
     versions: list[Record] = []
     for source in record.sources:
-        path = store.source_path(source.sha256)
-        if path is None:
+        data = store.source_bytes(source.sha256)
+        if data is None:
             log.warning("%s: source %s is missing; keeping the stored text", record.id, source.path)
             continue
         try:
-            _, parsed = parse_input(path.read_bytes(), source.path)
+            _, parsed = parse_input(data, source.path)
         except KBError as err:
             log.warning("%s: cannot re-parse %s (%s)", record.id, source.path, err)
             continue
@@ -40,6 +40,6 @@ def reparsed_text(record: Record, store: Store) -> Record:
     return record.model_copy(update={"abstract": best.abstract, "translations": best.translations})
 
 
-def reextract(record: Record, store: Store, enrich: Enrich) -> Record:
+def reextract(record: Record, store: RecordStore, enrich: Enrich) -> Record:
     """Fresh text from the sources, fresh extraction; curated findings survive."""
     return refresh_flags(enrich(reparsed_text(record, store)))

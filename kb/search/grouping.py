@@ -10,10 +10,11 @@ import sqlite3
 import numpy as np
 
 from kb.model.schema import Effect
+from kb.search.acronyms import Expansion
 from kb.search.arms import Arm, Ranking
 from kb.search.index import Index
 from kb.search.index_db import TITLE_SECTION
-from kb.search.lexical import highlight_spans
+from kb.search.lexical import cjk_query_groups, highlight_spans, query_terms
 from kb.search.types import ContextHit, FindingHit, RecordGroup
 from kb.search.vectors import id_bitmap
 
@@ -27,7 +28,7 @@ SENTENCE_SQL = ("SELECT sid, section, span_start, span_end, text FROM sentences 
                 "WHERE rid = ? AND fid = 0 AND section > ? ORDER BY sid")
 
 
-def build_groups(index: Index, ranking: Ranking, k: int, words: list[str],
+def record_groups(index: Index, ranking: Ranking, k: int, words: list[str],
                  cjk_groups: list[list[str]]) -> list[RecordGroup]:
     """The records of the k best findings, then further records by record rank (shown with
     their findings closest to the query) until there are k records, all in record order."""
@@ -53,6 +54,24 @@ def build_groups(index: Index, ranking: Ranking, k: int, words: list[str],
             closest.update((f, s) for f, s in best if s is not None)
         chosen.append((rid, score, fids, found))
     return _assemble(db, ranking, chosen, closest, words, cjk_groups)
+
+
+def build_groups(fused: list[tuple[int, float]], rows: dict[int, tuple], meta: dict[int, tuple],
+                 arms: dict[str, Arm], terms: list[str], expansions: list[Expansion],
+                 query: str) -> list[RecordGroup]:
+    """Finding-level groups (no record arms) from HIT_SQL rows by finding id and GROUP_SQL rows
+    by record row id, their JSON columns decoded: what the PostgreSQL backend answers with."""
+    words = terms + [w for e in expansions for x in (e.expansions if e.direction == "acronym→words"
+                                                     else [e.acronym]) for w in query_terms(x)]
+    cjk_words = [g for grams in cjk_query_groups(query) for g in grams]
+    groups: dict[int, list[FindingHit]] = {}
+    for fid, score in fused:
+        groups.setdefault(rows[fid][11], []).append(
+            _hit(rows[fid], score, arms, words, cjk_words, True))
+    return [RecordGroup(record_id=meta[rid][1], title=meta[rid][2], authors=meta[rid][3],
+                        year=meta[rid][4], venue=meta[rid][5], resource_type=meta[rid][6],
+                        citation=meta[rid][7], designs=list(meta[rid][8]),
+                        score=hits[0].score, hits=hits) for rid, hits in groups.items()]
 
 
 def best_findings(index: Index, ranking: Ranking, rid: int, words: list[str]
@@ -82,8 +101,8 @@ def _assemble(db: sqlite3.Connection, ranking: Ranking,
     if not chosen:
         return []
     all_fids = [f for _, _, fids, _ in chosen for f in fids]
-    rows = {r[0]: r for r in db.execute(HIT_SQL.format(marks=",".join("?" * len(all_fids))),
-                                        all_fids)} if all_fids else {}
+    rows = {r[0]: (*r[:8], json.loads(r[8]), json.loads(r[9]), *r[10:]) for r in db.execute(
+        HIT_SQL.format(marks=",".join("?" * len(all_fids))), all_fids)} if all_fids else {}
     rids = [rid for rid, _, _, _ in chosen]
     meta = {r[0]: r for r in db.execute(GROUP_SQL.format(marks=",".join("?" * len(rids))), rids)}
     arms = {a.name: a for a in ranking.arms}
@@ -118,8 +137,8 @@ def _hit(row: tuple, score: float, arms: dict[str, Arm], words: list[str], cjk_w
     fid = row[0]
     hit = FindingHit(
         record_id=row[1], finding_id=row[2], kind=row[3], text=row[4], section=row[5],
-        span=(row[6], row[7]), themes=json.loads(row[8]),
-        effects=[Effect(**e) for e in json.loads(row[9])], translation_zh=row[10],
+        span=(row[6], row[7]), themes=list(row[8]),
+        effects=[Effect(**e) for e in row[9]], translation_zh=row[10],
         score=score, similarity=_sim(arms, "dense", fid), dense_rank=_rank(arms, "dense", fid),
         lexical_rank=_rank(arms, "lexical", fid),
         similarity_multilingual=_sim(arms, "multilingual", fid),

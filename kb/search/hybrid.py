@@ -15,7 +15,7 @@ import numpy as np
 from kb.search.acronyms import Expansion, Glossary, expand_query, load_acronyms
 from kb.search.arms import Arm, Ranking
 from kb.search.filters import allowed_by_fid, finding_mask
-from kb.search.grouping import build_groups
+from kb.search.grouping import build_groups, record_groups
 from kb.search.index import Index
 from kb.search.keyword import Vocabulary, keyword_hits
 from kb.search.lexical import (
@@ -39,6 +39,11 @@ from kb.text.normalize import cjk_count
 
 log = logging.getLogger(__name__)
 RRF_K = DEFAULT.rrf_k
+# the defaults by their old names, for the PostgreSQL backend (kb.search.pg_search)
+CANDIDATES, DENSE_FLOOR = DEFAULT.candidates, DEFAULT.dense_floor
+DENSE_WEIGHT, LEXICAL_WEIGHT = DEFAULT.dense_weight, DEFAULT.lexical_weight
+__all__ = ["CANDIDATES", "DENSE_FLOOR", "DENSE_WEIGHT", "LEXICAL_WEIGHT", "Arm", "build_groups",
+           "dense_query_text", "fuse", "rank", "rank_records", "search"]
 
 
 def fuse(rankings: list[list[int]], *, k: int = RRF_K, weights: list[float] | None = None,
@@ -238,7 +243,7 @@ def search(index: Index, query: str, *, filters: SearchFilters | None = None, k:
     response.total_hits = len(ranking.findings)
     words = terms + [w for e in expansions for x in (e.expansions if e.direction == "acronym→words"
                                                      else [e.acronym]) for w in query_terms(x)]
-    response.groups = build_groups(index, ranking, k, words, cjk_query_groups(query))
+    response.groups = record_groups(index, ranking, k, words, cjk_query_groups(query))
     response.record_matches = lookup_records(db, index_authors(index), query)
     response.took_ms = (time.perf_counter() - started) * 1000
     return response

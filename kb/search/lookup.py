@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -26,8 +27,13 @@ class AuthorTable:
 
     @classmethod
     def from_db(cls, db: sqlite3.Connection) -> AuthorTable:
+        return cls.from_rows(db.execute("SELECT rid, families FROM records"))
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[int, str]]) -> AuthorTable:
+        """From (record row id, space-separated family names) rows of any index backend."""
         table = cls()
-        for rid, families in db.execute("SELECT rid, families FROM records"):
+        for rid, families in rows:
             for family in families.split()[:AUTHORS_CONSIDERED]:
                 if len(family) >= 3:
                     table.buckets.setdefault(family[:2], {}).setdefault(family, []).append(rid)

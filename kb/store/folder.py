@@ -1,4 +1,6 @@
-"""Read and write record JSON files (records/<id>.json) and raw sources (records/_sources/)."""
+"""The folder backend (the default): record JSON files (records/<id>.json), raw sources
+(records/_sources/<sha256>.<ext>) and curated documents (records/_decisions.json) on disk,
+writers serialised by a lock file."""
 
 from __future__ import annotations
 
@@ -7,68 +9,44 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
 
 from filelock import FileLock, Timeout
 from pydantic import ValidationError
 
-from kb.config import RECORDS_LOCK, records_dir, sources_dir
-from kb.errors import LockTimeout, RecordError, RecordNotFound
+from kb.config import RECORDS_LOCK, index_dir, records_dir, sources_dir
+from kb.errors import LockTimeout, RecordError, RecordExists, RecordNotFound
 from kb.model.schema import Record
+from kb.store.base import Backend, Change
+from kb.store.files import atomic_write, clean_suffix, describe_validation_error, serialize
 
 log = logging.getLogger(__name__)
 LOCK_TIMEOUT_S = 30.0
 
 
-def serialize(record: Record) -> str:
-    """The canonical file text of a record: stable key order, 2-space indent, final newline."""
-    return record.model_dump_json(indent=2) + "\n"
-
-
-def describe_validation_error(path: Path | str, err: ValidationError) -> str:
-    """One line naming the file, the first bad field and what is wrong with it."""
-    first = err.errors()[0]
-    field = ".".join(str(p) for p in first["loc"]) or "(record)"
-    more = f" (and {err.error_count() - 1} more problems)" if err.error_count() > 1 else ""
-    return f"{path}: field '{field}': {first['msg']}{more}"
-
-
-def atomic_write_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Let `write` fill a temporary file, then put it in place of `path` in one rename, so
-    readers see the old or the new file, never a partial one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write data to path atomically (see atomic_write_with)."""
-    atomic_write_with(path, lambda handle: handle.write(data))
-
-
-def _clean_suffix(suffix: str) -> str:
-    """A safe, lower-case file suffix for a kept source ('.txt' when odd)."""
-    return suffix.lower() if suffix and suffix[1:].replace(".", "").isalnum() and len(suffix) <= 8 else ".txt"
-
-
 class Store:
-    """The records of one knowledge-base home."""
+    """The records of one knowledge-base home (the folder backend of kb.store.base.RecordStore)."""
+
+    backend: Backend = "folder"
 
     def __init__(self, home: Path) -> None:
         self.home = Path(home)
         self.records = records_dir(self.home)
         self.sources = sources_dir(self.home)
+
+    @property
+    def location(self) -> str:
+        return str(self.records)
+
+    @property
+    def cache_dir(self) -> Path:
+        """.kb/ beside records/."""
+        return index_dir(self.home)
+
+    def close(self) -> None:
+        """Nothing to close: files are opened per call."""
 
     # -- reading -------------------------------------------------------------------------
     def path_of(self, record_id: str) -> Path:
@@ -109,6 +87,51 @@ class Store:
     def load_all(self) -> list[Record]:
         """All records, validated, in id order."""
         return [self.load_file(self.records / f"{rid}.json") for rid in self.ids()]
+
+    def readable(self) -> tuple[list[Record], list[str]]:
+        """Every record that loads, and a one-line problem for each record file that does not."""
+        records: list[Record] = []
+        problems: list[str] = []
+        for record_id in self.ids():
+            try:
+                records.append(self.load_file(self.records / f"{record_id}.json"))
+            except RecordError as err:
+                problems.append(str(err))
+        return records, problems
+
+    def stamps(self) -> dict[str, str]:
+        """id → 'size:mtime_ns' of every record file."""
+        return {name[:-5]: f"{size}:{mtime}" for name, size, mtime in self.fingerprint()}
+
+    def stamp(self, record_id: str) -> str:
+        st = self.path_of(record_id).stat()
+        return f"{st.st_size}:{st.st_mtime_ns}"
+
+    def source_bytes(self, sha: str) -> bytes | None:
+        """The stored raw input with this hash (None if missing)."""
+        path = self.source_path(sha)
+        return path.read_bytes() if path is not None else None
+
+    def source_hashes(self) -> list[str]:
+        """The hashes of every kept source, sorted."""
+        if not self.sources.is_dir():
+            return []
+        return sorted({p.name.split(".", 1)[0] for p in self.sources.iterdir()
+                       if p.is_file() and not p.name.startswith(".")})
+
+    def source_suffix(self, sha: str) -> str | None:
+        path = self.source_path(sha)
+        return path.name[len(sha):] if path is not None else None
+
+    def read_document(self, name: str) -> bytes | None:
+        """records/<name> (e.g. _decisions.json), None when absent."""
+        path = self.records / name
+        return path.read_bytes() if path.is_file() else None
+
+    def can_write(self) -> bool:
+        """Whether this process may write records/ (the folder's permissions say so)."""
+        folder = self.records if self.records.exists() else self.home
+        return os.access(folder, os.W_OK)
 
     def fingerprint(self) -> tuple[tuple[str, int, int], ...]:
         """(name, size, mtime_ns) of every record file: changes whenever a record changes."""
@@ -179,6 +202,25 @@ class Store:
         log.info("saved %s", path)
         return True
 
+    def insert(self, record: Record) -> None:
+        """Save a new record; RecordExists when the id is taken (call under the lock)."""
+        if self.path_of(record.id).exists():
+            raise RecordExists(record.id)
+        self.save(record)
+
+    def update(self, record_id: str, change: Change) -> tuple[Record, bool]:
+        """Load, change and save a record (call under the lock); a new id replaces the old file."""
+        new = change(self.load(record_id))
+        changed = self.save(new)
+        if new.id != record_id:
+            self.delete(record_id)
+            changed = True
+        return new, changed
+
+    def write_document(self, name: str, data: bytes) -> None:
+        """Write records/<name> atomically (call under the lock)."""
+        atomic_write(self.records / name, data)
+
     def delete(self, record_id: str) -> None:
         """Remove a record file (its sources stay, they may be shared)."""
         self.path_of(record_id).unlink(missing_ok=True)
@@ -195,7 +237,7 @@ class Store:
                     out.write(chunk)
                 out.flush()
                 os.fsync(out.fileno())
-            os.replace(tmp, self.sources / f"{sha}{_clean_suffix(suffix)}")
+            os.replace(tmp, self.sources / f"{sha}{clean_suffix(suffix)}")
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
@@ -204,5 +246,5 @@ class Store:
         """Keep a raw input as records/_sources/<sha256><suffix>; returns the hash."""
         sha = hashlib.sha256(data).hexdigest()
         if self.source_path(sha) is None:
-            atomic_write(self.sources / f"{sha}{_clean_suffix(suffix)}", data)
+            atomic_write(self.sources / f"{sha}{clean_suffix(suffix)}", data)
         return sha

@@ -1,0 +1,55 @@
+"""The one place that picks the search index for a knowledge base's storage backend: the folder's
+.kb/ index (kb.search.index.Index: SQLite FTS5 + faiss) or the database's own tables
+(kb.search.pg_index.PgIndex: tsvector + pgvector). Both offer open / update / search / close."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from kb.config import INDEX_DB, index_dir
+from kb.embed import Embedder
+from kb.search.index import Index, RefreshReport
+from kb.search.types import Mode, SearchFilters, SearchResponse
+from kb.store import RecordStore
+
+
+class SearchIndex(Protocol):
+    """What every index backend offers its callers (CLI, app, eval, export)."""
+
+    last_report: RefreshReport
+
+    @property
+    def embedder(self) -> Embedder: ...
+
+    def update(self) -> RefreshReport: ...
+
+    def search(self, query: str, *, filters: SearchFilters | None = None, k: int = 10,
+               mode: Mode = "hybrid") -> SearchResponse: ...
+
+    def close(self) -> None: ...
+
+
+def open_search_index(store: RecordStore, embedder: Embedder | None = None, *, refresh: bool = True,
+                      full: bool = False, multilingual: Embedder | None | bool = None) -> SearchIndex:
+    """The search index of `store`, built or brought up to date (`full`: rebuilt)."""
+    if store.backend == "postgresql":
+        from kb.search.pg_index import PgIndex
+        from kb.store.postgres import PostgresStore
+
+        assert isinstance(store, PostgresStore)
+        return PgIndex.open(store, embedder, refresh=refresh, full=full, multilingual=multilingual)
+    return Index.open(store.home, embedder, refresh=refresh, full=full, multilingual=multilingual)
+
+
+def index_exists(store: RecordStore) -> bool:
+    """Whether an index was built already (a database KB's index lives in its tables)."""
+    return store.backend == "postgresql" or (index_dir(store.home) / INDEX_DB).exists()
+
+
+def indexed_findings(index: SearchIndex) -> int:
+    """How many findings the English model's space holds."""
+    size = getattr(index, "size", None)
+    if isinstance(size, int):
+        return size
+    vectors = getattr(index, "vectors", None)
+    return int(vectors.size) if vectors is not None else 0

@@ -1,0 +1,331 @@
+"""The search index of a PostgreSQL knowledge base, kept in the same database beside the records:
+search_records and findings rows (tsvector columns with GIN for keywords, pgvector columns for
+meaning, an HNSW index once large), refreshed from the records table by version.
+
+Each batch of records is re-indexed in one transaction, so a search sees a record's old findings
+or its new ones, never a mix. The same open/update/search surface as kb.search.index.Index."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+import psycopg
+from psycopg.types.json import Jsonb
+
+from kb.config import EMBED_CACHE, multilingual_enabled
+from kb.embed import CachedEmbedder, Embedder, get_embedder, get_multilingual_embedder
+from kb.errors import RecordError
+from kb.model.present import authors_line
+from kb.model.schema import Record
+from kb.search import index_db
+from kb.search.index import RefreshReport
+from kb.search.lexical import cjk_bigrams
+from kb.search.types import Mode, SearchFilters, SearchResponse
+from kb.store.postgres import PostgresStore
+
+log = logging.getLogger(__name__)
+CHUNK = 256                # records re-indexed per transaction
+ANN_THRESHOLD = 20_000     # at or above this many findings an HNSW index serves the meaning arms
+INDEX_LOCK_KEY = 7_320_021  # one indexer per database at a time (per batch)
+QUERY_CACHE = 256
+COLUMNS = {"main": "emb", "multilingual": "emb_ml"}
+FINDING_COLUMNS = ("rid", "record_id", "finding_id", "kind", "role", "section", "span_start",
+                   "span_end", "text", "context", "zh", "zh_grams", "themes", "effects", "year",
+                   "resource_type", "languages", "emb", "emb_ml")
+RECORD_COLUMNS = ("id", "version", "title", "authors", "families", "year", "venue",
+                  "resource_type", "designs", "populations", "languages", "citation", "glossary")
+
+
+class PgSpace:
+    """One embedding space: its embedder (cached by text hash) and its vector column."""
+
+    def __init__(self, name: str, embedder: Embedder, cache_path: Any) -> None:
+        self.name = name
+        self.column = COLUMNS[name]
+        self.embedder = (embedder if isinstance(embedder, CachedEmbedder)
+                         else CachedEmbedder(embedder, cache_path))
+        self.meta_key = "model" if name == "main" else f"model-{name}"
+        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    @property
+    def model_id(self) -> str:
+        return self.embedder.model_id
+
+    @property
+    def dim(self) -> int:
+        return int(self.embedder.dim)
+
+    @property
+    def expr(self) -> str:
+        """The typed vector expression the HNSW index is built on (and queries order by)."""
+        return f"({self.column}::vector({self.dim}))"
+
+    @property
+    def ann_name(self) -> str:
+        return f"findings_{self.column}_hnsw_{self.dim}"
+
+    def query_vector(self, text: str) -> np.ndarray:
+        """A query's embedding (kept in a small in-process cache)."""
+        if text in self._queries:
+            self._queries.move_to_end(text)
+            return self._queries[text]
+        vector = self.embedder.inner.encode([text])[0]
+        self._queries[text] = vector
+        if len(self._queries) > QUERY_CACHE:
+            self._queries.popitem(last=False)
+        return vector
+
+
+def _get_meta(conn: psycopg.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM kb_meta WHERE key = %s", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def _set_meta(conn: psycopg.Connection, key: str, value: str) -> None:
+    conn.execute("INSERT INTO kb_meta VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                 (key, value))
+
+
+def record_values(record: Record, version: int) -> tuple:
+    """The search_records row of a record."""
+    return (record.id, version, record.title, authors_line(record),
+            " ".join(a.ascii_family() for a in record.authors), record.year, record.venue,
+            record.resource_type, record.study.design, record.study.population,
+            index_db.record_languages(record), record.citation_short(), Jsonb(record.glossary))
+
+
+def finding_values(record: Record) -> list[list]:
+    """The findings rows of a record (without rid and vectors), and the text each vector is of."""
+    languages = index_db.record_languages(record)
+    rows = []
+    for f in record.findings:
+        zh = f.translations.get("zh", "")
+        rows.append([record.id, f.id, f.kind, f.role, f.section, f.span[0], f.span[1], f.text,
+                     index_db.finding_context(record, f), zh, cjk_bigrams(zh), f.themes,
+                     Jsonb([e.model_dump(exclude_none=True) for e in f.effects]), record.year,
+                     record.resource_type, languages])
+    return rows
+
+
+class PgIndex:
+    """The open search index of a PostgreSQL knowledge base."""
+
+    backend = "postgresql"
+
+    def __init__(self, store: PostgresStore, embedder: Embedder | None = None,
+                 multilingual: Embedder | None | bool = None) -> None:
+        self.store = store
+        self.home = store.home
+        store.cache_dir.mkdir(parents=True, exist_ok=True)
+        cache = store.cache_dir / EMBED_CACHE
+        self.spaces = [PgSpace("main", embedder or get_embedder(), cache)]
+        if multilingual is None and multilingual_enabled():
+            multilingual = get_multilingual_embedder()
+        if multilingual is not None and multilingual is not False and multilingual is not True:
+            self.spaces.append(PgSpace("multilingual", multilingual, cache))
+        self.cache: dict[str, Any] = {}
+        self.generation: tuple | None = None
+        self.last_report = RefreshReport()
+        self._worker: ThreadPoolExecutor | None = None
+
+    @property
+    def main(self) -> PgSpace:
+        return self.spaces[0]
+
+    @property
+    def multilingual(self) -> PgSpace | None:
+        return self.spaces[1] if len(self.spaces) > 1 else None
+
+    @property
+    def embedder(self) -> Embedder:
+        return self.main.embedder
+
+    @property
+    def size(self) -> int:
+        """How many findings carry a vector in the English model's space."""
+        with self.store.connection() as conn:
+            row = conn.execute(f"SELECT count({self.main.column}) FROM findings").fetchone()
+        return int(row[0]) if row else 0
+
+    # -- opening -------------------------------------------------------------------------
+    @classmethod
+    def open(cls, store: PostgresStore, embedder: Embedder | None = None, *, refresh: bool = True,
+             full: bool = False, multilingual: Embedder | None | bool = None) -> PgIndex:
+        """Open the index of a database KB, (by default) brought up to date with its records; a
+        role that may only read searches what the librarians' processes indexed."""
+        index = cls(store, embedder, multilingual)
+        if not store.can_write():
+            index.generation = store.fingerprint()
+            return index
+        rebuilt: list[str] = []
+        with store.connection() as conn:
+            if full:
+                conn.execute("DELETE FROM search_records")
+                rebuilt.append("requested")
+            for space in index.spaces:
+                why = index._check_space(conn, space)
+                if why:
+                    rebuilt.append(why)
+        report = index.refresh() if refresh or rebuilt else RefreshReport()
+        report.rebuilt = "; ".join(rebuilt) or None
+        index.ensure_ann()
+        index.last_report = report
+        return index
+
+    def _check_space(self, conn: psycopg.Connection, space: PgSpace) -> str | None:
+        """Forget a space's vectors when its model changed (they are then embedded again)."""
+        stored = _get_meta(conn, space.meta_key)
+        if stored == space.model_id:
+            return None
+        with conn.transaction():
+            conn.execute(f"UPDATE findings SET {space.column} = NULL WHERE {space.column} IS NOT NULL")
+            for (name,) in conn.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'findings' "
+                                        "AND indexname LIKE %s", (f"findings_{space.column}_hnsw_%",)).fetchall():
+                conn.execute(f'DROP INDEX IF EXISTS "{name}"')
+            _set_meta(conn, space.meta_key, space.model_id)
+        return f"the {space.name} embedding model is now {space.model_id}" if stored else None
+
+    def ensure_ann(self) -> None:
+        """Build the HNSW index of each space once the findings are many (owner only)."""
+        with self.store.connection() as conn:
+            count = conn.execute("SELECT count(*) FROM findings").fetchone()
+            if not count or count[0] < ANN_THRESHOLD:
+                return
+            for space in self.spaces:
+                if conn.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", (space.ann_name,)).fetchone():
+                    continue
+                log.info("building the HNSW index of the %s space over %d findings", space.name, count[0])
+                try:
+                    conn.execute("SET maintenance_work_mem = '512MB'")
+                    conn.execute(f"CREATE INDEX IF NOT EXISTS {space.ann_name} ON findings "
+                                 f"USING hnsw ({space.expr} vector_ip_ops)")
+                except psycopg.errors.InsufficientPrivilege:
+                    log.warning("only the database owner can build %s; searches scan exactly", space.ann_name)
+
+    # -- updating ------------------------------------------------------------------------
+    def update(self) -> RefreshReport:
+        """Bring the index up to date with the records (what other processes changed too)."""
+        fingerprint = self.store.fingerprint()
+        if fingerprint != self.generation:
+            self.cache.clear()
+        self.last_report = self.refresh() if self.store.can_write() else RefreshReport()
+        return self.last_report
+
+    def refresh(self) -> RefreshReport:
+        """Re-index the records whose version changed, add new ones; removed records left the
+        index with them (a foreign key cascades)."""
+        started = time.perf_counter()
+        report = RefreshReport()
+        self.generation = self.store.fingerprint()
+        with self.store.connection() as conn:
+            stale = conn.execute(
+                "SELECT r.id, s.id IS NOT NULL FROM records r LEFT JOIN search_records s ON s.id = r.id "
+                "WHERE s.id IS NULL OR s.version <> r.version ORDER BY r.id").fetchall()
+            total = conn.execute("SELECT count(*) FROM records").fetchone()
+        report.unchanged = (total[0] if total else 0) - len(stale)
+        known = {rid for rid, indexed in stale if indexed}
+        for start in range(0, len(stale), CHUNK):
+            self._index_chunk([rid for rid, _ in stale[start:start + CHUNK]], known, report)
+        self._fill_vectors(report)
+        if report.changed:
+            self.cache.clear()
+        with self.store.connection() as conn:
+            row = conn.execute("SELECT count(*) FROM findings").fetchone()
+        report.findings = int(row[0]) if row else 0
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _index_chunk(self, ids: list[str], known: set[str], report: RefreshReport) -> None:
+        with self.store.connection() as conn:
+            loaded = conn.execute("SELECT id, version, file FROM records WHERE id = ANY(%s)", (ids,)).fetchall()
+        built: list[tuple[tuple, list[list], list[str]]] = []
+        for rid, version, body in loaded:
+            try:
+                record = self.store._parse(rid, body)
+            except RecordError as err:
+                report.problems.append(str(err))
+                continue
+            texts = [index_db.vector_text(f.text, record.title) for f in record.findings]
+            built.append((record_values(record, version), finding_values(record), texts))
+        texts = [t for _, _, ts in built for t in ts]
+        vectors = {s.name: s.embedder.encode(texts) if texts else None for s in self.spaces}
+        self._write_chunk(built, vectors, known, report)
+
+    def _write_chunk(self, built: list[tuple[tuple, list[list], list[str]]],
+                     vectors: dict[str, np.ndarray | None], known: set[str], report: RefreshReport) -> None:
+        """Replace these records' index rows in one transaction (skipping any that another
+        process indexed meanwhile or that changed again since they were read)."""
+        with self.store.connection() as conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (INDEX_LOCK_KEY,))
+            ids = [values[0] for values, _, _ in built]
+            current = dict(conn.execute("SELECT id, version FROM records WHERE id = ANY(%s)", (ids,)).fetchall())
+            done = dict(conn.execute("SELECT id, version FROM search_records WHERE id = ANY(%s)", (ids,)).fetchall())
+            keep = [values[0] for values, _, _ in built
+                    if current.get(values[0]) == values[1] and done.get(values[0]) != values[1]]
+            conn.execute("DELETE FROM search_records WHERE id = ANY(%s)", (keep,))
+            rids: dict[str, int] = {}
+            for values, _, _ in built:
+                if values[0] in keep:
+                    row = conn.execute(f"INSERT INTO search_records ({', '.join(RECORD_COLUMNS)}) VALUES "
+                                       f"({', '.join(['%s'] * len(RECORD_COLUMNS))}) RETURNING rid",
+                                       values).fetchone()
+                    rids[values[0]] = row[0] if row else 0
+                    if values[0] in known:
+                        report.updated += 1
+                    else:
+                        report.added += 1
+            offset = 0
+            with conn.cursor() as cur, cur.copy(f"COPY findings ({', '.join(FINDING_COLUMNS)}) FROM STDIN") as copy:
+                for values, rows, texts in built:
+                    if values[0] in rids:
+                        for i, finding in enumerate(rows):
+                            vecs = [_vec(vectors.get(c), offset + i) for c in ("main", "multilingual")]
+                            copy.write_row([rids[values[0]], *finding, *vecs])
+                    offset += len(texts)
+
+    def _fill_vectors(self, report: RefreshReport) -> None:
+        """Embed findings that have no vector in a space (after a model change)."""
+        for space in self.spaces:
+            while True:
+                with self.store.connection() as conn:
+                    rows = conn.execute(
+                        f"SELECT f.fid, f.text, s.title FROM findings f JOIN search_records s ON s.rid = f.rid "
+                        f"WHERE f.{space.column} IS NULL ORDER BY f.fid LIMIT 2048").fetchall()
+                if not rows:
+                    break
+                vecs = space.embedder.encode([index_db.vector_text(t, title) for _, t, title in rows])
+                with self.store.connection() as conn, conn.transaction(), conn.cursor() as cur:
+                    cur.executemany(f"UPDATE findings SET {space.column} = %s WHERE fid = %s",
+                                    [(v, fid) for (fid, _, _), v in zip(rows, vecs, strict=True)])
+                report.rebuilt = report.rebuilt or f"vectors of the {space.name} space"
+
+    # -- reading -------------------------------------------------------------------------
+    def query_vector_soon(self, text: str, space: PgSpace | None = None) -> Future[np.ndarray]:
+        """A query's embedding, computed on a worker thread while keyword search runs."""
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-query")
+        return self._worker.submit((space or self.main).query_vector, text)
+
+    def query_vector(self, text: str) -> np.ndarray:
+        return self.main.query_vector(text)
+
+    def search(self, query: str, *, filters: SearchFilters | None = None, k: int = 10,
+               mode: Mode = "hybrid") -> SearchResponse:
+        """The k best findings for a query, grouped by record (kb.search.pg_search.search)."""
+        from kb.search.pg_search import search
+
+        return search(self, query, filters=filters, k=k, mode=mode)
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.shutdown(wait=True)
+            self._worker = None
+
+
+def _vec(block: np.ndarray | None, i: int) -> np.ndarray | None:
+    return None if block is None else block[i].astype(np.float32)

@@ -1,0 +1,325 @@
+"""Hybrid search in PostgreSQL: keywords through tsvector/tsquery (English stemming; Chinese as
+pre-segmented bigrams), meaning through pgvector, fused by the same reciprocal rank fusion as
+the folder index (kb.search.hybrid.fuse) and shaped into the same SearchResponse.
+
+The keyword arm follows kb.search.keyword: findings with every discriminating term first, then
+those with some of the rarer ones, expressions matching too many findings left unranked. Filters
+are SQL conditions inside every arm. User text only ever reaches SQL as parameters: query words
+are turned into lexemes by PostgreSQL itself and quoted into a tsquery."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+import numpy as np
+import psycopg
+from rapidfuzz import fuzz
+
+from kb.search.acronyms import Expansion, Glossary, expand_query, load_acronyms
+from kb.search.hybrid import (
+    CANDIDATES,
+    DENSE_FLOOR,
+    DENSE_WEIGHT,
+    LEXICAL_WEIGHT,
+    Arm,
+    _mostly_cjk,
+    build_groups,
+    dense_query_text,
+    fuse,
+)
+from kb.search.keyword import CONTEXT_WEIGHT, POOL, POSTING_BUDGET, RANK_BUDGET, TEXT_WEIGHT
+from kb.search.lexical import MAX_QUERY_CHARS, cjk_query_groups, fold, has_cjk, query_terms
+from kb.search.lookup import AUTHOR_THRESHOLD, MIN_TITLE_WORDS, TITLE_CANDIDATES, TITLE_THRESHOLD, AuthorTable
+from kb.search.types import Mode, RecordMatch, SearchFilters, SearchResponse
+
+if TYPE_CHECKING:
+    from kb.search.pg_index import PgIndex, PgSpace
+
+Key = tuple[str, str]
+EF_SEARCH = 200  # HNSW candidates per query (above CANDIDATES, so the arm is not cut short)
+RANK = f"ts_rank('{{0, 0, {CONTEXT_WEIGHT}, {TEXT_WEIGHT}}}', f.tsv, q.q, 1)"
+HIT_SQL = ("SELECT f.fid, f.record_id, f.finding_id, f.kind, f.text, f.section, f.span_start, "
+           "f.span_end, f.themes, f.effects, f.zh, f.rid, f.context FROM findings f WHERE f.fid = ANY(%s)")
+GROUP_SQL = ("SELECT rid, id, title, authors, year, venue, resource_type, citation, designs "
+             "FROM search_records WHERE rid = ANY(%s)")
+
+
+# -- filters ---------------------------------------------------------------------------------
+def _like(needle: str) -> str:
+    return "%" + needle.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def filter_sql(filters: SearchFilters) -> tuple[str, list]:
+    """SQL conditions on findings f (and search_records s) for the filters, with parameters."""
+    clauses: list[str] = []
+    params: list = []
+    if filters.kinds:
+        clauses.append("f.kind = ANY(%s)")
+        params.append(filters.kinds)
+    if filters.themes:
+        clauses.append("f.themes && %s::text[]")
+        params.append(filters.themes)
+    if filters.languages:
+        clauses.append("f.languages && %s::text[]")
+        params.append(filters.languages)
+    if filters.year_from is not None:
+        clauses.append("f.year >= %s")
+        params.append(filters.year_from)
+    if filters.year_to is not None:
+        clauses.append("f.year <= %s")
+        params.append(filters.year_to)
+    if filters.resource_types:
+        clauses.append("f.resource_type = ANY(%s)")
+        params.append(filters.resource_types)
+    for column, needles in (("designs", filters.designs), ("populations", filters.populations)):
+        if needles:
+            clauses.append(f"EXISTS (SELECT 1 FROM search_records s, unnest(s.{column}) v "
+                           "WHERE s.rid = f.rid AND lower(v) LIKE ANY(%s))")
+            params.append([_like(n) for n in needles])
+    if filters.record_ids:
+        clauses.append("f.record_id = ANY(%s)")
+        params.append(filters.record_ids)
+    return (" AND ".join(clauses) or "TRUE"), params
+
+
+# -- what the index knows, cached until it changes ---------------------------------------------
+def index_glossary(index: PgIndex) -> Glossary:
+    if "glossary" not in index.cache:
+        glossary = load_acronyms()
+        with index.store.connection() as conn:
+            for (entries,) in conn.execute("SELECT glossary FROM search_records WHERE glossary <> '{}'::jsonb"):
+                for acronym, expansion in entries.items():
+                    glossary.add(acronym, expansion)
+        index.cache["glossary"] = glossary
+    return index.cache["glossary"]
+
+
+def index_authors(index: PgIndex) -> AuthorTable:
+    if "authors" not in index.cache:
+        with index.store.connection() as conn:
+            index.cache["authors"] = AuthorTable.from_rows(conn.execute("SELECT rid, families FROM search_records"))
+    return index.cache["authors"]
+
+
+def _quote(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+class Lexemes:
+    """Query words as tsquery text, stemmed by PostgreSQL's english configuration, and how many
+    findings contain them (counted up to a cap), remembered per index generation."""
+
+    def __init__(self, conn: psycopg.Connection, cache: dict) -> None:
+        self.conn = conn
+        self.words: dict[tuple[str, bool], str] = cache.setdefault("lexemes", {})
+        self.counts: dict[str, int] = cache.setdefault("df", {})
+
+    def load(self, words: list[str], *, phrase: bool = False) -> None:
+        missing = [w for w in dict.fromkeys(words) if (w, phrase) not in self.words]
+        if missing:
+            fn = "phraseto_tsquery" if phrase else "plainto_tsquery"
+            for word, text in self.conn.execute(
+                    f"SELECT w, {fn}('english', w)::text FROM unnest(%s::text[]) w", (missing,)):
+                self.words[(word, phrase)] = text
+
+    def of(self, word: str, *, phrase: bool = False) -> str:
+        self.load([word], phrase=phrase)
+        return self.words[(word, phrase)]
+
+    def df(self, tsq: str, cap: int = RANK_BUDGET + 1) -> int:
+        """Findings matching a tsquery, counted up to `cap`."""
+        if not tsq:
+            return 0
+        if tsq not in self.counts:
+            row = self.conn.execute("SELECT count(*) FROM (SELECT 1 FROM findings WHERE tsv @@ %s::tsquery "
+                                    "LIMIT %s) x", (tsq, cap)).fetchone()
+            self.counts[tsq] = int(row[0]) if row else 0
+        return self.counts[tsq]
+
+
+def _alternatives(lex: Lexemes, term: str, expansions: list[Expansion]) -> list[str]:
+    out = [lex.of(term)]
+    for exp in expansions:
+        if exp.direction == "acronym→words" and exp.acronym.lower() == term:
+            out += [lex.of(" ".join(query_terms(e, keep_stopwords=True)), phrase=True) for e in exp.expansions]
+    return [a for a in out if a]
+
+
+def _any(parts: list[str]) -> str:
+    parts = [p for p in dict.fromkeys(parts) if p]
+    return " | ".join(f"({p})" for p in parts)
+
+
+def _within(lex: Lexemes, terms: list[str], budget: int) -> list[str]:
+    chosen, spent = [], 0
+    for df, term in sorted((lex.df(lex.of(t)), t) for t in terms):
+        if spent + df > budget:
+            break
+        chosen.append(term)
+        spent += df
+    return chosen
+
+
+def english_exprs(lex: Lexemes, terms: list[str], expansions: list[Expansion]) -> tuple[str, str]:
+    """(every discriminating term, any of the rarer terms) as tsquery text."""
+    expandable = {e.acronym.lower() for e in expansions if e.direction == "acronym→words"}
+    kept = [t for t in terms if lex.df(lex.of(t)) or t in expandable]
+    strict = " & ".join(f"({_any(_alternatives(lex, t, expansions))})" for t in kept
+                        if _alternatives(lex, t, expansions))
+    parts = [a for t in _within(lex, terms, POSTING_BUDGET) for a in _alternatives(lex, t, expansions)]
+    parts += [lex.of(e.acronym.lower()) for e in expansions if e.direction == "words→acronym"]
+    parts += [a for e in expansions if e.direction == "acronym→words"
+              for a in _alternatives(lex, e.acronym.lower(), expansions)[1:]]
+    return strict, _any(parts)
+
+
+def _ranked(conn: psycopg.Connection, tsq: str, where: str, params: list, *, column: str = "tsv",
+            check: bool = False) -> list[tuple[int, Key]]:
+    """(fid, key) of the best POOL findings matching a tsquery and the filters; [] when `check`
+    and the expression matches more than RANK_BUDGET findings (too common to rank)."""
+    if not tsq:
+        return []
+    if check:
+        row = conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM findings WHERE {column} @@ %s::tsquery "
+                           "LIMIT %s) x", (tsq, RANK_BUDGET + 1)).fetchone()
+        if row and row[0] > RANK_BUDGET:
+            return []
+    rank = RANK if column == "tsv" else "ts_rank(f.zh_tsv, q.q)"
+    rows = conn.execute(
+        f"SELECT f.fid, f.record_id, f.finding_id FROM findings f, (SELECT %s::tsquery AS q) q "
+        f"WHERE f.{column} @@ q.q AND {where} ORDER BY {rank} DESC, f.record_id, f.finding_id LIMIT %s",
+        [tsq, *params, POOL]).fetchall()
+    return [(fid, (rid, fnd)) for fid, rid, fnd in rows]
+
+
+def _after(strict: list[tuple[int, Key]], loose: list[tuple[int, Key]]) -> list[tuple[int, Key]]:
+    seen = {f for f, _ in strict}
+    return strict + [(f, k) for f, k in loose if f not in seen]
+
+
+def lexical_ranking(index: PgIndex, conn: psycopg.Connection, query: str, terms: list[str],
+                    expansions: list[Expansion], where: str, params: list, keys: dict[int, Key]) -> list[int]:
+    lex = Lexemes(conn, index.cache)
+    lex.load(terms)
+    arms: list[list[int]] = []
+    if terms or expansions:
+        strict_expr, loose_expr = english_exprs(lex, terms, expansions)
+        needs_count = bool(terms) and min(lex.df(lex.of(t)) for t in terms) > RANK_BUDGET
+        english = _ranked(conn, strict_expr, where, params, check=needs_count)
+        if len(english) < POOL and not (len(terms) == 1 and not expansions) and loose_expr \
+                and loose_expr != strict_expr:
+            english = _after(english, _ranked(conn, loose_expr, where, params))
+        arms.append([f for f, _ in english])
+        keys.update(english)
+    if has_cjk(query):
+        grams = list(dict.fromkeys(g for run in cjk_query_groups(query) for g in run))
+        strict = " & ".join(_quote(g) for g in grams)
+        loose = " | ".join(_quote(g) for g in grams)
+        chinese = _ranked(conn, strict, where, params, column="zh_tsv", check=True)
+        if len(chinese) < POOL and loose != strict:
+            chinese = _after(chinese, _ranked(conn, loose, where, params, column="zh_tsv", check=True))
+        arms.append([f for f, _ in chinese])
+        keys.update(chinese)
+    arms = [a[:CANDIDATES] for a in arms if a]
+    if len(arms) <= 1:
+        return arms[0] if arms else []
+    return [f for f, _ in fuse(arms, key=keys.get)][:CANDIDATES]
+
+
+def dense_ranking(conn: psycopg.Connection, space: PgSpace, vector: np.ndarray, where: str,
+                  params: list, exact: bool, keys: dict[int, Key]) -> tuple[list[int], dict[int, float]]:
+    """Findings by inner product with the query vector (cosine: vectors are normalised)."""
+    vec = np.asarray(vector, dtype=np.float32)
+    with conn.transaction():
+        conn.execute(f"SET LOCAL hnsw.ef_search = {EF_SEARCH}")
+        if exact:
+            conn.execute("SET LOCAL enable_indexscan = off")
+        rows = conn.execute(
+            f"SELECT f.fid, f.record_id, f.finding_id, -({space.expr} <#> %s::vector({space.dim})) "
+            f"FROM findings f WHERE f.{space.column} IS NOT NULL AND {where} "
+            f"ORDER BY {space.expr} <#> %s::vector({space.dim}) LIMIT %s",
+            [vec, *params, vec, CANDIDATES]).fetchall()
+    sims = {fid: float(sim) for fid, _, _, sim in rows}
+    keys.update({fid: (rid, fnd) for fid, rid, fnd, _ in rows})
+    ranking = [fid for fid, _, _, _ in sorted(rows, key=lambda r: (-r[3], r[1], r[2]))]
+    return ranking, sims
+
+
+def search(index: PgIndex, query: str, *, filters: SearchFilters | None = None, k: int = 10,
+           mode: Mode = "hybrid") -> SearchResponse:
+    """The k best findings for a query, grouped by record (as kb.search.hybrid.search)."""
+    started = time.perf_counter()
+    filters = filters or SearchFilters()
+    query = " ".join(query.split())[:MAX_QUERY_CHARS]
+    response = SearchResponse(query=query, mode=mode, filters=filters)
+    terms = query_terms(query)
+    if not terms and not has_cjk(query):
+        response.notice = "Type a few words to search for (the query had no searchable words)."
+        return response
+    expansions = expand_query(query, index_glossary(index))
+    response.expansions = [e.note() for e in expansions]
+    where, params = filter_sql(filters)
+    spaces = [] if mode == "lexical" else [s for s in index.spaces if s.name != "main" or not _mostly_cjk(query)]
+    text = dense_query_text(query, expansions)
+    pending = [(space, index.query_vector_soon(text, space)) for space in spaces]
+    keys: dict[int, Key] = {}
+    with index.store.connection() as conn:
+        lexical = Arm("lexical", weight=LEXICAL_WEIGHT)
+        if mode != "dense":
+            lexical.ranking = lexical_ranking(index, conn, query, terms, expansions, where, params, keys)
+        keyword_set = set(lexical.ranking)
+        arms = [lexical]
+        exact = filters.active()
+        for space, vector in pending:
+            ranking, sims = dense_ranking(conn, space, vector.result(), where, params, exact, keys)
+            ranking = [f for f in ranking if f in keyword_set or sims[f] >= DENSE_FLOOR]
+            arms.append(Arm("dense" if space.name == "main" else space.name, ranking, sims, DENSE_WEIGHT))
+        candidates = list({f for arm in arms for f in arm.ranking})
+        live = [a for a in arms if a.ranking]
+        fused = fuse([a.ranking for a in live], weights=[a.weight for a in live], key=keys.get)[:k]
+        response.total_hits = len(candidates)
+        response.groups = _groups(conn, fused, {a.name: a for a in arms}, terms, expansions, query)
+        response.record_matches = lookup_records(conn, index_authors(index), query)
+    response.took_ms = (time.perf_counter() - started) * 1000
+    return response
+
+
+def _groups(conn: psycopg.Connection, fused: list[tuple[int, float]], arms: dict[str, Arm],
+            terms: list[str], expansions: list[Expansion], query: str):
+    if not fused:
+        return []
+    rows = {r[0]: r for r in conn.execute(HIT_SQL, ([f for f, _ in fused],))}
+    meta = {r[0]: r for r in conn.execute(GROUP_SQL, (list({rows[f][11] for f, _ in fused}),))}
+    return build_groups(fused, rows, meta, arms, terms, expansions, query)
+
+
+def lookup_records(conn: psycopg.Connection, authors: AuthorTable, query: str, *,
+                   limit: int = 5) -> list[RecordMatch]:
+    """Records whose first authors or titles match the query (as kb.search.lookup)."""
+    terms = [t for t in query_terms(query) if len(t) >= 3 and not t.isdigit()]
+    if not terms:
+        return []
+    found: dict[int, tuple[float, str]] = {}
+    for term in terms:
+        for rid, score in authors.matches(term):
+            if score >= AUTHOR_THRESHOLD and score > found.get(rid, (0.0, ""))[0]:
+                found[rid] = (score, "author")
+    if len(terms) >= MIN_TITLE_WORDS:
+        folded = fold(query)
+        sql = ("SELECT rid, title FROM search_records, (SELECT {fn}('english', %s) AS q) q "
+               f"WHERE title_tsv @@ q.q ORDER BY ts_rank(title_tsv, q.q) DESC, id LIMIT {TITLE_CANDIDATES}")
+        words = " ".join(terms)
+        rows = (conn.execute(sql.format(fn="plainto_tsquery"), (words,)).fetchall()
+                or conn.execute(sql.format(fn="websearch_to_tsquery"), (" or ".join(terms),)).fetchall())
+        for rid, title in rows:
+            score = fuzz.token_set_ratio(folded, fold(title))
+            if score >= TITLE_THRESHOLD and rid not in found:
+                found[rid] = (score, "title")
+    if not found:
+        return []
+    rows = conn.execute("SELECT rid, id, title, citation FROM search_records WHERE rid = ANY(%s)",
+                        (list(found),)).fetchall()
+    matches = [RecordMatch(record_id=r[1], title=r[2], citation=r[3], score=found[r[0]][0],
+                           matched=found[r[0]][1]) for r in rows]
+    return sorted(matches, key=lambda m: (-m.score, m.record_id))[:limit]

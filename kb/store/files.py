@@ -1,0 +1,53 @@
+"""What both storage backends share: the canonical text of a record, atomic file writes, and
+one-line descriptions of validation errors."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+from pydantic import ValidationError
+
+from kb.model.schema import Record
+
+
+def serialize(record: Record) -> str:
+    """The canonical file text of a record: stable key order, 2-space indent, final newline."""
+    return record.model_dump_json(indent=2) + "\n"
+
+
+def describe_validation_error(path: Path | str, err: ValidationError) -> str:
+    """One line naming the file, the first bad field and what is wrong with it."""
+    first = err.errors()[0]
+    field = ".".join(str(p) for p in first["loc"]) or "(record)"
+    more = f" (and {err.error_count() - 1} more problems)" if err.error_count() > 1 else ""
+    return f"{path}: field '{field}': {first['msg']}{more}"
+
+
+def atomic_write_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Let `write` fill a temporary file, then put it in place of `path` in one rename, so
+    readers see the old or the new file, never a partial one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write data to path atomically (see atomic_write_with)."""
+    atomic_write_with(path, lambda handle: handle.write(data))
+
+
+def clean_suffix(suffix: str) -> str:
+    """A safe, lower-case file suffix for a kept source ('.txt' when odd)."""
+    return suffix.lower() if suffix and suffix[1:].replace(".", "").isalnum() and len(suffix) <= 8 else ".txt"
