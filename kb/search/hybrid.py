@@ -173,13 +173,13 @@ def rank(index: Index, query: str, terms: list[str], expansions: list[Expansion]
     if mode != "dense":
         rows = record_keyword_ranking(index_record_vocabulary(index), terms, expansions, tuning,
                                       allowed_records)
-        keys = record_keys(db, [r for r, _ in rows])
-        out.record_keywords = [r for r, _ in sorted(rows, key=lambda rs: (rs[1], keys[rs[0]]))]
+        ids = record_keys(db, [r for r, _ in rows])
+        out.record_keywords = [r for r, _ in sorted(rows, key=lambda rs: (rs[1], ids[rs[0]]))]
     if out.vector is not None:
         best = record_dense_ranking(index.sentences, index_sentences(index), out.vector, tuning,
                                     allowed_records)
-        keys = record_keys(db, best.ranking)
-        best.ranking.sort(key=lambda r: (-best.best[r][1], keys[r]))
+        ids = record_keys(db, best.ranking)
+        best.ranking.sort(key=lambda r: (-best.best[r][1], ids[r]))
         out.best_sentences = best
     out.records = _fuse_records(index, out, tuning)
     return out

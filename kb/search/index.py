@@ -243,8 +243,9 @@ class Index:
     def _next_ids(self) -> tuple[int, int, int]:
         """The next free record, finding and sentence row ids."""
         assert self.db is not None
-        return tuple((self.db.execute(f"SELECT max({c}) FROM {t}").fetchone()[0] or 0) + 1
-                     for c, t in (("rid", "records"), ("fid", "findings"), ("sid", "sentences")))
+        rid, fid, sid = ((self.db.execute(f"SELECT max({c}) FROM {t}").fetchone()[0] or 0) + 1
+                         for c, t in (("rid", "records"), ("fid", "findings"), ("sid", "sentences")))
+        return int(rid), int(fid), int(sid)
 
     def _index_files(self, files: list[tuple[str, str]], known: dict[str, tuple[int, str, str]],
                      removed: tuple[list[int], list[int]], report: RefreshReport) -> int:

@@ -180,7 +180,8 @@ def record_fts_row(record: Record) -> tuple[str, str, str]:
 
 
 def insert_record(db: sqlite3.Connection, rec_row: tuple, rows: list[tuple],
-                  sentences: list[tuple] = (), whole: tuple[str, str, str] | None = None) -> None:
+                  sentences: list[tuple] | None = None,
+                  whole: tuple[str, str, str] | None = None) -> None:
     """Insert a record, its findings and its sentences, keeping the FTS tables in step."""
     db.execute(f"INSERT INTO records VALUES ({','.join('?' * len(RECORD_COLUMNS))})", rec_row)
     if rec_row[4]:
@@ -189,7 +190,7 @@ def insert_record(db: sqlite3.Connection, rec_row: tuple, rows: list[tuple],
         db.execute("INSERT INTO records_fts(rowid, title, keywords, body) VALUES (?, ?, ?, ?)",
                    (rec_row[0], *whole))
     db.executemany(f"INSERT INTO sentences VALUES ({','.join('?' * len(SENTENCE_COLUMNS))})",
-                   sentences)
+                   sentences or [])
     db.executemany(f"INSERT INTO findings VALUES ({','.join('?' * len(FINDING_COLUMNS))})", rows)
     db.executemany("INSERT INTO findings_fts(rowid, text, context) VALUES (?, ?, ?)",
                    [(r[0], r[8], r[9]) for r in rows])
