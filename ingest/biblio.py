@@ -11,7 +11,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ingest.citation import MONTHS, SEASONS
+from ingest.limits import MAX_ABSTRACT_CHARS, MAX_RECORD_CHARS, too_large
 from ingest.prose import build_abstract
+from ingest.shape import Coverage, lines_of
 from kb.errors import IngestError
 from kb.model.schema import (
     Author,
@@ -203,6 +205,8 @@ def abstract_parts(paragraphs: list[str]) -> tuple[str, list[Section], dict[str,
     paragraphs = [p for p in (clean(x) for x in paragraphs) if p]
     if not paragraphs:
         return "en", [], {}
+    if (size := sum(map(len, paragraphs))) > MAX_ABSTRACT_CHARS:
+        raise IngestError("", too_large(size, MAX_ABSTRACT_CHARS, "the abstract"))
     abstract = build_abstract(paragraphs)
     return abstract.language, abstract.sections, abstract.translations
 
@@ -293,6 +297,19 @@ def finish(data: dict[str, Any], *, source: str, number: int, line: int | None =
     return record
 
 
+def build(fields_of: Callable[..., dict[str, Any]], *args: Any, source: str, number: int,
+          line: int | None = None) -> Item:
+    """finish() of the fields `fields_of(*args)` makes; a record too large or too deeply nested
+    to read becomes an IngestError naming it (the rest of the file goes on)."""
+    try:
+        data = fields_of(*args)
+    except IngestError as err:
+        return IngestError(source, f"record {number}: {err.reason}", line=line)
+    except RecursionError:
+        return IngestError(source, f"record {number}: nested too deeply to read", line=line)
+    return finish(data, source=source, number=number, line=line)
+
+
 def collect(items: Iterable[Item], source: str, what: str) -> list[Record]:
     """The records of a parse; IngestError when none could be read (naming the first problem)."""
     records: list[Record] = []
@@ -311,7 +328,7 @@ def tagged_blocks(text: str, start: re.Pattern[str], end: re.Pattern[str], *, st
                   end_tag: str) -> Iterator[tuple[int, str | None, str]]:
     """(first line number, error or None, block text) of each start … end block of a tagged
     export (RIS 'TY  -' … 'ER  -', Web of Science 'PT' … 'ER'); text between blocks is skipped."""
-    lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = lines_of(text)
     first: int | None = None
     for i, line in enumerate(lines):
         if start.match(line):
@@ -325,17 +342,36 @@ def tagged_blocks(text: str, start: re.Pattern[str], end: re.Pattern[str], *, st
         yield first + 1, f"the file ends before this record's '{end_tag}' line", ""
 
 
+def skipped_text(coverage: Coverage, source: str, what: str) -> IngestError | None:
+    """An IngestError when a parse left most of a sizeable input outside its records (the input
+    is probably another format quoting a few of this format's lines), else None."""
+    if not coverage.loses_records():
+        return None
+    return IngestError(
+        source, f"{coverage.lines_outside:,} of {coverage.lines:,} non-blank lines (most of the text) "
+                f"are outside any {what} record and were not imported; is this really a {what} file?",
+        line=coverage.first_outside)
+
+
 def iter_tagged(text: str, *, source: str, blocks: Iterator[tuple[int, str | None, str]],
                 load: Callable[[str], list[dict[str, Any]]],
-                fields: Callable[[dict[str, Any]], dict[str, Any]]) -> Iterator[Item]:
+                fields: Callable[[dict[str, Any]], dict[str, Any]],
+                coverage: Callable[[list[str]], Coverage] | None = None,
+                what: str = "tagged") -> Iterator[Item]:
     """Records of a tagged export, one block at a time: `load` reads a block into a field dict
-    (rispy), `fields` maps it to record fields; a bad block becomes an IngestError."""
+    (rispy), `fields` maps it to record fields; a bad block becomes an IngestError, and so does
+    text outside any block when it is most of the input (`coverage` measures it)."""
     for number, (line, error, block) in enumerate(blocks, start=1):
         if error:
             yield IngestError(source, f"record {number}: {error}", line=line)
+            continue
+        if len(block) > MAX_RECORD_CHARS:
+            yield IngestError(source, f"record {number}: {too_large(len(block))}", line=line)
             continue
         entries = load(block)
         if not entries:
             yield IngestError(source, f"record {number}: no fields could be read", line=line)
             continue
-        yield finish(fields(entries[0]), source=source, number=number, line=line)
+        yield build(fields, entries[0], source=source, number=number, line=line)
+    if coverage is not None and (skipped := skipped_text(coverage(lines_of(text)), source, what)):
+        yield skipped

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import logging
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,12 +17,18 @@ from typing import IO
 
 from ingest.biblio import Item
 from ingest.formats import pubmed_xml
+from ingest.limits import MAX_EXPORT_BYTES, MAX_PROSE_CHARS, MAX_PROSE_LINES, MAX_TEXT_BYTES, too_large
 from ingest.sniff import choose_parser, is_bibliographic
-from ingest.textfile import MAX_EXPORT_BYTES, MAX_TEXT_BYTES, decode, decode_any
+from ingest.textfile import decode, decode_any
 from kb.errors import IngestError
 from kb.model.schema import ReviewFlag
 
+log = logging.getLogger(__name__)
 GZIP_MAGIC = b"\x1f\x8b"
+# What a parser may raise on input it cannot cope with. At this boundary each becomes an
+# IngestError for the one file (logged with its traceback), so the rest of a batch goes on.
+PARSER_FAILURES = (RecursionError, MemoryError, UnicodeError, ValueError, LookupError, TypeError,
+                   AttributeError, ArithmeticError)
 HEAD_BYTES = 64 * 1024
 MAX_UNPACKED_BYTES = 8 * 1024 ** 3  # a gzip bomb stops here
 
@@ -100,8 +107,43 @@ def _read_all(stream: IO[bytes], source: str, limit: int) -> bytes:
     return data
 
 
+def failure(source: str, err: BaseException, parser: str = "") -> IngestError:
+    """The IngestError a parser's unexpected exception becomes (its cause is kept)."""
+    log.warning("%s: %s parser failed", source, parser or "the", exc_info=err)
+    if isinstance(err, RecursionError):
+        reason = "nested too deeply to read (brackets or braces inside each other thousands of times)"
+    elif isinstance(err, MemoryError):
+        reason = "too large to read in the memory available"
+    elif isinstance(err, UnicodeError):
+        reason = f"the text cannot be decoded ({err})"
+    else:
+        reason = (f"the {parser + ' ' if parser else ''}parser could not read this file "
+                  f"({type(err).__name__}: {str(err)[:200]})")
+    error = IngestError(source, reason)
+    error.__cause__ = err
+    return error
+
+
+def _guarded(items: Iterator[Item], source: str, parser: str) -> Iterator[Item]:
+    """The parsed items; a parser failure part-way ends the stream with an IngestError."""
+    try:
+        yield from items
+    except PARSER_FAILURES as err:
+        yield failure(source, err, parser)
+
+
 def open_input(inp: Input) -> Opened:
-    """Sniff and open an input; IngestError when it cannot be read at all."""
+    """Sniff and open an input; IngestError when it cannot be read at all (whatever the parser
+    raised), and a parser failure while reading becomes the stream's last item."""
+    try:
+        opened = _open(inp)
+    except PARSER_FAILURES as err:
+        raise failure(inp.source, err) from err
+    opened.items = _guarded(opened.items, inp.source, opened.parser.NAME)
+    return opened
+
+
+def _open(inp: Input) -> Opened:
     stream, gzipped = _unpacked(inp)
     with stream:
         head = stream.read(HEAD_BYTES)
@@ -125,10 +167,16 @@ def _stream_xml(inp: Input) -> Iterator[Item]:
 
 def _open_text(data: bytes, source: str) -> Opened:
     decoded = decode_any(data, source)
-    parser = choose_parser(decoded.text, source)
+    try:
+        parser = choose_parser(decoded.text, source)
+    except IngestError:
+        if decoded.guessed:
+            decode(data, source)  # raises why the bytes are not text: that is the problem to fix
+        raise
     if not is_bibliographic(parser):
         if decoded.guessed or len(data) > MAX_TEXT_BYTES:
             decode(data, source)  # raises the prose error: not UTF-8, or too large
+        _bound_prose(decoded.text, source)
         return Opened(parser, iter(parser.parse(decoded.text, source=source)))
     notes = []
     items = parser.iter_parse(decoded.text, source=source)
@@ -138,6 +186,17 @@ def _open_text(data: bytes, source: str) -> Opened:
         notes.append(note)
         items = _flagged(items, ReviewFlag(code="encoding-guessed", message=note))
     return Opened(parser, items, notes)
+
+
+def _bound_prose(text: str, source: str) -> None:
+    """IngestError for prose too long for section and role inference (characters or lines)."""
+    if len(text) > MAX_PROSE_CHARS:
+        raise IngestError(source, too_large(len(text), MAX_PROSE_CHARS, "this text")
+                          + " (split it, or import it as a bibliographic export)")
+    lines = sum(1 for line in text.splitlines() if line.strip())
+    if lines > MAX_PROSE_LINES:
+        raise IngestError(source, f"this text has {lines:,} lines, more than the {MAX_PROSE_LINES:,} "
+                                  "one abstract or summary can hold (split it)")
 
 
 def _flagged(items: Iterator[Item], flag: ReviewFlag) -> Iterator[Item]:

@@ -6,11 +6,10 @@ import codecs
 import re
 from dataclasses import dataclass
 
+from ingest.limits import MAX_EXPORT_BYTES, MAX_TEXT_BYTES
 from kb.errors import IngestError
 from kb.text.normalize import CJK_CHARS, CJK_PUNCTUATION, CJK_RUN
 
-MAX_TEXT_BYTES = 20 * 1024 * 1024  # a prose abstract or summary page is far smaller than this
-MAX_EXPORT_BYTES = 256 * 1024 * 1024  # a bibliographic export of some 100,000 records
 _CJK_OK = re.compile(f"[{CJK_PUNCTUATION}{CJK_CHARS}]")
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
          (codecs.BOM_UTF16_BE, "utf-16"), (codecs.BOM_UTF32_LE, "utf-32"),
@@ -39,13 +38,24 @@ def decode(data: bytes, source: str, *, max_bytes: int = MAX_TEXT_BYTES) -> str:
         raise IngestError(source, "this is a binary file, not text (expected .txt, .ris, .bib, …)")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data.decode(encoding)
+            return _decode_marked(data, encoding, source)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
         raise IngestError(
             source, f"not valid UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}); "
                     "save the file as UTF-8 and try again") from err
+
+
+def _decode_marked(data: bytes, encoding: str, source: str) -> str:
+    """Text of bytes that open with a byte-order mark; IngestError when the rest does not
+    follow it (the error's cause is the UnicodeDecodeError, so a legacy guess may follow)."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as err:
+        name = encoding.removesuffix("-sig").upper()
+        raise IngestError(source, f"the file starts with a {name} byte-order mark but is not valid "
+                                  f"{name} (at byte {err.start}); save it as UTF-8 and try again") from err
 
 
 @dataclass(frozen=True)
@@ -91,5 +101,5 @@ def decode_any(data: bytes, source: str, *, max_bytes: int = MAX_EXPORT_BYTES) -
     except IngestError as err:
         if not isinstance(err.__cause__, UnicodeDecodeError):
             raise
-    text, encoding = guess_legacy(data)
+    text, encoding = guess_legacy(data.removeprefix(codecs.BOM_UTF8))  # a BOM the bytes belie
     return Decoded(text, encoding, guessed=True)

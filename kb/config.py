@@ -1,6 +1,7 @@
 """Every setting of Evidence KB: where the knowledge base lives, the names of its files, and the
-environment variables read (KB_HOME, KB_DATABASE_URL, KB_MODEL, KB_EMBEDDER, KB_MULTILINGUAL,
-KB_TEST_DATABASE_URL). No other module reads the environment. Standard library only."""
+environment variables read (KB_HOME, KB_DATABASE_URL, KB_MODEL, KB_EMBEDDER, KB_EMBED_BACKEND,
+KB_CACHE_DIR, KB_THREADS, KB_MULTILINGUAL, KB_TEST_DATABASE_URL). No other module reads the
+environment. Standard library only."""
 
 from __future__ import annotations
 
@@ -83,6 +84,38 @@ def model_override() -> Path | None:
 def embedder_kind() -> str:
     """KB_EMBEDDER: "model" (the real one, default) or "fake" (deterministic hashing, for tests)."""
     return os.environ.get("KB_EMBEDDER", "model")
+
+
+EMBED_BACKENDS = ("onnx-int8", "torch")
+DEFAULT_EMBED_BACKEND = "onnx-int8"
+
+
+def embed_backend() -> str:
+    """KB_EMBED_BACKEND: how the English model runs — "onnx-int8" (an int8 ONNX build made
+    locally from the packaged weights on first use; the default) or "torch" (plain
+    sentence-transformers, float32)."""
+    return os.environ.get("KB_EMBED_BACKEND", DEFAULT_EMBED_BACKEND)
+
+
+def cache_dir() -> Path:
+    """KB_CACHE_DIR, else $XDG_CACHE_HOME/evidence-kb, else ~/.cache/evidence-kb: files derived
+    from installed packages (the int8 model builds), shared by every knowledge base."""
+    explicit = os.environ.get("KB_CACHE_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base).expanduser() / "evidence-kb"
+
+
+def thread_count() -> int:
+    """KB_THREADS, else the cores this process may run on: the embedding model's threads."""
+    value = os.environ.get("KB_THREADS", "")
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def multilingual_enabled() -> bool:

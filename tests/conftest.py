@@ -3,6 +3,7 @@ a throwaway PostgreSQL (KB_TEST_DATABASE_URL, else tests/pg_server.py) for the d
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import uuid
@@ -29,10 +30,21 @@ def seed_paths() -> list[Path]:
     return sorted(SEEDS.glob("*.txt"))
 
 
+@pytest.fixture(scope="session")
+def _model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache of int8 model builds for the whole run (shared by xdist workers), never ~/.cache;
+    a KB_CACHE_DIR set before the run is used as it is (to build once across runs)."""
+    if os.environ.get("KB_CACHE_DIR"):
+        return Path(os.environ["KB_CACHE_DIR"])
+    base = tmp_path_factory.getbasetemp()
+    return (base.parent if base.name.startswith("popen-gw") else base) / "kb-cache"
+
+
 @pytest.fixture(autouse=True)
-def _fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
+def _fake_embedder(monkeypatch: pytest.MonkeyPatch, _model_cache: Path) -> None:
     """Unit tests use the deterministic fake embedder; model tests opt back in."""
     monkeypatch.setenv("KB_EMBEDDER", "fake")
+    monkeypatch.setenv("KB_CACHE_DIR", str(_model_cache))
     monkeypatch.delenv("KB_DATABASE_URL", raising=False)  # the folder backend unless a test picks one
 
 

@@ -18,7 +18,7 @@ from bibtexparser.middlewares.names import (
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 from pylatexenc.latex2text import LatexNodes2Text
 
-from ingest import biblio
+from ingest import biblio, shape
 from ingest.biblio import Item
 from ingest.citation import find_doi
 from ingest.languages import language_code
@@ -31,19 +31,21 @@ FORMAT = "bibtex"
 VERSION = "1.0"
 BIBLIOGRAPHIC = True
 
-_ENTRY = re.compile(r"^\s*@\s*(?!comment|string|preamble)[A-Za-z]+\s*[{(]", re.I | re.M)
+# [ \t]*, not \s*: with re.M, \s* would rescan every following blank line from each line start
+_ENTRY = re.compile(r"^[ \t]*@[ \t]*(?!comment|string|preamble)[A-Za-z]+[ \t]*[{(]", re.I | re.M)
+SNIFF_CHARS = 200_000
 _LATEX = LatexNodes2Text(math_mode="verbatim")
 VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "series", "howpublished", "institution",
                 "school")
 
 
 def sniff(text: str, name: str = "") -> float:
-    """High for text with '@article{' style entries that have 'field = value' lines."""
-    head = text[:200000]
-    entries = len(_ENTRY.findall(head))
-    if entries and re.search(r"\b[A-Za-z]+\s*=\s*[{\"\d]", head):
-        return 0.95
-    return 0.0
+    """High for text with '@article{' style entries that have 'field = value' lines, when the
+    entries hold most of it (a text quoting one entry is not a BibTeX file)."""
+    head = text[:SNIFF_CHARS]
+    if not _ENTRY.search(head) or not re.search(r"\b[A-Za-z]+[ \t]*=[ \t]*[{\"\d]", head):
+        return 0.0
+    return 0.95 if shape.entries(head, _ENTRY).explains() else 0.0
 
 
 @contextmanager
@@ -68,9 +70,11 @@ def iter_parse(text: str, *, source: str) -> Iterator[Item]:
         if isinstance(block, DuplicateBlockKeyBlock) and isinstance(block.ignore_error_block, Entry):
             block = block.ignore_error_block
         if isinstance(block, Entry):
-            yield biblio.finish(entry_fields(block), source=source, number=number, line=line)
+            yield biblio.build(entry_fields, block, source=source, number=number, line=line)
         elif isinstance(block, ParsingFailedBlock):
             yield IngestError(source, f"entry {number}: {_reason(block)}", line=line)
+    if skipped := biblio.skipped_text(shape.entries(text, _ENTRY), source, "BibTeX"):
+        yield skipped
 
 
 def parse(text: str, *, source: str) -> list:

@@ -50,11 +50,14 @@ def iter_parse(text: str, *, source: str) -> Iterator[Item]:
     except json.JSONDecodeError as err:
         raise IngestError(source, f"not valid JSON ({err.msg} at line {err.lineno}, column {err.colno})",
                           line=err.lineno) from err
+    except RecursionError as err:
+        raise IngestError(source, "the JSON is nested too deeply to read (arrays or objects "
+                                  "inside each other thousands of times)") from err
     for number, item in enumerate(items_of(data), start=1):
         if not isinstance(item, dict):
             yield IngestError(source, f"item {number}: expected a CSL object, found {type(item).__name__}")
             continue
-        yield biblio.finish(_fields(item), source=source, number=number)
+        yield biblio.build(_fields, item, source=source, number=number)
 
 
 def parse(text: str, *, source: str) -> list:

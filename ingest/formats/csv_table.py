@@ -89,7 +89,7 @@ def iter_parse(text: str, *, source: str) -> Iterator[Item]:
             if None in row:
                 yield IngestError(source, f"row {number}: more cells than header columns", line=line)
                 continue
-            yield biblio.finish(_fields(row, columns), source=source, number=number, line=line)
+            yield biblio.build(_fields, row, columns, source=source, number=number, line=line)
     except csv.Error as err:
         yield IngestError(source, f"the table cannot be read past line {reader.line_num} ({err})",
                           line=reader.line_num)

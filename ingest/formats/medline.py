@@ -9,7 +9,7 @@ from typing import Any
 
 from Bio import Medline
 
-from ingest import biblio
+from ingest import biblio, shape
 from ingest.biblio import Item
 from ingest.languages import language_code
 from ingest.prose import normalize_newlines
@@ -29,14 +29,22 @@ _ID_KIND = re.compile(r"(?P<value>[^\s\[\]]+(?: [^\s\[\]]+)*?)\s*\[(?P<kind>[a-z
 
 
 def sniff(text: str, name: str = "") -> float:
-    """High when MEDLINE-only tags (PMID-, FAU -, STAT-, JT  - …) open lines and no RIS TY."""
+    """High when MEDLINE-only tags (PMID-, FAU -, STAT-, JT  - …) open lines, no RIS TY, and
+    tagged lines make up most of the input."""
     head = normalize_newlines(text[:200000])
     if re.search(r"^TY  -", head, re.M):
         return 0.0
     hits = len(_MEDLINE_ONLY.findall(head))
-    if re.search(r"^PMID- ?\d+", head, re.M) and hits >= 2:
+    if hits < 2 or not coverage(shape.lines_of(head)).explains():
+        return 0.0
+    if re.search(r"^PMID- ?\d+", head, re.M):
         return 0.95
     return 0.9 if hits >= 4 else 0.0
+
+
+def coverage(lines: list[str]) -> shape.Coverage:
+    """How much of the input is tagged MEDLINE lines and their continuations."""
+    return shape.line_based(lines, _TAG, "      ")
 
 
 def chunks(text: str) -> Iterator[tuple[int, list[str]]]:
@@ -67,7 +75,9 @@ def iter_parse(text: str, *, source: str) -> Iterator[Item]:
         if not fields:
             yield IngestError(source, f"record {number}: no MEDLINE fields could be read", line=line)
             continue
-        yield biblio.finish(_fields(fields, block), source=source, number=number, line=line)
+        yield biblio.build(_fields, fields, block, source=source, number=number, line=line)
+    if (skipped := biblio.skipped_text(coverage(shape.lines_of(text)), source, "MEDLINE")) is not None:
+        yield skipped
 
 
 def parse(text: str, *, source: str) -> list:

@@ -17,6 +17,7 @@ from ingest import biblio
 from ingest.biblio import Item
 from ingest.citation import MONTHS
 from ingest.languages import language_code
+from ingest.limits import MAX_XML_RECORD_BYTES, MB
 from kb.errors import IngestError
 from kb.model.schema import Author, Section
 
@@ -71,18 +72,22 @@ def iter_parse_stream(stream: IO[bytes], *, source: str) -> Iterator[Item]:
     """Records one at a time; a malformed or unsafe file ends with one IngestError saying why."""
     number = 0
     root: Element | None = None
+    budget = _Budget(stream, source)
     try:
-        for event, elem in iterparse(stream, events=("start", "end"), forbid_dtd=False,
+        for event, elem in iterparse(budget, events=("start", "end"), forbid_dtd=False,
                                      forbid_entities=True, forbid_external=True):
             if root is None and event == "start":
                 root = elem
             if event != "end" or not _is_record(elem, root):
                 continue
             number += 1
-            yield biblio.finish(_fields(elem), source=source, number=number)
+            budget.record_done(number)
+            yield biblio.build(_fields, elem, source=source, number=number)
             elem.clear()
             if root is not None:
                 root.clear()
+    except IngestError as err:  # a record over the size limit: the file cannot go on
+        yield err
     except DefusedXmlException as err:
         yield IngestError(source, f"unsafe XML refused ({type(err).__name__}: entity declarations "
                                   "and external references are not allowed)")
@@ -94,6 +99,31 @@ def iter_parse_stream(stream: IO[bytes], *, source: str) -> Iterator[Item]:
     if number == 0 and root is not None and root.tag not in (
             "PubmedArticleSet", "PubmedBookArticleSet", "MedlineCitationSet"):
         yield IngestError(source, f"<{root.tag}> is not a PubMed article set")
+
+
+class _Budget(io.RawIOBase):
+    """The XML stream, read through a per-record allowance: one record (or the text before the
+    first) of more than MAX_XML_RECORD_BYTES stops the parse before it fills memory (a text node
+    is held whole until it ends, so the limit must act while reading, not per element)."""
+
+    def __init__(self, inner: IO[bytes], source: str) -> None:
+        self.inner, self.source, self.since, self.number = inner, source, 0, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:  # type: ignore[override]
+        chunk = self.inner.read(size)
+        self.since += len(chunk)
+        if self.since > MAX_XML_RECORD_BYTES:
+            kept = f"; the {self.number} record(s) before it were read" if self.number else ""
+            raise IngestError(self.source, f"record {self.number + 1} is more than "
+                                           f"{MAX_XML_RECORD_BYTES // MB} MB of XML, more than one "
+                                           f"record can hold{kept}")
+        return chunk
+
+    def record_done(self, number: int) -> None:
+        self.since, self.number = 0, number
 
 
 def _is_record(elem: Element, root: Element | None) -> bool:

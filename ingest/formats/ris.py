@@ -9,11 +9,10 @@ from typing import Any
 
 import rispy
 
-from ingest import biblio
+from ingest import biblio, shape
 from ingest.biblio import Item
 from ingest.citation import find_doi
 from ingest.languages import language_code
-from ingest.prose import normalize_newlines
 from kb.model.reftypes import from_ris
 
 NAME = "ris"
@@ -28,16 +27,23 @@ LIST_TAGS = [*rispy.LIST_TYPE_TAGS, "AD", "A2"]
 VENUE_KEYS = ("secondary_title", "alternate_title3", "journal_name", "alternate_title2",
               "alternate_title1")
 PUBMED_DATABASES = ("nlm", "pubmed", "medline")
+SNIFF_CHARS = 200_000
 
 
 def sniff(text: str, name: str = "") -> float:
-    """High for text with a 'TY  - ' line and other RIS tag lines."""
-    head = normalize_newlines(text[:200000]).split("\n")
+    """High for text with a 'TY  - ' line and other RIS tag lines, when TY … ER records hold
+    most of it (a CSV or a text quoting a few RIS lines is not RIS)."""
+    head = shape.lines_of(text[:SNIFF_CHARS])
     starts = sum(1 for line in head if _START.match(line))
     tags = sum(1 for line in head if _TAG_LINE.match(line))
-    if starts and tags >= 2 * starts + 1:
+    if starts and tags >= 2 * starts + 1 and coverage(head).explains():
         return 0.95
     return 0.0
+
+
+def coverage(lines: list[str]) -> shape.Coverage:
+    """How much of the input lies inside TY … ER records."""
+    return shape.tagged(lines, _START, _END)
 
 
 def blocks(text: str) -> Iterator[tuple[int, str | None, str]]:
@@ -48,7 +54,7 @@ def blocks(text: str) -> Iterator[tuple[int, str | None, str]]:
 def iter_parse(text: str, *, source: str) -> Iterator[Item]:
     """Records of an RIS text, and an IngestError for each block that cannot be read."""
     return biblio.iter_tagged(
-        text, source=source, blocks=blocks(text), fields=_fields,
+        text, source=source, blocks=blocks(text), fields=_fields, coverage=coverage, what="RIS",
         load=lambda block: rispy.loads(block, list_tags=LIST_TAGS, skip_unknown_tags=True))
 
 

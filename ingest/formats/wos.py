@@ -9,7 +9,7 @@ from typing import Any
 
 import rispy
 
-from ingest import biblio
+from ingest import biblio, shape
 from ingest.biblio import Item
 from ingest.citation import find_doi
 from ingest.languages import language_code
@@ -33,7 +33,13 @@ def sniff(text: str, name: str = "") -> float:
     lines = head.split("\n")
     starts = sum(1 for line in lines if _START.match(line))
     ends = sum(1 for line in lines if _END.match(line))
-    return 0.9 if starts and ends and re.search(r"^(?:TI|AU|SO) \S", head, re.M) else 0.0
+    found = starts and ends and re.search(r"^(?:TI|AU|SO) \S", head, re.M)
+    return 0.9 if found and coverage(lines).explains() else 0.0
+
+
+def coverage(lines: list[str]) -> shape.Coverage:
+    """How much of the input lies inside PT … ER records."""
+    return shape.tagged(lines, _START, _END)
 
 
 def _blocks(text: str) -> Iterator[tuple[int, str | None, str]]:
@@ -43,7 +49,7 @@ def _blocks(text: str) -> Iterator[tuple[int, str | None, str]]:
 def iter_parse(text: str, *, source: str) -> Iterator[Item]:
     """Records of a Web of Science export; an IngestError for each unreadable block."""
     return biblio.iter_tagged(
-        text, source=source, blocks=_blocks(text), fields=_fields,
+        text, source=source, blocks=_blocks(text), fields=_fields, coverage=coverage, what="Web of Science",
         load=lambda block: rispy.loads(block, implementation=rispy.WokParser, skip_unknown_tags=True))
 
 

@@ -4,6 +4,7 @@ writing output, and the one place where a KBError becomes a one-line error and e
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,7 @@ import click
 from kb.errors import KBError
 from kb.model.schema import Record
 from kb.store import RecordStore, open_store
+from kb.text.safe import terminal_text
 
 if TYPE_CHECKING:
     from kb.search.backend import SearchIndex
@@ -86,12 +88,18 @@ def refresh_index(store: RecordStore) -> None:
             click.echo(f"search index not updated: {err} (run `kb reindex`)", err=True)
 
 
+def say(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Echo text that may quote records: control characters (terminal escapes) are dropped."""
+    click.echo(terminal_text(text), err=err, nl=nl)
+
+
 def write_text(text: str, output: str | None) -> None:
-    """Print, or write a file atomically and say so on stderr."""
+    """Print (on a terminal, without control characters), or write a file atomically and say so
+    on stderr."""
     from kb.store import atomic_write
 
     if not output or output == "-":
-        click.echo(text, nl=False)
+        click.echo(terminal_text(text) if sys.stdout.isatty() else text, nl=False)
         return
     atomic_write(Path(output), text.encode("utf-8"))
     click.echo(f"written to {output}", err=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kb.cli.base import main, refresh_index, select, store_of
+from kb.cli.base import main, refresh_index, say, select, store_of
 from kb.store import serialize
 
 
@@ -52,10 +52,9 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], dry_run: bool, progress: 
         if dry_run and report.ok:
             for record in report.records:
                 click.echo(serialize(record), nl=False)
-        line = f"{report.source}: {report.summary()}"
-        click.echo(line, err=not report.ok)
+        say(f"{report.source}: {report.summary()}", err=not report.ok)
         for detail in report.details():
-            click.echo(detail, err=not report.ok)
+            say(detail, err=not report.ok)
     if len(reports) > 1 or any(len(r.outcomes) > 3 for r in reports):
         click.echo(totals(reports), err=not all(r.ok for r in reports))
     if not dry_run and any(o.status in ("new", "merged") for r in reports for o in r.outcomes):

@@ -9,6 +9,7 @@ import click
 from kb.cli.base import (
     load_all,
     main,
+    say,
     store_of,
 )
 from kb.model.present import display_title
@@ -31,7 +32,7 @@ def list_(ctx: click.Context, as_json: bool) -> None:
                                    "resource_type": record.resource_type}, ensure_ascii=False))
         else:
             title = display_title(record)
-            click.echo(f"{record.id}\t{record.year or 'n.d.'}\t{record.resource_type or '-'}\t{title}")
+            say(f"{record.id}\t{record.year or 'n.d.'}\t{record.resource_type or '-'}\t{title}")
 
 
 @main.command()
@@ -47,7 +48,10 @@ def show(ctx: click.Context, record_id: str, as_json: bool) -> None:
     from kb.model.present import record_text
 
     record = store_of(ctx).load(record_id)
-    click.echo(serialize(record) if as_json else record_text(record), nl=not as_json)
+    if as_json:
+        click.echo(serialize(record), nl=False)
+    else:
+        say(record_text(record))
 
 
 @main.command()

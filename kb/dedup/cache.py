@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict
+from dataclasses import asdict, fields
 
 from kb.config import DEDUP_KEYS
 from kb.dedup.match import DedupKey, key_of
@@ -74,4 +74,20 @@ class KeyCache:
             return {}
         if not isinstance(data, dict) or data.get("version") != VERSION:
             return {}
-        return data.get("records") or {}
+        records = data.get("records") or {}
+        good = {k: e for k, e in records.items() if _valid(e)} if isinstance(records, dict) else {}
+        if len(good) != (len(records) if isinstance(records, dict) else 1):
+            log.warning("%s is not shaped as expected; rebuilding the entries it cannot give", self.path)
+        return good
+
+
+_KEY_FIELDS = {f.name for f in fields(DedupKey)}
+
+
+def _valid(entry: object) -> bool:
+    """An entry as _entry() writes it (anything else is read again from its record file)."""
+    return (isinstance(entry, dict) and isinstance(entry.get("stamp"), str)
+            and isinstance(entry.get("sources"), list)
+            and all(isinstance(s, str) for s in entry["sources"])
+            and isinstance(entry.get("key"), dict) and set(entry["key"]) == _KEY_FIELDS
+            and isinstance(entry["key"].get("authors"), list))

@@ -11,6 +11,7 @@ from rich.text import Text
 from kb.export.markdown import md_cell, md_cell_lines, md_table
 from kb.synthesis.compare import Comparison
 from kb.synthesis.evidence import EffectRow, FindingRef
+from kb.text.safe import spreadsheet_cell, terminal_text
 
 FORMATS: tuple[str, ...] = ("table", "md", "csv", "json")
 
@@ -74,11 +75,22 @@ def _finding_cell(refs: tuple[FindingRef, ...]) -> str:
     return "\n".join(f"[{r.finding_id}] {r.text}" for r in refs)
 
 
+class _SafeCsv:
+    """csv.writer whose cells are made safe for spreadsheets (kb.text.safe.spreadsheet_cell)."""
+
+    def __init__(self, out: io.StringIO) -> None:
+        self.writer = csv.writer(out, lineterminator="\n")
+
+    def writerow(self, cells: list[object]) -> None:
+        self.writer.writerow([spreadsheet_cell(c) if isinstance(c, str) else c for c in cells])
+
+
 def to_csv(comparison: Comparison) -> str:
-    """One wide CSV: part, row, score, one column per source (record ids in the header)."""
+    """One wide CSV: part, row, score, one column per source (record ids in the header); a cell
+    that would start a spreadsheet formula is prefixed with a quote."""
     ids = [s.record_id for s in comparison.sources]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = _SafeCsv(out)
     writer.writerow(["part", "row", "score", *ids])
     for m in comparison.metadata:
         writer.writerow(["metadata", m.field, "", *m.values])
@@ -110,7 +122,7 @@ class _Table(Table):
     """A rich table whose cells are plain text: record text is never read as markup."""
 
     def add_row(self, *cells: str) -> None:  # type: ignore[override]
-        super().add_row(*(Text(c) for c in cells))
+        super().add_row(*(Text(terminal_text(c)) for c in cells))
 
 
 def _table(title: str, headers: list[str]) -> _Table:

@@ -13,6 +13,7 @@ from bibtexparser.model import Entry, Field
 from kb.model.csl import abstract_string, record_to_csl
 from kb.model.reftypes import to_bibtex, to_ris
 from kb.model.schema import Author, Record
+from kb.text.safe import one_line
 
 FORMATS = ("ris", "bibtex", "csl-json", "csv")
 SUFFIX = {"ris": ".ris", "bibtex": ".bib", "csl-json": ".json", "csv": ".csv"}
@@ -76,7 +77,16 @@ def record_to_ris(record: Record) -> dict:
         "type_of_work": "; ".join(record.publication_types) or None,
         "translated_title": next(iter(record.title_translations.values()), None),
     }
-    return {k: v for k, v in entry.items() if v}
+    return {k: _ris_value(v) for k, v in entry.items() if v}
+
+
+def _ris_value(value: object) -> object:
+    """A value on one RIS line: an embedded line break would start a new tag (even 'ER  -')."""
+    if isinstance(value, str):
+        return one_line(value)
+    if isinstance(value, list):
+        return [one_line(v) if isinstance(v, str) else v for v in value]
+    return value
 
 
 def to_ris_text(records: Sequence[Record]) -> str:

@@ -6,14 +6,16 @@ from rich.console import Group
 from rich.text import Text
 
 from kb.search.types import FindingHit, SearchResponse
+from kb.text.safe import terminal_text
 
 KIND_STYLE = {"strategy": "cyan", "barrier": "red", "facilitator": "green", "outcome": "magenta",
               "result": "blue", "recommendation": "yellow", "conclusion": "white"}
 
 
 def highlighted(text: str, spans: list[tuple[int, int]]) -> Text:
-    """Text with the matched spans in bold."""
-    out = Text(text)
+    """Text with the matched spans in bold (control characters shown as '?', so that the spans
+    still fit and a record cannot send escape sequences to the terminal)."""
+    out = Text(terminal_text(text, "?"))
     for start, end in spans:
         out.stylize("bold underline", start, end)
     return out
@@ -62,4 +64,11 @@ def render_response(response: SearchResponse) -> Group:
             line.append(f"{'context':<14}", style="dim italic")
             line.append_text(highlighted(context.text, context.highlights))
             parts.extend([line, Text("                 " + context.why(), style="dim")])
-    return Group(*parts)
+    return Group(*(_safe(p) for p in parts))
+
+
+def _safe(text: Text) -> Text:
+    """The line without control characters (titles and citations come from records)."""
+    safe = text.copy()
+    safe.plain = terminal_text(text.plain, "?")
+    return safe

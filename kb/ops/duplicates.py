@@ -57,10 +57,10 @@ def merge_pair(store: RecordStore, keep: str, other: str, enrich: Enrich) -> Rec
         merged = enrich(merged)
     merged = refresh_flags(merged)
     store.save(merged)
-    store.delete(other)
     decisions = load_decisions(store)
     decisions.add_merge(keep, other)
     save_decisions(store, decisions)
+    store.delete(other)  # last: a crash before it leaves both records, never a lost decision
     return merged
 
 

@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from ingest.biblio import ParseNote
-from ingest.reader import Input, Opened, open_input
+from ingest.reader import Input, Opened, failure, open_input
 from ingest.sniff import BY_NAME
 from kb.dedup.cache import KeyCache
 from kb.dedup.index import DedupIndex
@@ -100,9 +100,11 @@ def totals(reports: list[FileReport]) -> str:
 def parse_input(data: bytes, source: str) -> tuple[str, list[Record]]:
     """Decode, sniff and parse; records come back without id or provenance (IngestError if none)."""
     opened = open_input(Input(source=source, data=data))
-    records = [i for i in opened.items if isinstance(i, Record)]
+    items = list(opened.items)
+    records = [i for i in items if isinstance(i, Record)]
     if not records:
-        raise IngestError(source, f"the {opened.parser.NAME} parser found no record in this input")
+        raise next((i for i in items if isinstance(i, IngestError)),
+                   IngestError(source, f"the {opened.parser.NAME} parser found no record in this input"))
     return opened.parser.NAME, records
 
 
@@ -286,6 +288,9 @@ class Batch:
                 outcome = self.store_one(record, sha)
             except KBError as err:
                 outcome = RecordOutcome(status="failed", message=f"{record.title or 'a record'}: {err}")
+            except (RecursionError, MemoryError) as err:  # extraction on a pathological record
+                outcome = RecordOutcome(status="failed", message=f"{record.title or 'a record'}: "
+                                        f"{failure(inp.source, err).reason}")
             self._report(report, outcome)
 
     def _save_source(self, inp: Input, sha: str) -> None:

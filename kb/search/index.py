@@ -13,12 +13,14 @@ import logging
 import os
 import sqlite3
 import time
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from filelock import FileLock
+from filelock import FileLock, Timeout
 from pydantic import BaseModel, Field
 
 from kb.config import (
@@ -30,7 +32,7 @@ from kb.config import (
     records_dir,
 )
 from kb.embed import Embedder, get_embedder, get_multilingual_embedder, text_hash
-from kb.errors import IndexStaleError, RecordError
+from kb.errors import IndexStaleError, LockTimeout, RecordError
 from kb.search import index_db
 from kb.search.columns import FilterArrays
 from kb.search.spaces import EMBED_CHUNK, Space
@@ -39,6 +41,7 @@ from kb.search.vectors import VectorIndex
 from kb.store import Store
 
 log = logging.getLogger(__name__)
+INDEX_LOCK_TIMEOUT_S = 600.0
 
 
 class RefreshReport(BaseModel):
@@ -151,8 +154,23 @@ class Index:
     def embedder(self) -> Embedder:
         return self.main.embedder
 
-    def _lock(self) -> FileLock:
-        return FileLock(str(self.dir / INDEX_LOCK), timeout=120)
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        """Hold the index writer lock, saying so when another process holds it first."""
+        lock = FileLock(str(self.dir / INDEX_LOCK))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            log.warning("another process is updating the search index in %s; waiting for it", self.dir)
+            try:
+                lock.acquire(timeout=INDEX_LOCK_TIMEOUT_S)
+            except Timeout as err:
+                raise LockTimeout(f"another process has been updating the search index in {self.dir} "
+                                  f"for more than {INDEX_LOCK_TIMEOUT_S:.0f} s; try again") from err
+        try:
+            yield
+        finally:
+            lock.release()
 
     def _open_and_refresh(self, *, refresh: bool, full: bool) -> RefreshReport:
         reason = "requested" if full else self._open_db()
@@ -234,7 +252,7 @@ class Index:
         self.generation = index_db.get_meta(db, "generation")
         if report.changed or removed or added:
             for space in self.spaces:
-                space.save()
+                space.save(db)
             self._load_arrays(since_fid=first_new, removed=removed)
         report.findings = self.vectors.size
         report.seconds = time.perf_counter() - started

@@ -3,6 +3,7 @@ abstract sentence, FTS5 over findings and over the whole record)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 
@@ -103,6 +104,20 @@ def get_meta(db: sqlite3.Connection, key: str) -> str | None:
 
 def set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
     db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+
+def vector_stamp(db: sqlite3.Connection, table: str = "findings") -> str:
+    """What the vector files must have been written for: the number of findings and a checksum
+    of every finding id with the hash of its vector's text, as committed in this database (ids
+    are reused after deletes, so counts or ids alone cannot tell stale vectors from current ones)."""
+    digest = hashlib.sha256()
+    count = 0
+    sql = ("SELECT fid, vec_hash FROM findings ORDER BY fid" if table == "findings" else
+           "SELECT sid, section || ':' || text FROM sentences ORDER BY sid")  # sentences: by text
+    for row_id, vec_hash in db.execute(sql):
+        digest.update(f"{row_id}:{vec_hash}\n".encode())
+        count += 1
+    return f"{count}:{digest.hexdigest()[:32]}"
 
 
 def record_languages(record: Record) -> list[str]:

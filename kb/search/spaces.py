@@ -1,12 +1,12 @@
 """One embedding space of the index: its embedder (cached by text hash), its faiss vectors on
-disk, and the query vectors it has computed. The index keeps the English model's space of
-findings, the same model's space of every abstract sentence (title and keywords included) and,
-when enabled, a multilingual space of findings that lets a Chinese query meet English ones."""
+disk, and the query vectors it has computed. The index keeps the English model's space and,
+when enabled, a multilingual one that lets a Chinese query meet English findings."""
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+import zipfile
 from collections import OrderedDict
 from pathlib import Path
 
@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 EMBED_CHUNK = 512
 QUERY_CACHE = 256
 DELTA_LIMIT = 20_000  # changes kept in a small side file before the big vector file is rewritten
+# what np.load raises on a damaged .npz (zip, header or array data)
+DAMAGED_NPZ = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, RuntimeError)
 VECTOR_SQL = {
     "findings": ("SELECT f.fid, f.text, r.title FROM findings f JOIN records r ON r.rid = f.rid "
                  "ORDER BY f.fid"),
@@ -30,15 +32,13 @@ VECTOR_SQL = {
 }
 
 
-
 class Space:
-    """Vectors of every row of one table (findings or sentences) in one model's space,
-    addressed by row id."""
+    """Vectors of every finding in one model's space, addressed by finding id."""
 
     def __init__(self, name: str, embedder: Embedder, folder: Path, cache_path: Path,
                  table: str = "findings") -> None:
         self.name = name
-        self.table = table
+        self.table = table  # findings, or sentences (every abstract sentence, title, keywords)
         self.embedder = (embedder if isinstance(embedder, CachedEmbedder)
                          else CachedEmbedder(embedder, cache_path))
         self.path = folder / (MAIN_VECTORS if name == "main" else f"vectors-{name}.faiss")
@@ -48,6 +48,7 @@ class Space:
         self._added: dict[int, np.ndarray] = {}  # changes since the vector file was written
         self._removed: set[int] = set()
         self._dirty = False  # changed since the files on disk were written
+        self._base = ""  # the stamp of the vector file on disk (a side file must build on it)
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
 
     @property
@@ -55,42 +56,55 @@ class Space:
         return self.embedder.model_id
 
     def open(self, db: sqlite3.Connection) -> str | None:
-        """Load the vectors; None when they match the findings table, else why not."""
+        """Load the vectors; None when they were written for the findings the database holds
+        (same ids, same texts: kb.search.index_db.vector_stamp), else why not."""
         if index_db.get_meta(db, self.meta_key) != self.model_id:
             return f"the {self.name} embedding model is now {self.model_id}"
         self._added, self._removed, self._dirty = {}, set(), False
         try:
-            self.vectors = VectorIndex.load(self.path, self.embedder.dim)
-            self._apply_delta()
-        except (RuntimeError, OSError, ValueError, KeyError) as err:
+            self.vectors, self._base = VectorIndex.load(self.path, self.embedder.dim)
+        except (RuntimeError, OSError, ValueError, KeyError, EOFError) as err:
             log.debug("cannot read %s: %s", self.path, err)
-            self.vectors = VectorIndex(self.embedder.dim)
+            self.vectors, self._base = VectorIndex(self.embedder.dim), ""
             return f"{self.path.name} is missing or damaged"
-        count = db.execute(f"SELECT count(*) FROM {self.table}").fetchone()[0]
-        if self.vectors.size != count:
-            return f"{self.path.name} holds {self.vectors.size} vectors for {count} {self.table}"
+        try:
+            stamp = self._apply_delta()
+        except DAMAGED_NPZ as err:
+            log.debug("cannot read %s: %s", self.delta_path, err)
+            self.vectors = VectorIndex(self.embedder.dim)
+            return f"{self.delta_path.name} is damaged"
+        expected = index_db.vector_stamp(db, self.table)
+        if stamp != expected:
+            return (f"{self.path.name} was written for another state of the index "
+                    f"({stamp or 'no stamp'}, the index holds {expected})")
         return None
 
-    def _apply_delta(self) -> None:
-        """Replay the side file of changes made since the vector file was written."""
+    def _apply_delta(self) -> str:
+        """Replay the side file of changes made since the vector file was written, when it was
+        written on top of that file; returns the stamp of the vectors now loaded."""
         if not self.delta_path.exists():
-            return
-        with np.load(self.delta_path) as delta:
+            return self._base
+        with np.load(self.delta_path, allow_pickle=False) as delta:
             ids, vecs, removed = delta["ids"], delta["vecs"], delta["removed"]
+            base, stamp = str(delta["base"]), str(delta["stamp"])
+        if base != self._base:  # left over from before the vector file was last rewritten
+            log.debug("%s: written on another vector file; ignored", self.delta_path.name)
+            return self._base
         self.vectors.remove(removed)
         self.vectors.add(ids, vecs)
         self._added = {int(i): v for i, v in zip(ids, vecs, strict=True)}
         self._removed = {int(i) for i in removed}
+        return stamp
 
     def reset(self, db: sqlite3.Connection) -> None:
         self.path.unlink(missing_ok=True)
         self.delta_path.unlink(missing_ok=True)
-        self._added, self._removed = {}, set()
+        self._added, self._removed, self._base = {}, set(), ""
         self.vectors = VectorIndex(self.embedder.dim)
         index_db.set_meta(db, self.meta_key, self.model_id)
 
     def add(self, items: list[tuple[int, str]]) -> None:
-        """Embed (row id, vector text) pairs and add them."""
+        """Embed (finding id, vector text) pairs and add them."""
         if items:
             vecs = self.embedder.encode([text for _, text in items])
             self.vectors.add(np.array([fid for fid, _ in items], dtype=np.int64), vecs)
@@ -111,7 +125,7 @@ class Space:
         index_db.set_meta(db, self.meta_key, self.model_id)
 
     def rebuild(self, db: sqlite3.Connection) -> None:
-        """Rebuild from the space's table (vectors come from the cache where they can)."""
+        """Rebuild from the findings table (vectors come from the cache where they can)."""
         rows = [(row_id, index_db.vector_text(text, title))
                 for row_id, text, title in db.execute(VECTOR_SQL[self.table])]
         ids = np.array([r[0] for r in rows], dtype=np.int64)
@@ -119,16 +133,19 @@ class Space:
                  for i in range(0, len(rows), EMBED_CHUNK)]
         vecs = np.concatenate(parts) if parts else np.zeros((0, self.embedder.dim), np.float32)
         self.vectors = VectorIndex.build(self.embedder.dim, ids, vecs)
-        self.save(full=True)
+        self.save(db, full=True)
         index_db.set_meta(db, self.meta_key, self.model_id)
 
-    def save(self, *, full: bool = False) -> None:
-        """Write the changes: a small side file while they are few, else the whole index."""
+    def save(self, db: sqlite3.Connection, *, full: bool = False) -> None:
+        """Write the changes, stamped with the state of `db` they match: a small side file while
+        they are few, else the whole index."""
         if not (self._dirty or full) and self.path.exists():
             return
         self._dirty = False
+        stamp = index_db.vector_stamp(db, self.table)
         if full or not self.path.exists() or len(self._added) + len(self._removed) > DELTA_LIMIT:
-            self.vectors.save(self.path)
+            self.vectors.save(self.path, stamp)
+            self._base = stamp
             self.delta_path.unlink(missing_ok=True)
             self._added, self._removed = {}, set()
             return
@@ -140,7 +157,8 @@ class Space:
                 else np.zeros((0, self.embedder.dim), np.float32))
         removed = np.array(sorted(self._removed), dtype=np.int64)
         atomic_write_with(self.delta_path, lambda handle: np.savez(
-            handle, ids=ids, vecs=vecs.astype(np.float32), removed=removed))
+            handle, ids=ids, vecs=vecs.astype(np.float32), removed=removed,
+            base=np.array(self._base), stamp=np.array(stamp)))
 
     def query_vector(self, text: str) -> np.ndarray:
         """A query's embedding (kept in a small in-process cache, never on disk)."""

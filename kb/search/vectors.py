@@ -7,6 +7,7 @@ import logging
 import math
 import os
 from pathlib import Path
+from typing import IO
 
 import faiss
 import numpy as np
@@ -18,6 +19,7 @@ log = logging.getLogger(__name__)
 APPROX_THRESHOLD = 200_000  # at or above this many vectors an IVF index replaces the exact one
 IVF_PROBE_FRACTION = 0.02   # share of the inverted lists scanned per query
 BUILD_THREADS = os.cpu_count() or 1
+HEADER = b"KB-VECTORS 1 "  # then the stamp and a newline, then faiss's own format
 
 # One query at a time is faster on one thread, and faiss's idle OpenMP threads would otherwise
 # spin and slow the query encoder running next to them; building uses every core.
@@ -102,18 +104,26 @@ class VectorIndex:
         keep = ids[0] >= 0
         return ids[0][keep], scores[0][keep]
 
-    def save(self, path: Path) -> None:
-        """Write atomically (temp file + rename)."""
-        atomic_write_with(path, lambda handle: faiss.write_index(
-            self.index, faiss.PyCallbackIOWriter(handle.write)))
+    def save(self, path: Path, stamp: str) -> None:
+        """Write atomically (temp file + rename): a header line naming the state of the index the
+        vectors belong to (kb.search.index_db.vector_stamp), then the faiss index."""
+        def write(handle: IO[bytes]) -> None:
+            handle.write(HEADER + stamp.encode("ascii") + b"\n")
+            faiss.write_index(self.index, faiss.PyCallbackIOWriter(handle.write))
+
+        atomic_write_with(path, write)
 
     @classmethod
-    def load(cls, path: Path, dim: int) -> VectorIndex:
-        """Read an index file; raises RuntimeError/OSError if it is damaged."""
-        index = faiss.read_index(str(path))
+    def load(cls, path: Path, dim: int) -> tuple[VectorIndex, str]:
+        """Read an index file and its stamp; raises RuntimeError/OSError if it is damaged."""
+        with path.open("rb") as handle:
+            head = handle.readline(256)
+            if not head.startswith(HEADER) or not head.endswith(b"\n"):
+                raise RuntimeError(f"{path.name} has no stamp (written by an older version?)")
+            index = faiss.read_index(faiss.PyCallbackIOReader(handle.read))
         if index.d != dim:
-            raise RuntimeError(f"{path} holds {index.d}-d vectors, expected {dim}")
-        return cls(dim, index)
+            raise RuntimeError(f"{path.name} holds {index.d}-d vectors, expected {dim}")
+        return cls(dim, index), head[len(HEADER):-1].decode("ascii", "replace")
 
 
 def id_bitmap(ids: np.ndarray, upper: int) -> np.ndarray:

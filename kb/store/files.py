@@ -6,12 +6,15 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import BinaryIO
 
 from pydantic import ValidationError
 
 from kb.model.schema import Record
+
+TMP_SUFFIX = ".tmp"
 
 
 def serialize(record: Record) -> str:
@@ -27,20 +30,46 @@ def describe_validation_error(path: Path | str, err: ValidationError) -> str:
     return f"{path}: field '{field}': {first['msg']}{more}"
 
 
+@cache
+def _file_mode() -> int:
+    """The mode a new file gets under the process umask (mkstemp alone gives 0600, which a
+    folder shared with a group could not read)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename or delete in `folder` durable (a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems do not sync folders; the rename itself is still atomic
+    finally:
+        os.close(fd)
+
+
 def atomic_write_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
     """Let `write` fill a temporary file, then put it in place of `path` in one rename, so
-    readers see the old or the new file, never a partial one."""
+    readers see the old or the new file, never a partial one; the file and the rename are
+    synced to disk, and the file gets the mode the umask gives."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()
+            os.fchmod(handle.fileno(), _file_mode())
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    fsync_dir(path.parent)
 
 
 def atomic_write(path: Path, data: bytes) -> None:

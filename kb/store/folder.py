@@ -8,10 +8,11 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from filelock import FileLock, Timeout
 from pydantic import ValidationError
@@ -20,10 +21,26 @@ from kb.config import RECORDS_LOCK, index_dir, records_dir, sources_dir
 from kb.errors import LockTimeout, RecordError, RecordExists, RecordNotFound
 from kb.model.schema import Record
 from kb.store.base import Backend, Change
-from kb.store.files import atomic_write, clean_suffix, describe_validation_error, serialize
+from kb.store.files import (
+    TMP_SUFFIX,
+    atomic_write,
+    atomic_write_with,
+    clean_suffix,
+    describe_validation_error,
+    serialize,
+)
 
 log = logging.getLogger(__name__)
-LOCK_TIMEOUT_S = 30.0
+LOCK_TIMEOUT_S = 600.0  # a writer waits this long for another (saying so), then gives up
+STALE_TMP_S = 3600.0  # a temp file this old was left by a writer that died
+
+
+def _age(path: Path, now: float) -> float:
+    """Seconds since the file was last written (0 when it has just gone)."""
+    try:
+        return now - path.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
 
 
 class Store:
@@ -74,6 +91,8 @@ class Store:
         """Load and validate a record file, naming the file and field on error."""
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as err:  # e.g. deleted by a merge since it was listed
+            raise RecordNotFound(path.stem) from err
         except (UnicodeDecodeError, json.JSONDecodeError) as err:
             raise RecordError(f"{path}: not valid JSON ({err})") from err
         try:
@@ -86,7 +105,14 @@ class Store:
 
     def load_all(self) -> list[Record]:
         """All records, validated, in id order."""
-        return [self.load_file(self.records / f"{rid}.json") for rid in self.ids()]
+        return [r for rid in self.ids() if (r := self._load_listed(rid)) is not None]
+
+    def _load_listed(self, record_id: str) -> Record | None:
+        """A record listed a moment ago; None if it has been deleted since (by a merge)."""
+        try:
+            return self.load_file(self.records / f"{record_id}.json")
+        except RecordNotFound:
+            return None
 
     def readable(self) -> tuple[list[Record], list[str]]:
         """Every record that loads, and a one-line problem for each record file that does not."""
@@ -137,8 +163,16 @@ class Store:
         """(name, size, mtime_ns) of every record file: changes whenever a record changes."""
         if not self.records.is_dir():
             return ()
-        return tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns)
-                     for p in sorted(self.records.glob("*.json")) if not p.name.startswith("_"))
+        out = []
+        for path in sorted(self.records.glob("*.json")):
+            if path.name.startswith("_"):
+                continue
+            try:
+                st = path.stat()
+            except FileNotFoundError:  # deleted since it was listed
+                continue
+            out.append((path.name, st.st_size, st.st_mtime_ns))
+        return tuple(out)
 
     def source_text(self, sha: str) -> str | None:
         """The stored raw input as text (None if missing or not text)."""
@@ -151,14 +185,28 @@ class Store:
             return None
 
     def iter_problems(self) -> Iterator[str]:
-        """Every problem found in records/: invalid files and sources whose hash does not match."""
+        """Every problem found in records/: invalid files, sources whose hash does not match,
+        kept sources no record refers to, and temporary files left by interrupted writes."""
+        referenced: set[str] = set()
+        yield from self._record_problems(referenced)
+        if self.sources.is_dir():
+            for path in sorted(self.sources.iterdir()):
+                if not path.name.startswith(".") and path.name.split(".", 1)[0] not in referenced:
+                    yield f"{path}: a kept source that no record refers to (safe to delete)"
+        for path in self.stale_temp_files(older_than=60):  # not one being written now
+            yield f"{path}: a temporary file left by an interrupted write (the next write removes it)"
+
+    def _record_problems(self, referenced: set[str]) -> Iterator[str]:
         for rid in self.ids():
             try:
                 record = self.load_file(self.records / f"{rid}.json")
+            except RecordNotFound:
+                continue  # deleted since it was listed
             except RecordError as err:
                 yield str(err)
                 continue
             for src in record.sources:
+                referenced.add(src.sha256)
                 yield from self._source_problems(record, src.sha256)
 
     def _source_problems(self, record: Record, sha: str) -> Iterator[str]:
@@ -180,14 +228,38 @@ class Store:
     def lock(self, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
         """Hold the writer lock of this knowledge base."""
         self.records.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self.records / RECORDS_LOCK), timeout=timeout)
+        lock = FileLock(str(self.records / RECORDS_LOCK))
         try:
-            with lock:
-                yield
-        except Timeout as err:
-            raise LockTimeout(
-                f"another process is writing to {self.records} (lock {RECORDS_LOCK}); try again"
-            ) from err
+            lock.acquire(timeout=0)
+        except Timeout:
+            log.warning("another process is writing to %s; waiting for it (up to %.0f s)",
+                        self.records, timeout)
+            try:
+                lock.acquire(timeout=timeout)
+            except Timeout as err:
+                raise LockTimeout(
+                    f"another process has been writing to {self.records} for more than "
+                    f"{timeout:.0f} s (lock {RECORDS_LOCK}); try again when it is done") from err
+        try:
+            self.remove_stale_temp()
+            yield
+        finally:
+            lock.release()
+
+    def stale_temp_files(self, older_than: float = STALE_TMP_S) -> list[Path]:
+        """Temporary files in records/ and _sources/ left by writers that died."""
+        now = time.time()
+        found = []
+        for folder in (self.records, self.sources):
+            if folder.is_dir():
+                found += [p for p in folder.glob(f".*{TMP_SUFFIX}") if _age(p, now) > older_than]
+        return sorted(found)
+
+    def remove_stale_temp(self) -> None:
+        """Delete stale temporary files (the writer lock is held, so none is being written)."""
+        for path in self.stale_temp_files():
+            log.info("removing %s, left by an interrupted write", path)
+            path.unlink(missing_ok=True)
 
     def save(self, record: Record) -> bool:
         """Write a record atomically; returns False when the file already had these exact bytes."""
@@ -229,18 +301,12 @@ class Store:
         """Keep a (possibly large) input file as records/_sources/<sha><suffix>, streamed."""
         if self.source_path(sha) is not None:
             return
-        self.sources.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{sha}.", suffix=".tmp", dir=self.sources)
-        try:
-            with os.fdopen(fd, "wb") as out, path.open("rb") as src:
+        def copy(out: BinaryIO) -> None:
+            with path.open("rb") as src:
                 while chunk := src.read(1 << 20):
                     out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, self.sources / f"{sha}{clean_suffix(suffix)}")
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+
+        atomic_write_with(self.sources / f"{sha}{clean_suffix(suffix)}", copy)
 
     def save_source(self, data: bytes, suffix: str) -> str:
         """Keep a raw input as records/_sources/<sha256><suffix>; returns the hash."""

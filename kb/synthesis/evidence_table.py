@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 
 from kb.model.present import reference_line
 from kb.model.schema import Effect, Finding, Record
+from kb.text.safe import spreadsheet_cell
 
 COLUMNS = ("record_id", "finding_id", "citation", "year", "doi", "kind", "section_role", "text",
            "themes", "effects")
@@ -47,9 +48,10 @@ def evidence_rows(records: Sequence[Record]) -> Iterator[dict[str, str]]:
 
 
 def to_csv_text(records: Sequence[Record]) -> str:
-    """The evidence table as CSV text (header row first, RFC 4180 quoting)."""
+    """The evidence table as CSV text (header row first, RFC 4180 quoting; a cell that would
+    start a spreadsheet formula is prefixed with a quote)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(evidence_rows(records))
+    writer.writerows({k: spreadsheet_cell(v) for k, v in row.items()} for row in evidence_rows(records))
     return out.getvalue()

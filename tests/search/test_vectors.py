@@ -25,9 +25,9 @@ def test_exact_search_bitmap_remove_and_reload(tmp_path: Path) -> None:
     assert sorted(index.search(x[3], 5, allowed)[0].tolist()) == [100, 200]
     assert index.remove(np.array([13])) == 1
     assert 13 not in index.search(x[3], 3)[0]
-    index.save(tmp_path / "v.faiss")
-    again = VectorIndex.load(tmp_path / "v.faiss", 16)
-    assert again.size == 499 and not again.approximate
+    index.save(tmp_path / "v.faiss", "499:abc")
+    again, stamp = VectorIndex.load(tmp_path / "v.faiss", 16)
+    assert again.size == 499 and not again.approximate and stamp == "499:abc"
     with pytest.raises(RuntimeError):
         VectorIndex.load(tmp_path / "v.faiss", 32)
 

@@ -16,8 +16,9 @@ from kb.dedup.index import DedupIndex
 from kb.embed import Embedder
 from kb.model.schema import Record
 from kb.model.taxonomy import Taxonomy, load_taxonomy
+from kb.ops.warmup import WarmStatus, Warmup, start_warmup
 from kb.search.live import LiveIndex
-from kb.store import Store
+from kb.store import RecordStore, open_store
 from kb.synthesis.evidence import source_label
 
 _HERE = Path(__file__).resolve().parent
@@ -28,12 +29,13 @@ BASKET = "basket"
 
 
 @st.cache_resource(show_spinner=False)
-def _store(home: str) -> Store:
-    return Store(Path(home))
+def _store(home: str) -> RecordStore:
+    return open_store(Path(home))  # the team database of KB_DATABASE_URL, else the folder
 
 
-def get_store() -> Store:
-    """The knowledge base the app serves (KB_HOME or the repository's records/), opened once."""
+def get_store() -> RecordStore:
+    """The knowledge base the app serves (KB_DATABASE_URL, else KB_HOME or the repository's
+    records/), opened once."""
     return _store(str(kb_home()))
 
 
@@ -88,15 +90,30 @@ def get_filter_options() -> FilterOptions:
 
 @st.cache_resource(show_spinner=False)
 def _live_index(home: str) -> LiveIndex:
-    return LiveIndex(Path(home))
+    return LiveIndex(_store(home))
+
+
+@st.cache_resource(show_spinner=False)
+def _warmup(home: str) -> Warmup:
+    return start_warmup(_live_index(home))
+
+
+def warm_in_background() -> WarmStatus:
+    """Start loading the index and models on a background thread (once per process; the page
+    paints meanwhile) and say how far it is."""
+    return _warmup(str(get_store().home)).status()
 
 
 def get_index() -> LiveIndex:
     """The search index (and with it the embedding model), opened once per process and
-    refreshed when records/ changes."""
-    live = _live_index(str(get_store().home))
-    with st.spinner("Loading the search index and the embedding model…"):
-        live.current()
+    refreshed when records/ changes; waits for the background warm-up if it still runs."""
+    home = str(get_store().home)
+    warm = _warmup(home)
+    if not warm.wait(0):
+        with st.spinner(warm.status().message + "…"):
+            warm.wait()
+    live = _live_index(home)
+    live.current()
     return live
 
 

@@ -11,6 +11,7 @@ from kb.app.pages.common import (
     get_index,
     load_records,
     theme_labels,
+    warm_in_background,
 )
 from kb.app.search_form import build_filters
 from kb.app.ui_text import (
@@ -57,6 +58,19 @@ with st.sidebar:
 
 filters = build_filters(options, kinds=kinds, themes=themes, years=years, designs=designs,
                         populations=populations, languages=languages, resource_types=types)
+
+
+@st.fragment(run_every=1.0)
+def warm_status() -> None:
+    """Under the box while the index and models load in the background; gone once ready."""
+    status = warm_in_background()
+    if status.state == "ready":
+        st.rerun(scope="app")
+    st.caption(status.message)
+
+
+if warm_in_background().state != "ready":
+    warm_status()
 if not query.strip():
     n_findings = sum(len(r.findings) for r in records)
     st.caption(f"Searches {n_findings} findings of {len(records)} records by meaning and by "

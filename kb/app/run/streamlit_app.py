@@ -4,7 +4,7 @@ of every page."""
 
 import streamlit as st
 
-from kb.app.pages.common import PAGES, basket_sidebar
+from kb.app.pages.common import PAGES, basket_sidebar, warm_in_background
 
 st.set_page_config(page_title="Evidence KB", page_icon=":material/library_books:", layout="wide")
 pages = [
@@ -15,6 +15,7 @@ pages = [
     st.Page(PAGES["add"], title="Add publication", icon=":material/library_add:", url_path="add"),
     st.Page(PAGES["library"], title="Library", icon=":material/library_books:", url_path="library"),
 ]
+warm_in_background()  # index and models load on a thread; the first page paints meanwhile
 page = st.navigation(pages)
 basket_sidebar()
 page.run()

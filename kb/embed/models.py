@@ -1,5 +1,8 @@
-"""Sentence embeddings: the packaged all-MiniLM-L6-v2 (or KB_MODEL), a deterministic fake for
-tests, and a cache of vectors by (model, text hash) so unchanged text is never re-encoded."""
+"""Sentence embedders: the packaged all-MiniLM-L6-v2 (or KB_MODEL) through sentence-transformers
+or as its int8 ONNX build, the multilingual model, a deterministic fake for tests, and a cache
+of vectors by (model id, text hash) so unchanged text is never re-encoded. The model id names the
+backend (`all-MiniLM-L6-v2-qint8:384`), so float32 and int8 vectors never mix and an index built
+with one model rebuilds itself under another."""
 
 from __future__ import annotations
 
@@ -13,7 +16,9 @@ from typing import Protocol
 import numpy as np
 
 from kb.config import (
+    EMBED_BACKENDS,
     EMBED_CACHE,
+    embed_backend,
     embedder_kind,
     force_offline,
     index_dir,
@@ -73,6 +78,39 @@ def declared_dimension(path: Path) -> int | None:
     return int(dim) if dim else None
 
 
+def model_name(path: Path, *, packaged: bool) -> str:
+    """The name a model's vectors are filed under: all-MiniLM-L6-v2 for the packaged model,
+    else the folder's name."""
+    return "all-MiniLM-L6-v2" if packaged and model_override() is None else path.name
+
+
+def int8_embedder(path: Path | None = None) -> Embedder:
+    """The int8 ONNX form of the model at `path` (default: the packaged one), id `<name>-qint8:<dim>`.
+    Built from the shipped weights on first encode, cached under kb.config.cache_dir()."""
+    from kb.embed.build import convertible
+    from kb.embed.onnx import OnnxEmbedder
+
+    folder = path or default_model_path()
+    if not folder.exists():
+        raise KBError(f"embedding model folder {folder} does not exist (check KB_MODEL)")
+    reason = convertible(folder)
+    dim = declared_dimension(folder)
+    if reason or dim is None:
+        raise KBError(f"{folder}: cannot run as int8 ONNX: {reason or 'no declared dimension'} "
+                      "(set KB_EMBED_BACKEND=torch)")
+    return OnnxEmbedder(folder, f"{model_name(folder, packaged=path is None)}-qint8:{dim}", dim)
+
+
+def model_embedder(backend: str | None = None) -> Embedder:
+    """The configured English model: KB_EMBED_BACKEND (onnx-int8 or torch), else the default."""
+    backend = backend or embed_backend()
+    if backend not in EMBED_BACKENDS:
+        raise KBError(f"KB_EMBED_BACKEND={backend!r} is not one of {', '.join(EMBED_BACKENDS)}")
+    if backend == "torch":
+        return SentenceTransformerEmbedder()
+    return int8_embedder()
+
+
 class SentenceTransformerEmbedder:
     """A local sentence-transformers model, loaded offline on first use (so commands whose
     vectors are all cached never pay for loading it)."""
@@ -84,8 +122,7 @@ class SentenceTransformerEmbedder:
         self._model = None
         dim = declared_dimension(self.path)
         self.dim = dim if dim is not None else int(self.model.get_embedding_dimension())
-        packaged = path is None and model_override() is None
-        self.model_id = f"{'all-MiniLM-L6-v2' if packaged else self.path.name}:{self.dim}"
+        self.model_id = f"{model_name(self.path, packaged=path is None)}:{self.dim}"
 
     @property
     def model(self):
@@ -132,9 +169,29 @@ class CachedEmbedder:
         self.inner = inner
         self.model_id, self.dim = inner.model_id, inner.dim
         cache_path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(str(cache_path), check_same_thread=False)
-        self.db.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT, sha TEXT, vec BLOB, "
-                        "PRIMARY KEY (model, sha))")
+        self.path = cache_path
+        try:
+            self.db = self._connect()
+        except sqlite3.DatabaseError as err:
+            self.db = self._rebuild(err)
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(str(self.path), check_same_thread=False)
+        try:
+            db.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT, sha TEXT, vec BLOB, "
+                       "PRIMARY KEY (model, sha))")
+            db.execute("SELECT count(*) FROM vectors WHERE rowid = 1").fetchone()
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
+
+    def _rebuild(self, err: sqlite3.DatabaseError) -> sqlite3.Connection:
+        """Start the cache afresh (it is derived: vectors are computed again as needed)."""
+        log.warning("%s is damaged (%s); rebuilding it", self.path, err)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        return self._connect()
 
     def encode(self, texts: list[str]) -> np.ndarray:
         keys = [text_hash(t) for t in texts]
@@ -159,7 +216,8 @@ class CachedEmbedder:
             for sha, blob in self.db.execute(
                     f"SELECT sha, vec FROM vectors WHERE model = ? AND sha IN ({marks})",
                     [self.model_id, *chunk]):
-                found[sha] = np.frombuffer(blob, dtype=np.float32)
+                if isinstance(blob, bytes) and len(blob) == 4 * self.dim:  # else: computed again
+                    found[sha] = np.frombuffer(blob, dtype=np.float32)
         return found
 
 
@@ -197,10 +255,13 @@ _LOADED: dict[str, Embedder] = {}
 
 
 def get_embedder(kind: str | None = None) -> Embedder:
-    """The process-wide embedder: KB_EMBEDDER=fake selects the fake (tests), else the real model."""
+    """The process-wide embedder: KB_EMBEDDER=fake selects the fake (tests), else the real model
+    run by the configured backend (KB_EMBED_BACKEND)."""
     kind = kind or embedder_kind()
+    if kind != "fake":
+        kind = f"{kind}-{embed_backend()}"
     if kind not in _LOADED:
-        _LOADED[kind] = FakeEmbedder() if kind == "fake" else SentenceTransformerEmbedder()
+        _LOADED[kind] = FakeEmbedder() if kind == "fake" else model_embedder()
         log.info("loaded embedder %s", _LOADED[kind].model_id)
     return _LOADED[kind]
 

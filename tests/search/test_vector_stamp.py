@@ -1,0 +1,130 @@
+"""The vector files are tied to the state of the SQLite index they were written for (finding ids
+and a checksum of their texts): a crash between the index's COMMIT and the vector save, or a
+damaged derived file, is noticed on open and rebuilt, naming the file (issue 17, items 2 and 6)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+from kb.config import DEDUP_KEYS, EMBED_CACHE, index_dir
+from kb.dedup.cache import VERSION, KeyCache
+from kb.search.hybrid import search
+from kb.search.index import Index
+from kb.search.index_db import vector_stamp
+from kb.search.spaces import Space
+from kb.store import Store
+
+QUERY = "braided funding"
+
+
+def _ranked(index: Index) -> list[tuple[str, str]]:
+    return [(h.record_id, h.finding_id) for h in search(index, QUERY, k=8).hits()]
+
+
+def _crash_before_vector_save(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The SQLite COMMIT happens, the vector files are not written (as after kill -9)."""
+    monkeypatch.setattr(Space, "save", lambda self, db, *, full=False: None)
+
+
+def test_a_crash_between_commit_and_vector_save_is_repaired(shipped_copy: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    Index.open(shipped_copy).close()
+    store = Store(shipped_copy)
+    gone = store.load("john-snow-discussion-paper")
+    store.delete(gone.id)
+    record = store.load("chuang-2025-collaboration-strategies")
+    store.save(record.model_copy(update={"id": "chuang-copy"}))
+    with monkeypatch.context() as patch:
+        _crash_before_vector_save(patch)
+        Index.open(shipped_copy).close()  # e.g. a re-import killed right after the COMMIT
+    reopened = Index.open(shipped_copy)
+    assert "vectors.faiss was written for another state of the index" in reopened.last_report.rebuilt
+    ranked = _ranked(reopened)  # raised KeyError/TypeError before
+    assert ranked and gone.id not in {r for r, _ in ranked}
+    assert reopened.vectors.size == reopened.db.execute("SELECT count(*) FROM findings").fetchone()[0]
+    reopened.close()
+    fresh = Index.open(shipped_copy, full=True)
+    assert _ranked(fresh) == ranked
+
+
+def test_reused_finding_ids_are_not_mistaken_for_current_vectors(shipped_copy: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same number of findings with the same ids but other texts: a count or id check
+    would accept the stale vectors, the checksum does not."""
+    Index.open(shipped_copy).close()
+    store = Store(shipped_copy)
+    record = store.load("chuang-2025-collaboration-strategies")
+    record.findings = [f.model_copy(update={"text": f.text + " (revised)"}) for f in record.findings]
+    store.save(record)
+    with monkeypatch.context() as patch:
+        _crash_before_vector_save(patch)
+        Index.open(shipped_copy).close()
+    reopened = Index.open(shipped_copy)
+    assert "written for another state" in (reopened.last_report.rebuilt or "")
+
+
+def test_a_side_file_older_than_the_vector_file_is_ignored(shipped_copy: Path) -> None:
+    index = Index.open(shipped_copy)
+    store = Store(shipped_copy)
+    record = store.load("john-snow-discussion-paper")
+    store.save(record.model_copy(update={"id": "temporary"}))
+    index.update()
+    delta = shipped_copy / ".kb" / "vectors.delta.npz"
+    stale = delta.read_bytes()
+    index.main.save(index.require_db(), full=True)  # the side file is folded into the main file
+    delta.write_bytes(stale)  # as if a crash came before the old side file was removed
+    index.close()
+    again = Index.open(shipped_copy)
+    assert not again.last_report.rebuilt
+    assert again.vectors.size == again.db.execute("SELECT count(*) FROM findings").fetchone()[0]
+
+
+def test_the_stamp_is_written_into_the_vector_file(shipped_copy: Path) -> None:
+    index = Index.open(shipped_copy)
+    head = (shipped_copy / ".kb" / "vectors.faiss").read_bytes().split(b"\n", 1)[0].decode()
+    assert head == f"KB-VECTORS 1 {vector_stamp(index.require_db())}"
+    assert head.split()[-1].startswith("36:")
+
+
+def test_a_damaged_side_file_is_rebuilt_naming_it(shipped_copy: Path) -> None:
+    index = Index.open(shipped_copy)
+    store = Store(shipped_copy)
+    store.save(store.load("john-snow-discussion-paper").model_copy(update={"id": "temporary"}))
+    index.update()
+    index.close()
+    (shipped_copy / ".kb" / "vectors.delta.npz").write_bytes(b"PK\x03\x04 garbage" * 50)
+    repaired = Index.open(shipped_copy)
+    assert "vectors.delta.npz is damaged" in (repaired.last_report.rebuilt or "")
+    assert _ranked(repaired)
+
+
+def test_a_damaged_embedding_cache_is_rebuilt_naming_it(shipped_copy: Path,
+                                                        caplog: pytest.LogCaptureFixture) -> None:
+    Index.open(shipped_copy).close()
+    cache = index_dir(shipped_copy) / EMBED_CACHE
+    cache.write_bytes(b"this is not an SQLite database" * 100)
+    with caplog.at_level(logging.WARNING):
+        full = Index.open(shipped_copy, full=True)  # `kb reindex --full` failed before
+    assert any(EMBED_CACHE in r.getMessage() and "rebuilding" in r.getMessage() for r in caplog.records)
+    assert _ranked(full)
+
+
+def test_a_wrongly_shaped_dedup_cache_is_rebuilt_naming_it(shipped_copy: Path,
+                                                           caplog: pytest.LogCaptureFixture) -> None:
+    store = Store(shipped_copy)
+    path = index_dir(shipped_copy) / DEDUP_KEYS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    expected, _ = KeyCache(store).load()
+    for shape in ({"version": VERSION, "records": [1, 2]},
+                  {"version": VERSION, "records": {"chuang-2025-collaboration-strategies": {"stamp": 3}}},
+                  {"version": VERSION, "records": {"x": {"stamp": "1:2", "key": {"id": "x"}, "sources": []}}}):
+        path.write_text(json.dumps(shape))
+        with caplog.at_level(logging.WARNING):
+            keys, _ = KeyCache(store).load()
+        assert keys == expected
+        assert any(DEDUP_KEYS in r.getMessage() for r in caplog.records)
+        caplog.clear()
