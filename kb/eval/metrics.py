@@ -1,7 +1,9 @@
-"""The one precision / recall / F1 counter every evaluation uses."""
+"""The one precision / recall / F1 counter every evaluation uses, and the ranking metrics (DCG,
+nDCG, reciprocal rank) of the search evaluations."""
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 
@@ -40,3 +42,19 @@ class PRF:
     def scores(self) -> tuple[float, float, float]:
         """(precision, recall, F1)."""
         return self.precision, self.recall, self.f1
+
+
+def dcg(gains: list[float], k: int) -> float:
+    """Discounted cumulative gain of the first k gains (rank 1 undiscounted)."""
+    return sum(g / math.log2(rank + 1) for rank, g in enumerate(gains[:k], 1))
+
+
+def ndcg(gains: list[float], ideal: list[float], k: int) -> float:
+    """nDCG@k of a ranked list's gains against the best possible order of the judged gains."""
+    best = dcg(sorted(ideal, reverse=True), k)
+    return dcg(gains, k) / best if best else 0.0
+
+
+def reciprocal_rank(relevant: list[bool]) -> float:
+    """1/rank of the first relevant item (0 when none is)."""
+    return next((1.0 / rank for rank, r in enumerate(relevant, 1) if r), 0.0)

@@ -5,7 +5,6 @@ retrieval on the hand-judged queries of tests/data/queries.json over a fixed rea
 from __future__ import annotations
 
 import json
-import math
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from rapidfuzz import fuzz
 
 from kb.errors import KBError
 from kb.eval.gold import EXTERNAL, QUERIES_FILE, SHIPPED_RECORDS
+from kb.eval.metrics import ndcg, reciprocal_rank
 from kb.search.hybrid import search
 from kb.search.index import Index
 from kb.search.types import MODES, FindingHit
@@ -91,11 +91,9 @@ def query_metrics(grades: list[int], query: Query) -> tuple[float, float, float]
     """(recall@5 capped at 5 relevant, reciprocal rank, nDCG@10) of one ranked list."""
     n_rel = len(query.relevant)
     recall = sum(1 for g in grades[:5] if g) / min(n_rel, 5)
-    rr = next((1.0 / rank for rank, g in enumerate(grades, 1) if g), 0.0)
-    dcg = sum((2 ** g - 1) / math.log2(rank + 1) for rank, g in enumerate(grades[:10], 1))
-    ideal = sorted((j.grade for j in query.relevant), reverse=True)[:10]
-    idcg = sum((2 ** g - 1) / math.log2(rank + 1) for rank, g in enumerate(ideal, 1))
-    return recall, rr, dcg / idcg if idcg else 0.0
+    gains = [2.0 ** g - 1 for g in grades]
+    ideal = [2.0 ** j.grade - 1 for j in query.relevant]
+    return recall, reciprocal_rank([bool(g) for g in grades]), ndcg(gains, ideal, 10)
 
 
 def evaluate(index: Index, queries: list[Query], modes: tuple[str, ...] = MODES,

@@ -59,6 +59,11 @@ def render_response(response: SearchResponse) -> Group:
         parts.append(title)
         for hit in group.hits:
             parts.extend(_hit_lines(hit))
+        for context in group.context:
+            line = Text("   ")
+            line.append(f"{'context':<14}", style="dim italic")
+            line.append_text(highlighted(context.text, context.highlights))
+            parts.extend([line, Text("                 " + context.why(), style="dim")])
     return Group(*(_safe(p) for p in parts))
 
 

@@ -38,6 +38,12 @@ class FilterArrays:
         """One more than the largest finding id."""
         return int(self.fid[-1]) + 1 if len(self.fid) else 1
 
+    def rids_of(self, fids: list[int]) -> list[int]:
+        """The record row id of each (indexed) finding id."""
+        if not fids:
+            return []
+        return self.rid[np.searchsorted(self.fid, np.array(fids, dtype=np.int64))].tolist()
+
     @classmethod
     def load(cls, db: sqlite3.Connection) -> FilterArrays:
         return cls().extended(db, since_fid=0)

@@ -1,5 +1,6 @@
-"""Hybrid search over findings: dense (faiss) + keywords (FTS5, bm25) fused by reciprocal rank,
-with acronym expansion, Chinese queries through aligned translations, and filters."""
+"""Hybrid search: findings by meaning (faiss) and keywords (FTS5, bm25) fused by reciprocal rank,
+then records ranked by their findings, their whole text's keywords and their best sentence
+together; with acronym expansion, Chinese queries through aligned translations, and filters."""
 
 from __future__ import annotations
 
@@ -7,35 +8,42 @@ import json
 import logging
 import sqlite3
 import time
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import numpy as np
 
-from kb.model.schema import Effect
 from kb.search.acronyms import Expansion, Glossary, expand_query, load_acronyms
+from kb.search.arms import Arm, Ranking
 from kb.search.filters import allowed_by_fid, finding_mask
+from kb.search.grouping import build_groups, record_groups
 from kb.search.index import Index
 from kb.search.keyword import Vocabulary, keyword_hits
 from kb.search.lexical import (
     MAX_QUERY_CHARS,
     cjk_query_groups,
     has_cjk,
-    highlight_spans,
     query_terms,
 )
 from kb.search.lookup import AuthorTable, lookup_records
+from kb.search.records import (
+    RecordVocabulary,
+    SentenceTable,
+    record_dense_ranking,
+    record_keyword_ranking,
+)
 from kb.search.spaces import Space
-from kb.search.types import FindingHit, Mode, RecordGroup, SearchFilters, SearchResponse
+from kb.search.tuning import DEFAULT, Tuning
+from kb.search.types import Mode, SearchFilters, SearchResponse
 from kb.search.vectors import id_bitmap
 from kb.text.normalize import cjk_count
 
 log = logging.getLogger(__name__)
-RRF_K = 60
-CANDIDATES = 100           # per arm, before fusion
-DENSE_WEIGHT, LEXICAL_WEIGHT = 1.0, 1.0
-DENSE_FLOOR = 0.2          # dense-only hits below this cosine similarity are dropped
+RRF_K = DEFAULT.rrf_k
+# the defaults by their old names, for the PostgreSQL backend (kb.search.pg_search)
+CANDIDATES, DENSE_FLOOR = DEFAULT.candidates, DEFAULT.dense_floor
+DENSE_WEIGHT, LEXICAL_WEIGHT = DEFAULT.dense_weight, DEFAULT.lexical_weight
+__all__ = ["CANDIDATES", "DENSE_FLOOR", "DENSE_WEIGHT", "LEXICAL_WEIGHT", "Arm", "build_groups",
+           "dense_query_text", "fuse", "rank", "rank_records", "search"]
 
 
 def fuse(rankings: list[list[int]], *, k: int = RRF_K, weights: list[float] | None = None,
@@ -84,6 +92,30 @@ def index_vocabulary(index: Index) -> Vocabulary:
     return index.cache["vocabulary"]
 
 
+def index_record_vocabulary(index: Index) -> RecordVocabulary:
+    """Document frequencies of terms over whole records (cached until the index changes)."""
+    if "record_vocabulary" not in index.cache:
+        index.cache["record_vocabulary"] = RecordVocabulary(index.require_db())
+    return index.cache["record_vocabulary"]
+
+
+def index_sentences(index: Index) -> SentenceTable:
+    """Sentence id → record, finding (cached until the index changes)."""
+    if "sentences" not in index.cache:
+        index.cache["sentences"] = SentenceTable.load(index.require_db())
+    return index.cache["sentences"]
+
+
+def record_keys(db: sqlite3.Connection, rids: list[int]) -> dict[int, str]:
+    """Record ids of record rows: an order that survives re-indexing."""
+    out: dict[int, str] = {}
+    for start in range(0, len(rids), 900):
+        chunk = rids[start:start + 900]
+        out.update(db.execute(f"SELECT rid, id FROM records WHERE rid IN ({','.join('?' * len(chunk))})",
+                              chunk).fetchall())
+    return out
+
+
 def index_authors(index: Index) -> AuthorTable:
     """First authors for fuzzy lookup (cached until the index changes)."""
     if "authors" not in index.cache:
@@ -92,16 +124,16 @@ def index_authors(index: Index) -> AuthorTable:
 
 
 # -- the two arms ----------------------------------------------------------------------------
-def lexical_ranking(index: Index, query: str, terms: list[str],
-                    expansions: list[Expansion], allowed: np.ndarray | None) -> list[int]:
+def lexical_ranking(index: Index, query: str, terms: list[str], expansions: list[Expansion],
+                    allowed: np.ndarray | None, tuning: Tuning = DEFAULT) -> list[int]:
     """Finding ids by keywords (English and Chinese arms fused), filtered."""
     db = index.require_db()
     english, chinese = keyword_hits(index_vocabulary(index), query, terms, expansions, allowed)
     keys = stable_keys(db, [f for f, _ in english + chinese])
-    arms = [_ranked(arm, keys)[:CANDIDATES] for arm in (english, chinese) if arm]
+    arms = [_ranked(arm, keys)[:tuning.candidates] for arm in (english, chinese) if arm]
     if len(arms) == 1:
         return arms[0]
-    return [f for f, _ in fuse(arms, key=keys.get)][:CANDIDATES]
+    return [f for f, _ in fuse(arms, k=tuning.rrf_k, key=keys.get)][:tuning.candidates]
 
 
 def dense_query_text(query: str, expansions: list[Expansion]) -> str:
@@ -111,22 +143,91 @@ def dense_query_text(query: str, expansions: list[Expansion]) -> str:
 
 
 def dense_ranking(index: Index, space: Space, vector: np.ndarray, allowed: np.ndarray | None,
-                  share: float) -> tuple[list[int], dict[int, float]]:
+                  share: float, tuning: Tuning = DEFAULT) -> tuple[list[int], dict[int, float]]:
     """Finding ids by cosine similarity to the query vector in a space, filtered, with their
     similarities."""
     if space.vectors.size == 0:
         return [], {}
     bitmap = id_bitmap(np.flatnonzero(allowed), len(allowed)) if allowed is not None else None
-    ids, scores = space.vectors.search(vector, CANDIDATES, bitmap, share)
+    ids, scores = space.vectors.search(vector, tuning.candidates, bitmap, share)
     sims = {int(i): float(s) for i, s in zip(ids, scores, strict=True)}
     keys = stable_keys(index.require_db(), list(sims))
     return _ranked([(f, -s) for f, s in sims.items()], keys), sims
 
 
 # -- the search ------------------------------------------------------------------------------
+def rank(index: Index, query: str, terms: list[str], expansions: list[Expansion],
+         filters: SearchFilters, mode: Mode, tuning: Tuning = DEFAULT) -> Ranking:
+    """Run the arms of a (normalised) query and fuse them at finding and at record level."""
+    db = index.require_db()
+    mask = finding_mask(db, index.arrays, filters)
+    allowed = allowed_by_fid(index.arrays, mask) if mask is not None else None
+    share = float(mask.mean()) if mask is not None and len(mask) else 1.0
+    allowed_records = _allowed_records(index, mask)
+    out = Ranking(allowed=allowed)
+    out.arms, out.vector = _arms(index, query, terms, expansions, mode, allowed, share, tuning)
+    live = [arm for arm in out.arms if arm.ranking]
+    keys = stable_keys(db, list({f for arm in live for f in arm.ranking}))
+    out.findings = fuse([a.ranking for a in live], k=tuning.rrf_k, weights=[a.weight for a in live],
+                        key=keys.get)
+    if mode != "dense":
+        rows = record_keyword_ranking(index_record_vocabulary(index), terms, expansions, tuning,
+                                      allowed_records)
+        ids = record_keys(db, [r for r, _ in rows])
+        out.record_keywords = [r for r, _ in sorted(rows, key=lambda rs: (rs[1], ids[rs[0]]))]
+    if out.vector is not None:
+        best = record_dense_ranking(index.sentences, index_sentences(index), out.vector, tuning,
+                                    allowed_records)
+        ids = record_keys(db, best.ranking)
+        best.ranking.sort(key=lambda r: (-best.best[r][1], ids[r]))
+        out.best_sentences = best
+    out.records = _fuse_records(index, out, tuning)
+    return out
+
+
+def _allowed_records(index: Index, mask: np.ndarray | None) -> np.ndarray | None:
+    """Flags by record row id: records with at least one finding that passes the filters."""
+    if mask is None:
+        return None
+    rids = index.arrays.rid[mask]
+    flags = np.zeros(int(index.arrays.rid.max()) + 1 if len(index.arrays.rid) else 1, dtype=bool)
+    flags[rids] = True
+    return flags
+
+
+def _fuse_records(index: Index, ranking: Ranking, tuning: Tuning) -> list[tuple[int, float]]:
+    """Records by weighted reciprocal rank over: their best finding, their whole text's
+    keywords, their best sentence's meaning (ties by record id)."""
+    by_findings = list(dict.fromkeys(index.arrays.rids_of([f for f, _ in ranking.findings])))
+    lists = [(by_findings, tuning.record_findings_weight),
+             (ranking.record_keywords, tuning.record_lexical_weight),
+             (ranking.best_sentences.ranking, tuning.record_dense_weight)]
+    lists = [(r, w) for r, w in lists if r]
+    keys = record_keys(index.require_db(), list({r for rids, _ in lists for r in rids}))
+    return fuse([r for r, _ in lists], k=tuning.record_rrf_k, weights=[w for _, w in lists],
+                key=keys.get)
+
+
+def rank_records(index: Index, query: str, *, filters: SearchFilters | None = None,
+                 k: int = 100, mode: Mode = "hybrid", tuning: Tuning = DEFAULT) -> list[str]:
+    """The ids of the k best records for a query: the order of search()'s groups, without
+    building them (what a record-level benchmark scores)."""
+    query = " ".join(query.split())[:MAX_QUERY_CHARS]
+    terms = query_terms(query)
+    if not terms and not has_cjk(query):
+        return []
+    expansions = expand_query(query, index_glossary(index))
+    ranking = rank(index, query, terms, expansions, filters or SearchFilters(), mode, tuning)
+    top = [rid for rid, _ in ranking.records[:k]]
+    keys = record_keys(index.require_db(), top)
+    return [keys[rid] for rid in top]
+
+
 def search(index: Index, query: str, *, filters: SearchFilters | None = None, k: int = 10,
-           mode: Mode = "hybrid") -> SearchResponse:
-    """The k best findings for a query, grouped by record."""
+           mode: Mode = "hybrid", tuning: Tuning = DEFAULT) -> SearchResponse:
+    """The k best findings grouped by record, and further records that matched through their
+    other text (up to k records in all, in record order), each with the sentence that matched
+    but is not a finding shown as context."""
     started = time.perf_counter()
     filters = filters or SearchFilters()
     query = " ".join(query.split())[:MAX_QUERY_CHARS]
@@ -138,16 +239,11 @@ def search(index: Index, query: str, *, filters: SearchFilters | None = None, k:
     db = index.require_db()
     expansions = expand_query(query, index_glossary(index))
     response.expansions = [e.note() for e in expansions]
-    mask = finding_mask(db, index.arrays, filters)
-    allowed = allowed_by_fid(index.arrays, mask) if mask is not None else None
-    share = float(mask.mean()) if mask is not None and len(mask) else 1.0
-    arms = _arms(index, query, terms, expansions, mode, allowed, share)
-    candidates = list({f for arm in arms for f in arm.ranking})
-    keys = stable_keys(db, candidates)
-    live = [arm for arm in arms if arm.ranking]
-    fused = fuse([a.ranking for a in live], weights=[a.weight for a in live], key=keys.get)[:k]
-    response.total_hits = len(candidates)
-    response.groups = _groups(db, fused, {a.name: a for a in arms}, terms, expansions, query)
+    ranking = rank(index, query, terms, expansions, filters, mode, tuning)
+    response.total_hits = len(ranking.findings)
+    words = terms + [w for e in expansions for x in (e.expansions if e.direction == "acronym→words"
+                                                     else [e.acronym]) for w in query_terms(x)]
+    response.groups = record_groups(index, ranking, k, words, cjk_query_groups(query))
     response.record_matches = lookup_records(db, index_authors(index), query)
     response.took_ms = (time.perf_counter() - started) * 1000
     return response
@@ -159,102 +255,26 @@ def _mostly_cjk(query: str) -> bool:
     return cjk > 0 and cjk >= len(query.replace(" ", "")) / 2
 
 
-@dataclass
-class Arm:
-    """One retrieval arm's ranking (finding ids, best first) and, for meaning arms, similarities."""
-
-    name: str
-    ranking: list[int] = field(default_factory=list)
-    sims: dict[int, float] = field(default_factory=dict)
-    weight: float = 1.0
-
-    def rank(self, fid: int) -> int | None:
-        if not hasattr(self, "_ranks"):
-            self._ranks = {f: i for i, f in enumerate(self.ranking, 1)}
-        return self._ranks.get(fid)
-
-
 def _arms(index: Index, query: str, terms: list[str], expansions: list[Expansion], mode: Mode,
-          allowed: np.ndarray | None, share: float) -> list[Arm]:
+          allowed: np.ndarray | None, share: float, tuning: Tuning
+          ) -> tuple[list[Arm], np.ndarray | None]:
     """Run the keyword arm while the query is encoded, then the meaning arms; meaning-only
-    hits below DENSE_FLOOR are dropped."""
+    hits below the floor are dropped. Returns the arms and the English query vector."""
     index.require_db()  # fails early when the index is closed
     spaces = [] if mode == "lexical" else [
-        s for s in index.spaces if s.name != "main" or not _mostly_cjk(query)]
+        s for s in index.finding_spaces if s.name != "main" or not _mostly_cjk(query)]
     text = dense_query_text(query, expansions)
     pending = [(space, index.query_vector_soon(text, space)) for space in spaces]
-    lexical = Arm("lexical", weight=LEXICAL_WEIGHT)
+    lexical = Arm("lexical", weight=tuning.lexical_weight)
     if mode != "dense":
-        lexical.ranking = lexical_ranking(index, query, terms, expansions, allowed)
+        lexical.ranking = lexical_ranking(index, query, terms, expansions, allowed, tuning)
     keyword_set = set(lexical.ranking)
-    arms = [lexical]
-    for space, vector in pending:
-        ranking, sims = dense_ranking(index, space, vector.result(), allowed, share)
-        ranking = [f for f in ranking if f in keyword_set or sims[f] >= DENSE_FLOOR]
+    arms, english = [lexical], None
+    for space, future in pending:
+        vector = future.result()
+        english = vector if space.name == "main" else english
+        ranking, sims = dense_ranking(index, space, vector, allowed, share, tuning)
+        ranking = [f for f in ranking if f in keyword_set or sims[f] >= tuning.dense_floor]
         arms.append(Arm("dense" if space.name == "main" else space.name, ranking, sims,
-                        DENSE_WEIGHT))
-    return arms
-
-
-def _rank(arms: dict[str, Arm], name: str, fid: int) -> int | None:
-    return arms[name].rank(fid) if name in arms else None
-
-
-def _sim(arms: dict[str, Arm], name: str, fid: int) -> float | None:
-    """The similarity of a hit in a meaning arm that ranked it (None otherwise)."""
-    if name not in arms or arms[name].rank(fid) is None:
-        return None
-    return arms[name].sims.get(fid)
-
-
-HIT_SQL = ("SELECT f.fid, r.id, f.finding_id, f.kind, f.text, f.section, f.span_start, f.span_end, "
-           "f.themes, f.effects, f.zh, r.rid, f.context FROM findings f "
-           "JOIN records r ON r.rid = f.rid "
-           "WHERE f.fid IN ({marks})")
-GROUP_SQL = ("SELECT rid, id, title, authors, year, venue, resource_type, citation, designs "
-             "FROM records WHERE rid IN ({marks})")
-
-
-def _groups(db: sqlite3.Connection, fused: list[tuple[int, float]], arms: dict[str, Arm],
-            terms: list[str], expansions: list[Expansion], query: str) -> list[RecordGroup]:
-    if not fused:
-        return []
-    marks = ",".join("?" * len(fused))
-    rows = {r[0]: (*r[:8], json.loads(r[8]), json.loads(r[9]), *r[10:])
-            for r in db.execute(HIT_SQL.format(marks=marks), [f for f, _ in fused])}
-    rids = list(dict.fromkeys(rows[f][11] for f, _ in fused))
-    marks = ",".join("?" * len(rids))
-    meta = {r[0]: (*r[:8], json.loads(r[8])) for r in db.execute(GROUP_SQL.format(marks=marks), rids)}
-    return build_groups(fused, rows, meta, arms, terms, expansions, query)
-
-
-def build_groups(fused: list[tuple[int, float]], rows: dict[int, tuple], meta: dict[int, tuple],
-                 arms: dict[str, Arm], terms: list[str], expansions: list[Expansion],
-                 query: str) -> list[RecordGroup]:
-    """Hits grouped by record from HIT_SQL rows by finding id and GROUP_SQL rows by record row
-    id (their JSON columns decoded); shared by every index backend."""
-    words = terms + [w for e in expansions for x in (e.expansions if e.direction == "acronym→words"
-                                                     else [e.acronym]) for w in query_terms(x)]
-    cjk_words = [g for grams in cjk_query_groups(query) for g in grams]
-    groups: OrderedDict[int, list[FindingHit]] = OrderedDict()
-    for fid, score in fused:
-        row = rows[fid]
-        hit = FindingHit(
-            record_id=row[1], finding_id=row[2], kind=row[3], text=row[4], section=row[5],
-            span=(row[6], row[7]), themes=list(row[8]),
-            effects=[Effect(**e) for e in row[9]], translation_zh=row[10],
-            score=score, similarity=_sim(arms, "dense", fid), dense_rank=_rank(arms, "dense", fid),
-            lexical_rank=_rank(arms, "lexical", fid),
-            similarity_multilingual=_sim(arms, "multilingual", fid),
-            multilingual_rank=_rank(arms, "multilingual", fid),
-            highlights=highlight_spans(row[4], words),
-            highlights_zh=highlight_spans(row[10], cjk_words) if cjk_words else [])
-        hit.matched_terms = sorted({row[4][s:e].lower() for s, e in hit.highlights})[:8]
-        if hit.lexical_rank is not None and not hit.matched_terms:
-            hit.context_terms = sorted({row[12][s:e].lower()
-                                        for s, e in highlight_spans(row[12], words)})[:8]
-        groups.setdefault(row[11], []).append(hit)
-    return [RecordGroup(record_id=meta[rid][1], title=meta[rid][2], authors=meta[rid][3],
-                        year=meta[rid][4], venue=meta[rid][5], resource_type=meta[rid][6],
-                        citation=meta[rid][7], designs=list(meta[rid][8]),
-                        score=hits[0].score, hits=hits) for rid, hits in groups.items()]
+                        tuning.dense_weight))
+    return arms, english

@@ -1,5 +1,6 @@
-"""The derived search index in .kb/: SQLite (records, findings, FTS5) plus faiss finding vectors
-in one or two embedding spaces (the English model's and, by default, a multilingual one).
+"""The derived search index in .kb/: SQLite (records, findings, every abstract sentence, FTS5)
+plus faiss vectors: findings in one or two embedding spaces (the English model's and, by
+default, a multilingual one) and every sentence of every record in the English model's space.
 
 records/ is the truth. The index remembers the embedding models and each record file's hash, so
 `refresh()` re-indexes only what changed, and anything missing or damaged is rebuilt from records/.
@@ -89,7 +90,8 @@ class Index:
         self.dir = index_dir(self.home)
         self.dir.mkdir(parents=True, exist_ok=True)
         cache = self.dir / EMBED_CACHE
-        self.spaces = [Space("main", embedder or get_embedder(), self.dir, cache)]
+        main = Space("main", embedder or get_embedder(), self.dir, cache)
+        self.spaces = [main, Space("sentences", main.embedder, self.dir, cache, table="sentences")]
         if multilingual is None and multilingual_enabled():
             multilingual = get_multilingual_embedder()
         if multilingual is not None and multilingual is not False and multilingual is not True:
@@ -131,7 +133,17 @@ class Index:
 
     @property
     def multilingual(self) -> Space | None:
-        return self.spaces[1] if len(self.spaces) > 1 else None
+        return next((s for s in self.spaces if s.name == "multilingual"), None)
+
+    @property
+    def sentences(self) -> Space:
+        """Every abstract sentence (and title, keywords) in the English model's space."""
+        return self.spaces[1]
+
+    @property
+    def finding_spaces(self) -> list[Space]:
+        """The spaces whose vectors are findings (the English one first)."""
+        return [s for s in self.spaces if s.table == "findings"]
 
     @property
     def vectors(self) -> VectorIndex:
@@ -215,15 +227,19 @@ class Index:
         changed = sorted(k for k, (_, stat) in files.items() if k not in known or known[k][1] != stat)
         report.unchanged = len(files) - len(changed)
         removed: list[int] = []
+        removed_sentences: list[int] = []
         first_new = (db.execute("SELECT max(fid) FROM findings").fetchone()[0] or 0) + 1
         db.execute("BEGIN")
         try:
             for record_id in sorted(set(known) - set(files)):
-                removed += index_db.delete_record(db, known[record_id][0])
+                fids, sids = index_db.delete_record(db, known[record_id][0])
+                removed += fids
+                removed_sentences += sids
                 report.removed += 1
-            added = self._index_files([files[k] for k in changed], known, removed, report)
+            added = self._index_files([files[k] for k in changed], known,
+                                      (removed, removed_sentences), report)
             for space in self.spaces:
-                space.remove(removed)
+                space.remove(removed_sentences if space.table == "sentences" else removed)
                 space.settle(db)
             if report.changed or removed or added:
                 index_db.set_meta(db, "generation", str(int(self.generation or 0) + 1))
@@ -242,34 +258,42 @@ class Index:
         report.seconds = time.perf_counter() - started
         return report
 
+    def _next_ids(self) -> tuple[int, int, int]:
+        """The next free record, finding and sentence row ids."""
+        assert self.db is not None
+        rid, fid, sid = ((self.db.execute(f"SELECT max({c}) FROM {t}").fetchone()[0] or 0) + 1
+                         for c, t in (("rid", "records"), ("fid", "findings"), ("sid", "sentences")))
+        return int(rid), int(fid), int(sid)
+
     def _index_files(self, files: list[tuple[str, str]], known: dict[str, tuple[int, str, str]],
-                     removed: list[int], report: RefreshReport) -> int:
+                     removed: tuple[list[int], list[int]], report: RefreshReport) -> int:
         """Index the (path, stat) files whose stat changed; vectors are added in batches."""
         assert self.db is not None
         store, codes = Store(self.home), index_db.Codes(self.db)
-        rid = (self.db.execute("SELECT max(rid) FROM records").fetchone()[0] or 0) + 1
-        fid = (self.db.execute("SELECT max(fid) FROM findings").fetchone()[0] or 0) + 1
-        pending: list[tuple] = []
+        rid, fid, sid = self._next_ids()
+        pending: dict[str, list[tuple[int, str]]] = {"findings": [], "sentences": []}
         added = 0
         for name, stat in files:
             path = Path(name)
-            rows = self._refresh_one(store, path, stat, known.get(path.stem), codes, rid, fid,
-                                     removed, report)
+            rows = self._refresh_one(store, path, stat, known.get(path.stem), codes,
+                                     (rid, fid, sid), removed, report)
             if rows is None:
                 continue
-            rid, fid = rid + 1, fid + len(rows)
-            pending.extend((r[0], r[-1]) for r in rows)
-            if len(pending) >= EMBED_CHUNK:
+            rid, fid, sid = rid + 1, fid + len(rows["findings"]), sid + len(rows["sentences"])
+            for table, items in rows.items():
+                pending[table].extend(items)
+            if len(pending["sentences"]) + len(pending["findings"]) >= EMBED_CHUNK:
                 added += self._add_vectors(pending)
-                pending = []
+                pending = {"findings": [], "sentences": []}
         return added + self._add_vectors(pending)
 
     def _refresh_one(self, store: Store, path: Path, stat: str, known: tuple[int, str, str] | None,
-                     codes: index_db.Codes, rid: int, fid: int, removed_fids: list[int],
-                     report: RefreshReport) -> list[tuple] | None:
-        """Index one record file if it changed, as record `rid` with findings from `fid` on;
-        returns the finding rows inserted (each followed by the text its vector is made from),
-        or None when the record was left as it was."""
+                     codes: index_db.Codes, ids: tuple[int, int, int],
+                     removed: tuple[list[int], list[int]], report: RefreshReport
+                     ) -> dict[str, list[tuple[int, str]]] | None:
+        """Index one record file if it changed, as record `rid` with findings from `fid` and
+        sentences from `sid` on (`ids`); returns the (row id, vector text) of the findings and
+        sentences inserted, or None when the record was left as it was."""
         assert self.db is not None
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
@@ -283,21 +307,28 @@ class Index:
             report.problems.append(str(err))
             return None
         if known:
-            removed_fids += index_db.delete_record(self.db, known[0])
+            fids, sids = index_db.delete_record(self.db, known[0])
+            removed[0].extend(fids)
+            removed[1].extend(sids)
             report.updated += 1
         else:
             report.added += 1
+        rid, fid, sid = ids
         texts = [index_db.vector_text(f.text, record.title) for f in record.findings]
         rows = [index_db.finding_row(fid + i, rid, record, f, text_hash(t), codes)
                 for i, (f, t) in enumerate(zip(record.findings, texts, strict=True))]
-        index_db.insert_record(self.db, index_db.record_row(rid, record, stat, digest, codes), rows)
-        return [(*row, text) for row, text in zip(rows, texts, strict=True)]
+        sentences = index_db.sentence_rows(sid, rid, record, [r[0] for r in rows])
+        index_db.insert_record(self.db, index_db.record_row(rid, record, stat, digest, codes), rows,
+                               sentences, index_db.record_fts_row(record))
+        return {"findings": [(row[0], text) for row, text in zip(rows, texts, strict=True)],
+                "sentences": [(row[0], index_db.sentence_vector_text(row[5], row[2], record.title))
+                              for row in sentences]}
 
-    def _add_vectors(self, items: list[tuple[int, str]]) -> int:
-        """Embed (finding id, vector text) pairs into every space."""
+    def _add_vectors(self, items: dict[str, list[tuple[int, str]]]) -> int:
+        """Embed (row id, vector text) pairs of findings and sentences into their spaces."""
         for space in self.spaces:
-            space.add(items)
-        return len(items)
+            space.add(items[space.table])
+        return sum(len(v) for v in items.values())
 
     # -- filter columns ------------------------------------------------------------------
     def _load_arrays(self, since_fid: int | None = None, removed: list[int] | None = None) -> None:

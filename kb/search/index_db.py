@@ -1,4 +1,5 @@
-"""The SQLite side of the index: tables, and the rows a record becomes (records, findings, FTS5)."""
+"""The SQLite side of the index: tables, and the rows a record becomes (records, findings, every
+abstract sentence, FTS5 over findings and over the whole record)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import sqlite3
 from kb.model.present import authors_line
 from kb.model.schema import Finding, Record
 from kb.search.lexical import cjk_bigrams
+from kb.text.sentences import split_sentences
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -34,6 +36,14 @@ CREATE VIRTUAL TABLE IF NOT EXISTS findings_fts USING fts5(
     tokenize='porter unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE IF NOT EXISTS titles_fts USING fts5(
     title, content='records', content_rowid='rid', tokenize='porter unicode61 remove_diacritics 2');
+CREATE TABLE IF NOT EXISTS sentences (
+    sid INTEGER PRIMARY KEY, rid INTEGER NOT NULL, section INTEGER NOT NULL,
+    span_start INTEGER NOT NULL, span_end INTEGER NOT NULL, text TEXT NOT NULL,
+    fid INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS sentences_rid ON sentences(rid);
+CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5(
+    title, keywords, body, tokenize='porter unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS records_vocab USING fts5vocab(records_fts, 'row');
 CREATE VIRTUAL TABLE IF NOT EXISTS findings_vocab USING fts5vocab(findings_fts, 'row');
 CREATE VIRTUAL TABLE IF NOT EXISTS findings_zh USING fts5(
     zh_grams, content='findings', content_rowid='fid', tokenize='unicode61');
@@ -44,6 +54,8 @@ RECORD_COLUMNS = ("rid", "id", "stat", "hash", "title", "authors", "families", "
                   "n_findings", "lang_bits")
 FINDING_COLUMNS = ("fid", "rid", "finding_id", "kind", "role", "section", "span_start", "span_end",
                    "text", "context", "zh", "zh_grams", "themes", "effects", "vec_hash", "theme_bits")
+SENTENCE_COLUMNS = ("sid", "rid", "section", "span_start", "span_end", "text", "fid")
+TITLE_SECTION, KEYWORDS_SECTION = -1, -2  # sentence rows that hold the title and the keywords
 MAX_BITS = 63  # theme and language bitmasks live in one SQLite INTEGER
 
 
@@ -94,14 +106,16 @@ def set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
     db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
 
-def vector_stamp(db: sqlite3.Connection) -> str:
+def vector_stamp(db: sqlite3.Connection, table: str = "findings") -> str:
     """What the vector files must have been written for: the number of findings and a checksum
     of every finding id with the hash of its vector's text, as committed in this database (ids
     are reused after deletes, so counts or ids alone cannot tell stale vectors from current ones)."""
     digest = hashlib.sha256()
     count = 0
-    for fid, vec_hash in db.execute("SELECT fid, vec_hash FROM findings ORDER BY fid"):
-        digest.update(f"{fid}:{vec_hash}\n".encode())
+    sql = ("SELECT fid, vec_hash FROM findings ORDER BY fid" if table == "findings" else
+           "SELECT sid, section || ':' || text FROM sentences ORDER BY sid")  # sentences: by text
+    for row_id, vec_hash in db.execute(sql):
+        digest.update(f"{row_id}:{vec_hash}\n".encode())
         count += 1
     return f"{count}:{digest.hexdigest()[:32]}"
 
@@ -127,6 +141,12 @@ def vector_text(text: str, title: str | None) -> str:
     return f"{text} | {title}" if title else text
 
 
+def sentence_vector_text(text: str, section: int, title: str | None) -> str:
+    """What a sentence's vector is made from: like a finding's (so a sentence that is a finding
+    is embedded once, through the cache), the title row alone."""
+    return vector_text(text, None if section == TITLE_SECTION else title)
+
+
 def finding_context(record: Record, finding: Finding) -> str:
     """Text that helps keyword search find a short finding: its whole sentence and the title."""
     parts = []
@@ -150,11 +170,42 @@ def finding_row(fid: int, rid: int, record: Record, finding: Finding, vec_hash: 
             vec_hash, codes.mask("theme", finding.themes))
 
 
-def insert_record(db: sqlite3.Connection, rec_row: tuple, rows: list[tuple]) -> None:
-    """Insert a record and its findings, keeping both FTS tables in step."""
+def sentence_rows(sid: int, rid: int, record: Record, fids: list[int]) -> list[tuple]:
+    """The sentences-table rows of a record: its title, its keywords, then every sentence of
+    every abstract section (with the row id of a finding inside it, 0 when none)."""
+    spans = [(f.section, f.span, fid) for f, fid in zip(record.findings, fids, strict=True)]
+    rows: list[tuple] = []
+    if record.title:
+        rows.append((TITLE_SECTION, 0, len(record.title), record.title, 0))
+    if record.keywords:
+        keywords = "; ".join(record.keywords)
+        rows.append((KEYWORDS_SECTION, 0, len(keywords), keywords, 0))
+    for number, section in enumerate(record.abstract):
+        for sentence in split_sentences(section.text):
+            fid = next((f for s, (a, b), f in spans if s == number and a < sentence.end
+                        and b > sentence.start), 0)
+            rows.append((number, sentence.start, sentence.end, sentence.text, fid))
+    return [(sid + i, rid, *row) for i, row in enumerate(rows)]
+
+
+def record_fts_row(record: Record) -> tuple[str, str, str]:
+    """(title, keywords, body) of the whole-record keyword index."""
+    return (record.title or "", "; ".join(record.keywords),
+            "\n".join(section.text for section in record.abstract))
+
+
+def insert_record(db: sqlite3.Connection, rec_row: tuple, rows: list[tuple],
+                  sentences: list[tuple] | None = None,
+                  whole: tuple[str, str, str] | None = None) -> None:
+    """Insert a record, its findings and its sentences, keeping the FTS tables in step."""
     db.execute(f"INSERT INTO records VALUES ({','.join('?' * len(RECORD_COLUMNS))})", rec_row)
     if rec_row[4]:
         db.execute("INSERT INTO titles_fts(rowid, title) VALUES (?, ?)", (rec_row[0], rec_row[4]))
+    if whole is not None:
+        db.execute("INSERT INTO records_fts(rowid, title, keywords, body) VALUES (?, ?, ?, ?)",
+                   (rec_row[0], *whole))
+    db.executemany(f"INSERT INTO sentences VALUES ({','.join('?' * len(SENTENCE_COLUMNS))})",
+                   sentences or [])
     db.executemany(f"INSERT INTO findings VALUES ({','.join('?' * len(FINDING_COLUMNS))})", rows)
     db.executemany("INSERT INTO findings_fts(rowid, text, context) VALUES (?, ?, ?)",
                    [(r[0], r[8], r[9]) for r in rows])
@@ -162,8 +213,9 @@ def insert_record(db: sqlite3.Connection, rec_row: tuple, rows: list[tuple]) -> 
                    [(r[0], r[11]) for r in rows if r[11]])
 
 
-def delete_record(db: sqlite3.Connection, rid: int) -> list[int]:
-    """Delete a record and its findings (and their FTS entries); returns the finding ids."""
+def delete_record(db: sqlite3.Connection, rid: int) -> tuple[list[int], list[int]]:
+    """Delete a record, its findings and sentences (and their FTS entries); returns the finding
+    ids and the sentence ids."""
     rows = db.execute("SELECT fid, text, context, zh_grams FROM findings WHERE rid = ?",
                       (rid,)).fetchall()
     db.executemany("INSERT INTO findings_fts(findings_fts, rowid, text, context) "
@@ -174,6 +226,9 @@ def delete_record(db: sqlite3.Connection, rid: int) -> list[int]:
     if title and title[0]:
         db.execute("INSERT INTO titles_fts(titles_fts, rowid, title) VALUES ('delete', ?, ?)",
                    (rid, title[0]))
+    sids = [r[0] for r in db.execute("SELECT sid FROM sentences WHERE rid = ?", (rid,))]
+    db.execute("DELETE FROM records_fts WHERE rowid = ?", (rid,))
+    db.execute("DELETE FROM sentences WHERE rid = ?", (rid,))
     db.execute("DELETE FROM findings WHERE rid = ?", (rid,))
     db.execute("DELETE FROM records WHERE rid = ?", (rid,))
-    return [r[0] for r in rows]
+    return [r[0] for r in rows], sids

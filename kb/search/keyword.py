@@ -118,7 +118,7 @@ def chinese_exprs(query: str) -> tuple[str, str]:
 
 
 def run_fts(db: sqlite3.Connection, sql: str, expr: str, *, table: str = "",
-            size: int = 0) -> list[tuple[int, float]]:
+            size: int = 0, limit: int = POOL) -> list[tuple[int, float]]:
     """(finding id, score) rows of an FTS5 query, lower scores better; [] when the expression
     matches more than RANK_BUDGET rows of a `table` of `size` rows (checked only when given)."""
     if not expr:
@@ -130,7 +130,7 @@ def run_fts(db: sqlite3.Connection, sql: str, expr: str, *, table: str = "",
             if count > RANK_BUDGET:
                 log.info("keyword search: %r matches %d findings, too common to rank", expr, count)
                 return []
-        return db.execute(sql, (expr, POOL)).fetchall()
+        return db.execute(sql, (expr, limit)).fetchall()
     except sqlite3.OperationalError as err:  # quoting makes this unreachable; never crash a search
         log.warning("keyword search failed for %r: %s", expr, err)
         return []

@@ -24,15 +24,21 @@ QUERY_CACHE = 256
 DELTA_LIMIT = 20_000  # changes kept in a small side file before the big vector file is rewritten
 # what np.load raises on a damaged .npz (zip, header or array data)
 DAMAGED_NPZ = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, RuntimeError)
-VECTOR_SQL = ("SELECT f.fid, f.text, r.title FROM findings f JOIN records r ON r.rid = f.rid "
-              "ORDER BY f.fid")
+VECTOR_SQL = {
+    "findings": ("SELECT f.fid, f.text, r.title FROM findings f JOIN records r ON r.rid = f.rid "
+                 "ORDER BY f.fid"),
+    "sentences": (f"SELECT s.sid, s.text, CASE WHEN s.section = {index_db.TITLE_SECTION} THEN NULL "
+                  "ELSE r.title END FROM sentences s JOIN records r ON r.rid = s.rid ORDER BY s.sid"),
+}
 
 
 class Space:
     """Vectors of every finding in one model's space, addressed by finding id."""
 
-    def __init__(self, name: str, embedder: Embedder, folder: Path, cache_path: Path) -> None:
+    def __init__(self, name: str, embedder: Embedder, folder: Path, cache_path: Path,
+                 table: str = "findings") -> None:
         self.name = name
+        self.table = table  # findings, or sentences (every abstract sentence, title, keywords)
         self.embedder = (embedder if isinstance(embedder, CachedEmbedder)
                          else CachedEmbedder(embedder, cache_path))
         self.path = folder / (MAIN_VECTORS if name == "main" else f"vectors-{name}.faiss")
@@ -67,7 +73,7 @@ class Space:
             log.debug("cannot read %s: %s", self.delta_path, err)
             self.vectors = VectorIndex(self.embedder.dim)
             return f"{self.delta_path.name} is damaged"
-        expected = index_db.vector_stamp(db)
+        expected = index_db.vector_stamp(db, self.table)
         if stamp != expected:
             return (f"{self.path.name} was written for another state of the index "
                     f"({stamp or 'no stamp'}, the index holds {expected})")
@@ -120,7 +126,8 @@ class Space:
 
     def rebuild(self, db: sqlite3.Connection) -> None:
         """Rebuild from the findings table (vectors come from the cache where they can)."""
-        rows = [(fid, index_db.vector_text(text, title)) for fid, text, title in db.execute(VECTOR_SQL)]
+        rows = [(row_id, index_db.vector_text(text, title))
+                for row_id, text, title in db.execute(VECTOR_SQL[self.table])]
         ids = np.array([r[0] for r in rows], dtype=np.int64)
         parts = [self.embedder.encode([r[1] for r in rows[i:i + EMBED_CHUNK]])
                  for i in range(0, len(rows), EMBED_CHUNK)]
@@ -135,7 +142,7 @@ class Space:
         if not (self._dirty or full) and self.path.exists():
             return
         self._dirty = False
-        stamp = index_db.vector_stamp(db)
+        stamp = index_db.vector_stamp(db, self.table)
         if full or not self.path.exists() or len(self._added) + len(self._removed) > DELTA_LIMIT:
             self.vectors.save(self.path, stamp)
             self._base = stamp

@@ -1,4 +1,5 @@
-"""The shapes search takes and returns: filters, finding hits grouped by record, the response."""
+"""The shapes search takes and returns: filters, finding hits (and sentences that matched as
+context) grouped by record, the response."""
 
 from __future__ import annotations
 
@@ -61,6 +62,7 @@ class FindingHit(BaseModel):
     context_terms: list[str] = Field(default_factory=list)  # matched in its sentence or title
     highlights: list[tuple[int, int]] = Field(default_factory=list)      # spans in `text`
     highlights_zh: list[tuple[int, int]] = Field(default_factory=list)   # spans in translation_zh
+    matched: bool = True  # False: its record matched elsewhere and this is its best finding
 
     def why(self) -> str:
         """'meaning 0.62 · across languages 0.55 · words: funding, braided' — why it matched."""
@@ -73,7 +75,28 @@ class FindingHit(BaseModel):
             parts.append("words: " + ", ".join(self.matched_terms))
         if self.context_terms:
             parts.append("words in its sentence or title: " + ", ".join(self.context_terms))
+        if not self.matched:
+            parts.insert(0, "best finding of a matching record")
         return " · ".join(parts) or "related"
+
+
+class ContextHit(BaseModel):
+    """A sentence of a record that matched the query but is not a finding (background, methods,
+    the title's keywords …): shown beside the record's findings as context, marked as such."""
+
+    kind: Literal["context"] = "context"
+    text: str
+    section: int
+    span: tuple[int, int]
+    similarity: float | None = None
+    matched_terms: list[str] = Field(default_factory=list)
+    highlights: list[tuple[int, int]] = Field(default_factory=list)
+
+    def why(self) -> str:
+        parts = [f"meaning {self.similarity:.2f}"] if self.similarity is not None else []
+        if self.matched_terms:
+            parts.append("words: " + ", ".join(self.matched_terms))
+        return "context, not a finding" + "".join(f" · {p}" for p in parts)
 
 
 class RecordGroup(BaseModel):
@@ -87,8 +110,9 @@ class RecordGroup(BaseModel):
     resource_type: str | None
     citation: str
     designs: list[str] = Field(default_factory=list)
-    score: float
+    score: float  # the record's fused score (findings, whole-record keywords, best sentence)
     hits: list[FindingHit]
+    context: list[ContextHit] = Field(default_factory=list)
 
 
 class RecordMatch(BaseModel):
@@ -115,5 +139,6 @@ class SearchResponse(BaseModel):
     notice: str | None = None
 
     def hits(self) -> list[FindingHit]:
-        """All finding hits in rank order (across groups)."""
-        return sorted((h for g in self.groups for h in g.hits), key=lambda h: -h.score)
+        """All finding hits in rank order (across groups): the matched findings by their fused
+        score, then the best findings of records that matched through their other text."""
+        return sorted((h for g in self.groups for h in g.hits), key=lambda h: (not h.matched, -h.score))

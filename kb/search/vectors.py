@@ -92,7 +92,8 @@ class VectorIndex:
         q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
         params = None
         if allowed is not None:
-            selector = faiss.IDSelectorBitmap(len(allowed) * 8, faiss.swig_ptr(allowed))
+            # faiss takes the bitmap's size in bytes; ids past its end are not members
+            selector = faiss.IDSelectorBitmap(len(allowed), faiss.swig_ptr(allowed))
             if self.approximate:
                 nprobe = min(self.index.nlist,
                              math.ceil(self.index.nprobe / max(allowed_share, 1e-6)))

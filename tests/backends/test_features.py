@@ -90,7 +90,8 @@ def _hits(store: RecordStore, query: str, filters: SearchFilters | None = None) 
         response = index.search(query, filters=filters, k=10)
     finally:
         index.close()
-    return [(h.record_id, h.finding_id) for h in response.hits()]
+    # the finding-level answers (the folder index also adds records matched by their other text)
+    return [(h.record_id, h.finding_id) for h in response.hits() if h.matched]
 
 
 QUERIES = [

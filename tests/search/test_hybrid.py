@@ -50,10 +50,16 @@ def test_results_grouped_by_record(index: Index) -> None:
     response = search(index, "pilots sustainability funding leadership", k=12)
     ids = [g.record_id for g in response.groups]
     assert len(ids) == len(set(ids))
-    assert sum(len(g.hits) for g in response.groups) == 12
+    assert sum(1 for g in response.groups for h in g.hits if h.matched) == 12  # the 12 best
+    assert [h.score for h in response.hits()[:12]] == sorted((h.score for h in response.hits()[:12]),
+                                                             reverse=True)
     for group in response.groups:
         assert all(h.record_id == group.record_id for h in group.hits)
-        assert group.score == group.hits[0].score
+        scores = [h.score for h in group.hits if h.matched]
+        assert scores == sorted(scores, reverse=True)  # each record's best finding first
+    # records in the order of their fused record score
+    assert [g.score for g in response.groups] == sorted((g.score for g in response.groups),
+                                                        reverse=True)
 
 
 def test_acronym_expansion_both_ways(index: Index) -> None:

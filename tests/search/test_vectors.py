@@ -32,6 +32,15 @@ def test_exact_search_bitmap_remove_and_reload(tmp_path: Path) -> None:
         VectorIndex.load(tmp_path / "v.faiss", 32)
 
 
+def test_a_bitmap_shorter_than_the_ids_selects_only_its_own() -> None:
+    """A bitmap covering ids < 8 lets nothing past its end through (faiss reads its size in
+    bytes)."""
+    x = _unit(500)
+    index = VectorIndex.build(16, np.arange(500), x)
+    ids, _ = index.search(x[400], 5, id_bitmap(np.array([6]), 7))
+    assert ids.tolist() == [6]
+
+
 def test_ivf_above_threshold_finds_neighbours_and_respects_filters(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(vectors, "APPROX_THRESHOLD", 2000)

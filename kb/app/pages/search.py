@@ -117,6 +117,9 @@ for number, group in enumerate(response.groups, 1):
                        f"effects: {effects_md(hit.effects)}" if hit.effects else "",
                        md_text(hit.why())]
             st.caption(" · ".join(d for d in details if d))
+        for context in group.context:
+            st.markdown(f"*context:* {highlight_md(context.text, context.highlights)}")
+            st.caption(md_text(context.why()))
         with st.container(horizontal=True, vertical_alignment="center"):
             st.page_link(PAGES["record"], label="Open record", icon=":material/description:",
                          query_params={"id": group.record_id})

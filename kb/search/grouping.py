@@ -1,0 +1,179 @@
+"""The groups of a search response: records in fused order, each with its matched findings best
+first (or, when only its other text matched, its findings closest to the query), and the
+sentence that matched but is not a finding shown as context."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import numpy as np
+
+from kb.model.schema import Effect
+from kb.search.acronyms import Expansion
+from kb.search.arms import Arm, Ranking
+from kb.search.index import Index
+from kb.search.index_db import TITLE_SECTION
+from kb.search.lexical import cjk_query_groups, highlight_spans, query_terms
+from kb.search.types import ContextHit, FindingHit, RecordGroup
+from kb.search.vectors import id_bitmap
+
+BEST_FINDINGS = 2  # findings shown for a record that matched through its other text only
+HIT_SQL = ("SELECT f.fid, r.id, f.finding_id, f.kind, f.text, f.section, f.span_start, f.span_end, "
+           "f.themes, f.effects, f.zh, r.rid, f.context FROM findings f "
+           "JOIN records r ON r.rid = f.rid WHERE f.fid IN ({marks})")
+GROUP_SQL = ("SELECT rid, id, title, authors, year, venue, resource_type, citation, designs "
+             "FROM records WHERE rid IN ({marks})")
+SENTENCE_SQL = ("SELECT sid, section, span_start, span_end, text FROM sentences "
+                "WHERE rid = ? AND fid = 0 AND section > ? ORDER BY sid")
+
+
+def record_groups(index: Index, ranking: Ranking, k: int, words: list[str],
+                 cjk_groups: list[list[str]]) -> list[RecordGroup]:
+    """The records of the k best findings, then further records by record rank (shown with
+    their findings closest to the query) until there are k records, all in record order."""
+    db = index.require_db()
+    top = [f for f, _ in ranking.findings[:k]]
+    matched: dict[int, list[int]] = {}
+    for fid, rid in zip(top, index.arrays.rids_of(top), strict=True):
+        matched.setdefault(rid, []).append(fid)
+    wanted = set(matched)
+    for rid, _ in ranking.records:
+        if len(wanted) >= k:
+            break
+        wanted.add(rid)
+    chosen: list[tuple[int, float, list[int], bool]] = []
+    closest: dict[int, float] = {}
+    for rid, score in ranking.records:
+        if rid not in wanted:
+            continue
+        fids, found = matched.get(rid, []), True
+        if not fids:
+            best = best_findings(index, ranking, rid, words)
+            fids, found = [f for f, _ in best], False
+            closest.update((f, s) for f, s in best if s is not None)
+        chosen.append((rid, score, fids, found))
+    return _assemble(db, ranking, chosen, closest, words, cjk_groups)
+
+
+def build_groups(fused: list[tuple[int, float]], rows: dict[int, tuple], meta: dict[int, tuple],
+                 arms: dict[str, Arm], terms: list[str], expansions: list[Expansion],
+                 query: str) -> list[RecordGroup]:
+    """Finding-level groups (no record arms) from HIT_SQL rows by finding id and GROUP_SQL rows
+    by record row id, their JSON columns decoded: what the PostgreSQL backend answers with."""
+    words = terms + [w for e in expansions for x in (e.expansions if e.direction == "acronym→words"
+                                                     else [e.acronym]) for w in query_terms(x)]
+    cjk_words = [g for grams in cjk_query_groups(query) for g in grams]
+    groups: dict[int, list[FindingHit]] = {}
+    for fid, score in fused:
+        groups.setdefault(rows[fid][11], []).append(
+            _hit(rows[fid], score, arms, words, cjk_words, True))
+    return [RecordGroup(record_id=meta[rid][1], title=meta[rid][2], authors=meta[rid][3],
+                        year=meta[rid][4], venue=meta[rid][5], resource_type=meta[rid][6],
+                        citation=meta[rid][7], designs=list(meta[rid][8]),
+                        score=hits[0].score, hits=hits) for rid, hits in groups.items()]
+
+
+def best_findings(index: Index, ranking: Ranking, rid: int, words: list[str]
+                  ) -> list[tuple[int, float | None]]:
+    """A record's findings (those passing the filters) closest to the query: by cosine when
+    the query was embedded, else by how many query words they hold."""
+    rows = index.require_db().execute("SELECT fid, text FROM findings WHERE rid = ? ORDER BY fid",
+                                      (rid,)).fetchall()
+    allowed = ranking.allowed
+    rows = [(f, t) for f, t in rows if allowed is None or (f < len(allowed) and allowed[f])]
+    if not rows:
+        return []
+    if ranking.vector is not None and index.vectors.size:
+        fids = np.array([f for f, _ in rows], dtype=np.int64)
+        bitmap = id_bitmap(fids, int(fids.max()) + 1)  # ids past its end are not members
+        ids, sims = index.vectors.search(ranking.vector, BEST_FINDINGS, bitmap,
+                                         len(fids) / max(index.vectors.size, 1))
+        if len(ids):
+            return [(int(i), float(s)) for i, s in zip(ids, sims, strict=True)]
+    counts = [(-len(highlight_spans(t, words)), f) for f, t in rows]
+    return [(f, None) for _, f in sorted(counts)[:BEST_FINDINGS]]
+
+
+def _assemble(db: sqlite3.Connection, ranking: Ranking,
+              chosen: list[tuple[int, float, list[int], bool]], closest: dict[int, float],
+              words: list[str], cjk_groups: list[list[str]]) -> list[RecordGroup]:
+    if not chosen:
+        return []
+    all_fids = [f for _, _, fids, _ in chosen for f in fids]
+    rows = {r[0]: (*r[:8], json.loads(r[8]), json.loads(r[9]), *r[10:]) for r in db.execute(
+        HIT_SQL.format(marks=",".join("?" * len(all_fids))), all_fids)} if all_fids else {}
+    rids = [rid for rid, _, _, _ in chosen]
+    meta = {r[0]: r for r in db.execute(GROUP_SQL.format(marks=",".join("?" * len(rids))), rids)}
+    arms = {a.name: a for a in ranking.arms}
+    fused = dict(ranking.findings)
+    cjk_words = [g for grams in cjk_groups for g in grams]
+    groups = []
+    for rid, score, fids, found in chosen:
+        hits = [_hit(rows[f], fused.get(f, 0.0), arms, words, cjk_words, found) for f in fids]
+        for hit, fid in zip(hits, fids, strict=True):
+            hit.similarity = closest.get(fid, hit.similarity)
+        m = meta[rid]
+        groups.append(RecordGroup(
+            record_id=m[1], title=m[2], authors=m[3], year=m[4], venue=m[5], resource_type=m[6],
+            citation=m[7], designs=json.loads(m[8]), score=score, hits=hits,
+            context=_context(db, ranking, rid, words, hits)))
+    return groups
+
+
+def _rank(arms: dict[str, Arm], name: str, fid: int) -> int | None:
+    return arms[name].rank(fid) if name in arms else None
+
+
+def _sim(arms: dict[str, Arm], name: str, fid: int) -> float | None:
+    """The similarity of a hit in a meaning arm that ranked it (None otherwise)."""
+    if name not in arms or arms[name].rank(fid) is None:
+        return None
+    return arms[name].sims.get(fid)
+
+
+def _hit(row: tuple, score: float, arms: dict[str, Arm], words: list[str], cjk_words: list[str],
+         found: bool) -> FindingHit:
+    fid = row[0]
+    hit = FindingHit(
+        record_id=row[1], finding_id=row[2], kind=row[3], text=row[4], section=row[5],
+        span=(row[6], row[7]), themes=list(row[8]),
+        effects=[Effect(**e) for e in row[9]], translation_zh=row[10],
+        score=score, similarity=_sim(arms, "dense", fid), dense_rank=_rank(arms, "dense", fid),
+        lexical_rank=_rank(arms, "lexical", fid),
+        similarity_multilingual=_sim(arms, "multilingual", fid),
+        multilingual_rank=_rank(arms, "multilingual", fid), matched=found,
+        highlights=highlight_spans(row[4], words),
+        highlights_zh=highlight_spans(row[10], cjk_words) if cjk_words else [])
+    hit.matched_terms = sorted({row[4][s:e].lower() for s, e in hit.highlights})[:8]
+    if hit.lexical_rank is not None and not hit.matched_terms:
+        hit.context_terms = sorted({row[12][s:e].lower()
+                                    for s, e in highlight_spans(row[12], words)})[:8]
+    return hit
+
+
+def _context(db: sqlite3.Connection, ranking: Ranking, rid: int, words: list[str],
+             hits: list[FindingHit]) -> list[ContextHit]:
+    """The record's sentence that matched best and is not a finding: its closest sentence by
+    meaning when that holds no finding, else (when no shown finding holds a query word) the
+    sentence holding the most query words."""
+    rows = db.execute(SENTENCE_SQL, (rid, TITLE_SECTION)).fetchall()
+    if not rows:
+        return []
+    best = ranking.best_sentences.best.get(rid)
+    by_sid = {r[0]: r for r in rows}
+    if best is not None and best[0] in by_sid:
+        return [_context_hit(by_sid[best[0]], words, best[1])]
+    if any(h.matched_terms for h in hits):
+        return []
+    counted = [(len({r[4][s:e].lower() for s, e in highlight_spans(r[4], words)}), -r[0], r)
+               for r in rows if r[1] >= 0]
+    count, _, row = max(counted, default=(0, 0, None))
+    return [_context_hit(row, words, None)] if count and row is not None else []
+
+
+def _context_hit(row: tuple, words: list[str], similarity: float | None) -> ContextHit:
+    spans = highlight_spans(row[4], words)
+    return ContextHit(text=row[4], section=row[1], span=(row[2], row[3]), similarity=similarity,
+                      matched_terms=sorted({row[4][s:e].lower() for s, e in spans})[:8],
+                      highlights=spans)
