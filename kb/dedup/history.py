@@ -60,6 +60,12 @@ def listing(store: RecordStore) -> dict[str, MergeEntry]:
         raise RecordError(f"{store.location}/{LISTING}: not a valid list of merges ({err})") from err
 
 
+def document_names(store: RecordStore) -> list[str]:
+    """The store documents that hold kept merges (the listing and one file per merge)."""
+    entries = listing(store)
+    return [LISTING, *(_name(merged_id) for merged_id in entries)] if entries else []
+
+
 def _save_listing(store: RecordStore, entries: dict[str, MergeEntry]) -> None:
     data = {k: entries[k].model_dump() for k in sorted(entries)}
     store.write_document(LISTING, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))

@@ -1,6 +1,6 @@
 """Move a knowledge base between backends (a folder and a PostgreSQL database, either way),
 losing nothing: every record (written back byte for byte), every kept source with its hash, and
-the curated documents (the duplicate decisions)."""
+the curated documents (the duplicate decisions and the merges kept for undo)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pydantic import BaseModel, Field
 
 from kb.config import DECISIONS_FILE
+from kb.dedup.history import document_names
 from kb.errors import KBError
 from kb.store import RecordStore
 
@@ -63,7 +64,7 @@ def migrate(source: RecordStore, target: RecordStore, *,
             report.failed.append(f"{record_id}: {err}")
         if on_record is not None:
             on_record(record_id)
-    for name in DOCUMENTS:
+    for name in (*DOCUMENTS, *document_names(source)):
         data = source.read_document(name)
         if data is not None:
             target.write_document(name, data)
