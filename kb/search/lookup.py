@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -60,6 +60,21 @@ def _title_candidates(db: sqlite3.Connection, terms: list[str]) -> list[tuple[in
 def lookup_records(db: sqlite3.Connection, authors: AuthorTable, query: str, *,
                    limit: int = 5) -> list[RecordMatch]:
     """Records whose first authors' family names or whose titles match the query."""
+    def rows(rids: list[int]) -> Iterable[tuple]:
+        marks = ",".join("?" * len(rids))
+        return db.execute(f"SELECT rid, id, title, citation FROM records WHERE rid IN ({marks})", rids)
+
+    return match_records(authors, query, lambda terms: _title_candidates(db, terms), rows, limit=limit)
+
+
+TitleCandidates = Callable[[list[str]], Iterable[tuple[int, str]]]
+RecordRows = Callable[[list[int]], Iterable[tuple]]
+
+
+def match_records(authors: AuthorTable, query: str, title_candidates: TitleCandidates,
+                  record_rows: RecordRows, *, limit: int = 5) -> list[RecordMatch]:
+    """The lookup itself, for any index backend: authors by fuzzy family name, then titles among
+    the backend's keyword candidates; `record_rows` gives (rid, id, title, citation) rows."""
     terms = [t for t in query_terms(query) if len(t) >= 3 and not t.isdigit()]
     if not terms:
         return []
@@ -70,15 +85,12 @@ def lookup_records(db: sqlite3.Connection, authors: AuthorTable, query: str, *,
                 found[rid] = (score, "author")
     if len(terms) >= MIN_TITLE_WORDS:
         folded = fold(query)
-        for rid, title in _title_candidates(db, terms):
+        for rid, title in title_candidates(terms):
             score = fuzz.token_set_ratio(folded, fold(title))
             if score >= TITLE_THRESHOLD and rid not in found:
                 found[rid] = (score, "title")
     if not found:
         return []
-    marks = ",".join("?" * len(found))
-    rows = db.execute(f"SELECT rid, id, title, citation FROM records WHERE rid IN ({marks})",
-                      list(found)).fetchall()
     matches = [RecordMatch(record_id=r[1], title=r[2], citation=r[3], score=found[r[0]][0],
-                           matched=found[r[0]][1]) for r in rows]
+                           matched=found[r[0]][1]) for r in record_rows(list(found))]
     return sorted(matches, key=lambda m: (-m.score, m.record_id))[:limit]

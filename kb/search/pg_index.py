@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -25,6 +24,7 @@ from kb.model.schema import Record
 from kb.search import index_db
 from kb.search.index import RefreshReport
 from kb.search.lexical import cjk_bigrams
+from kb.search.spaces import QueryVectors
 from kb.search.types import Mode, SearchFilters, SearchResponse
 from kb.store.postgres import PostgresStore
 
@@ -32,7 +32,6 @@ log = logging.getLogger(__name__)
 CHUNK = 256                # records re-indexed per transaction
 ANN_THRESHOLD = 20_000     # at or above this many findings an HNSW index serves the meaning arms
 INDEX_LOCK_KEY = 7_320_021  # one indexer per database at a time (per batch)
-QUERY_CACHE = 256
 COLUMNS = {"main": "emb", "multilingual": "emb_ml"}
 FINDING_COLUMNS = ("rid", "record_id", "finding_id", "kind", "role", "section", "span_start",
                    "span_end", "text", "context", "zh", "zh_grams", "themes", "effects", "year",
@@ -50,7 +49,7 @@ class PgSpace:
         self.embedder = (embedder if isinstance(embedder, CachedEmbedder)
                          else CachedEmbedder(embedder, cache_path))
         self.meta_key = "model" if name == "main" else f"model-{name}"
-        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._queries = QueryVectors(self.embedder)
 
     @property
     def model_id(self) -> str:
@@ -71,14 +70,7 @@ class PgSpace:
 
     def query_vector(self, text: str) -> np.ndarray:
         """A query's embedding (kept in a small in-process cache)."""
-        if text in self._queries:
-            self._queries.move_to_end(text)
-            return self._queries[text]
-        vector = self.embedder.inner.encode([text])[0]
-        self._queries[text] = vector
-        if len(self._queries) > QUERY_CACHE:
-            self._queries.popitem(last=False)
-        return vector
+        return self._queries.vector(text)
 
 
 def _get_meta(conn: psycopg.Connection, key: str) -> str | None:

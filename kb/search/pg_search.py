@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import psycopg
-from rapidfuzz import fuzz
 
 from kb.search.acronyms import Expansion, Glossary, expand_query, load_acronyms
 from kb.search.hybrid import (
@@ -29,8 +28,8 @@ from kb.search.hybrid import (
     fuse,
 )
 from kb.search.keyword import CONTEXT_WEIGHT, POOL, POSTING_BUDGET, RANK_BUDGET, TEXT_WEIGHT
-from kb.search.lexical import MAX_QUERY_CHARS, cjk_query_groups, fold, has_cjk, query_terms
-from kb.search.lookup import AUTHOR_THRESHOLD, MIN_TITLE_WORDS, TITLE_CANDIDATES, TITLE_THRESHOLD, AuthorTable
+from kb.search.lexical import MAX_QUERY_CHARS, cjk_query_groups, has_cjk, query_terms
+from kb.search.lookup import TITLE_CANDIDATES, AuthorTable, match_records
 from kb.search.types import Mode, RecordMatch, SearchFilters, SearchResponse
 
 if TYPE_CHECKING:
@@ -297,29 +296,14 @@ def _groups(conn: psycopg.Connection, fused: list[tuple[int, float]], arms: dict
 def lookup_records(conn: psycopg.Connection, authors: AuthorTable, query: str, *,
                    limit: int = 5) -> list[RecordMatch]:
     """Records whose first authors or titles match the query (as kb.search.lookup)."""
-    terms = [t for t in query_terms(query) if len(t) >= 3 and not t.isdigit()]
-    if not terms:
-        return []
-    found: dict[int, tuple[float, str]] = {}
-    for term in terms:
-        for rid, score in authors.matches(term):
-            if score >= AUTHOR_THRESHOLD and score > found.get(rid, (0.0, ""))[0]:
-                found[rid] = (score, "author")
-    if len(terms) >= MIN_TITLE_WORDS:
-        folded = fold(query)
+    def titles(terms: list[str]) -> list[tuple[int, str]]:
         sql = ("SELECT rid, title FROM search_records, (SELECT {fn}('english', %s) AS q) q "
                f"WHERE title_tsv @@ q.q ORDER BY ts_rank(title_tsv, q.q) DESC, id LIMIT {TITLE_CANDIDATES}")
-        words = " ".join(terms)
-        rows = (conn.execute(sql.format(fn="plainto_tsquery"), (words,)).fetchall()
+        return (conn.execute(sql.format(fn="plainto_tsquery"), (" ".join(terms),)).fetchall()
                 or conn.execute(sql.format(fn="websearch_to_tsquery"), (" or ".join(terms),)).fetchall())
-        for rid, title in rows:
-            score = fuzz.token_set_ratio(folded, fold(title))
-            if score >= TITLE_THRESHOLD and rid not in found:
-                found[rid] = (score, "title")
-    if not found:
-        return []
-    rows = conn.execute("SELECT rid, id, title, citation FROM search_records WHERE rid = ANY(%s)",
-                        (list(found),)).fetchall()
-    matches = [RecordMatch(record_id=r[1], title=r[2], citation=r[3], score=found[r[0]][0],
-                           matched=found[r[0]][1]) for r in rows]
-    return sorted(matches, key=lambda m: (-m.score, m.record_id))[:limit]
+
+    def rows(rids: list[int]) -> list[tuple]:
+        return conn.execute("SELECT rid, id, title, citation FROM search_records WHERE rid = ANY(%s)",
+                            (rids,)).fetchall()
+
+    return match_records(authors, query, titles, rows, limit=limit)

@@ -32,6 +32,25 @@ VECTOR_SQL = {
 }
 
 
+
+class QueryVectors:
+    """Queries' embeddings, the last QUERY_CACHE of them kept in process (never on disk): one
+    query asked again, or asked of several arms, is embedded once."""
+
+    def __init__(self, embedder: CachedEmbedder) -> None:
+        self.embedder = embedder
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def vector(self, text: str) -> np.ndarray:
+        if text in self._vectors:
+            self._vectors.move_to_end(text)
+            return self._vectors[text]
+        vector = self.embedder.inner.encode([text])[0]
+        self._vectors[text] = vector
+        if len(self._vectors) > QUERY_CACHE:
+            self._vectors.popitem(last=False)
+        return vector
+
 class Space:
     """Vectors of every finding in one model's space, addressed by finding id."""
 
@@ -49,7 +68,7 @@ class Space:
         self._removed: set[int] = set()
         self._dirty = False  # changed since the files on disk were written
         self._base = ""  # the stamp of the vector file on disk (a side file must build on it)
-        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._queries = QueryVectors(self.embedder)
 
     @property
     def model_id(self) -> str:
@@ -162,11 +181,4 @@ class Space:
 
     def query_vector(self, text: str) -> np.ndarray:
         """A query's embedding (kept in a small in-process cache, never on disk)."""
-        if text in self._queries:
-            self._queries.move_to_end(text)
-            return self._queries[text]
-        vector = self.embedder.inner.encode([text])[0]
-        self._queries[text] = vector
-        if len(self._queries) > QUERY_CACHE:
-            self._queries.popitem(last=False)
-        return vector
+        return self._queries.vector(text)
