@@ -223,18 +223,26 @@ def rank_records(index: Index, query: str, *, filters: SearchFilters | None = No
     return [keys[rid] for rid in top]
 
 
+def start_response(query: str, filters: SearchFilters | None, mode: Mode) -> tuple[SearchResponse, list[str]]:
+    """The response every backend starts from: the query with its spaces closed up and cut to
+    MAX_QUERY_CHARS, and its words; a notice (and nothing to search) when it has no words."""
+    query = " ".join(query.split())[:MAX_QUERY_CHARS]
+    response = SearchResponse(query=query, mode=mode, filters=filters or SearchFilters())
+    terms = query_terms(query)
+    if not terms and not has_cjk(query):
+        response.notice = "Type a few words to search for (the query had no searchable words)."
+    return response, terms
+
+
 def search(index: Index, query: str, *, filters: SearchFilters | None = None, k: int = 10,
            mode: Mode = "hybrid", tuning: Tuning = DEFAULT) -> SearchResponse:
     """The k best findings grouped by record, and further records that matched through their
     other text (up to k records in all, in record order), each with the sentence that matched
     but is not a finding shown as context."""
     started = time.perf_counter()
-    filters = filters or SearchFilters()
-    query = " ".join(query.split())[:MAX_QUERY_CHARS]
-    response = SearchResponse(query=query, mode=mode, filters=filters)
-    terms = query_terms(query)
-    if not terms and not has_cjk(query):
-        response.notice = "Type a few words to search for (the query had no searchable words)."
+    response, terms = start_response(query, filters, mode)
+    query, filters = response.query, response.filters
+    if response.notice:
         return response
     db = index.require_db()
     expansions = expand_query(query, index_glossary(index))

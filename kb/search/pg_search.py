@@ -26,9 +26,10 @@ from kb.search.hybrid import (
     build_groups,
     dense_query_text,
     fuse,
+    start_response,
 )
 from kb.search.keyword import CONTEXT_WEIGHT, POOL, POSTING_BUDGET, RANK_BUDGET, TEXT_WEIGHT
-from kb.search.lexical import MAX_QUERY_CHARS, cjk_query_groups, has_cjk, query_terms
+from kb.search.lexical import cjk_query_groups, has_cjk, query_terms
 from kb.search.lookup import TITLE_CANDIDATES, AuthorTable, match_records
 from kb.search.types import Mode, RecordMatch, SearchFilters, SearchResponse
 
@@ -249,12 +250,9 @@ def search(index: PgIndex, query: str, *, filters: SearchFilters | None = None, 
            mode: Mode = "hybrid") -> SearchResponse:
     """The k best findings for a query, grouped by record (as kb.search.hybrid.search)."""
     started = time.perf_counter()
-    filters = filters or SearchFilters()
-    query = " ".join(query.split())[:MAX_QUERY_CHARS]
-    response = SearchResponse(query=query, mode=mode, filters=filters)
-    terms = query_terms(query)
-    if not terms and not has_cjk(query):
-        response.notice = "Type a few words to search for (the query had no searchable words)."
+    response, terms = start_response(query, filters, mode)
+    query, filters = response.query, response.filters
+    if response.notice:
         return response
     expansions = expand_query(query, index_glossary(index))
     response.expansions = [e.note() for e in expansions]
