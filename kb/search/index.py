@@ -14,7 +14,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ from kb.embed import Embedder, get_embedder, get_multilingual_embedder, text_has
 from kb.errors import IndexStaleError, LockTimeout, RecordError
 from kb.search import index_db
 from kb.search.columns import FilterArrays
-from kb.search.spaces import EMBED_CHUNK, Space
+from kb.search.spaces import EMBED_CHUNK, QueryWorker, Space
 from kb.search.types import Mode, SearchFilters, SearchResponse
 from kb.search.vectors import VectorIndex
 from kb.store import Store
@@ -98,7 +98,7 @@ class Index:
             self.spaces.append(Space("multilingual", multilingual, self.dir, cache))
         self.db: sqlite3.Connection | None = None
         self.arrays = FilterArrays()
-        self._worker: ThreadPoolExecutor | None = None
+        self._worker = QueryWorker()
         self.cache: dict[str, Any] = {}  # things derived from the index by readers; cleared on change
         self.generation: str | None = None  # the index's change counter when this object read it
 
@@ -343,8 +343,6 @@ class Index:
     # -- reading -------------------------------------------------------------------------
     def query_vector_soon(self, text: str, space: Space | None = None) -> Future[np.ndarray]:
         """A query's embedding in a space, computed on a worker thread while keyword search runs."""
-        if self._worker is None:
-            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-query")
         return self._worker.submit((space or self.main).query_vector, text)
 
     def query_vector(self, text: str) -> np.ndarray:
@@ -364,9 +362,7 @@ class Index:
         return search(self, query, filters=filters, k=k, mode=mode)
 
     def close(self) -> None:
-        if self._worker is not None:
-            self._worker.shutdown(wait=True)
-            self._worker = None
+        self._worker.close()
         if self.db is not None:
             self.db.close()
             self.db = None

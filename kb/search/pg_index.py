@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from typing import Any
 
 import numpy as np
@@ -24,7 +24,7 @@ from kb.model.schema import Record
 from kb.search import index_db
 from kb.search.index import RefreshReport
 from kb.search.lexical import cjk_bigrams
-from kb.search.spaces import QueryVectors
+from kb.search.spaces import QueryVectors, QueryWorker
 from kb.search.types import Mode, SearchFilters, SearchResponse
 from kb.store.postgres import PostgresStore
 
@@ -123,7 +123,7 @@ class PgIndex:
         self.cache: dict[str, Any] = {}
         self.generation: tuple | None = None
         self.last_report = RefreshReport()
-        self._worker: ThreadPoolExecutor | None = None
+        self._worker = QueryWorker()
 
     @property
     def main(self) -> PgSpace:
@@ -299,8 +299,6 @@ class PgIndex:
     # -- reading -------------------------------------------------------------------------
     def query_vector_soon(self, text: str, space: PgSpace | None = None) -> Future[np.ndarray]:
         """A query's embedding, computed on a worker thread while keyword search runs."""
-        if self._worker is None:
-            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-query")
         return self._worker.submit((space or self.main).query_vector, text)
 
     def query_vector(self, text: str) -> np.ndarray:
@@ -314,9 +312,7 @@ class PgIndex:
         return search(self, query, filters=filters, k=k, mode=mode)
 
     def close(self) -> None:
-        if self._worker is not None:
-            self._worker.shutdown(wait=True)
-            self._worker = None
+        self._worker.close()
 
 
 def _vec(block: np.ndarray | None, i: int) -> np.ndarray | None:

@@ -8,6 +8,8 @@ import logging
 import sqlite3
 import zipfile
 from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +33,23 @@ VECTOR_SQL = {
                   "ELSE r.title END FROM sentences s JOIN records r ON r.rid = s.rid ORDER BY s.sid"),
 }
 
+
+
+class QueryWorker:
+    """One background thread that embeds a query while keyword search runs (started on first use)."""
+
+    def __init__(self) -> None:
+        self._pool: ThreadPoolExecutor | None = None
+
+    def submit(self, embed: Callable[[str], np.ndarray], text: str) -> Future[np.ndarray]:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-query")
+        return self._pool.submit(embed, text)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
 
 
 class QueryVectors:
