@@ -41,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TUNE = ("haematology", "respiratory", "stroke")
 HELD_OUT = ("cytology_screening", "digital_work")
-BIB_DEDUPE_PYTHON = Path("/work/venvs/bibdedupe/bin/python")
+BIB_DEDUPE_PYTHON = os.environ.get("BIB_DEDUPE_PYTHON")
 
 
 def bib_dedupe_child(csv_path: str) -> None:
@@ -188,7 +188,8 @@ def main() -> None:
     parser.add_argument("--datasets", default=",".join(TUNE + HELD_OUT))
     parser.add_argument("--baseline", type=Path, help="another checkout of the project (e.g. main) to measure too")
     parser.add_argument("--no-bib-dedupe", action="store_true", help="skip bib-dedupe's own run")
-    parser.add_argument("--bib-dedupe-python", type=Path, default=BIB_DEDUPE_PYTHON)
+    parser.add_argument("--bib-dedupe-python", type=Path, default=BIB_DEDUPE_PYTHON,
+                        help="bib-dedupe's own interpreter (default: $BIB_DEDUPE_PYTHON)")
     parser.add_argument("--details", type=Path, help="write missed pairs and false merges as JSON")
     parser.add_argument("--bib-dedupe-child", help=argparse.SUPPRESS)
     parser.add_argument("--kb-child", nargs=3, help=argparse.SUPPRESS)
@@ -202,7 +203,8 @@ def main() -> None:
     if args.data_dir is None:
         parser.error("give DATA_DIR (the folder holding the bib-dedupe datasets)")
     sys.path.insert(0, str(ROOT))
-    use_bd = not args.no_bib_dedupe and args.bib_dedupe_python.is_file()
+    use_bd = (not args.no_bib_dedupe and args.bib_dedupe_python is not None
+              and args.bib_dedupe_python.is_file())
     if not use_bd:
         print(f"note: bib-dedupe rows skipped ({'--no-bib-dedupe' if args.no_bib_dedupe else f'{args.bib_dedupe_python} not found'})")
     checkouts = {"this": ROOT, **({"base": args.baseline.resolve()} if args.baseline else {})}

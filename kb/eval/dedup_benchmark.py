@@ -1,7 +1,7 @@
 """bib-dedupe's labelled benchmark datasets (records_pre_merged.csv + merged_record_ids.csv): the
 conversion a new user would make (one CSV the importer reads, authors separated by ';'), and the
 scoring bib-dedupe uses for itself (one decision per record: which records survive; see
-/work/data/bib-dedupe/EVALUATION.md), with pair-level counts beside it.
+EVALUATION.md in bib-dedupe's repository), with pair-level counts beside it.
 
 Each converted row carries its dataset ID in the Keywords column as `bench-id:<ID>`; keywords are
 never looked at by duplicate detection and merges keep the union of them, so every record of the

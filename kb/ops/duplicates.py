@@ -1,10 +1,12 @@
 """A librarian's duplicate work on a knowledge base: list the pairs that may be the same
-publication, merge a pair, mark it as not duplicates (remembered in records/_decisions.json), or
-undo a merge (the merged-away record comes back from records/_merged.<id>.json)."""
+publication (best first, each with its fields side by side), merge a pair or every pair above a
+score, mark a pair as not duplicates (remembered in records/_decisions.json), or undo a merge
+(the merged-away record comes back from records/_merged.<id>.json)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -46,6 +48,46 @@ def candidate_pairs(store: RecordStore, records: Iterable[Record] | None = None)
                                  reason=match.reason, title_a=by_id[a].title,
                                  title_b=by_id[match.record_id].title))
     return sorted(out, key=lambda p: (p.decision != "duplicate", -p.score, p.a, p.b))
+
+
+def pairs_from(pairs: Iterable[DuplicatePair], min_score: float) -> list[DuplicatePair]:
+    """The pairs a batch merge at `min_score` would take (the preview count is their number)."""
+    return [p for p in pairs if p.score >= min_score]
+
+
+class BatchMerge(BaseModel):
+    """What a batch merge did: (kept, merged-away) per merge, and the pairs it passed over."""
+
+    merged: list[tuple[str, str]]
+    passed: list[str]
+
+
+def merge_pairs(store: RecordStore, pairs: Iterable[DuplicatePair], enrich: Enrich) -> BatchMerge:
+    """Merge each pair in order, the second record into the first. A record already merged away
+    by an earlier pair of the batch is followed to the record that holds it, so chains (a~b,
+    b~c) become one record; a pair whose ends are already one record, or that was marked not
+    duplicates meanwhile, is passed over. Call under the store lock."""
+    holder: dict[str, str] = {}
+    merged: list[tuple[str, str]] = []
+    passed: list[str] = []
+
+    def current(rid: str) -> str:
+        while rid in holder:
+            rid = holder[rid]
+        return rid
+
+    for pair in pairs:
+        keep, other = current(pair.a), current(pair.b)
+        if keep == other:
+            passed.append(f"{pair.a} / {pair.b}: already one record")
+            continue
+        if load_decisions(store).is_not_duplicate(keep, other):
+            passed.append(f"{pair.a} / {pair.b}: marked not duplicates")
+            continue
+        merge_pair(store, keep, other, enrich)
+        holder[other] = keep
+        merged.append((keep, other))
+    return BatchMerge(merged=merged, passed=passed)
 
 
 def merge_pair(store: RecordStore, keep: str, other: str, enrich: Enrich) -> Record:
@@ -101,6 +143,37 @@ def undo_merge(store: RecordStore, merged_id: str, enrich: Enrich) -> Undone:
     save_decisions(store, decisions)
     forget_merged(store, merged_id)
     return Undone(restored=merged_id, kept=kept, kept_restored=unchanged)
+
+
+Action = Literal["merge", "merge-into-b", "not-duplicate"]
+
+
+class Decided(BaseModel):
+    """What one review-queue decision did, said for the librarian."""
+
+    message: str
+    merged_away: str | None = None
+
+
+def decide_pair(store: RecordStore, a: str, b: str, action: Action, enrich: Enrich) -> Decided:
+    """One decision of the review queue (CLI and app), under the store lock: merge b into a,
+    merge a into b, or remember the pair as not duplicates."""
+    with store.lock():
+        if action == "not-duplicate":
+            mark_not_duplicate(store, a, b)
+            return Decided(message=f"remembered: {a} and {b} are not duplicates")
+        keep, other = (a, b) if action == "merge" else (b, a)
+        merge_pair(store, keep, other, enrich)
+    return Decided(message=f"merged {other} into {keep}", merged_away=other)
+
+
+def undo_pair(store: RecordStore, merged_id: str, enrich: Enrich) -> Decided:
+    """Undo the merge of `merged_id` under the store lock; the message says what came back."""
+    with store.lock():
+        done = undo_merge(store, merged_id, enrich)
+    return Decided(message=f"restored {done.restored}; {done.kept} "
+                           + ("is back as it was before the merge" if done.kept_restored
+                              else "changed after the merge and stays as it is"))
 
 
 def mark_not_duplicate(store: RecordStore, a: str, b: str) -> None:
