@@ -255,3 +255,26 @@ def test_a_librarian_titles_a_stored_record_and_the_forest_plot_reads(app_url: s
         page.get_by_role("button", name="Forest plot (PNG)").click()
     png = Path(download.value.path()).read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(png[20:24], "big") > 300
+
+
+def test_a_librarian_reviews_a_possible_duplicate_with_one_key(app_url: str, page, kb_copy: Path) -> None:
+    from kb.ops.pipeline import ingest_bytes
+    from kb.store import Store
+    from tests.ops.test_duplicates import RIS
+
+    store = Store(kb_copy)
+    ingest_bytes(RIS.encode(), "three.ris", store)
+    page.goto(f"{app_url}/library?tab=Possible+duplicates", wait_until="networkidle")
+    page.get_by_text(re.compile(r"Pair 1 of 1 · possible duplicate")).wait_for()
+    _idle(page)
+    page.wait_for_timeout(800)  # the table paints on a canvas after it is attached
+    _shot(page, "dedup-review")
+    page.locator("body").press("m")  # the one-key merge (Merge B into A)
+    page.get_by_text("merged doe-2020-peer-navigation-2 into doe-2020-peer-navigation").wait_for()
+    _idle(page)
+    assert "doe-2020-peer-navigation-2" not in store.ids()
+    page.locator("body").press("u")
+    page.get_by_text(re.compile(r"restored doe-2020-peer-navigation-2")).wait_for()
+    _idle(page)
+    assert "doe-2020-peer-navigation-2" in store.ids()
+    _shot(page, "dedup-undone")

@@ -1,5 +1,6 @@
 """Library page: every record in a table with year, type, review status and flags; filters;
-selected rows can be opened, compared or exported; `kb check` problems are listed."""
+selected rows can be opened, compared or exported; `kb check` problems are listed. Its other tabs
+review possible duplicates and list the merges that can be undone."""
 
 from functools import partial
 
@@ -14,9 +15,11 @@ from kb.app.pages.common import (
     load_records,
     set_basket,
 )
+from kb.app.pages.duplicates_panel import show_merges, show_queue
 from kb.app.ui_text import md_text
 from kb.export.references import SUFFIX, export_text
 from kb.model.present import library_rows
+from kb.model.schema import Record
 
 EXPORTS = {"ris": "RIS", "bibtex": "BibTeX", "csl-json": "CSL-JSON", "csv": "Evidence table (CSV)"}
 
@@ -32,42 +35,58 @@ def _problems(home: str, fingerprint: tuple) -> list[str]:
     return list(get_store().iter_problems())
 
 
-rows = library_rows(records)
-choices = library_choices(rows)
-text_col, type_col, status_col, flag_col = st.columns([3, 2, 2, 1.3], vertical_alignment="bottom")
-text = text_col.text_input("Filter", key="lib_text", placeholder="Words of the title, authors, venue or id")
-types = type_col.multiselect("Type", choices.types, key="lib_type")
-statuses = status_col.multiselect("Review status", choices.statuses, key="lib_status")
-flagged = flag_col.toggle("Flagged only", key="lib_flagged")
-shown = filter_rows(rows, LibraryFilter(text=text, types=types, statuses=statuses,
-                                        flagged_only=flagged))
-st.caption(f"{len(shown)} of {len(rows)} records · select rows to open, compare or export them")
-event = st.dataframe(
-    [row.model_dump() | {"year": str(row.year or "")} for row in shown], hide_index=True, key="library_table",
-    on_select="rerun", selection_mode="multi-row",
-    column_order=["title", "authors", "year", "venue", "resource_type", "languages",
-                  "findings", "status", "flags", "id"],
-    column_config={"title": st.column_config.TextColumn("Title", width="large"),
-                   "authors": "Authors", "year": "Year",
-                   "venue": "Venue", "resource_type": "Type", "languages": "Languages",
-                   "findings": "Findings", "status": "Review", "flags": "Review flags", "id": "Id"})
-picked = [shown[i].id for i in event.selection.rows if i < len(shown)]
-chosen = [r for r in records if r.id in picked] or [r for r in records if r.id in {s.id for s in shown}]
+def records_tab(records: list[Record]) -> None:
+    """The table of records with its filters, actions and exports."""
+    rows = library_rows(records)
+    choices = library_choices(rows)
+    text_col, type_col, status_col, flag_col = st.columns([3, 2, 2, 1.3], vertical_alignment="bottom")
+    text = text_col.text_input("Filter", key="lib_text", placeholder="Words of the title, authors, venue or id")
+    types = type_col.multiselect("Type", choices.types, key="lib_type")
+    statuses = status_col.multiselect("Review status", choices.statuses, key="lib_status")
+    flagged = flag_col.toggle("Flagged only", key="lib_flagged")
+    shown = filter_rows(rows, LibraryFilter(text=text, types=types, statuses=statuses,
+                                            flagged_only=flagged))
+    st.caption(f"{len(shown)} of {len(rows)} records · select rows to open, compare or export them")
+    event = st.dataframe(
+        [row.model_dump() | {"year": str(row.year or "")} for row in shown], hide_index=True, key="library_table",
+        on_select="rerun", selection_mode="multi-row",
+        column_order=["title", "authors", "year", "venue", "resource_type", "languages",
+                      "findings", "status", "flags", "id"],
+        column_config={"title": st.column_config.TextColumn("Title", width="large"),
+                       "authors": "Authors", "year": "Year",
+                       "venue": "Venue", "resource_type": "Type", "languages": "Languages",
+                       "findings": "Findings", "status": "Review", "flags": "Review flags", "id": "Id"})
+    picked = [shown[i].id for i in event.selection.rows if i < len(shown)]
+    chosen = [r for r in records if r.id in picked] or [r for r in records if r.id in {s.id for s in shown}]
 
-what = "selected" if picked else "shown"
-with st.container(horizontal=True, vertical_alignment="center"):
-    if len(picked) == 1:
-        st.page_link(PAGES["record"], label="Open record", icon=":material/description:",
-                     query_params={"id": picked[0]})
-    if st.button("Compare selected", key="lib_compare", icon=":material/compare_arrows:",
-                 disabled=not basket.is_ready(picked), help="Select 2 to 5 rows to compare them"):
-        set_basket(picked)
-        st.switch_page(PAGES["compare"])
-    for fmt, label in EXPORTS.items():
-        st.download_button(label, partial(export_text, chosen, fmt), key=f"lib_export_{fmt}",
-                           file_name=f"records{SUFFIX[fmt]}", on_click="ignore",
-                           icon=":material/download:", disabled=not chosen,
-                           help=f"Export the {len(chosen)} {what} records as {label}")
+    what = "selected" if picked else "shown"
+    with st.container(horizontal=True, vertical_alignment="center"):
+        if len(picked) == 1:
+            st.page_link(PAGES["record"], label="Open record", icon=":material/description:",
+                         query_params={"id": picked[0]})
+        if st.button("Compare selected", key="lib_compare", icon=":material/compare_arrows:",
+                     disabled=not basket.is_ready(picked), help="Select 2 to 5 rows to compare them"):
+            set_basket(picked)
+            st.switch_page(PAGES["compare"])
+        for fmt, label in EXPORTS.items():
+            st.download_button(label, partial(export_text, chosen, fmt), key=f"lib_export_{fmt}",
+                               file_name=f"records{SUFFIX[fmt]}", on_click="ignore",
+                               icon=":material/download:", disabled=not chosen,
+                               help=f"Export the {len(chosen)} {what} records as {label}")
+
+
+# Only the open tab runs (its keys, e.g. the review queue's M/N/S, act only there); the tab is in the URL.
+tab_records, tab_pairs, tab_merges = st.tabs(["Records", "Possible duplicates", "Merges"], key="tab",
+                                             bind="query-params", on_change="rerun")
+if tab_records.open:
+    with tab_records:
+        records_tab(records)
+if tab_pairs.open:
+    with tab_pairs:
+        show_queue(records)
+if tab_merges.open:
+    with tab_merges:
+        show_merges()
 
 store = get_store()
 problems = _problems(str(store.home), store.fingerprint())
