@@ -18,7 +18,7 @@ its EVALUATION.md); "false" counts predicted records joining two labelled public
   + merge all     import, then every listed pair merged without looking
   bib-dedupe      bib-dedupe's prep/block/match/cluster on the same CSV in the same run, in its
                   own venv (`python -m venv V && V/bin/pip install bib-dedupe==0.11.0`, passed as
-                  --bib-dedupe-python V/bin/python), "maybe" pairs not merged; "+ review" merges
+                  --bib-dedupe-python V/bin/python or $BIB_DEDUPE_PYTHON), "maybe" pairs not merged; "+ review" merges
                   the true maybe pairs
 
 Rows labelled "this" measure this checkout; with --baseline (e.g. an export of main) the same

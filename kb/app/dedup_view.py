@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from kb.dedup.side_by_side import FieldRow
 from kb.ops.duplicates import DuplicatePair, pairs_from
 
-AGREEMENT_LABELS = {"agree": "✓ same", "close": "≈ close", "differ": "✗ differs", "missing": "– one side empty"}
+AGREEMENT_LABELS = {"agree": "✓ same", "close": "≈ close", "differ": "✗ differs", "missing": "– one empty"}
 
 
 class TableRow(BaseModel):

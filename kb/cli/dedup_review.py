@@ -22,13 +22,16 @@ KEYS = "[m] merge B into A  [b] merge A into B  [n] not duplicates  [s] skip  [u
 
 
 def pair_table(pair: DuplicatePair, rows: list[FieldRow]) -> Table:
-    """The pair's fields as a table: field, agreement mark, record A, record B."""
+    """The pair's fields as a table: field, agreement mark, record A, record B (fields empty on
+    both sides left out)."""
     table = Table(show_lines=False, expand=True)
     table.add_column("Field", no_wrap=True)
     table.add_column("", no_wrap=True)
     table.add_column(Text(f"A: {terminal_text(pair.a)}"), ratio=1)
     table.add_column(Text(f"B: {terminal_text(pair.b)}"), ratio=1)
     for row in rows:
+        if not (row.a or row.b):
+            continue
         mark, style = MARK[row.agreement]
         table.add_row(row.field, Text(mark, style=style), Text(terminal_text(row.a, "?")),
                       Text(terminal_text(row.b, "?")))

@@ -16,7 +16,7 @@ def test_rows_empty_on_both_sides_are_left_out_and_labels_read() -> None:
             FieldRow(field="Issue", a="", b="", agreement="missing"),
             FieldRow(field="Pages", a="1-2", b="", agreement="missing")]
     shown = table_rows(rows)
-    assert [(r.field, r.agreement) for r in shown] == [("Title", "✓ same"), ("Pages", "– one side empty")]
+    assert [(r.field, r.agreement) for r in shown] == [("Title", "✓ same"), ("Pages", "– one empty")]
 
 
 def test_heading_and_positions() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kb.ops.pipeline import ingest_bytes
 from kb.store import Store
-from tests.app.test_pages import _open, _table, _text
+from tests.app.test_pages import _open, _text
 from tests.ops.test_duplicates import RIS, _third_version
 
 A, B = "doe-2020-peer-navigation", "doe-2020-peer-navigation-2"
@@ -25,10 +25,11 @@ def test_a_pair_side_by_side_merged_then_undone(shipped_copy: Path) -> None:
     store = _with_pairs(shipped_copy)
     at = _open("library", params={"tab": "Possible duplicates"})
     assert "Pair 1 of 1 · possible duplicate · score" in _text(at)
-    table = _table(at, "agreement")
-    pages = table[table["field"] == "Pages"].iloc[0]
-    assert (pages["a"], pages["b"], pages["agreement"]) == ("100-110", "200-210", "✗ differs")
-    assert table[table["field"] == "Title"].iloc[0]["agreement"] == "✓ same"
+    table = at.table[0].value
+    assert list(table.columns) == ["Field", "Agree?", f"A: {A}", f"B: {B}"]
+    pages = table[table["Field"] == "Pages"].iloc[0]
+    assert (pages[f"A: {A}"], pages[f"B: {B}"], pages["Agree?"]) == ("100-110", "200-210", "✗ differs")
+    assert table[table["Field"] == "Title"].iloc[0]["Agree?"] == "✓ same"
     assert at.button(key="dup_undo").disabled
 
     at.button(key="dup_merge").click().run()

@@ -83,11 +83,8 @@ def show_queue(records: list[Record]) -> None:
     pair = pairs[position]
     by_id = {r.id: r for r in records}
     st.markdown(f"**{md_text(pair_heading(pair, position, len(pairs)))}**")
-    st.dataframe([row.model_dump() for row in table_rows(side_by_side(by_id[pair.a], by_id[pair.b]))],
-                 hide_index=True, key="dup_table", column_order=["field", "agreement", "a", "b"],
-                 column_config={"field": "Field", "agreement": "Agree?",
-                                "a": st.column_config.TextColumn(f"A: {pair.a}", width="large"),
-                                "b": st.column_config.TextColumn(f"B: {pair.b}", width="large")})
+    st.table([{"Field": r.field, "Agree?": r.agreement, f"A: {pair.a}": r.a, f"B: {pair.b}": r.b}
+              for r in table_rows(side_by_side(by_id[pair.a], by_id[pair.b]))], hide_index=True)
     with st.container(horizontal=True):
         st.button("Merge B into A", key="dup_merge", icon=":material/merge:", type="primary", shortcut="M",
                   on_click=_act, args=(pair, "merge"))
@@ -119,7 +116,7 @@ def _batch(pairs: list[DuplicatePair]) -> None:
         min_score = st.slider("Merge every pair scoring at least", 0, 100, 95, key="dup_min_score")
         chosen, line = batch_preview(pairs, float(min_score))
         st.caption(md_text(line))
-        sure = st.checkbox(f"Merge these {len(chosen)} pairs", key="dup_batch_sure", disabled=not chosen)
+        sure = st.checkbox("I have looked at them: merge them", key="dup_batch_sure", disabled=not chosen)
         st.button(f"Merge {len(chosen)} pairs", key="dup_batch", disabled=not (chosen and sure),
                   icon=":material/merge:", on_click=_merge_all, args=(chosen,))
 
