@@ -112,7 +112,7 @@ def test_int8_build_matches_float32_and_is_cached(tmp_path: Path, monkeypatch: p
              "the telescope observed a distant galaxy",
              "Care coordinators reported that data sharing agreements took months to sign."]
     int8 = int8_embedder()
-    assert int8.model_id == "all-MiniLM-L6-v2-qint8:384"
+    assert int8.model_id == "all-MiniLM-L6-v2-qint8-b1:384"
     q, near, far, long = int8.encode(texts)
     assert float(q @ near) > float(q @ far) + 0.2
     reference = SentenceTransformerEmbedder().encode(texts)
@@ -143,4 +143,4 @@ def test_default_backend_and_ids_keep_float32_and_int8_apart(monkeypatch: pytest
     monkeypatch.setenv("KB_EMBED_BACKEND", "torch")
     torch_id = model_embedder().model_id
     monkeypatch.setenv("KB_EMBED_BACKEND", "onnx-int8")
-    assert torch_id == "all-MiniLM-L6-v2:384" and model_embedder().model_id == "all-MiniLM-L6-v2-qint8:384"
+    assert torch_id == "all-MiniLM-L6-v2:384" and model_embedder().model_id == "all-MiniLM-L6-v2-qint8-b1:384"

@@ -1,7 +1,7 @@
 """Sentence embedders: the packaged all-MiniLM-L6-v2 (or KB_MODEL) through sentence-transformers
 or as its int8 ONNX build, the multilingual model, a deterministic fake for tests, and a cache
 of vectors by (model id, text hash) so unchanged text is never re-encoded. The model id names the
-backend (`all-MiniLM-L6-v2-qint8:384`), so float32 and int8 vectors never mix and an index built
+backend (`all-MiniLM-L6-v2-qint8-b1:384`), so float32 and int8 vectors never mix and an index built
 with one model rebuilds itself under another."""
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def model_name(path: Path, *, packaged: bool) -> str:
 
 
 def int8_embedder(path: Path | None = None) -> Embedder:
-    """The int8 ONNX form of the model at `path` (default: the packaged one), id `<name>-qint8:<dim>`.
+    """The int8 ONNX form of the model at `path` (default: the packaged one), id `<name>-qint8-b1:<dim>` (b1: one text per run).
     Built from the shipped weights on first encode, cached under kb.config.cache_dir()."""
     from kb.embed.build import convertible
     from kb.embed.onnx import OnnxEmbedder
@@ -98,7 +98,7 @@ def int8_embedder(path: Path | None = None) -> Embedder:
     if reason or dim is None:
         raise KBError(f"{folder}: cannot run as int8 ONNX: {reason or 'no declared dimension'} "
                       "(set KB_EMBED_BACKEND=torch)")
-    return OnnxEmbedder(folder, f"{model_name(folder, packaged=path is None)}-qint8:{dim}", dim)
+    return OnnxEmbedder(folder, f"{model_name(folder, packaged=path is None)}-qint8-b1:{dim}", dim)
 
 
 def model_embedder(backend: str | None = None) -> Embedder:

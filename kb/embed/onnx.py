@@ -14,7 +14,11 @@ from kb.config import thread_count
 from kb.embed.build import BUILD_FILE, INPUTS, MODEL_FILE, BuildInfo, build_folder
 
 log = logging.getLogger(__name__)
-BATCH_SIZE = 16  # measured: sorted batches of 16 beat 32 and 64 (less padding, same kernels)
+# One text per run: dynamic int8 quantization scales a whole input tensor, so in a batch a
+# text's vector depended on its batch mates (cosine down to 0.986 against the same text alone;
+# themes near a threshold flipped with the file a finding came in). Alone, a text always gets
+# the same vector, with no padding; measured as fast as sorted batches of 16 on 2 cores.
+BATCH_SIZE = 1
 
 
 class OnnxEmbedder:
