@@ -5,8 +5,11 @@ from __future__ import annotations
 import click
 
 from kb.cli.base import main, open_index, store_of
+from kb.errors import KBError
 from kb.model.schema import FINDING_KINDS
-from kb.search.types import MODES
+from kb.model.taxonomy import load_taxonomy
+from kb.search.types import MODES, SearchResponse
+from kb.store import RecordStore
 
 
 def _year_range(value: str | None) -> tuple[int | None, int | None]:
@@ -66,7 +69,25 @@ def search(ctx: click.Context, query: str, kinds: tuple[str, ...], themes: tuple
     if as_json:
         click.echo(response.model_dump_json(indent=2))
     else:
-        Console(highlight=False, soft_wrap=False).print(render_response(response))
+        titles = _stand_in_titles(store_of(ctx), response)
+        labels = {t.id: t.label for t in load_taxonomy().themes}
+        Console(highlight=False, soft_wrap=False).print(
+            render_response(response, titles=titles, theme_labels=labels))
+
+
+def _stand_in_titles(store: RecordStore, response: SearchResponse) -> dict[str, str]:
+    """The marked stand-in title of each shown record that has no title (from its record)."""
+    from kb.model.present import display_title
+
+    untitled = {g.record_id for g in response.groups if not g.title}
+    untitled |= {m.record_id for m in response.record_matches if not m.title}
+    out = {}
+    for rid in sorted(untitled):
+        try:
+            out[rid] = display_title(store.load(rid))
+        except KBError:  # removed or unreadable since the search: the plain mark stays
+            continue
+    return out
 
 
 @main.command()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich.console import Group
 from rich.text import Text
 
 from kb.search.types import FindingHit, SearchResponse
 from kb.text.safe import terminal_text
 
+INDENT = " " * 18  # under the text of a hit: 3 spaces, then the kind in 15 columns ('recommendation ')
 KIND_STYLE = {"strategy": "cyan", "barrier": "red", "facilitator": "green", "outcome": "magenta",
               "result": "blue", "recommendation": "yellow", "conclusion": "white"}
 
@@ -21,26 +24,30 @@ def highlighted(text: str, spans: list[tuple[int, int]]) -> Text:
     return out
 
 
-def _hit_lines(hit: FindingHit) -> list[Text]:
+def _hit_lines(hit: FindingHit, theme_labels: Mapping[str, str]) -> list[Text]:
     head = Text("   ")
-    head.append(f"{hit.kind:<14}", style=KIND_STYLE.get(hit.kind, ""))
+    head.append(f"{hit.kind:<15}", style=KIND_STYLE.get(hit.kind, ""))
     head.append_text(highlighted(hit.text, hit.highlights))
     lines = [head]
     if hit.translation_zh:
-        lines.append(Text("                 ").append_text(
+        lines.append(Text(INDENT).append_text(
             highlighted(hit.translation_zh, hit.highlights_zh)))
     extra = []
     if hit.effects:
         extra.append("effects: " + "; ".join(e.text for e in hit.effects))
     if hit.themes:
-        extra.append("themes: " + ", ".join(hit.themes))
+        extra.append("themes: " + ", ".join(theme_labels.get(t, t) for t in hit.themes))
     extra.append(hit.why())
-    lines.append(Text("                 " + " · ".join(extra), style="dim"))
+    lines.append(Text(INDENT + " · ".join(extra), style="dim"))
     return lines
 
 
-def render_response(response: SearchResponse) -> Group:
-    """The whole response: a summary line, records by author/title, then groups of findings."""
+def render_response(response: SearchResponse, *, titles: Mapping[str, str] | None = None,
+                    theme_labels: Mapping[str, str] | None = None) -> Group:
+    """The whole response: a summary line, records by author/title, then groups of findings.
+    `titles`: record id -> the title to show where the index has none (a marked stand-in);
+    `theme_labels`: theme id -> its label."""
+    titles, theme_labels = titles or {}, theme_labels or {}
     parts: list[Text] = []
     if response.notice:
         parts.append(Text(response.notice, style="yellow"))
@@ -50,20 +57,21 @@ def render_response(response: SearchResponse) -> Group:
         summary += " · expanded: " + "; ".join(response.expansions)
     parts.append(Text(summary, style="dim"))
     for match in response.record_matches:
-        parts.append(Text(f"by {match.matched}: {match.citation} — {match.title or '[no title]'} "
+        parts.append(Text(f"by {match.matched}: {match.citation} — {match.title or titles.get(match.record_id, '[no title]')} "
                           f"({match.record_id})", style="green"))
     for number, group in enumerate(response.groups, 1):
         title = Text(f"\n{number}. ", style="bold")
-        title.append(f"{group.citation} — {group.title or '[no title]'}", style="bold")
+        shown = group.title or titles.get(group.record_id, "[no title]")
+        title.append(f"{group.citation} — {shown}", style="bold")
         title.append(f"  [{group.resource_type or 'type unknown'}] ({group.record_id})", style="dim")
         parts.append(title)
         for hit in group.hits:
-            parts.extend(_hit_lines(hit))
+            parts.extend(_hit_lines(hit, theme_labels))
         for context in group.context:
             line = Text("   ")
-            line.append(f"{'context':<14}", style="dim italic")
+            line.append(f"{'context':<15}", style="dim italic")
             line.append_text(highlighted(context.text, context.highlights))
-            parts.extend([line, Text("                 " + context.why(), style="dim")])
+            parts.extend([line, Text(INDENT + context.why(), style="dim")])
     return Group(*(_safe(p) for p in parts))
 
 

@@ -40,6 +40,19 @@ class SearchFilters(BaseModel):
         return any(v not in (None, []) for v in self.model_dump().values())
 
 
+#: cosine similarities of the English model (MiniLM) read as words; the same bands for both arms
+VERY_CLOSE, CLOSE, RELATED = 0.60, 0.45, 0.30
+
+
+def meaning_words(similarity: float | None) -> str:
+    """A meaning arm's cosine in words ('' when the arm did not rank the text, or barely)."""
+    if similarity is None or similarity < RELATED:
+        return ""
+    if similarity >= VERY_CLOSE:
+        return "very close in meaning"
+    return "close in meaning" if similarity >= CLOSE else "related in meaning"
+
+
 class FindingHit(BaseModel):
     """One finding that matched, with where it came from and why it matched."""
 
@@ -65,19 +78,18 @@ class FindingHit(BaseModel):
     matched: bool = True  # False: its record matched elsewhere and this is its best finding
 
     def why(self) -> str:
-        """'meaning 0.62 · across languages 0.55 · words: funding, braided' — why it matched."""
-        parts = []
-        if self.similarity is not None:
-            parts.append(f"meaning {self.similarity:.2f}")
-        if self.similarity_multilingual is not None:
-            parts.append(f"across languages {self.similarity_multilingual:.2f}")
+        """'close in meaning · matched words: funding, braided' — why it matched, in words."""
+        parts = [meaning_words(self.similarity)]
+        across = meaning_words(self.similarity_multilingual)
+        if across:
+            parts.append(f"{across} across languages")
         if self.matched_terms:
-            parts.append("words: " + ", ".join(self.matched_terms))
+            parts.append("matched words: " + ", ".join(self.matched_terms))
         if self.context_terms:
             parts.append("words in its sentence or title: " + ", ".join(self.context_terms))
         if not self.matched:
             parts.insert(0, "best finding of a matching record")
-        return " · ".join(parts) or "related"
+        return " · ".join(p for p in parts if p) or "related"
 
 
 class ContextHit(BaseModel):
@@ -93,10 +105,10 @@ class ContextHit(BaseModel):
     highlights: list[tuple[int, int]] = Field(default_factory=list)
 
     def why(self) -> str:
-        parts = [f"meaning {self.similarity:.2f}"] if self.similarity is not None else []
+        parts = [meaning_words(self.similarity)]
         if self.matched_terms:
-            parts.append("words: " + ", ".join(self.matched_terms))
-        return "context, not a finding" + "".join(f" · {p}" for p in parts)
+            parts.append("matched words: " + ", ".join(self.matched_terms))
+        return "context, not a finding" + "".join(f" · {p}" for p in parts if p)
 
 
 class RecordGroup(BaseModel):

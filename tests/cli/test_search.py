@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -58,3 +59,15 @@ def test_ingest_updates_an_existing_index(shipped_copy: Path, seeds: list[Path])
     assert "index rebuilt" not in found.stderr
     ids = [g["record_id"] for g in json.loads(found.stdout)["groups"]]
     assert ids[0] == "improve-integration-health"
+
+
+def test_search_reads_in_words_a_researcher_uses(shipped_copy: Path) -> None:
+    """Untitled records show their marked stand-in, themes their labels, the kind column keeps
+    a space after 'recommendation', and why a hit matched is said in words, not cosines."""
+    result = _run(shipped_copy, "search", "recommendations for sustaining pilots", "-k", "20")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "[no title] To assess multi-level factors" in text
+    assert "themes: Sustainability" in text and "themes: sustainability" not in text
+    assert re.search(r"recommendation [A-Z]", text) and not re.search(r"recommendation[A-Z]", text)
+    assert "meaning 0." not in text and "matched words:" in text
