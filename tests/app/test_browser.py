@@ -86,6 +86,14 @@ def app_url(kb_copy: Path) -> Iterator[str]:
         proc.wait(timeout=20)
 
 
+OUTSIDE: list[str] = []  # every request the pages made to anything but the app itself
+
+
+def _note_outside(request) -> None:
+    if not request.url.startswith(("http://127.0.0.1:", "data:", "blob:")):
+        OUTSIDE.append(request.url)
+
+
 @pytest.fixture(scope="module")
 def page(app_url: str):
     from playwright.sync_api import sync_playwright
@@ -94,6 +102,7 @@ def page(app_url: str):
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
         context.set_default_timeout(WAIT_MS)
+        context.on("request", _note_outside)
         yield context.new_page()
         browser.close()
 
@@ -278,3 +287,9 @@ def test_a_librarian_reviews_a_possible_duplicate_with_one_key(app_url: str, pag
     _idle(page)
     assert "doe-2020-peer-navigation-2" in store.ids()
     _shot(page, "dedup-undone")
+
+
+def test_the_day_fetched_nothing_from_outside(page) -> None:
+    """Every page above was served by the app alone (no icon or font from a CDN): the README
+    promises nothing is downloaded at run time."""
+    assert OUTSIDE == []

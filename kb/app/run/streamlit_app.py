@@ -2,11 +2,15 @@
 declares the pages (each lives in kb/app/pages/) and the comparison basket shown in the sidebar
 of every page."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from kb.app.pages.common import PAGES, basket_sidebar, warm_in_background
 
-st.set_page_config(page_title="Evidence KB", page_icon=":material/library_books:", layout="wide")
+# A shipped file: a Material icon as the page icon makes every browser fetch it from a font CDN.
+ICON = Path(__file__).resolve().parents[1] / "static" / "icon.png"
+st.set_page_config(page_title="Evidence KB", page_icon=str(ICON), layout="wide")
 pages = [
     st.Page(PAGES["search"], title="Search", icon=":material/search:", default=True),
     st.Page(PAGES["record"], title="Record", icon=":material/description:", url_path="record"),
