@@ -36,6 +36,11 @@ def toggle(basket: Sequence[str], record_id: str) -> list[str]:
     return remove(basket, record_id) if record_id in basket else add(basket, record_id)
 
 
+def keep_order(ids: Sequence[str]) -> list[str]:
+    """Ids as a basket holds them (e.g. read from a URL): no repeats, at most five, order kept."""
+    return list(dict.fromkeys(i for i in ids if i))[:MAX_SOURCES]
+
+
 def keep_known(basket: Sequence[str], known: set[str]) -> list[str]:
     """The basket without ids no longer in the knowledge base (merged away or deleted)."""
     return [r for r in dict.fromkeys(basket) if r in known][:MAX_SOURCES]

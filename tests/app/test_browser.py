@@ -1,5 +1,5 @@
 """The real app in Debian's Chromium: start `streamlit run app.py` on a temporary copy of the KB,
-search, open a record, switch to Chinese, add two records to compare, open Compare and download
+search, open a record, switch to Chinese, add two records to compare (kept over a reload), open Compare and download
 the Word brief (read back with python-docx), paste a new abstract on Add publication, edit and
 save it, find it in Search; and a librarian titling a stored record on the Record page, then
 the forest plot on Compare and its PNG download. Screenshots go to tests/artifacts/ for a human to look at.
@@ -166,6 +166,9 @@ def test_search_record_chinese_compare_add(app_url: str, page, kb_copy: Path) ->
     _shot(page, "record-zh")
 
     page.get_by_role("button", name="Add to comparison").click()
+    _idle(page)
+    page.reload(wait_until="networkidle")  # a reload starts a new session: the basket is in the URL
+    page.get_by_role("link", name="2 records to compare").wait_for()
     _idle(page)
     page.get_by_role("link", name="2 records to compare").click()
     page.wait_for_url(re.compile(r"/compare"))

@@ -105,6 +105,26 @@ def test_add_to_comparison_from_a_result(shipped_copy: Path) -> None:
     at.button(key=f"basket_{CHUANG}").click().run()
     assert at.session_state["basket"] == [CHUANG]
     assert at.button(key=f"basket_{CHUANG}").label == "Remove from comparison"
+    assert _url_list(at, "basket") == [CHUANG]  # a reload keeps it
+
+
+def test_the_basket_comes_back_from_the_url_on_every_page(shipped_copy: Path) -> None:
+    """A reload (or the URL in a new tab) starts a new session: the basket is read from the URL,
+    and every page keeps it there."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["basket"] = [CHUANG, SAFAEINILI, CHUANG, "gone-record"]
+    at.run()
+    assert at.session_state["basket"] == [CHUANG, SAFAEINILI]
+    for page in PAGES:
+        at.switch_page(f"kb/app/pages/{page}.py").run()
+        assert not at.exception, at.exception
+        assert "2 records to compare" in [link.label for link in at.get("page_link")], page
+        assert _url_list(at, "basket") == [CHUANG, SAFAEINILI], page
+
+
+def _url_list(at: AppTest, key: str) -> list[str]:
+    value = at.query_params.get(key, [])
+    return [value] if isinstance(value, str) else list(value)
 
 
 # -- record ----------------------------------------------------------------------------------

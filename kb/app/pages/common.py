@@ -166,12 +166,26 @@ def empty_kb_help() -> None:
 
 # -- the comparison basket -----------------------------------------------------------------------
 def get_basket() -> list[str]:
-    """The record ids picked for comparison (kept in session state)."""
-    return st.session_state.setdefault(BASKET, [])
+    """The record ids picked for comparison: kept in session state and in the URL (`?basket=…`),
+    so a reload or the same URL in a new tab keeps them; a new session starts from the URL."""
+    if BASKET not in st.session_state:
+        st.session_state[BASKET] = basket.keep_order(st.query_params.get_all(BASKET))
+    return st.session_state[BASKET]
 
 
 def set_basket(ids: list[str]) -> None:
     st.session_state[BASKET] = list(ids)
+    _basket_to_url(list(ids))
+
+
+def _basket_to_url(ids: list[str]) -> None:
+    """The URL's basket equal to `ids` (no parameter when empty); pages switch URLs, so every
+    run puts it back."""
+    if st.query_params.get_all(BASKET) != ids:
+        if ids:
+            st.query_params[BASKET] = ids
+        elif BASKET in st.query_params:
+            del st.query_params[BASKET]
 
 
 def _toggle(record_id: str) -> None:
@@ -193,6 +207,7 @@ def basket_sidebar() -> None:
     ids = basket.keep_known(get_basket(), set(records))
     if ids != get_basket():
         set_basket(ids)
+    _basket_to_url(ids)
     with st.sidebar:
         st.markdown("**Comparison**")
         if not ids:
