@@ -15,6 +15,7 @@ MAX_RECORD_CHARS = 4_000_000  # one record of an export (PubMed's largest: about
 MAX_FIELD_CHARS = 1_000_000  # one field of a record (abstracts run to 10 k, author lists to 200 k)
 MAX_ABSTRACT_CHARS = MAX_PROSE_CHARS  # the abstract of one exported record
 MAX_XML_RECORD_BYTES = 16 * MB  # one <PubmedArticle> element, streamed
+MAX_FINDINGS = 1_000  # findings of one record (abstracts hold 5-30, a long grey-literature summary ~200)
 MAX_NESTING = 200  # braces (BibTeX) or arrays/objects (JSON) nested deeper than this are refused
 
 

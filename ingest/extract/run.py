@@ -17,7 +17,9 @@ from ingest.extract.kinds import KindInput, classify_kinds, none_threshold
 from ingest.extract.study import extract_study
 from ingest.extract.themes import tag_themes
 from ingest.extract.translate import translate_finding
+from ingest.limits import MAX_FINDINGS
 from kb.embed import Embedder
+from kb.errors import RecordError
 from kb.model.schema import Effect, Finding, Record, Section
 from kb.model.taxonomy import Taxonomy
 from kb.text.sentences import split_sentences
@@ -108,6 +110,10 @@ def extract(record: Record, taxonomy: Taxonomy, embedder: Embedder | None) -> Re
     curated = [f for f in record.findings if f.origin == "curated"]
     taken = {(f.section, f.span) for f in curated}
     fresh = [f for f in extract_findings(record.abstract) if (f.section, f.span) not in taken]
+    if len(fresh) > MAX_FINDINGS:
+        raise RecordError(f"{len(fresh):,} findings were found in this one record, more than the "
+                          f"{MAX_FINDINGS:,} a record can hold: is it a whole report, or several "
+                          "abstracts in one? Import its parts separately")
     fresh = _translations(record, fresh)
     themes = tag_themes([f.text for f in fresh], taxonomy, embedder)
     fresh = [f.model_copy(update={"themes": t}) for f, t in zip(fresh, themes, strict=True)]
