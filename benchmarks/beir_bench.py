@@ -24,8 +24,11 @@ pairs / 300 claims), rebuilt from public repository snapshots:
     (claim, cited doc) pairs of claims_train.csv;
   - qrels/test.tsv written from claims_validation.csv of the same zip (BEIR's test split is
     SciFact's dev set): one line per distinct (claim id, cited doc id), score 1, 339 pairs.
-  sha256: corpus.jsonl d289bf5d…2581, queries.jsonl 8ff84a7c…3086, qrels/test.tsv 68c0ac63…b3a3,
-  qrels/train.tsv ac0902d9…f535 (full digests in the MANIFEST beside the data).
+  benchmarks/beir_scifact_data.py rebuilds the folder from the two snapshots. sha256:
+  corpus.jsonl d289bf5d711d1d6b0c9fba52b90e45a76e0b0e9f173fd3ff49cd098588de2581,
+  queries.jsonl 8ff84a7c903f722981cd8d595c022660140c51867b27608a6d4910db86080313,
+  qrels/train.tsv ac0902d9b1cb717df182aaff1306175877fdb8f55bb5c3e8597ad694fc8e539f,
+  qrels/test.tsv 68c0ac63f1c24b9e8ce497649694f09b2d0850bab7ec2b103cc66996f5f8b3a3.
 """
 
 from __future__ import annotations
