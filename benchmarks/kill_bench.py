@@ -164,6 +164,9 @@ def concurrent(args: argparse.Namespace, work: Path) -> None:
           f"{len(readers)} readers in {seconds:.0f} s")
     print(f"{'lost':>6} {'partial':>8} {'stale index':>12} {'tracebacks':>11} {'failed writers':>15}")
     print(f"{final.lost:>6} {final.partial:>8} {final.stale_index:>12} {tracebacks:>11} {failed:>15}")
+    for (_, err), proc in zip(outputs, procs + readers, strict=True):
+        if "Traceback" in err:  # which command, and the exception it ended with
+            print(f"  traceback in `kb {' '.join(proc.args[4:6])}`: {err.strip().splitlines()[-1]}")
 
 
 def main() -> None:

@@ -38,6 +38,19 @@ class FilterArrays:
         """One more than the largest finding id."""
         return int(self.fid[-1]) + 1 if len(self.fid) else 1
 
+    def known(self, fids: list[int]) -> list[int]:
+        """The finding ids these columns hold, in the given order. SQLite is read live while the
+        columns are a snapshot taken when the index was opened or last updated: a writer may
+        have committed findings since, which the finding arms then leave out until the index is
+        updated (a record added meanwhile can still come up through its whole-record text, read
+        complete from SQLite)."""
+        if not fids or not len(self.fid):
+            return []
+        wanted = np.array(fids, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.fid, wanted), len(self.fid) - 1)
+        held = self.fid[at] == wanted
+        return [f for f, ok in zip(fids, held.tolist(), strict=True) if ok]
+
     def rids_of(self, fids: list[int]) -> list[int]:
         """The record row id of each (indexed) finding id."""
         if not fids:

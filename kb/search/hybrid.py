@@ -166,6 +166,8 @@ def rank(index: Index, query: str, terms: list[str], expansions: list[Expansion]
     allowed_records = _allowed_records(index, mask)
     out = Ranking(allowed=allowed)
     out.arms, out.vector = _arms(index, query, terms, expansions, mode, allowed, share, tuning)
+    for arm in out.arms:  # findings a concurrent writer committed after this index loaded
+        arm.ranking = index.arrays.known(arm.ranking)
     live = [arm for arm in out.arms if arm.ranking]
     keys = stable_keys(db, list({f for arm in live for f in arm.ranking}))
     out.findings = fuse([a.ranking for a in live], k=tuning.rrf_k, weights=[a.weight for a in live],

@@ -146,3 +146,31 @@ def test_add_then_remove_leaves_consistent_files(shipped_copy: Path) -> None:
     index.close()
     again = Index.open(shipped_copy)
     assert not again.last_report.rebuilt and again.vectors.size == 36
+
+
+def test_a_search_during_another_writers_refresh_answers_from_its_own_state(shipped_copy: Path) -> None:
+    """A reader opened before a writer's refresh still searches instead of raising IndexError:
+    its finding arms keep to the columns it loaded; a record the writer added may still come up
+    through its whole-record text, read complete from SQLite."""
+    store = Store(shipped_copy)
+    reader = Index.open(shipped_copy)
+    snow = store.load("john-snow-discussion-paper")
+    store.save(snow.model_copy(update={"id": "snow-copy"}))
+    writer = Index.open(shipped_copy)  # another process: refreshes SQLite with the copy's findings
+    assert writer.arrays.upper > reader.arrays.upper
+    for mode in ("lexical", "hybrid"):
+        response = search(reader, "political will", k=10, mode=mode)
+        assert "john-snow-discussion-paper" in {h.record_id for h in response.hits()}, mode
+    reader.update()  # once it catches up, the new record is found too
+    assert "snow-copy" in {h.record_id for h in search(reader, "political will", k=10, mode="lexical").hits()}
+    reader.close(), writer.close()
+
+
+def test_known_keeps_only_the_findings_the_columns_hold() -> None:
+    import numpy as np
+
+    from kb.search.columns import FilterArrays
+
+    arrays = FilterArrays(fid=np.array([1, 4, 9], np.int64), rid=np.array([1, 1, 2], np.int64))
+    assert arrays.known([9, 2, 4, 12, 1]) == [9, 4, 1]
+    assert FilterArrays().known([1]) == []
