@@ -74,6 +74,14 @@ def _learned(abstract: list[Section], pairs: list[tuple[Candidate, list]]) -> li
     return out
 
 
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without whitespace at its ends (a finding's text is stored stripped, so its span
+    must be too: a stray carriage return once sat at the start of a span)."""
+    piece = text[start:end]
+    lead = len(piece) - len(piece.lstrip())
+    return start + lead, start + len(piece.rstrip())
+
+
 def extract_findings(abstract: list[Section], *, kinds: str = "model") -> list[Finding]:
     """Findings of an abstract, in text order, without themes or translations; `kinds` says
     who decides each finding's kind (KIND_DECIDERS)."""
@@ -87,9 +95,10 @@ def extract_findings(abstract: list[Section], *, kinds: str = "model") -> list[F
     findings: list[Finding] = []
     for cand, spans in kept:
         text = abstract[cand.section].text
+        start, end = _trimmed(text, cand.start, cand.end)
         findings.append(Finding(
-            id=f"f{cand.section}-{cand.start}", kind=cand.kind, text=text[cand.start:cand.end],
-            section=cand.section, role=cand.role, span=(cand.start, cand.end),
+            id=f"f{cand.section}-{cand.start}", kind=cand.kind, text=text[start:end],
+            section=cand.section, role=cand.role, span=(start, end),
             sentence_span=(cand.sentence_start, cand.sentence_end),
             effects=_effects_for(cand, spans, per_sentence[(cand.section, cand.sentence_start)]),
             confidence=cand.confidence))

@@ -123,9 +123,17 @@ def test_pathological_input_is_safe() -> None:
             assert finding.text in blob
 
 
+def test_a_span_never_starts_with_whitespace_the_text_lacks() -> None:
+    """Found by hypothesis: ',\r<' gave the text '<' with a span over '\r<'."""
+    section = Section(role="results", text=",\r<")
+    for f in extract_findings([section]):
+        assert section.text[f.span[0]:f.span[1]] == f.text
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.text(max_size=800), st.sampled_from(["results", "conclusions", "background"]))
 def test_never_crashes(text: str, role: str) -> None:
     if text.strip():
-        for f in extract_findings([Section(role=role, text=text.strip())]):
-            assert text.strip()[f.span[0]:f.span[1]] == f.text
+        section = Section(role=role, text=text.strip())  # spans index the section's stored text
+        for f in extract_findings([section]):
+            assert section.text[f.span[0]:f.span[1]] == f.text
