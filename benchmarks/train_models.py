@@ -172,25 +172,19 @@ def _cv(rows: list[KindRow], x: sparse.csr_matrix, y: np.ndarray, extra: tuple[s
     return out, classes
 
 
-#: kinds whose definition issue 14 left as it was, so the findings gold's labels of them still hold
-UNCHANGED_KINDS = ("strategy", "barrier", "facilitator", "recommendation")
-#: tune abstracts of tests/gold/findings without any intervention contrast (surveys, cohorts of
-#: trajectories, a diagnostic series; read from their abstracts): their `result` and `conclusion`
-#: labels mean the same under the new definitions, where an intervention effect became `outcome`
-NO_CONTRAST = ("cam_ibd_french_survey", "eus_fna_foregut_duplication_cysts", "ibs_ibd_symptom_activity",
-               "ptsd_trajectories_wenchuan_children", "ptss_trajectories_christchurch")
-
-
 def findings_gold_items() -> tuple[list[km.KindInput], list[str]]:
-    """Findings of the tune half of tests/gold/findings whose label still holds: every strategy,
-    barrier, facilitator and recommendation (few in tests/gold/kinds), and the results and
-    conclusions of the abstracts without an intervention contrast."""
+    """Every finding of the tune half of tests/gold/findings (kinds relabelled under issue 14's
+    definitions, tests/gold/findings/MANIFEST.md), placed in its abstract by where its text first
+    occurs."""
     items, kinds = [], []
-    for path, gold in findings_gold("tune"):
+    for _, gold in findings_gold("tune"):
+        abstract = gold["abstract"]
+        context = km.abstract_context(abstract)
         for f in gold["findings"]:
-            if f["kind"] in UNCHANGED_KINDS or (path.stem in NO_CONTRAST and f["kind"] in ("result", "conclusion")):
-                items.append(km.KindInput(f["text"], f.get("role", "results"), False, bool(f["effects"])))
-                kinds.append(f["kind"])
+            at = max(abstract.find(f["text"]), 0)
+            items.append(km.KindInput(f["text"], f.get("role", "results"), False, bool(f["effects"]),
+                                      km.abstract_position([len(abstract)], 0, at), context))
+            kinds.append(f["kind"])
     return items, kinds
 
 
@@ -217,7 +211,7 @@ def train_kinds() -> dict:
              len(extra_items), x.shape[1])
     best = None
     for weight in ("sqrt-balanced", None):
-        for c in (1.0, 3.0):
+        for c in (0.3, 1.0, 3.0):
             proba, classes = _cv(rows, x, y, extra, scale, c, weight)
             for threshold in (0.5, 0.7, 1.01):
                 s = _score(rows, _predict(rows, proba, classes, threshold))
@@ -230,8 +224,8 @@ def train_kinds() -> dict:
     (_, c, weight, threshold), cv = best
     clf = _fit(sparse.vstack([x, extra[0]]).tocsr(), np.concatenate([y, extra[1]]), scale, c, weight)
     meta = {"what": "finding kinds (ingest.extract.kinds); classes = seven kinds + none",
-            "trained_on": "tests/gold/kinds tune split (labels_final.jsonl) + the strategy, barrier, "
-                          "facilitator and recommendation findings of the tune half of tests/gold/findings",
+            "trained_on": "tests/gold/kinds tune split (labels_final.jsonl) + the findings of the tune "
+                          "half of tests/gold/findings (kinds relabelled for issue 14)",
             "training_data_sha256": _digest([KINDS_GOLD / n for n in
                                              ("abstracts.jsonl", "sentences.jsonl", "labels_final.jsonl")]
                                             + [p for p, _ in findings_gold("tune")]),

@@ -13,7 +13,13 @@ from ingest.extract.findings import (
     sentence_roles,
 )
 from ingest.extract.glossary import extract_glossary
-from ingest.extract.kinds import KindInput, classify_kinds, none_threshold
+from ingest.extract.kinds import (
+    KindInput,
+    abstract_context,
+    abstract_position,
+    classify_kinds,
+    none_threshold,
+)
 from ingest.extract.study import extract_study
 from ingest.extract.themes import tag_themes
 from ingest.extract.translate import translate_finding
@@ -61,8 +67,12 @@ def _effects_for(cand: Candidate, spans: list, n_items: int) -> list[Effect]:
 def _learned(abstract: list[Section], pairs: list[tuple[Candidate, list]]) -> list[tuple[Candidate, list]]:
     """The candidates with the kind model's kind and confidence; those it judges not to be
     findings (p(none) at or above the trained threshold) are dropped."""
+    lengths = [len(section.text) for section in abstract]
+    context = abstract_context("\n\n".join(section.text for section in abstract)) if pairs else frozenset()
     items = [KindInput(abstract[c.section].text[c.start:c.end], c.role, abstract[c.section].bullet,
-                       any(c.start <= s < c.end for s, _, _ in spans)) for c, spans in pairs]
+                       any(c.start <= s < c.end for s, _, _ in spans),
+                       abstract_position(lengths, c.section, c.sentence_start), context)
+             for c, spans in pairs]
     threshold = none_threshold()
     out = []
     for (cand, spans), (kind, conf, p_none) in zip(pairs, classify_kinds(items), strict=True):

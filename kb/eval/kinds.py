@@ -13,7 +13,7 @@ from pathlib import Path
 from ingest.extract import lexicon as lx
 from ingest.extract.effects import effect_spans
 from ingest.extract.findings import FINDING_ROLES, sentence_roles
-from ingest.extract.kinds import KindInput
+from ingest.extract.kinds import KindInput, abstract_context, abstract_position
 from ingest.extract.run import extract_findings
 from ingest.prose import build_abstract
 from kb.eval.gold import KINDS_GOLD
@@ -187,21 +187,24 @@ def kind_rows(abstract: KindAbstract) -> list[KindRow]:
     """Every gold sentence of an abstract with the role, effects and text extraction gives it
     (sentences extraction does not see, e.g. a bare heading, are left out)."""
     sections = build_abstract(abstract.paragraphs()).sections
+    lengths = [len(section.text) for section in sections]
+    context = abstract_context("\n\n".join(section.text for section in sections))
     out, at = [], 0
-    for section in sections:
+    for index, section in enumerate(sections):
         if section.bullet:
-            units = [(section.text, "results", bool(effect_spans(section.text)))]
+            units = [(section.text, "results", bool(effect_spans(section.text)), 0)]
         else:
             sents = split_sentences(section.text)
             roles = sentence_roles(section, sents, len(sections))
-            units = [(s.text, r, bool(effect_spans(s.text))) for s, r in zip(sents, roles, strict=True)]
-        for text, role, effects in units:
+            units = [(s.text, r, bool(effect_spans(s.text)), s.start) for s, r in zip(sents, roles, strict=True)]
+        for text, role, effects, start in units:
             pos = abstract.text.find(text, at)
             gold = next((g for g in abstract.sentences if g.start <= pos < g.end), None) if pos >= 0 else None
             if gold is None:
                 continue
             at = pos
-            item = KindInput(text, role, section.bullet, effects)
+            item = KindInput(text, role, section.bullet, effects, abstract_position(lengths, index, start),
+                             context)
             candidate = role in FINDING_ROLES and not lx.NOT_A_FINDING.search(" ".join(text.split()))
             out.append(KindRow(item, gold, candidate, abstract.source))
     return out

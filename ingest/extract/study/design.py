@@ -53,3 +53,9 @@ def extract_design(sentences: list[Sentence]) -> list[str]:
         if label not in labels:
             labels.append(label)
     return labels
+
+
+def design_families(text: str) -> set[str]:
+    """The design families (DESIGN_LEXICON's first column: trial, cohort, qualitative, …) named
+    anywhere in a text."""
+    return {family for _, family, _, _ in _design_hits(text)}

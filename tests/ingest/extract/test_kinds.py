@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from ingest.extract.kinds import DENSE_SIZE, KindInput, classify_kinds, kind_features, kind_model
+from ingest.extract.kinds import (
+    DENSE_SIZE,
+    KindInput,
+    abstract_context,
+    abstract_position,
+    classify_kinds,
+    kind_features,
+    kind_model,
+)
 from ingest.extract.run import extract_findings
 from kb.model.schema import FINDING_KINDS, Section
 
@@ -34,3 +42,26 @@ def test_confidence_is_a_probability_and_deterministic() -> None:
     assert all(0.0 <= f.confidence <= 1.0 for f in first)
     rules = extract_findings([section], kinds="rules")
     assert [f.span for f in rules][: len(first)] and {f.kind for f in rules} <= set(FINDING_KINDS)
+
+
+def test_abstract_context_names_the_design_and_a_program() -> None:
+    assert abstract_context("We conducted a cross-sectional survey of 300 clinics.") == {"observational"}
+    trial = abstract_context("In this randomized trial, the intervention arm received the program.")
+    assert {"interventional", "program"} <= trial
+    assert abstract_context("Diabetes is common.") == frozenset()
+
+
+def test_abstract_position_is_the_share_of_text_before() -> None:
+    assert abstract_position([100, 100], 0, 0) == 0.0
+    assert abstract_position([100, 100], 1, 50) == 0.75
+    assert abstract_position([], 0, 5) == 1.0
+
+
+def test_the_same_effect_reads_as_outcome_in_a_trial_and_result_in_a_survey() -> None:
+    text = "Referrals were more frequent among clinics with a navigator (OR 2.1, 95% CI 1.3-3.4)."
+    trial = abstract_context("In this randomized controlled trial, clinics were assigned to the "
+                             "navigator program or usual care.")
+    survey = abstract_context("We conducted a cross-sectional survey of clinic managers.")
+    kinds = [k for k, _, _ in classify_kinds([KindInput(text, "results", has_effects=True, context=trial),
+                                              KindInput(text, "results", has_effects=True, context=survey)])]
+    assert kinds == ["outcome", "result"]
