@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.extract.study import extract_study, sentences_of
+from ingest.extract.study.design import design_families
 from kb.eval.study import format_scores, study_scores
 from kb.model.schema import SECTION_ROLES, Section, Study
 
@@ -354,3 +355,10 @@ def test_pathological_input_is_safe(text: str) -> None:
     """Degenerate inputs give verbatim sample sizes (speed: benchmarks/pathological_bench.py)."""
     study = extract_study([Section(role="methods", text=text)])
     assert all(s.text in text for s in study.sample_sizes)
+
+
+def test_design_families_anywhere_in_a_text() -> None:
+    assert design_families("We conducted a cross-sectional survey and semi-structured interviews.") == {
+        "cross-sectional", "interviews"}
+    assert design_families("A double-blind randomised controlled trial.") == {"trial", "blinding"}
+    assert design_families("Diabetes is common.") == set()
