@@ -16,13 +16,20 @@ from types import ModuleType
 from typing import IO
 
 from ingest.biblio import Item
-from ingest.formats import pubmed_xml
-from ingest.limits import MAX_EXPORT_BYTES, MAX_PROSE_CHARS, MAX_PROSE_LINES, MAX_TEXT_BYTES, too_large
+from ingest.formats import docx_file, html_page, pdf_file, pubmed_xml
+from ingest.limits import (
+    MAX_DOCUMENT_BYTES,
+    MAX_EXPORT_BYTES,
+    MAX_PROSE_CHARS,
+    MAX_PROSE_LINES,
+    MAX_TEXT_BYTES,
+    too_large,
+)
 from ingest.sniff import choose_parser, is_bibliographic
 from ingest.textfile import decode, decode_any
 from ingest.unfold import unfold
 from kb.errors import IngestError
-from kb.model.schema import ReviewFlag
+from kb.model.schema import Record, ReviewFlag
 
 log = logging.getLogger(__name__)
 GZIP_MAGIC = b"\x1f\x8b"
@@ -31,6 +38,7 @@ GZIP_MAGIC = b"\x1f\x8b"
 PARSER_FAILURES = (RecursionError, MemoryError, UnicodeError, ValueError, LookupError, TypeError,
                    AttributeError, ArithmeticError)
 HEAD_BYTES = 64 * 1024
+DOCUMENTS: tuple[ModuleType, ...] = (pdf_file, docx_file)  # binary documents whose text is read as prose
 MAX_UNPACKED_BYTES = 8 * 1024 ** 3  # a gzip bomb stops here
 
 
@@ -100,12 +108,19 @@ def _unpacked(inp: Input) -> tuple[IO[bytes], bool]:
     return io.BufferedReader(_Guarded(gzip.GzipFile(fileobj=raw), inp.source)), True
 
 
-def _read_all(stream: IO[bytes], source: str, limit: int) -> bytes:
+def _read_all(stream: IO[bytes], source: str, limit: int, what: str = "one text export") -> bytes:
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise IngestError(source, f"the file is more than {limit / 1e6:.0f} MB, the limit for one "
-                                  "text export (PubMed XML has no limit)")
+        raise IngestError(source, f"the file is more than {limit / 1e6:.0f} MB, the limit for {what} "
+                                  "(PubMed XML has no limit)")
     return data
+
+
+def _open_document(document: ModuleType, data: bytes, source: str) -> Opened:
+    """A PDF or Word file: the text of its first pages read as pasted text is."""
+    opened = open_prose(document.text_of(data, source), source)
+    return Opened(document, opened.items, [f"read from the {document.FORMAT.upper()}'s text: check the "
+                                           "title, authors and sections"])
 
 
 def failure(source: str, err: BaseException, parser: str = "") -> IngestError:
@@ -152,6 +167,9 @@ def _open(inp: Input) -> Opened:
             return Opened(pubmed_xml, _stream_xml(inp))
         if gzipped:
             raise IngestError(inp.source, "a gzip file that does not hold PubMed XML")
+        if (document := next((d for d in DOCUMENTS if d.sniff_bytes(head, inp.source)), None)) is not None:
+            data = head + _read_all(stream, inp.source, MAX_DOCUMENT_BYTES - len(head), "one document")
+            return _open_document(document, data, inp.source)
         if (root := pubmed_xml.other_xml_root(head)) is not None:
             raise IngestError(inp.source, f"XML with root <{root}> is not supported; export the "
                                           "records from PubMed as PubMed XML, MEDLINE, RIS or BibTeX")
@@ -174,14 +192,14 @@ def _open_text(data: bytes, source: str) -> Opened:
         if decoded.guessed:
             decode(data, source)  # raises why the bytes are not text: that is the problem to fix
         raise
+    if parser is html_page:
+        if len(data) > MAX_TEXT_BYTES:
+            decode(data, source)  # raises the size error
+        return _open_page(decoded.text, source)
     if not is_bibliographic(parser):
         if decoded.guessed or len(data) > MAX_TEXT_BYTES:
             decode(data, source)  # raises the prose error: not UTF-8, or too large
-        _bound_prose(decoded.text, source)
-        text = unfold(decoded.text)  # a reference and its abstract folded into one paragraph
-        if text != decoded.text:
-            parser = choose_parser(text, source)
-        return Opened(parser, iter(parser.parse(text, source=source)))
+        return open_prose(decoded.text, source)
     notes = []
     items = parser.iter_parse(decoded.text, source=source)
     if decoded.guessed:
@@ -190,6 +208,32 @@ def _open_text(data: bytes, source: str) -> Opened:
         notes.append(note)
         items = _flagged(items, ReviewFlag(code="encoding-guessed", message=note))
     return Opened(parser, items, notes)
+
+
+def open_prose(text: str, source: str) -> Opened:
+    """Prose (pasted text, a page's or a document's text) read by the parser its layout fits."""
+    _bound_prose(text, source)
+    parser = choose_parser(text, source)
+    unfolded = unfold(text)  # a reference and its abstract folded into one paragraph
+    if unfolded != text:
+        parser = choose_parser(unfolded, source)
+    return Opened(parser, iter(parser.parse(unfolded, source=source)))
+
+
+def _open_page(text: str, source: str) -> Opened:
+    """A web page: its embedded metadata, or else its visible text read as prose (with what
+    tags it has filled in)."""
+    try:
+        return Opened(html_page, iter(html_page.parse(text, source=source)))
+    except html_page.PageText as page:
+        fields = page.fields
+        try:
+            opened = open_prose(page.text, source)
+        except IngestError as err:
+            raise IngestError(source, "the page has no abstract and no citation metadata "
+                                      f"({err.reason}); save the article's own page, or paste its abstract") from err
+        records = (html_page.fill(r, fields) if isinstance(r, Record) else r for r in opened.items)
+        return Opened(html_page, records, ["the page has no citation metadata: its text was read as pasted text"])
 
 
 def _bound_prose(text: str, source: str) -> None:

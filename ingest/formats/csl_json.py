@@ -23,7 +23,6 @@ BIBLIOGRAPHIC = True
 
 _CSL_KEYS = re.compile(r'"(?:container-title|issued|author|DOI|URL|title)"\s*:')
 _TAG = re.compile(r"<[^>]+>")
-_PARAGRAPH_END = re.compile(r"</(?:jats:)?p>", re.I)
 
 
 def sniff(text: str, name: str = "") -> float:
@@ -105,13 +104,6 @@ def _author(value: object) -> Author | None:
     return author.model_copy(update={"orcid": re.sub(r"^https?://orcid\.org/", "", orcid)}) if orcid else author
 
 
-def _abstract_paragraphs(value: object) -> list[str]:
-    if not isinstance(value, str):
-        return []
-    parts = _PARAGRAPH_END.split(value)
-    return [t for p in parts if (t := biblio.clean(html.unescape(_TAG.sub(" ", p))))]
-
-
 def _custom(item: dict[str, Any]) -> dict[str, Any]:
     custom = item.get("custom")
     return custom if isinstance(custom, dict) else {}
@@ -129,7 +121,7 @@ def _text_fields(item: dict[str, Any], custom: dict[str, Any]) -> dict[str, Any]
                         if isinstance(v, list)}
         return {"abstract": sections, "translations": translations,
                 "language": language_code(_str(item.get("language"))) or "en"}
-    language, sections, translations = biblio.abstract_parts(_abstract_paragraphs(item.get("abstract")))
+    language, sections, translations = biblio.abstract_parts(biblio.markup_paragraphs(item.get("abstract")))
     return {"abstract": sections, "translations": translations,
             **biblio.language_fields(language_code(_str(item.get("language"))), language, bool(sections))}
 
