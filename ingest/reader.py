@@ -8,6 +8,7 @@ import gzip
 import hashlib
 import io
 import logging
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import IO
 
 from ingest.biblio import Item
 from ingest.formats import docx_file, html_page, pdf_file, pubmed_xml
+from ingest.journals import full_title
 from ingest.limits import (
     MAX_DOCUMENT_BYTES,
     MAX_EXPORT_BYTES,
@@ -150,13 +152,36 @@ def _guarded(items: Iterator[Item], source: str, parser: str) -> Iterator[Item]:
 
 def open_input(inp: Input) -> Opened:
     """Sniff and open an input; IngestError when it cannot be read at all (whatever the parser
-    raised), and a parser failure while reading becomes the stream's last item."""
+    raised), and a parser failure while reading becomes the stream's last item. Each record
+    gets its journal's full title when the source gives only an abbreviation."""
     try:
         opened = _open(inp)
     except PARSER_FAILURES as err:
         raise failure(inp.source, err) from err
-    opened.items = _guarded(opened.items, inp.source, opened.parser.NAME)
+    opened.items = _guarded(_with_full_venue(opened.items), inp.source, opened.parser.NAME)
     return opened
+
+
+_FUNCTION_WORDS = frozenset("a an and at for in of on the to und de la le der des du y e".split())
+
+
+def _sentence_case(title: str) -> bool:
+    """A title NLM-style, lower case after its first word ('The New England journal of medicine')."""
+    words = [w for w in re.findall(r"[^\W\d_]+", title)[1:] if w not in _FUNCTION_WORDS and len(w) > 3]
+    return any(w.islower() for w in words)
+
+
+def _with_full_venue(items: Iterator[Item]) -> Iterator[Item]:
+    """Records with venue_full from the journal list: the full title of an abbreviated venue,
+    or the list's casing of a full title written in sentence case ('Health services research')."""
+    for item in items:
+        if isinstance(item, Record) and item.venue:
+            given = item.venue_full
+            # the source's own full title stands, unless NLM's sentence case ('Health services research')
+            listed = full_title(given or item.venue) if not given or _sentence_case(given) else None
+            full = listed or given
+            item.venue_full = full if full and full != item.venue else None
+        yield item
 
 
 def _open(inp: Input) -> Opened:

@@ -142,7 +142,9 @@ def _fields(item: dict[str, Any]) -> dict[str, Any]:
         "authors": [a for v in item.get("author") or [] if (a := _author(v))],
         "year": year, "published": published,
         "epub": custom.get("epub") or _date(item.get("published-online"))[1],
-        "venue": _str(item.get("container-title")) or _str(item.get("container-title-short")),
+        # as MEDLINE's TA and JT: the short form is the venue, the full title is kept beside it
+        "venue": _str(item.get("container-title-short")) or _str(item.get("container-title")),
+        "venue_full": _str(item.get("container-title")) if _str(item.get("container-title-short")) else None,
         "volume": _str(item.get("volume")), "issue": _str(item.get("issue")),
         "supplement": custom.get("supplement"), "pages": biblio.pages(_str(item.get("page"))),
         "article_number": _str(item.get("number")) or _str(item.get("article-number")),
