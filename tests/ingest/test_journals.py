@@ -63,3 +63,10 @@ def test_apa_reference_shows_the_full_journal_title() -> None:
     record = _record(PUBMED_TEXT, "pasted.txt").model_copy(update={"id": "chuang-2023"})
     text = cite([record], "apa").references[0].text()
     assert "Health Services Research" in text and "Health Serv Res" not in text
+
+
+def test_vancouver_keeps_the_nlm_abbreviation() -> None:
+    from kb.synthesis.cite import cite
+
+    record = _record(PUBMED_TEXT, "pasted.txt").model_copy(update={"id": "chuang-2023"})
+    assert "Health Serv Res. 2023" in cite([record], "vancouver").references[0].text()
