@@ -17,6 +17,7 @@ from ingest.formats import (
     pdf_file,
     pubmed_text,
     pubmed_xml,
+    refworks,
     ris,
     structured_abstract,
     wos,
@@ -27,7 +28,7 @@ from kb.errors import IngestError
 # (BIBLIOGRAPHIC = True) need their own markup (TY  -, PMID-, @article{, a CSV header, JSON,
 # <PubmedArticleSet>), so prose never sniffs as one of them.
 PARSERS: tuple[ModuleType, ...] = (
-    pubmed_xml, ris, wos, medline, bibtex, csl_json, csv_table, html_page,
+    pubmed_xml, ris, wos, refworks, medline, bibtex, csl_json, csv_table, html_page,
     evidence_library, pubmed_text, grey_summary, structured_abstract, generic_text,
 )
 # Binary documents (PDF, Word) are recognised from their bytes by the reader, not sniffed as text.
