@@ -4,6 +4,7 @@ record becomes an IngestError naming it instead of stopping the file."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -198,6 +199,18 @@ def keywords(values: Iterable[object], *, mesh: bool = False) -> list[str]:
             if word:
                 out.setdefault(word.casefold(), word)
     return list(out.values())
+
+
+_TAG = re.compile(r"<[^>]+>")
+_PARAGRAPH_END = re.compile(r"</(?:jats:)?p>", re.I)
+
+
+def markup_paragraphs(value: object) -> list[str]:
+    """Paragraphs of an abstract given as text with HTML or JATS markup (tags dropped,
+    entities decoded, a paragraph at each closing </p>)."""
+    if not isinstance(value, str):
+        return []
+    return [t for p in _PARAGRAPH_END.split(value) if (t := clean(html.unescape(_TAG.sub(" ", p))))]
 
 
 def abstract_parts(paragraphs: list[str]) -> tuple[str, list[Section], dict[str, list[Section]]]:

@@ -15,7 +15,7 @@ MONTHS: dict[str, int] = {
 SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
 
 _CORE = re.compile(
-    r"(?:^|(?<=\.\s)|(?<=\.))\s*(?P<venue>[A-Z][^.;:\n]{0,120}?(?:\([A-Za-z .]+\))?)\.\s+"
+    r"(?:^|(?<=\.\s)|(?<=\.)|(?<=[a-z]:\s))\s*(?P<venue>[A-Z][^.;:\n]{0,120}?(?:\([A-Za-z .]+\))?)\.\s+"
     r"(?P<year>(?:1[89]|20)\d{2})"
     r"(?:\s+(?P<month>[A-Z][a-z]{2,8})(?:\s*-\s*[A-Z][a-z]{2,8})?(?:\s+(?P<day>\d{1,2}))?)?"
     r"(?:\s*;\s*(?P<volume>[0-9A-Za-z]+)"

@@ -159,9 +159,16 @@ def clean_title(text: str) -> str:
     return text.strip().rstrip(".")
 
 
+# A citation whose journal name is an image (PMC's logo): '. 2019 Nov 19;54(6):1214–1222. doi: …'
+_BARE_CITATION = re.compile(rf"^\W{{0,3}}((?:1[89]|20)\d{{2}})(?:\s+(?:{_MONTH})\.?)?(?:\s+\d{{1,2}})?\s*;\s*\d+\s*[(:]", re.I)
+
+
 def header_year(header: list[HeaderLine]) -> int | None:
-    """The year of the first date line of the header (its publication date, when no citation
-    gives one)."""
+    """The year of a citation without its journal name, else of the first date line of the
+    header (its publication date, when no citation gives one)."""
+    for line in header:
+        if bare := _BARE_CITATION.match(line.text):
+            return int(bare.group(1))
     for line in header:
         if line.kind == "date":
             m = _DATE.search(line.text)

@@ -8,7 +8,8 @@ from kb.config import MAX_UPLOAD_MB
 
 MB = 1024 * 1024
 MAX_EXPORT_BYTES = max(256 * MB, MAX_UPLOAD_MB * MB)  # a text export of some 100,000 records
-MAX_TEXT_BYTES = 20 * MB  # one prose input (an abstract page) read as bytes
+MAX_TEXT_BYTES = 20 * MB  # one prose input (an abstract page, a saved web page) read as bytes
+MAX_DOCUMENT_BYTES = max(100 * MB, MAX_UPLOAD_MB * MB)  # one PDF or Word file (a long report with figures)
 MAX_PROSE_CHARS = 500_000  # prose handed to section and role inference (a long report: 100 k)
 MAX_PROSE_LINES = 5_000  # non-blank lines of prose (each becomes a paragraph whose role is inferred)
 MAX_RECORD_CHARS = 4_000_000  # one record of an export (PubMed's largest: about 200 k)

@@ -8,6 +8,7 @@ import gzip
 import hashlib
 import io
 import logging
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,13 +17,21 @@ from types import ModuleType
 from typing import IO
 
 from ingest.biblio import Item
-from ingest.formats import pubmed_xml
-from ingest.limits import MAX_EXPORT_BYTES, MAX_PROSE_CHARS, MAX_PROSE_LINES, MAX_TEXT_BYTES, too_large
+from ingest.formats import docx_file, html_page, pdf_file, pubmed_xml
+from ingest.journals import full_title
+from ingest.limits import (
+    MAX_DOCUMENT_BYTES,
+    MAX_EXPORT_BYTES,
+    MAX_PROSE_CHARS,
+    MAX_PROSE_LINES,
+    MAX_TEXT_BYTES,
+    too_large,
+)
 from ingest.sniff import choose_parser, is_bibliographic
 from ingest.textfile import decode, decode_any
 from ingest.unfold import unfold
 from kb.errors import IngestError
-from kb.model.schema import ReviewFlag
+from kb.model.schema import Record, ReviewFlag
 
 log = logging.getLogger(__name__)
 GZIP_MAGIC = b"\x1f\x8b"
@@ -31,6 +40,7 @@ GZIP_MAGIC = b"\x1f\x8b"
 PARSER_FAILURES = (RecursionError, MemoryError, UnicodeError, ValueError, LookupError, TypeError,
                    AttributeError, ArithmeticError)
 HEAD_BYTES = 64 * 1024
+DOCUMENTS: tuple[ModuleType, ...] = (pdf_file, docx_file)  # binary documents whose text is read as prose
 MAX_UNPACKED_BYTES = 8 * 1024 ** 3  # a gzip bomb stops here
 
 
@@ -100,12 +110,19 @@ def _unpacked(inp: Input) -> tuple[IO[bytes], bool]:
     return io.BufferedReader(_Guarded(gzip.GzipFile(fileobj=raw), inp.source)), True
 
 
-def _read_all(stream: IO[bytes], source: str, limit: int) -> bytes:
+def _read_all(stream: IO[bytes], source: str, limit: int, what: str = "one text export") -> bytes:
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise IngestError(source, f"the file is more than {limit / 1e6:.0f} MB, the limit for one "
-                                  "text export (PubMed XML has no limit)")
+        raise IngestError(source, f"the file is more than {limit / 1e6:.0f} MB, the limit for {what} "
+                                  "(PubMed XML has no limit)")
     return data
+
+
+def _open_document(document: ModuleType, data: bytes, source: str) -> Opened:
+    """A PDF or Word file: the text of its first pages read as pasted text is."""
+    opened = open_prose(document.text_of(data, source), source)
+    return Opened(document, opened.items, [f"read from the {document.FORMAT.upper()}'s text: check the "
+                                           "title, authors and sections"])
 
 
 def failure(source: str, err: BaseException, parser: str = "") -> IngestError:
@@ -135,13 +152,36 @@ def _guarded(items: Iterator[Item], source: str, parser: str) -> Iterator[Item]:
 
 def open_input(inp: Input) -> Opened:
     """Sniff and open an input; IngestError when it cannot be read at all (whatever the parser
-    raised), and a parser failure while reading becomes the stream's last item."""
+    raised), and a parser failure while reading becomes the stream's last item. Each record
+    gets its journal's full title when the source gives only an abbreviation."""
     try:
         opened = _open(inp)
     except PARSER_FAILURES as err:
         raise failure(inp.source, err) from err
-    opened.items = _guarded(opened.items, inp.source, opened.parser.NAME)
+    opened.items = _guarded(_with_full_venue(opened.items), inp.source, opened.parser.NAME)
     return opened
+
+
+_FUNCTION_WORDS = frozenset("a an and at for in of on the to und de la le der des du y e".split())
+
+
+def _sentence_case(title: str) -> bool:
+    """A title NLM-style, lower case after its first word ('The New England journal of medicine')."""
+    words = [w for w in re.findall(r"[^\W\d_]+", title)[1:] if w not in _FUNCTION_WORDS and len(w) > 3]
+    return any(w.islower() for w in words)
+
+
+def _with_full_venue(items: Iterator[Item]) -> Iterator[Item]:
+    """Records with venue_full from the journal list: the full title of an abbreviated venue,
+    or the list's casing of a full title written in sentence case ('Health services research')."""
+    for item in items:
+        if isinstance(item, Record) and item.venue:
+            given = item.venue_full
+            # the source's own full title stands, unless NLM's sentence case ('Health services research')
+            listed = full_title(given or item.venue) if not given or _sentence_case(given) else None
+            full = listed or given
+            item.venue_full = full if full and full != item.venue else None
+        yield item
 
 
 def _open(inp: Input) -> Opened:
@@ -152,6 +192,9 @@ def _open(inp: Input) -> Opened:
             return Opened(pubmed_xml, _stream_xml(inp))
         if gzipped:
             raise IngestError(inp.source, "a gzip file that does not hold PubMed XML")
+        if (document := next((d for d in DOCUMENTS if d.sniff_bytes(head, inp.source)), None)) is not None:
+            data = head + _read_all(stream, inp.source, MAX_DOCUMENT_BYTES - len(head), "one document")
+            return _open_document(document, data, inp.source)
         if (root := pubmed_xml.other_xml_root(head)) is not None:
             raise IngestError(inp.source, f"XML with root <{root}> is not supported; export the "
                                           "records from PubMed as PubMed XML, MEDLINE, RIS or BibTeX")
@@ -174,14 +217,14 @@ def _open_text(data: bytes, source: str) -> Opened:
         if decoded.guessed:
             decode(data, source)  # raises why the bytes are not text: that is the problem to fix
         raise
+    if parser is html_page:
+        if len(data) > MAX_TEXT_BYTES:
+            decode(data, source)  # raises the size error
+        return _open_page(decoded.text, source)
     if not is_bibliographic(parser):
         if decoded.guessed or len(data) > MAX_TEXT_BYTES:
             decode(data, source)  # raises the prose error: not UTF-8, or too large
-        _bound_prose(decoded.text, source)
-        text = unfold(decoded.text)  # a reference and its abstract folded into one paragraph
-        if text != decoded.text:
-            parser = choose_parser(text, source)
-        return Opened(parser, iter(parser.parse(text, source=source)))
+        return open_prose(decoded.text, source)
     notes = []
     items = parser.iter_parse(decoded.text, source=source)
     if decoded.guessed:
@@ -190,6 +233,32 @@ def _open_text(data: bytes, source: str) -> Opened:
         notes.append(note)
         items = _flagged(items, ReviewFlag(code="encoding-guessed", message=note))
     return Opened(parser, items, notes)
+
+
+def open_prose(text: str, source: str) -> Opened:
+    """Prose (pasted text, a page's or a document's text) read by the parser its layout fits."""
+    _bound_prose(text, source)
+    parser = choose_parser(text, source)
+    unfolded = unfold(text)  # a reference and its abstract folded into one paragraph
+    if unfolded != text:
+        parser = choose_parser(unfolded, source)
+    return Opened(parser, iter(parser.parse(unfolded, source=source)))
+
+
+def _open_page(text: str, source: str) -> Opened:
+    """A web page: its embedded metadata, or else its visible text read as prose (with what
+    tags it has filled in)."""
+    try:
+        return Opened(html_page, iter(html_page.parse(text, source=source)))
+    except html_page.PageText as page:
+        fields = page.fields
+        try:
+            opened = open_prose(page.text, source)
+        except IngestError as err:
+            raise IngestError(source, "the page has no abstract and no citation metadata "
+                                      f"({err.reason}); save the article's own page, or paste its abstract") from err
+        records = (html_page.fill(r, fields) if isinstance(r, Record) else r for r in opened.items)
+        return Opened(html_page, records, ["the page has no citation metadata: its text was read as pasted text"])
 
 
 def _bound_prose(text: str, source: str) -> None:

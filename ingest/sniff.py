@@ -8,12 +8,16 @@ from ingest.formats import (
     bibtex,
     csl_json,
     csv_table,
+    docx_file,
     evidence_library,
     generic_text,
     grey_summary,
+    html_page,
     medline,
+    pdf_file,
     pubmed_text,
     pubmed_xml,
+    refworks,
     ris,
     structured_abstract,
     wos,
@@ -24,10 +28,11 @@ from kb.errors import IngestError
 # (BIBLIOGRAPHIC = True) need their own markup (TY  -, PMID-, @article{, a CSV header, JSON,
 # <PubmedArticleSet>), so prose never sniffs as one of them.
 PARSERS: tuple[ModuleType, ...] = (
-    pubmed_xml, ris, wos, medline, bibtex, csl_json, csv_table,
+    pubmed_xml, ris, wos, refworks, medline, bibtex, csl_json, csv_table, html_page,
     evidence_library, pubmed_text, grey_summary, structured_abstract, generic_text,
 )
-BY_NAME: dict[str, ModuleType] = {p.NAME: p for p in PARSERS}
+# Binary documents (PDF, Word) are recognised from their bytes by the reader, not sniffed as text.
+BY_NAME: dict[str, ModuleType] = {p.NAME: p for p in (*PARSERS, pdf_file, docx_file)}
 
 
 def is_bibliographic(parser: ModuleType) -> bool:

@@ -23,7 +23,6 @@ BIBLIOGRAPHIC = True
 
 _CSL_KEYS = re.compile(r'"(?:container-title|issued|author|DOI|URL|title)"\s*:')
 _TAG = re.compile(r"<[^>]+>")
-_PARAGRAPH_END = re.compile(r"</(?:jats:)?p>", re.I)
 
 
 def sniff(text: str, name: str = "") -> float:
@@ -105,13 +104,6 @@ def _author(value: object) -> Author | None:
     return author.model_copy(update={"orcid": re.sub(r"^https?://orcid\.org/", "", orcid)}) if orcid else author
 
 
-def _abstract_paragraphs(value: object) -> list[str]:
-    if not isinstance(value, str):
-        return []
-    parts = _PARAGRAPH_END.split(value)
-    return [t for p in parts if (t := biblio.clean(html.unescape(_TAG.sub(" ", p))))]
-
-
 def _custom(item: dict[str, Any]) -> dict[str, Any]:
     custom = item.get("custom")
     return custom if isinstance(custom, dict) else {}
@@ -129,7 +121,7 @@ def _text_fields(item: dict[str, Any], custom: dict[str, Any]) -> dict[str, Any]
                         if isinstance(v, list)}
         return {"abstract": sections, "translations": translations,
                 "language": language_code(_str(item.get("language"))) or "en"}
-    language, sections, translations = biblio.abstract_parts(_abstract_paragraphs(item.get("abstract")))
+    language, sections, translations = biblio.abstract_parts(biblio.markup_paragraphs(item.get("abstract")))
     return {"abstract": sections, "translations": translations,
             **biblio.language_fields(language_code(_str(item.get("language"))), language, bool(sections))}
 
@@ -150,7 +142,9 @@ def _fields(item: dict[str, Any]) -> dict[str, Any]:
         "authors": [a for v in item.get("author") or [] if (a := _author(v))],
         "year": year, "published": published,
         "epub": custom.get("epub") or _date(item.get("published-online"))[1],
-        "venue": _str(item.get("container-title")) or _str(item.get("container-title-short")),
+        # as MEDLINE's TA and JT: the short form is the venue, the full title is kept beside it
+        "venue": _str(item.get("container-title-short")) or _str(item.get("container-title")),
+        "venue_full": _str(item.get("container-title")) if _str(item.get("container-title-short")) else None,
         "volume": _str(item.get("volume")), "issue": _str(item.get("issue")),
         "supplement": custom.get("supplement"), "pages": biblio.pages(_str(item.get("page"))),
         "article_number": _str(item.get("number")) or _str(item.get("article-number")),

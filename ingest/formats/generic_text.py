@@ -10,7 +10,7 @@ from ingest.chrome import strip_chrome
 from ingest.citation import PMCID, PMID, find_doi, parse_citation
 from ingest.formats.pubmed_text import apply_citation
 from ingest.header import HeaderLine, clean_title, header_year, labelled_value, pick_title, read_header
-from ingest.names import parse_author_line
+from ingest.names import is_author_line, parse_author_line
 from ingest.prose import build_abstract, has_prose, is_sentence, lines_of
 from kb.model.schema import Identifiers, Record, ReviewFlag
 from kb.text.sections import split_label
@@ -64,7 +64,7 @@ def parse(text: str, *, source: str) -> list[Record]:
     title = pick_title(header, lines)
     if title is not None:
         record.title = clean_title(title.text) or None
-    byline = _author_line(header, title)
+    byline = _author_line(header, title) or stacked_names(lines[:max(start, STACKED_WINDOW)])
     # Pages print names given name first unless the list shows otherwise ('Chuang E, Ross R').
     record.authors = parse_author_line(byline, default="given-first") if byline else []
     body: list[str] = []
@@ -97,6 +97,35 @@ def _author_line(header: list[HeaderLine], title: HeaderLine | None) -> str | No
     found = next((h for h in header if h.kind == "authors" and h.index > after), None)
     found = found or next((h for h in header if h.kind == "authors"), None)
     return found.text if found else None
+
+
+_AUTHORS_LABEL = re.compile(r"^(?:authors?|author\(s\)|by|written by)\s*[:：]?$", re.I)
+MAX_STACKED = 40  # names listed one a line (a byline laid out as a column)
+STACKED_WINDOW = 60  # looked for in the page's first lines (a site's blurb may come before the byline)
+_LOWER_PARTICLES = frozenset("de da do dos das del della di du la le van von der den ter ten bin al el".split())
+
+
+def _one_name(line: str) -> bool:
+    text = line.strip().rstrip(",;").strip()
+    words = text.split()
+    capitalised = all(w[:1].isupper() or w in _LOWER_PARTICLES for w in words) and words[0][:1].isupper()
+    return 2 <= len(words) <= 5 and capitalised and not any(c.isdigit() for c in text) \
+        and is_author_line(text, allow_single=True, default="given-first")
+
+
+def stacked_names(lines: list[str]) -> str | None:
+    """The byline of a page that lists its authors one a line: the first run of two or more
+    name lines (or of one after a lone 'Authors:' line), as one comma-joined list."""
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and j - i < MAX_STACKED and _one_name(lines[j]):
+            j += 1
+        labelled = i > 0 and bool(_AUTHORS_LABEL.match(lines[i - 1].strip()))
+        if j - i >= 2 or (j - i == 1 and labelled):
+            return ", ".join(line.strip().rstrip(",;").strip() for line in lines[i:j])
+        i = j + 1
+    return None
 
 
 def _find_ids(record: Record, text: str) -> None:

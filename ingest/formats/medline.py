@@ -212,6 +212,7 @@ def _fields(fields: dict[str, Any], block: list[str]) -> dict[str, Any]:
         if vernacular else {},
         "authors": authors, "affiliations": biblio.split_list(affiliations), "year": year, "published": published,
         "epub": biblio.parse_date(fields.get("DEP"))[1], "venue": biblio.clean(venue),
+        "venue_full": biblio.clean(_text(fields, "JT")) if _text(fields, "TA") else None,
         "volume": biblio.clean(fields.get("VI")), "issue": biblio.clean(fields.get("IP")),
         "pages": biblio.pages(fields.get("PG")),
         "article_number": pii if not fields.get("PG") and pii and re.fullmatch(r"[A-Za-z]?\d{1,9}", pii)

@@ -257,6 +257,7 @@ def _fields(record: Element) -> dict[str, Any]:
         if vernacular else {},
         "authors": [a for e in holder.findall("AuthorList/Author") if (a := _author(e))],
         "year": year, "published": published, "epub": epub, "venue": venue,
+        "venue_full": _find_text(journal, "Title") if journal is not None else None,
         "volume": _find_text(journal, "JournalIssue/Volume") if journal is not None else None,
         "issue": _find_text(journal, "JournalIssue/Issue") if journal is not None else None,
         "pages": biblio.pages(pages) if pages else None,

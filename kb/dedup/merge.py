@@ -9,7 +9,7 @@ from kb.dedup.match import normalize_title
 from kb.model.schema import Author, Identifiers, Record, ReviewFlag, Section
 from kb.text.bilingual import realign
 
-SCALARS = ("venue", "volume", "issue", "supplement", "pages", "article_number", "publisher")
+SCALARS = ("venue", "venue_full", "volume", "issue", "supplement", "pages", "article_number", "publisher")
 LISTS = ("affiliations", "partners", "funders", "keywords", "publication_types")
 
 

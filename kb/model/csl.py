@@ -59,7 +59,9 @@ def record_to_csl(record: Record, *, extended: bool = False) -> dict[str, Any]:
     parts = date_parts(record)
     if parts:
         item["issued"] = {"date-parts": [parts]}
-    _put(item, "container-title", record.venue)
+    _put(item, "container-title", record.venue_full or record.venue)
+    if record.venue_full and record.venue and record.venue_full != record.venue:
+        _put(item, "container-title-short", record.venue)
     for key, value in (("volume", record.volume), ("issue", record.issue), ("page", record.pages),
                        ("number", record.article_number), ("publisher", record.publisher)):
         _put(item, key, value)

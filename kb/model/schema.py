@@ -278,7 +278,8 @@ class Record(Model):
     title_translations: dict[str, str] = Field(default_factory=dict)
     authors: list[Author] = Field(default_factory=list)
     affiliations: list[str] = Field(default_factory=list)
-    venue: str | None = None
+    venue: str | None = None  # as the source names it ('Health Serv Res')
+    venue_full: str | None = None  # the journal's full title when venue is not it ('Health Services Research')
     year: int | None = Field(default=None, ge=1500, le=2100)
     published: str | None = None
     epub: str | None = None

@@ -128,6 +128,8 @@ def apply_metadata(record: Record, edit: MetadataEdit) -> Record:
     data = record.model_dump()
     data.update(
         title=edit.title.strip() or None, year=edit.year, venue=edit.venue.strip() or None,
+        # a venue the librarian changed no longer has the full title read with the old one
+        venue_full=record.venue_full if (edit.venue.strip() or None) == record.venue else None,
         resource_type=edit.resource_type.strip() or None, identifiers=identifiers.model_dump(),
         authors=[a.model_dump() for a in authors],
         keywords=[k.strip() for k in edit.keywords.split(";") if k.strip()],

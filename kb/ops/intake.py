@@ -34,7 +34,7 @@ SaveChoice = Literal["auto", "new", "merge"]
 
 MAX_PASTE_CHARS = 200_000
 UPLOAD_TYPES: tuple[str, ...] = ("txt", "text", "md", "ris", "bib", "nbib", "medline", "xml",
-                                 "json", "csv", "tsv", "gz")
+                                 "json", "csv", "tsv", "gz", "html", "htm", "pdf", "docx")
 PASTED_NAME = "pasted.txt"
 
 

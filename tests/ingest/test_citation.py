@@ -47,3 +47,11 @@ def test_prose_is_not_a_citation() -> None:
 @given(st.text(max_size=300))
 def test_never_crashes(text: str) -> None:
     parse_citation(text)
+
+
+def test_a_citation_after_a_label_is_found() -> None:
+    c = parse_citation("Published in final edited form as: Am J Prev Med. 2019 Dec;57(6 Suppl 1):S38–S46. "
+                       "doi: 10.1016/j.amepre.2019.07.016")
+    assert c is not None
+    assert (c.venue, c.year, c.volume, c.issue, c.doi) == ("Am J Prev Med", 2019, "57", "6 Suppl 1",
+                                                           "10.1016/j.amepre.2019.07.016")

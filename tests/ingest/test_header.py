@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.formats import generic_text
-from ingest.header import clean_title, kind_of, pick_title, read_header
+from ingest.header import clean_title, header_year, kind_of, pick_title, read_header
 
 
 @pytest.mark.parametrize(("line", "kind"), [
@@ -50,3 +50,29 @@ def test_no_plausible_title_gives_none() -> None:
 def test_trailing_type_and_number_parts_are_cut() -> None:
     assert clean_title("The Coverage Gap: Uninsured Poor Adults – An Update – Issue Brief – 8659-03") == \
         "The Coverage Gap: Uninsured Poor Adults – An Update"
+
+
+def test_authors_listed_one_a_line_become_the_byline() -> None:
+    lines = ["Issue Brief", "Christopher F. Koller", "Diana Bianco", "Katie Greene,", "Publication",
+             "A sentence of the page that follows the byline and is not a name."]
+    assert generic_text.stacked_names(lines) == "Christopher F. Koller, Diana Bianco, Katie Greene"
+    assert generic_text.stacked_names(["Authors:", "Thomas Reindersma ,", "Erasmus University Rotterdam"]) \
+        == "Thomas Reindersma"
+    assert generic_text.stacked_names(["Diana Bianco", "Publication", "Katie Greene"]) is None  # one alone
+    assert generic_text.stacked_names(["文献检索 文档翻译", "深度研究 学术资讯"]) is None  # menu words
+    assert generic_text.stacked_names(["Home page", "Care Coordination"]) is None
+
+
+def test_a_column_byline_after_a_site_blurb_is_read() -> None:
+    text = ("The Fund supports networks of state health policy decision makers to help inform leaders.\n"
+            "Keep up with news and updates from the Fund and read the latest blogs from our leaders.\n"
+            "Issue Brief\nYalda Jabbarpour\nAnuradha Jetty\nHoon Byun\n"
+            "This report measures primary care spending in every state and finds it is falling.\n")
+    [record] = generic_text.parse(text, source="page.txt")
+    assert [(a.family, a.given) for a in record.authors] == [("Jabbarpour", "Yalda"), ("Jetty", "Anuradha"),
+                                                             ("Byun", "Hoon")]
+
+
+def test_the_year_of_a_citation_whose_journal_is_a_logo() -> None:
+    header = read_header([". 2019 Nov 19;54(6):1214–1222. doi: 10.1111/1475-6773.13238"])
+    assert header_year(header) == 2019
