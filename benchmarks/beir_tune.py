@@ -26,6 +26,9 @@ from kb.search.index import Index
 from kb.search.tuning import Tuning
 
 GRID: dict[str, list] = {
+    "record_fusion": ["scores", "rrf"],
+    "record_keyword_share": [0.4, 0.45, 0.5, 0.55, 0.6],
+    "record_findings_bonus": [0.0, 0.1, 0.2, 0.4],
     "title_weight": [1.0, 2.0, 3.0],
     "body_weight": [1.0],
     "record_lexical_weight": [0.5, 1.0, 1.5, 2.0],

@@ -33,6 +33,7 @@ class Ranking:
     arms: list[Arm] = field(default_factory=list)
     findings: list[tuple[int, float]] = field(default_factory=list)       # (fid, fused score)
     record_keywords: list[int] = field(default_factory=list)               # record row ids
+    record_keyword_scores: dict[int, float] = field(default_factory=dict)  # rid → −bm25 (higher better)
     best_sentences: BestSentences = field(default_factory=BestSentences)
     records: list[tuple[int, float]] = field(default_factory=list)        # (rid, fused score)
     vector: np.ndarray | None = None                                        # the English query vector

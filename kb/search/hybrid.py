@@ -15,6 +15,7 @@ import numpy as np
 from kb.search.acronyms import Expansion, Glossary, expand_query, load_acronyms
 from kb.search.arms import Arm, Ranking
 from kb.search.filters import allowed_by_fid, finding_mask
+from kb.search.fusion import score_fuse
 from kb.search.grouping import build_groups, record_groups
 from kb.search.index import Index
 from kb.search.keyword import Vocabulary, keyword_hits
@@ -177,6 +178,7 @@ def rank(index: Index, query: str, terms: list[str], expansions: list[Expansion]
                                       allowed_records)
         ids = record_keys(db, [r for r, _ in rows])
         out.record_keywords = [r for r, _ in sorted(rows, key=lambda rs: (rs[1], ids[rs[0]]))]
+        out.record_keyword_scores = {r: -s for r, s in rows}
     if out.vector is not None:
         best = record_dense_ranking(index.sentences, index_sentences(index), out.vector, tuning,
                                     allowed_records)
@@ -198,14 +200,22 @@ def _allowed_records(index: Index, mask: np.ndarray | None) -> np.ndarray | None
 
 
 def _fuse_records(index: Index, ranking: Ranking, tuning: Tuning) -> list[tuple[int, float]]:
-    """Records by weighted reciprocal rank over: their best finding, their whole text's
-    keywords, their best sentence's meaning (ties by record id)."""
+    """Records by their whole text's keywords, their best sentence's meaning and their best
+    finding: by standardised scores (kb.search.fusion, the default) or by weighted reciprocal
+    rank (tuning.record_fusion "rrf"); ties by record id."""
     by_findings = list(dict.fromkeys(index.arrays.rids_of([f for f, _ in ranking.findings])))
+    best = ranking.best_sentences
+    rids = set(by_findings) | set(ranking.record_keywords) | set(best.ranking)
+    keys = record_keys(index.require_db(), list(rids))
+    if tuning.record_fusion == "scores":
+        meaning = {r: best.best[r][1] for r in best.ranking}
+        return score_fuse(ranking.record_keyword_scores, meaning, by_findings,
+                          keyword_share=tuning.record_keyword_share,
+                          findings_bonus=tuning.record_findings_bonus, key=keys.get)
     lists = [(by_findings, tuning.record_findings_weight),
              (ranking.record_keywords, tuning.record_lexical_weight),
-             (ranking.best_sentences.ranking, tuning.record_dense_weight)]
+             (best.ranking, tuning.record_dense_weight)]
     lists = [(r, w) for r, w in lists if r]
-    keys = record_keys(index.require_db(), list({r for rids, _ in lists for r in rids}))
     return fuse([r for r, _ in lists], k=tuning.record_rrf_k, weights=[w for _, w in lists],
                 key=keys.get)
 

@@ -94,10 +94,14 @@ def all_terms_expr(vocab: Vocabulary, terms: list[str], expansions: list[Expansi
     """Every discriminating term (or one of its alternatives) must occur; terms that occur
     nowhere (and have no alternatives) cannot help and are left out."""
     expandable = {e.acronym.lower() for e in expansions if e.direction == "acronym→words"}
-    kept = [t for t in _within(vocab, terms, AND_BUDGET) if vocab.df(t) or t in expandable]
-    if len(kept) < len(terms):
-        log.info("keyword search: left out of the AND as too common: %s",
-                 ", ".join(t for t in terms if t not in kept))
+    within = _within(vocab, terms, AND_BUDGET)
+    kept = [t for t in within if vocab.df(t) or t in expandable]
+    absent = [t for t in within if t not in kept]
+    common = [t for t in terms if t not in within]
+    if absent:
+        log.info("keyword search: left out of the AND as in no finding: %s", ", ".join(absent))
+    if common:
+        log.info("keyword search: left out of the AND as too common: %s", ", ".join(common))
     return all_of([f"({any_of(alternatives(t, expansions))})" for t in kept])
 
 

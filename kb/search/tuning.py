@@ -4,6 +4,8 @@ chosen on SciFact's train claims and the project's own tune queries (benchmarks/
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -18,7 +20,11 @@ class Tuning(BaseModel):
     rrf_k: int = Field(default=60, ge=1)
     lexical_weight: float = 1.0
     dense_weight: float = 1.0
-    # record level: whole-record keywords, best-sentence meaning, best finding
+    # record level: whole-record keywords, best-sentence meaning, best finding; fused by
+    # standardised scores (kb.search.fusion) or by weighted reciprocal rank
+    record_fusion: Literal["scores", "rrf"] = "scores"
+    record_keyword_share: float = Field(default=0.5, ge=0.0, le=1.0)
+    record_findings_bonus: float = Field(default=0.2, ge=0.0)
     record_candidates: int = Field(default=100, ge=1)
     sentence_candidates: int = Field(default=1000, ge=1)   # sentences read for the record arm
     record_rrf_k: int = Field(default=60, ge=1)
