@@ -27,6 +27,7 @@ from kb.search.tuning import Tuning
 
 GRID: dict[str, list] = {
     "record_fusion": ["scores", "rrf"],
+    "record_expansions": [False, True],
     "record_keyword_share": [0.4, 0.45, 0.5, 0.55, 0.6],
     "record_findings_bonus": [0.0, 0.1, 0.2, 0.4],
     "title_weight": [1.0, 2.0, 3.0],

@@ -11,7 +11,7 @@ from kb.model.settings_file import read_toml
 from kb.search.lexical import STOPWORDS, fold
 
 DEFAULT_ACRONYMS = Path(__file__).with_name("acronyms.toml")
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9&\-]*")
+_TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9&\-]*")
 _MIN_PHRASE_WORDS = 2
 
 

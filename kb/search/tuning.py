@@ -31,6 +31,7 @@ class Tuning(BaseModel):
     record_findings_weight: float = 1.0
     record_lexical_weight: float = 1.0
     record_dense_weight: float = 1.0
+    record_expansions: bool = False   # acronyms expanded in the whole-record keyword arm too
     # bm25 column weights of the whole-record keyword index (title, keywords, body)
     title_weight: float = 1.0
     keywords_weight: float = 1.0
