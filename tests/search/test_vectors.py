@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import kb.search.vectors as vectors
+from kb import config
 from kb.search.vectors import VectorIndex, id_bitmap
 
 
@@ -20,7 +20,7 @@ def test_exact_search_bitmap_remove_and_reload(tmp_path: Path) -> None:
     x = _unit(500)
     index = VectorIndex.build(16, np.arange(10, 510), x)
     ids, scores = index.search(x[3], 3)
-    assert ids[0] == 13 and scores[0] == pytest.approx(1.0)
+    assert ids[0] == 13 and scores[0] == pytest.approx(1.0, abs=1e-3)  # stored as float16
     allowed = id_bitmap(np.array([100, 200]), 510)
     assert sorted(index.search(x[3], 5, allowed)[0].tolist()) == [100, 200]
     assert index.remove(np.array([13])) == 1
@@ -43,7 +43,7 @@ def test_a_bitmap_shorter_than_the_ids_selects_only_its_own() -> None:
 
 def test_ivf_above_threshold_finds_neighbours_and_respects_filters(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(vectors, "APPROX_THRESHOLD", 2000)
+    monkeypatch.setattr(config, "APPROX_THRESHOLD", 2000)
     x = _unit(5000, seed=1)
     index = VectorIndex.build(16, np.arange(5000), x)
     assert index.approximate
