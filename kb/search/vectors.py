@@ -44,8 +44,9 @@ def _flat(dim: int, codec: str | None = None) -> faiss.Index:
 
 
 def ivf_lists(n: int) -> int:
-    """How many inverted lists an IVF index over n vectors gets."""
-    return max(64, int(4 * math.sqrt(n)))
+    """How many inverted lists an IVF index over n vectors gets (4·√n, at least 64, but at
+    least 8 vectors a list so a small index set by a low threshold can still be trained)."""
+    return max(1, min(max(64, int(4 * math.sqrt(n))), n // 8))
 
 
 def ivf_probes(nlist: int) -> int:
@@ -59,7 +60,8 @@ def _ivf(dim: int, n: int, codec: str | None = None) -> faiss.IndexIVF:
     if quant is None:
         index = faiss.IndexIVFFlat(coarse, dim, nlist, faiss.METRIC_INNER_PRODUCT)
     else:
-        index = faiss.IndexIVFScalarQuantizer(coarse, dim, nlist, quant, faiss.METRIC_INNER_PRODUCT)
+        index = faiss.IndexIVFScalarQuantizer(coarse, dim, nlist, quant, faiss.METRIC_INNER_PRODUCT,
+                                              False)  # the vectors themselves, not residuals
     index.nprobe = ivf_probes(nlist)
     return index
 
