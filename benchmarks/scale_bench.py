@@ -15,9 +15,13 @@ same vectors) that an index returns. The probe fraction the index ships with
     nice -n 10 python benchmarks/scale_bench.py --sizes 100000        # about 2 minutes
     nice -n 10 python benchmarks/scale_bench.py --sizes 100000 1000000
 
-Not measured here: the SQLite side (FTS5, records) and so `.kb/` as a whole, build RSS of a
-whole `kb reindex`, add-one-record and hybrid query time at these sizes
-(benchmarks/speed_bench.py --sizes measures the hybrid p95 over real-sentence knowledge bases).
+`--pipeline N` instead builds a whole knowledge base of N findings (10 a record, texts sampled
+from the real sentences with one word dropped from repeats, vectors the base vectors plus noise
+as above: speed_bench.py's PoolEmbedder; the multilingual space off) and prints the build's peak
+RSS, `.kb/` on disk, the time to add one record, and the hybrid query p95 including the query's
+embedding by the real model — run it alone, as the peak RSS is the process's.
+
+    nice -n 10 python benchmarks/scale_bench.py --pipeline 100000
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ import faiss
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from speed_bench import percentiles, real_sentences, table
+from speed_bench import PoolEmbedder, percentiles, real_sentences, sample, table, write_kb
 
 from kb import config
 from kb.config import cache_dir
@@ -148,15 +152,56 @@ def one_size(n: int, base: np.ndarray, q: np.ndarray, probes: list[float], folde
     return rows
 
 
+def pipeline(size: int, sentences: list[str], base: np.ndarray, n_queries: int) -> dict:
+    """Build a knowledge base of `size` findings; its peak RSS, disk, add-one and hybrid p95."""
+    import json
+
+    from kb.search.hybrid import search
+    from kb.search.index import Index
+
+    pool = PoolEmbedder(model_embedder(), sentences, base)
+    findings = sample(sentences, size, seed=size)
+    pool.source = {t: i for i, t in findings}
+    with tempfile.TemporaryDirectory(prefix="kb-scale-") as tmp:
+        home = Path(tmp)
+        write_kb(home, findings, seed=size)
+        started = time.perf_counter()
+        index = Index.open(home, pool, multilingual=False)
+        build_s, peak = time.perf_counter() - started, rss_mb()
+        disk = sum(p.stat().st_size for p in (home / ".kb").rglob("*") if p.is_file()) / 2**20
+        one = json.loads((home / "records" / "bench-0000000.json").read_text())
+        one["id"] = "bench-added"
+        (home / "records" / "bench-added.json").write_text(json.dumps(one))
+        started = time.perf_counter()
+        index.update()
+        add_s = time.perf_counter() - started
+        rng = random.Random(23)
+        texts = [" ".join(rng.choice(sentences).split()[:rng.randint(3, 8)]) for _ in range(n_queries)]
+        search(index, "warm up", k=10)
+        times = []
+        for text in texts:
+            started = time.perf_counter()
+            search(index, text, k=10)
+            times.append((time.perf_counter() - started) * 1000)
+        approximate = index.vectors.approximate
+        index.close()
+    return {"findings": size, "build s": build_s, "build peak RSS MB": peak, ".kb MB": disk,
+            "add one s": add_s, "hybrid p95 ms": percentiles(times)[1], "approx": approximate}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
     parser.add_argument("--base", type=int, default=20_000, help="real sentences embedded")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--probes", type=float, nargs="+", default=[0.02, 0.04, 0.08, 0.12])
+    parser.add_argument("--pipeline", type=int, help="build a whole KB of this many findings")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     sentences, base = base_vectors(args.base)
+    if args.pipeline:
+        print(table([pipeline(args.pipeline, sentences, base, args.queries)]))
+        return
     q = queries(real_sentences()[args.base:], args.queries)
     print(f"{len(base)} real base vectors ({model_embedder().model_id}), {len(q)} real queries; "
           f"the rest noisy copies (sigma {NOISE}); shipped probe fraction "
