@@ -163,7 +163,10 @@ class FakeEmbedder:
 
 
 class CachedEmbedder:
-    """Wraps an embedder with an SQLite cache keyed by (model id, text hash)."""
+    """Wraps an embedder with an SQLite cache keyed by (model id, text hash). Vectors are kept
+    as float16 (half the disk; cosines change by < 1e-3) and returned as float16 values whether
+    they came from the cache or were just computed, so a result never depends on the cache;
+    float32 entries written by older versions are still read."""
 
     def __init__(self, inner: Embedder, cache_path: Path) -> None:
         self.inner = inner
@@ -198,7 +201,7 @@ class CachedEmbedder:
         found = self._lookup(set(keys))
         missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in found}.items())
         if missing:
-            vectors = self.inner.encode([t for _, t in missing])
+            vectors = self.inner.encode([t for _, t in missing]).astype(np.float16)
             rows = [(self.model_id, k, v.tobytes()) for (k, _), v in zip(missing, vectors, strict=True)]
             self.db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", rows)
             self.db.commit()
@@ -216,8 +219,10 @@ class CachedEmbedder:
             for sha, blob in self.db.execute(
                     f"SELECT sha, vec FROM vectors WHERE model = ? AND sha IN ({marks})",
                     [self.model_id, *chunk]):
-                if isinstance(blob, bytes) and len(blob) == 4 * self.dim:  # else: computed again
-                    found[sha] = np.frombuffer(blob, dtype=np.float32)
+                if isinstance(blob, bytes) and len(blob) in (2 * self.dim, 4 * self.dim):
+                    stored = np.float16 if len(blob) == 2 * self.dim else np.float32
+                    found[sha] = np.frombuffer(blob, dtype=stored).astype(np.float16)
+                # any other size: computed again
         return found
 
 

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
+from kb import config
 from kb.config import MAIN_VECTORS
 from kb.embed import CachedEmbedder, Embedder
 from kb.search import index_db
-from kb.search.vectors import APPROX_THRESHOLD, VectorIndex
+from kb.search.vectors import VectorIndex
 from kb.store import atomic_write_with
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,7 @@ class Space:
         self.delta_path = self.path.with_suffix(".delta.npz")
         self._added: dict[int, np.ndarray] = {}  # changes since the vector file was written
         self._removed: set[int] = set()
+        self._overflow = False  # more than DELTA_LIMIT changes: the next save rewrites the file
         self._dirty = False  # changed since the files on disk were written
         self._base = ""  # the stamp of the vector file on disk (a side file must build on it)
         self._queries = QueryVectors(self.embedder)
@@ -98,7 +100,7 @@ class Space:
         (same ids, same texts: kb.search.index_db.vector_stamp), else why not."""
         if index_db.get_meta(db, self.meta_key) != self.model_id:
             return f"the {self.name} embedding model is now {self.model_id}"
-        self._added, self._removed, self._dirty = {}, set(), False
+        self._added, self._removed, self._dirty, self._overflow = {}, set(), False, False
         try:
             self.vectors, self._base = VectorIndex.load(self.path, self.embedder.dim)
         except (RuntimeError, OSError, ValueError, KeyError, EOFError) as err:
@@ -129,15 +131,15 @@ class Space:
             log.debug("%s: written on another vector file; ignored", self.delta_path.name)
             return self._base
         self.vectors.remove(removed)
-        self.vectors.add(ids, vecs)
-        self._added = {int(i): v for i, v in zip(ids, vecs, strict=True)}
+        self.vectors.add(ids, vecs.astype(np.float32))  # float16 on disk (float32 before)
+        self._added = {int(i): v.astype(np.float16) for i, v in zip(ids, vecs, strict=True)}
         self._removed = {int(i) for i in removed}
         return stamp
 
     def reset(self, db: sqlite3.Connection) -> None:
         self.path.unlink(missing_ok=True)
         self.delta_path.unlink(missing_ok=True)
-        self._added, self._removed, self._base = {}, set(), ""
+        self._added, self._removed, self._base, self._overflow = {}, set(), "", False
         self.vectors = VectorIndex(self.embedder.dim)
         index_db.set_meta(db, self.meta_key, self.model_id)
 
@@ -146,20 +148,36 @@ class Space:
         if items:
             vecs = self.embedder.encode([text for _, text in items])
             self.vectors.add(np.array([fid for fid, _ in items], dtype=np.int64), vecs)
-            self._added.update((fid, v) for (fid, _), v in zip(items, vecs, strict=True))
+            if not self._overflow:
+                self._added.update((fid, v.astype(np.float16))
+                                   for (fid, _), v in zip(items, vecs, strict=True))
             self._dirty = True
+            self._note_overflow()
+            if not self.vectors.approximate and self.vectors.size >= config.APPROX_THRESHOLD:
+                self.vectors = self.vectors.to_approximate()  # mid-build: the exact one stops growing
+                self._overflow = True
 
     def remove(self, fids: list[int]) -> None:
         self.vectors.remove(np.array(fids, dtype=np.int64))
         self._dirty = self._dirty or bool(fids)
+        if self._overflow:
+            return
         for fid in fids:
             if self._added.pop(fid, None) is None:
                 self._removed.add(fid)
+        self._note_overflow()
+
+    def _note_overflow(self) -> None:
+        """Past DELTA_LIMIT changes the side file is given up (the next save writes the whole
+        vector file), so a large build keeps no second copy of its vectors in memory."""
+        if len(self._added) + len(self._removed) > DELTA_LIMIT:
+            self._added, self._removed, self._overflow = {}, set(), True
 
     def settle(self, db: sqlite3.Connection) -> None:
         """After changes: switch to the approximate index once large, record the model."""
-        if not self.vectors.approximate and self.vectors.size >= APPROX_THRESHOLD:
-            self.rebuild(db)
+        if not self.vectors.approximate and self.vectors.size >= config.APPROX_THRESHOLD:
+            self.vectors = self.vectors.to_approximate()
+            self._dirty = self._overflow = True
         index_db.set_meta(db, self.meta_key, self.model_id)
 
     def rebuild(self, db: sqlite3.Connection) -> None:
@@ -167,9 +185,10 @@ class Space:
         rows = [(row_id, index_db.vector_text(text, title))
                 for row_id, text, title in db.execute(VECTOR_SQL[self.table])]
         ids = np.array([r[0] for r in rows], dtype=np.int64)
-        parts = [self.embedder.encode([r[1] for r in rows[i:i + EMBED_CHUNK]])
-                 for i in range(0, len(rows), EMBED_CHUNK)]
-        vecs = np.concatenate(parts) if parts else np.zeros((0, self.embedder.dim), np.float32)
+        # in chunks, as float16: the float32 vectors of the whole table never exist at once
+        vecs = np.zeros((len(rows), self.embedder.dim), np.float16)
+        for i in range(0, len(rows), EMBED_CHUNK):
+            vecs[i:i + EMBED_CHUNK] = self.embedder.encode([r[1] for r in rows[i:i + EMBED_CHUNK]])
         self.vectors = VectorIndex.build(self.embedder.dim, ids, vecs)
         self.save(db, full=True)
         index_db.set_meta(db, self.meta_key, self.model_id)
@@ -181,21 +200,21 @@ class Space:
             return
         self._dirty = False
         stamp = index_db.vector_stamp(db, self.table)
-        if full or not self.path.exists() or len(self._added) + len(self._removed) > DELTA_LIMIT:
+        if full or self._overflow or not self.path.exists():
             self.vectors.save(self.path, stamp)
             self._base = stamp
             self.delta_path.unlink(missing_ok=True)
-            self._added, self._removed = {}, set()
+            self._added, self._removed, self._overflow = {}, set(), False
             return
         if not (self._added or self._removed):
             self.delta_path.unlink(missing_ok=True)
             return
         ids = np.array(sorted(self._added), dtype=np.int64)
         vecs = (np.stack([self._added[i] for i in ids]) if len(ids)
-                else np.zeros((0, self.embedder.dim), np.float32))
+                else np.zeros((0, self.embedder.dim), np.float16))
         removed = np.array(sorted(self._removed), dtype=np.int64)
         atomic_write_with(self.delta_path, lambda handle: np.savez(
-            handle, ids=ids, vecs=vecs.astype(np.float32), removed=removed,
+            handle, ids=ids, vecs=vecs.astype(np.float16), removed=removed,
             base=np.array(self._base), stamp=np.array(stamp)))
 
     def query_vector(self, text: str) -> np.ndarray:

@@ -1,5 +1,6 @@
-"""The faiss side of the index: finding vectors by finding row id, exact below a size threshold
-and an inverted-file (IVF) approximate index above it; search restricted by an id bitmap."""
+"""The faiss side of the index: finding vectors by finding row id, stored once as float16 (faiss's
+scalar quantizer; kb.config.VECTOR_CODEC), searched exactly below a size threshold and by an
+inverted-file (IVF) approximate index above it; search restricted by an id bitmap."""
 
 from __future__ import annotations
 
@@ -12,12 +13,11 @@ from typing import IO
 import faiss
 import numpy as np
 
+from kb import config
 from kb.store import atomic_write_with
 
 log = logging.getLogger(__name__)
 
-APPROX_THRESHOLD = 200_000  # at or above this many vectors an IVF index replaces the exact one
-IVF_PROBE_FRACTION = 0.02   # share of the inverted lists scanned per query
 BUILD_THREADS = os.cpu_count() or 1
 HEADER = b"KB-VECTORS 1 "  # then the stamp and a newline, then faiss's own format
 
@@ -26,14 +26,43 @@ HEADER = b"KB-VECTORS 1 "  # then the stamp and a newline, then faiss's own form
 faiss.omp_set_num_threads(1)
 
 
-def _flat(dim: int) -> faiss.Index:
-    return faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+CODECS = {"fp16": faiss.ScalarQuantizer.QT_fp16, "fp32": None}
 
 
-def _ivf(dim: int, n: int) -> faiss.IndexIVFFlat:
-    nlist = max(64, int(4 * math.sqrt(n)))
-    index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
-    index.nprobe = max(8, int(nlist * IVF_PROBE_FRACTION))
+def _codec(codec: str | None) -> int | None:
+    name = codec or config.VECTOR_CODEC
+    if name not in CODECS:
+        raise ValueError(f"vector codec {name!r} is not one of {', '.join(CODECS)}")
+    return CODECS[name]
+
+
+def _flat(dim: int, codec: str | None = None) -> faiss.Index:
+    quant = _codec(codec)
+    if quant is None:
+        return faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+    return faiss.IndexIDMap2(faiss.IndexScalarQuantizer(dim, quant, faiss.METRIC_INNER_PRODUCT))
+
+
+def ivf_lists(n: int) -> int:
+    """How many inverted lists an IVF index over n vectors gets (4·√n, at least 64, but at
+    least 8 vectors a list so a small index set by a low threshold can still be trained)."""
+    return max(1, min(max(64, int(4 * math.sqrt(n))), n // 8))
+
+
+def ivf_probes(nlist: int) -> int:
+    """How many lists an IVF search scans (kb.config.IVF_PROBE_FRACTION, IVF_MIN_PROBES)."""
+    return min(nlist, max(config.IVF_MIN_PROBES, int(nlist * config.IVF_PROBE_FRACTION)))
+
+
+def _ivf(dim: int, n: int, codec: str | None = None) -> faiss.IndexIVF:
+    nlist, quant = ivf_lists(n), _codec(codec)
+    coarse = faiss.IndexFlatIP(dim)
+    if quant is None:
+        index = faiss.IndexIVFFlat(coarse, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+    else:
+        index = faiss.IndexIVFScalarQuantizer(coarse, dim, nlist, quant, faiss.METRIC_INNER_PRODUCT,
+                                              False)  # the vectors themselves, not residuals
+    index.nprobe = ivf_probes(nlist)
     return index
 
 
@@ -57,26 +86,43 @@ class VectorIndex:
         return _is_ivf(self.index)
 
     @classmethod
-    def build(cls, dim: int, ids: np.ndarray, vectors: np.ndarray) -> VectorIndex:
-        """A new index holding these vectors (exact or IVF by size)."""
-        if len(ids) < APPROX_THRESHOLD:
-            out = cls(dim)
+    def build(cls, dim: int, ids: np.ndarray, vectors: np.ndarray, *,
+              codec: str | None = None) -> VectorIndex:
+        """A new index holding these vectors (exact or IVF by size, kb.config.APPROX_THRESHOLD)."""
+        if len(ids) < config.APPROX_THRESHOLD:
+            out = cls(dim, _flat(dim, codec))
         else:
-            ivf = _ivf(dim, len(ids))
-            sample = vectors[np.random.default_rng(0).permutation(len(vectors))[: ivf.nlist * 64]]
-            faiss.omp_set_num_threads(BUILD_THREADS)
-            try:
-                ivf.train(np.ascontiguousarray(sample, dtype=np.float32))
-            finally:
-                faiss.omp_set_num_threads(1)
-            out = cls(dim, ivf)
-        out.add(ids, vectors)
+            out = cls(dim, _trained_ivf(dim, vectors, codec, n=len(ids)))
+        for start in range(0, len(ids), ADD_CHUNK):  # in chunks: one float32 copy at a time
+            out.add(ids[start:start + ADD_CHUNK], vectors[start:start + ADD_CHUNK])
+        return out
+
+    def to_approximate(self, *, codec: str | None = None) -> VectorIndex:
+        """An IVF index holding this exact index's vectors, decoded and added in chunks (so
+        no float32 copy of them all is ever made); this index is emptied afterwards."""
+        ids = faiss.vector_to_array(self.index.id_map).astype(np.int64)
+        flat = faiss.downcast_index(self.index.index)
+        rng = np.random.default_rng(0)
+        train = np.sort(rng.permutation(len(ids))[: ivf_lists(len(ids)) * 64])
+        sample = (np.stack([flat.reconstruct(int(i)) for i in train]) if len(train)
+                  else np.zeros((0, self.dim), np.float32))
+        out = VectorIndex(self.dim, _trained_ivf(self.dim, sample, codec, n=len(ids)))
+        for start in range(0, len(ids), ADD_CHUNK):
+            out.add(ids[start:start + ADD_CHUNK], flat.reconstruct_n(start, min(ADD_CHUNK, len(ids) - start)))
+        self.index.reset()
         return out
 
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         if len(ids):
             self.index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32),
                                     np.asarray(ids, dtype=np.int64))
+
+    def vectors_of(self, ids: np.ndarray) -> np.ndarray:
+        """The stored vectors of these ids (float32, as decoded from the stored codec)."""
+        out = np.zeros((len(ids), self.dim), dtype=np.float32)
+        for row, i in enumerate(np.asarray(ids, dtype=np.int64)):
+            out[row] = self.index.reconstruct(int(i))
+        return out
 
     def remove(self, ids: np.ndarray) -> int:
         if not len(ids):
@@ -124,6 +170,23 @@ class VectorIndex:
         if index.d != dim:
             raise RuntimeError(f"{path.name} holds {index.d}-d vectors, expected {dim}")
         return cls(dim, index), head[len(HEADER):-1].decode("ascii", "replace")
+
+
+ADD_CHUNK = 65_536  # vectors handed to faiss at once
+
+
+def _trained_ivf(dim: int, sample: np.ndarray, codec: str | None, *, n: int) -> faiss.IndexIVF:
+    """An IVF index for n vectors trained (on every core) on up to 64 vectors per list of
+    `sample`."""
+    ivf = _ivf(dim, n, codec)
+    pick = np.random.default_rng(0).permutation(len(sample))[: ivf.nlist * 64]
+    faiss.omp_set_num_threads(BUILD_THREADS)
+    try:
+        ivf.train(np.ascontiguousarray(sample[np.sort(pick)], dtype=np.float32))
+    finally:
+        faiss.omp_set_num_threads(1)
+    ivf.set_direct_map_type(faiss.DirectMap.Hashtable)  # reconstruct and remove by id
+    return ivf
 
 
 def id_bitmap(ids: np.ndarray, upper: int) -> np.ndarray:

@@ -1,0 +1,220 @@
+"""Scale benchmark of the vector store (issue 19, item 3): memory, disk, recall@10 and dense
+query time of the shipped float16 exact and IVF indexes against exact float32 search, at 100k
+and 1M vectors of real-sentence embeddings.
+
+What the vectors are, plainly: 1M real embeddings cannot be computed here (about 100 texts/s on
+2 cores), so a base set of real abstract sentences (benchmarks/speed_bench.py's real_sentences:
+the repository's gold abstracts, role sections and web captures) is embedded once by the shipped
+default model and cached outside the repository (kb.config.cache_dir()/bench); every further
+vector is a real base vector plus small Gaussian noise (sigma 0.02 a dimension, the same as
+speed_bench.py's perturbed copies), renormalised. Queries are other real sentence spans, embedded
+by the model. Recall@10 is the share of exact float32 top-10 ids (faiss IndexFlatIP over the
+same vectors) that an index returns. The probe fraction the index ships with
+(kb.config.IVF_PROBE_FRACTION) is chosen from the table this prints.
+
+    nice -n 10 python benchmarks/scale_bench.py --sizes 100000        # about 2 minutes
+    nice -n 10 python benchmarks/scale_bench.py --sizes 100000 1000000
+
+`--pipeline N` instead builds a whole knowledge base of N findings (10 a record, texts sampled
+from the real sentences with one word dropped from repeats, vectors the base vectors plus noise
+as above: speed_bench.py's PoolEmbedder; the multilingual space off) and prints the build's peak
+RSS, `.kb/` on disk, the time to add one record, and the hybrid query p95 including the query's
+embedding by the real model — run it alone, as the peak RSS is the process's.
+
+    nice -n 10 python benchmarks/scale_bench.py --pipeline 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import logging
+import math
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from speed_bench import PoolEmbedder, percentiles, real_sentences, sample, table, write_kb
+
+from kb import config
+from kb.config import cache_dir
+from kb.embed import model_embedder
+from kb.search.vectors import VectorIndex, ivf_lists
+
+NOISE = 0.02
+CHUNK = 50_000
+
+
+def base_vectors(n: int) -> tuple[list[str], np.ndarray]:
+    """The first n real sentences and their vectors by the default model (cached on disk)."""
+    sentences = real_sentences()[:n]
+    model = model_embedder()
+    key = hashlib.sha256(("\n".join(sentences) + model.model_id).encode()).hexdigest()[:16]
+    path = cache_dir() / "bench" / f"base-{len(sentences)}-{key}.npy"
+    if path.exists():
+        return sentences, np.load(path)
+    started = time.perf_counter()
+    vectors = np.concatenate([model.encode(sentences[i:i + 512]) for i in range(0, len(sentences), 512)])
+    logging.warning("embedded %d base sentences in %.0f s", len(sentences), time.perf_counter() - started)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.save(path, vectors.astype(np.float32))
+    return sentences, vectors
+
+
+def corpus(base: np.ndarray, n: int, seed: int) -> np.ndarray:
+    """n unit vectors: every base vector once, then noisy copies of random ones."""
+    rng = np.random.default_rng(seed)
+    out = np.empty((n, base.shape[1]), dtype=np.float32)
+    out[:min(n, len(base))] = base[:n]
+    for start in range(len(base), n, CHUNK):
+        stop = min(n, start + CHUNK)
+        rows = base[rng.integers(0, len(base), stop - start)]
+        rows = rows + rng.normal(0, NOISE, rows.shape).astype(np.float32)
+        out[start:stop] = rows / np.linalg.norm(rows, axis=1, keepdims=True)
+    return out
+
+
+def queries(sentences: list[str], count: int) -> np.ndarray:
+    """Vectors of 3–8-word spans of real sentences (what people type), by the model."""
+    rng = random.Random(19)
+    texts = []
+    while len(texts) < count:
+        words = rng.choice(sentences).split()
+        width = rng.randint(3, min(8, len(words)))
+        start = rng.randrange(len(words) - width + 1)
+        texts.append(" ".join(words[start:start + width]).strip(".,;:()"))
+    return model_embedder().encode(texts)
+
+
+def timed_search(index: VectorIndex, q: np.ndarray, k: int = 10) -> tuple[np.ndarray, float]:
+    ids, times = [], []
+    for row in q:
+        started = time.perf_counter()
+        found, _ = index.search(row, k)
+        times.append((time.perf_counter() - started) * 1000)
+        ids.append(np.pad(found, (0, k - len(found)), constant_values=-1))
+    return np.stack(ids), percentiles(times)[1]
+
+
+def recall(found: np.ndarray, truth: np.ndarray) -> float:
+    return float(np.mean([len(set(f) & set(t)) / len(t) for f, t in zip(found, truth, strict=True)]))
+
+
+def disk_bytes(index: VectorIndex, folder: Path) -> int:
+    path = folder / "v.faiss"
+    index.save(path, "bench")
+    size = path.stat().st_size
+    path.unlink()
+    return size
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def one_size(n: int, base: np.ndarray, q: np.ndarray, probes: list[float], folder: Path) -> list[dict]:
+    x = corpus(base, n, seed=n)
+    ids = np.arange(n, dtype=np.int64)
+    rows = []
+    config.APPROX_THRESHOLD = n + 1  # the baseline and the float16 one: exact
+    started = time.perf_counter()
+    exact32 = VectorIndex.build(x.shape[1], ids, x, codec="fp32")
+    truth, p95 = timed_search(exact32, q)
+    rows.append({"n": n, "index": "flat fp32 (baseline)", "probe": "-", "recall@10": "1.0000",
+                 "dense p95 ms": p95, "MB": disk_bytes(exact32, folder) / 2**20,
+                 "build s": time.perf_counter() - started, "peak RSS MB": rss_mb()})
+    del exact32
+    started = time.perf_counter()
+    exact16 = VectorIndex.build(x.shape[1], ids, x)
+    found, p95 = timed_search(exact16, q)
+    rows.append({"n": n, "index": "flat fp16", "probe": "-", "recall@10": f"{recall(found, truth):.4f}",
+                 "dense p95 ms": p95, "MB": disk_bytes(exact16, folder) / 2**20,
+                 "build s": time.perf_counter() - started, "peak RSS MB": rss_mb()})
+    del exact16
+    config.APPROX_THRESHOLD = 1
+    started = time.perf_counter()
+    ivf = VectorIndex.build(x.shape[1], ids, x)
+    build_s = time.perf_counter() - started
+    size = disk_bytes(ivf, folder) / 2**20
+    for fraction in probes:
+        ivf.index.nprobe = max(1, math.ceil(ivf.index.nlist * fraction))
+        found, p95 = timed_search(ivf, q)
+        rows.append({"n": n, "index": f"IVF{ivf.index.nlist} fp16", "probe": f"{fraction:.3f}",
+                     "recall@10": f"{recall(found, truth):.4f}", "dense p95 ms": p95, "MB": size,
+                     "build s": build_s, "peak RSS MB": rss_mb()})
+    return rows
+
+
+def pipeline(size: int, sentences: list[str], base: np.ndarray, n_queries: int) -> dict:
+    """Build a knowledge base of `size` findings; its peak RSS, disk, add-one and hybrid p95."""
+    import json
+
+    from kb.search.hybrid import search
+    from kb.search.index import Index
+
+    pool = PoolEmbedder(model_embedder(), sentences, base)
+    findings = sample(sentences, size, seed=size)
+    pool.source = {t: i for i, t in findings}
+    with tempfile.TemporaryDirectory(prefix="kb-scale-") as tmp:
+        home = Path(tmp)
+        write_kb(home, findings, seed=size)
+        started = time.perf_counter()
+        index = Index.open(home, pool, multilingual=False)
+        build_s, peak = time.perf_counter() - started, rss_mb()
+        disk = sum(p.stat().st_size for p in (home / ".kb").rglob("*") if p.is_file()) / 2**20
+        one = json.loads((home / "records" / "bench-0000000.json").read_text())
+        one["id"] = "bench-added"
+        (home / "records" / "bench-added.json").write_text(json.dumps(one))
+        started = time.perf_counter()
+        index.update()
+        add_s = time.perf_counter() - started
+        rng = random.Random(23)
+        texts = [" ".join(rng.choice(sentences).split()[:rng.randint(3, 8)]) for _ in range(n_queries)]
+        search(index, "warm up", k=10)
+        times = []
+        for text in texts:
+            started = time.perf_counter()
+            search(index, text, k=10)
+            times.append((time.perf_counter() - started) * 1000)
+        approximate = index.vectors.approximate
+        index.close()
+    return {"findings": size, "build s": build_s, "build peak RSS MB": peak, ".kb MB": disk,
+            "add one s": add_s, "hybrid p95 ms": percentiles(times)[1], "approx": approximate}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
+    parser.add_argument("--base", type=int, default=20_000, help="real sentences embedded")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--probes", type=float, nargs="+", default=[0.02, 0.04, 0.08, 0.12])
+    parser.add_argument("--pipeline", type=int, help="build a whole KB of this many findings")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    sentences, base = base_vectors(args.base)
+    if args.pipeline:
+        print(table([pipeline(args.pipeline, sentences, base, args.queries)]))
+        return
+    q = queries(real_sentences()[args.base:], args.queries)
+    print(f"{len(base)} real base vectors ({model_embedder().model_id}), {len(q)} real queries; "
+          f"the rest noisy copies (sigma {NOISE}); shipped probe fraction "
+          f"{config.IVF_PROBE_FRACTION}, lists 4·sqrt(n) (e.g. {ivf_lists(args.sizes[-1])})",
+          flush=True)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="kb-scale-") as tmp:
+        for n in args.sizes:
+            rows += one_size(n, base, q, args.probes, Path(tmp))
+            print(table(rows[-(2 + len(args.probes)):]), flush=True)
+    print("\n" + table(rows))
+    faiss.omp_set_num_threads(1)
+
+
+if __name__ == "__main__":
+    main()
