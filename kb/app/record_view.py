@@ -85,7 +85,8 @@ def _translation_marks(findings: list[Finding], lang: str, text: str) -> list[Ma
         translated = finding.translations.get(lang, "")
         at = text.find(translated) if translated and translated != text else -1
         if at >= 0:
-            marks.append(Mark(start=at, end=at + len(translated), label=kind_badge(finding.kind)))
+            marks.append(Mark(start=at, end=at + len(translated),
+                              label=kind_badge(finding.kind, lang)))
     return marks
 
 

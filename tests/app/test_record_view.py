@@ -32,9 +32,10 @@ def test_sections_mark_findings_and_align_the_chinese(shipped_copy: Path) -> Non
     assert results.markdown.startswith(
         "**Pilots used multiple strategies to facilitate the integration of care** "
         ":blue-badge[strategy]")
-    # three findings share one Chinese sentence: it is marked once, its kind badge once
-    assert "并利用WPC支持更广泛的系统变革** :blue-badge[strategy]。" in results.translation_markdown
-    assert results.translation_markdown.count(":blue-badge[strategy]") == 2
+    # three findings share one Chinese sentence: it is marked once, its kind badge once, in Chinese
+    assert "并利用WPC支持更广泛的系统变革** :blue-badge[策略]。" in results.translation_markdown
+    assert results.translation_markdown.count(":blue-badge[策略]") == 2
+    assert "badge[strategy]" not in results.translation_markdown
     assert views[2].translation_heading == "研究设计/数据收集"
     assert views[0].heading_md() == "**OBJECTIVE**"
     assert views[1].heading_md() == "**DATA SOURCES AND STUDY SETTING** :gray[· setting]"
