@@ -87,5 +87,8 @@ def test_facets_split_into_given_and_empty_ones() -> None:
                                     "Outcomes": ["Patient Experience of Care", "Cost"]})
     filled, empty = facet_fields(record)
     assert [(f.label, f.value) for f in filled] == [
-        ("Resource type", "Peer Reviewed Research"), ("Outcomes", "Patient Experience of Care, Cost")]
+        ("Resource type (as the source classifies it)", "Peer Reviewed Research"),
+        ("Outcomes", "Patient Experience of Care, Cost")]
     assert empty == ["Publication year"]
+    # with the year known, its empty facet is not listed beside "Year: 2025"
+    assert facet_fields(record.model_copy(update={"year": 2025}))[1] == []
