@@ -85,7 +85,8 @@ def _translation_marks(findings: list[Finding], lang: str, text: str) -> list[Ma
         translated = finding.translations.get(lang, "")
         at = text.find(translated) if translated and translated != text else -1
         if at >= 0:
-            marks.append(Mark(start=at, end=at + len(translated), label=kind_badge(finding.kind)))
+            marks.append(Mark(start=at, end=at + len(translated),
+                              label=kind_badge(finding.kind, lang)))
     return marks
 
 
@@ -139,11 +140,24 @@ def _sample(size: SampleSize) -> str:
     return f"{head} ({said})" if said and said != head else head
 
 
+# Facet names that repeat a metadata field's label, and that field.
+FACET_TWINS: dict[str, str] = {"publication year": "year", "year": "year",
+                               "resource type": "resource_type", "language": "language"}
+
+
 def facet_fields(record: Record) -> tuple[list[Field], list[str]]:
-    """The facets the source gives a value for, and the names of those it leaves empty."""
-    filled = [Field(label=name, value=", ".join(values))
+    """The facets the source gives a value for (one named like a metadata field says it is the
+    source's classification), and the names of those it leaves empty (not one whose metadata
+    field is known: no "Publication year" left empty beside the record's year)."""
+    def label(name: str) -> str:
+        twin = name.casefold() in FACET_TWINS
+        return f"{name} (as the source classifies it)" if twin else name
+
+    filled = [Field(label=label(name), value=", ".join(values))
               for name, values in record.facets.items() if values]
-    return filled, [name for name, values in record.facets.items() if not values]
+    empty = [name for name, values in record.facets.items() if not values
+             and not getattr(record, FACET_TWINS.get(name.casefold(), "-"), None)]
+    return filled, empty
 
 
 def glossary_rows(record: Record) -> list[Field]:

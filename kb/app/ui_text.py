@@ -17,6 +17,11 @@ KIND_COLORS: dict[str, str] = {
     "strategy": "blue", "barrier": "red", "facilitator": "green", "outcome": "violet",
     "result": "orange", "recommendation": "primary", "conclusion": "gray",
 }
+# Finding kinds in the reader's language, for badges inside a translated text.
+KIND_NAMES: dict[str, dict[str, str]] = {
+    "zh": {"strategy": "策略", "barrier": "障碍", "facilitator": "促进因素", "outcome": "结局",
+           "result": "结果", "recommendation": "建议", "conclusion": "结论"},
+}
 LANGUAGE_NAMES: dict[str, str] = {
     "en": "English", "zh": "中文", "es": "Español", "fr": "Français", "de": "Deutsch",
     "ja": "日本語", "ko": "한국어", "pt": "Português",
@@ -113,10 +118,12 @@ def highlight_md(text: str, spans: Iterable[tuple[int, int]]) -> str:
     return marked_md(text, [Mark(start=s, end=e) for s, e in spans])
 
 
-def kind_badge(kind: str) -> str:
-    """A coloured Markdown badge for a finding kind (kinds are a fixed vocabulary)."""
+def kind_badge(kind: str, lang: str = "en") -> str:
+    """A coloured Markdown badge for a finding kind (kinds are a fixed vocabulary), named in
+    `lang` when there are names for it ('策略' inside Chinese text), else in English."""
     safe = re.sub(r"[^a-z-]", "", kind.lower()) or "finding"
-    return f":{KIND_COLORS.get(safe, 'gray')}-badge[{safe}]"
+    name = KIND_NAMES.get(lang, {}).get(safe, safe)
+    return f":{KIND_COLORS.get(safe, 'gray')}-badge[{name}]"
 
 
 def effects_md(effects: Sequence[Effect]) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -63,11 +65,25 @@ def select(store: RecordStore, ids: tuple[str, ...]) -> list[Record]:
     return [store.load(i) for i in ids] if ids else readable(store)
 
 
+@contextmanager
+def waiting(message: str) -> Iterator[None]:
+    """A spinner with `message` on stderr while a slow step runs (model load, index rebuild),
+    on a terminal only: piped or captured output stays clean."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(message):
+        yield
+
+
 def open_index(store: RecordStore, *, full: bool = False) -> SearchIndex:
     """The search index, brought up to date; what it rebuilt or could not index goes to stderr."""
     from kb.search.backend import open_search_index
 
-    index = open_search_index(store, full=full)
+    with waiting("Opening the search index (a rebuild after an ingest takes a while)…"):
+        index = open_search_index(store, full=full)
     report = index.last_report
     if report.rebuilt or report.problems:
         click.echo(report.summary(), err=True)
@@ -83,7 +99,8 @@ def refresh_index(store: RecordStore) -> None:
 
     if index_exists(store):
         try:
-            open_search_index(store).close()
+            with waiting("Updating the search index with the new records…"):
+                open_search_index(store).close()
         except KBError as err:
             click.echo(f"search index not updated: {err} (run `kb reindex`)", err=True)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kb.cli.base import main, open_index, store_of
+from kb.cli.base import main, open_index, store_of, waiting
 from kb.errors import KBError
 from kb.model.schema import FINDING_KINDS
 from kb.model.taxonomy import load_taxonomy
@@ -65,7 +65,8 @@ def search(ctx: click.Context, query: str, kinds: tuple[str, ...], themes: tuple
                             languages=list(languages), resource_types=list(resource_types),
                             record_ids=list(record_ids))
     index = open_index(store_of(ctx))
-    response = index.search(query, filters=filters, k=limit, mode=mode)
+    with waiting("Searching (loading the embedding model the first time)…"):
+        response = index.search(query, filters=filters, k=limit, mode=mode)
     if as_json:
         click.echo(response.model_dump_json(indent=2))
     else:

@@ -129,6 +129,17 @@ def _venue_words_match(a: list[str], b: list[str]) -> bool:
     return bool(short) and all(any(_abbreviates(s, w) for w in words) for s in short)
 
 
+def same_venue_name(a: str, b: str) -> bool:
+    """Two spellings of one journal as written ('Health Serv Res', 'Health Services Research'):
+    the same words apart from case, punctuation and stopwords, word for word, each word of the
+    shorter form the full word or an abbreviation of it. Stricter than venue_match (no word may
+    be left over), since a merge keeps one of them without a conflict flag."""
+    wa, wb = ([w for w in re.sub(r"[^\w\s]", " ", v.casefold()).split() if w not in STOPWORDS]
+              for v in (a, b))
+    return bool(wa) and len(wa) == len(wb) and all(
+        x == y or _abbreviates(*sorted((x, y), key=len)) for x, y in zip(wa, wb, strict=True))
+
+
 def venue_match(a: str, b: str) -> bool | None:
     """None when a venue is missing; True for the same venue, also abbreviated ('n engl j med'
     ~ 'the new england journal of medicine', 'dtsch med wochenschr' ~ 'deutsche medizinische

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
+from kb.dedup.evidence import same_venue_name
 from kb.dedup.match import normalize_title
 from kb.model.schema import Author, Identifiers, Record, ReviewFlag, Section
 from kb.text.bilingual import realign
@@ -95,6 +96,9 @@ def merge(existing: Record, new: Record) -> Record:
     data["authors"] = [x.model_dump() for x in _merge_authors(existing.authors, new.authors, flags)]
     for field in SCALARS + ("resource_type",):
         va, vb = getattr(existing, field), getattr(new, field)
+        if field == "venue" and va and vb and same_venue_name(va, vb):
+            data[field] = max(va, vb, key=lambda v: (len(v), v))  # the full title, either order
+            continue
         if va and vb and va != vb and field != "resource_type":
             flags.append(_conflict(field, va, vb))
         data[field] = va or vb

@@ -1,4 +1,5 @@
-"""Render an evidence Brief as Markdown or as a Word document (python-docx)."""
+"""Render an evidence Brief as Markdown or as a Word document (python-docx): the title and the
+sources table on a landscape page, the findings (each once, numbered) and effects in portrait."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.shared import Inches, Pt
 
+from kb.export.docx_table import fitted_table, new_section, set_orientation
 from kb.export.markdown import md_cell, md_inline, md_table
-from kb.synthesis.brief import Brief
+from kb.synthesis.brief import Brief, SeeAlso
 from kb.synthesis.cite import Reference
 from kb.synthesis.evidence import FindingRef
 from kb.synthesis.evidence_map import ThemeSynthesis
@@ -17,6 +19,8 @@ from kb.synthesis.evidence_map import ThemeSynthesis
 SOURCE_HEADERS = ["Citation", "Title", "Year", "Type", "Design", "Sample", "Findings", "Record"]
 EFFECT_HEADERS = ["Source", "About", "Estimate", "As reported"]
 HANGING = Inches(0.5)
+NO_EFFECTS = ("No ratio or difference effects with a confidence interval were reported in these "
+              "sources (counts and percentages stay with their finding).")
 
 
 def _source_cells(brief: Brief) -> list[list[str]]:
@@ -30,6 +34,17 @@ def _effect_cells(brief: Brief) -> list[list[str]]:
 
 def _provenance(finding: FindingRef) -> str:
     return f"From {finding.provenance()}"
+
+
+def _finding_line(brief: Brief, finding: FindingRef) -> str:
+    return f"F{brief.number(finding)}. {finding.text} {brief.cite(finding.record_id)}"
+
+
+def see_also_text(brief: Brief, refs: tuple[SeeAlso, ...]) -> str:
+    """'See also: F3 “used braided funds” (under Financial flexibility …); …'."""
+    return "See also: " + "; ".join(
+        f"F{r.number} “{r.snippet}” {brief.cite(r.record_id)}, under {r.theme_label}"
+        for r in refs)
 
 
 def _theme_meta(theme: ThemeSynthesis) -> str:
@@ -74,26 +89,17 @@ def brief_markdown(brief: Brief) -> str:
         for group in theme.groups:
             out += ["", f"**{_kind_label(group.kind)}**", ""]
             for f in group.findings:
-                out.append(f"- {md_inline(f.text)} {md_inline(brief.cite(f.record_id))}")
+                out.append(f"- {md_inline(_finding_line(brief, f))}")
                 out.append(f"  - *{md_inline(_provenance(f))}*")
+        if refs := brief.cross_references(theme.theme.id):
+            out += ["", f"*{md_inline(see_also_text(brief, refs))}*"]
     out += ["", "## Effects", ""]
     out.append(md_table(EFFECT_HEADERS, [[md_cell(c) for c in row] for row in _effect_cells(brief)])
-               if brief.effects else "No quantitative effects were reported in these sources.")
+               if brief.effects else NO_EFFECTS)
     out += ["", f"## References ({brief.style_name})", ""]
     for ref in brief.references:
         out += [_md_reference(ref), ""]
     return "\n".join(out).rstrip() + "\n"
-
-
-def _docx_table(doc: DocxDocument, headers: list[str], rows: list[list[str]]) -> None:
-    table = doc.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, header in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = ""
-        cell.paragraphs[0].add_run(header).bold = True
-    for row in rows:
-        for cell, value in zip(table.add_row().cells, row, strict=True):
-            cell.text = value
 
 
 def _docx_labelled(doc: DocxDocument, label: str, text: str) -> None:
@@ -110,11 +116,13 @@ def _docx_theme(doc: DocxDocument, brief: Brief, theme: ThemeSynthesis) -> None:
     for group in theme.groups:
         doc.add_paragraph().add_run(_kind_label(group.kind)).bold = True
         for f in group.findings:
-            doc.add_paragraph(f"{f.text} {brief.cite(f.record_id)}", style="List Bullet")
+            doc.add_paragraph(_finding_line(brief, f), style="List Bullet")
             note = doc.add_paragraph()
             note.paragraph_format.left_indent = HANGING
             run = note.add_run(_provenance(f))
             run.italic, run.font.size = True, Pt(8)
+    if refs := brief.cross_references(theme.theme.id):
+        doc.add_paragraph().add_run(see_also_text(brief, refs)).italic = True
 
 
 def _docx_reference(doc: DocxDocument, ref: Reference, hanging: bool) -> None:
@@ -132,21 +140,23 @@ def _docx_reference(doc: DocxDocument, ref: Reference, hanging: bool) -> None:
 def brief_docx(brief: Brief) -> bytes:
     """The brief as a .docx file's bytes."""
     doc = Document()
+    set_orientation(doc.sections[0], landscape=True)
     doc.core_properties.title = brief.title
     doc.add_heading(brief.title, level=0)
     _docx_labelled(doc, "Question", brief.question)
     _docx_labelled(doc, "Scope", brief.scope)
     _docx_labelled(doc, "Citation style", brief.style_name)
     doc.add_heading("Sources", level=1)
-    _docx_table(doc, SOURCE_HEADERS, _source_cells(brief))
+    fitted_table(doc, SOURCE_HEADERS, _source_cells(brief))
+    new_section(doc, landscape=False)
     doc.add_heading("Findings by theme", level=1)
     for theme in brief.themes:
         _docx_theme(doc, brief, theme)
     doc.add_heading("Effects", level=1)
     if brief.effects:
-        _docx_table(doc, EFFECT_HEADERS, _effect_cells(brief))
+        fitted_table(doc, EFFECT_HEADERS, _effect_cells(brief))
     else:
-        doc.add_paragraph("No quantitative effects were reported in these sources.")
+        doc.add_paragraph(NO_EFFECTS)
     doc.add_heading(f"References ({brief.style_name})", level=1)
     for ref in brief.references:
         _docx_reference(doc, ref, hanging=not ref.label)

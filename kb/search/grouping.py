@@ -1,6 +1,7 @@
-"""The groups of a search response: records in fused order, each with its matched findings best
-first (or, when only its other text matched, its findings closest to the query), and the
-sentence that matched but is not a finding shown as context."""
+"""The groups of a search response: records ranked by their best hit (strong before weak, fused
+order within), each with its matched findings strong first then by fused score (or, when only its
+other text matched, its findings closest to the query), and the sentence that matched but is not
+a finding shown as context."""
 
 from __future__ import annotations
 
@@ -56,6 +57,14 @@ def record_groups(index: Index, ranking: Ranking, k: int, words: list[str],
     return _assemble(db, ranking, chosen, closest, words, cjk_groups)
 
 
+def strong_first(groups: list[RecordGroup]) -> list[RecordGroup]:
+    """Groups ordered by the strength of their best hit, each group's hits strong first; ties
+    keep the fused order, so a weak title-only hit never outranks a strong one of the next record."""
+    for group in groups:
+        group.hits = sorted(group.hits, key=lambda h: -h.strength)
+    return sorted(groups, key=lambda g: -g.strength)
+
+
 def build_groups(fused: list[tuple[int, float]], rows: dict[int, tuple], meta: dict[int, tuple],
                  arms: dict[str, Arm], terms: list[str], expansions: list[Expansion],
                  query: str) -> list[RecordGroup]:
@@ -68,10 +77,11 @@ def build_groups(fused: list[tuple[int, float]], rows: dict[int, tuple], meta: d
     for fid, score in fused:
         groups.setdefault(rows[fid][11], []).append(
             _hit(rows[fid], score, arms, words, cjk_words, True))
-    return [RecordGroup(record_id=meta[rid][1], title=meta[rid][2], authors=meta[rid][3],
-                        year=meta[rid][4], venue=meta[rid][5], resource_type=meta[rid][6],
-                        citation=meta[rid][7], designs=list(meta[rid][8]),
-                        score=hits[0].score, hits=hits) for rid, hits in groups.items()]
+    return strong_first([
+        RecordGroup(record_id=meta[rid][1], title=meta[rid][2], authors=meta[rid][3],
+                    year=meta[rid][4], venue=meta[rid][5], resource_type=meta[rid][6],
+                    citation=meta[rid][7], designs=list(meta[rid][8]), score=hits[0].score,
+                    hits=hits) for rid, hits in groups.items()])
 
 
 def best_findings(index: Index, ranking: Ranking, rid: int, words: list[str]
@@ -118,7 +128,7 @@ def _assemble(db: sqlite3.Connection, ranking: Ranking,
             record_id=m[1], title=m[2], authors=m[3], year=m[4], venue=m[5], resource_type=m[6],
             citation=m[7], designs=json.loads(m[8]), score=score, hits=hits,
             context=_context(db, ranking, rid, words, hits)))
-    return groups
+    return strong_first(groups)
 
 
 def _rank(arms: dict[str, Arm], name: str, fid: int) -> int | None:

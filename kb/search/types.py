@@ -77,6 +77,15 @@ class FindingHit(BaseModel):
     highlights_zh: list[tuple[int, int]] = Field(default_factory=list)   # spans in translation_zh
     matched: bool = True  # False: its record matched elsewhere and this is its best finding
 
+    @property
+    def strength(self) -> int:
+        """2: a strong hit (query words in its own text, or close in meaning in either space);
+        1: related in meaning; 0: weak (only words of its sentence or the record's title)."""
+        sims = [s for s in (self.similarity, self.similarity_multilingual) if s is not None]
+        if self.matched_terms or any(s >= CLOSE for s in sims):
+            return 2
+        return 1 if any(s >= RELATED for s in sims) else 0
+
     def why(self) -> str:
         """'close in meaning · matched words: funding, braided' — why it matched, in words."""
         parts = [meaning_words(self.similarity)]
@@ -125,6 +134,11 @@ class RecordGroup(BaseModel):
     score: float  # the record's fused score (findings, whole-record keywords, best sentence)
     hits: list[FindingHit]
     context: list[ContextHit] = Field(default_factory=list)
+
+    @property
+    def strength(self) -> int:
+        """The strength of its best hit (FindingHit.strength); 0 without hits."""
+        return max((h.strength for h in self.hits), default=0)
 
 
 class RecordMatch(BaseModel):

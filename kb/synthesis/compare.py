@@ -66,6 +66,11 @@ class Comparison(Frozen):
     min_similarity: float
     min_similarity_alone: float
 
+    @property
+    def effect_sizes(self) -> tuple[EffectRow, ...]:
+        """The ratios and differences with a CI (counts and percents stay with their finding)."""
+        return tuple(e for e in self.effects if e.is_effect_size)
+
 
 def check_selection(ids: list[str]) -> None:
     """Refuse fewer than 2, more than 5 or repeated records with one clear line."""

@@ -13,6 +13,9 @@ from kb.synthesis.evidence_table import effect_text
 
 # Measures on a ratio scale that can share one log axis (forest plots).
 RATIO_MEASURES: tuple[str, ...] = ("OR", "AOR", "RR", "IRR", "HR")
+# Effect sizes a brief lists under "Effects": ratios and differences between groups (counts,
+# percents, correlations, coefficients and accuracy figures stay with their finding).
+EFFECT_SIZE_MEASURES: tuple[str, ...] = (*RATIO_MEASURES, "DOR", "MD", "SMD", "d", "g")
 # Evidence weight of a finding kind: results and outcomes are observed, strategies, barriers
 # and facilitators are reported, conclusions and recommendations are the authors' reading.
 KIND_WEIGHT: dict[str, int] = {
@@ -70,6 +73,13 @@ class EffectRow(Frozen):
     def is_range(self) -> bool:
         """A range over models ('OR 2.28 to 4.97'), not an estimate with a confidence interval."""
         return self.effect.value_high is not None
+
+    @property
+    def is_effect_size(self) -> bool:
+        """A ratio or difference between groups with both ends of its confidence interval."""
+        eff = self.effect
+        return (eff.measure in EFFECT_SIZE_MEASURES and eff.value is not None
+                and eff.ci_low is not None and eff.ci_high is not None)
 
     def estimate(self) -> str:
         """'OR 0.47 (95% CI 0.24–0.95)'; a range over models says so."""

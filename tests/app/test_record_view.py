@@ -32,9 +32,10 @@ def test_sections_mark_findings_and_align_the_chinese(shipped_copy: Path) -> Non
     assert results.markdown.startswith(
         "**Pilots used multiple strategies to facilitate the integration of care** "
         ":blue-badge[strategy]")
-    # three findings share one Chinese sentence: it is marked once, its kind badge once
-    assert "并利用WPC支持更广泛的系统变革** :blue-badge[strategy]。" in results.translation_markdown
-    assert results.translation_markdown.count(":blue-badge[strategy]") == 2
+    # three findings share one Chinese sentence: it is marked once, its kind badge once, in Chinese
+    assert "并利用WPC支持更广泛的系统变革** :blue-badge[策略]。" in results.translation_markdown
+    assert results.translation_markdown.count(":blue-badge[策略]") == 2
+    assert "badge[strategy]" not in results.translation_markdown
     assert views[2].translation_heading == "研究设计/数据收集"
     assert views[0].heading_md() == "**OBJECTIVE**"
     assert views[1].heading_md() == "**DATA SOURCES AND STUDY SETTING** :gray[· setting]"
@@ -86,5 +87,8 @@ def test_facets_split_into_given_and_empty_ones() -> None:
                                     "Outcomes": ["Patient Experience of Care", "Cost"]})
     filled, empty = facet_fields(record)
     assert [(f.label, f.value) for f in filled] == [
-        ("Resource type", "Peer Reviewed Research"), ("Outcomes", "Patient Experience of Care, Cost")]
+        ("Resource type (as the source classifies it)", "Peer Reviewed Research"),
+        ("Outcomes", "Patient Experience of Care, Cost")]
     assert empty == ["Publication year"]
+    # with the year known, its empty facet is not listed beside "Year: 2025"
+    assert facet_fields(record.model_copy(update={"year": 2025}))[1] == []

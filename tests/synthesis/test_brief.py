@@ -4,15 +4,18 @@ Markdown and in the DOCX (opened with python-docx), selection by ids, theme or q
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import docx
 import pytest
 from click.testing import CliRunner
+from docx.shared import Inches
 
 from kb.cli import main
 from kb.errors import KBError
 from kb.export.brief import brief_docx, brief_markdown
+from kb.export.docx_table import CELL_MARGINS, column_widths, text_width, usable_width, words
 from kb.model.taxonomy import load_taxonomy
 from kb.synthesis.brief import build_brief, select_findings, select_theme
 from tests.golden import assert_golden, frozen, frozen_records
@@ -44,11 +47,16 @@ def test_brief_model_sources_themes_effects_and_gaps() -> None:
     assert strategies.findings[0].text == "used braided funds"
     assert strategies.findings[0].provenance() == (
         f"{CHUANG}, section 3 (PRINCIPAL FINDINGS), characters 404–422")
-    ors = [e for e in brief.effects if e.effect.measure == "OR"]
-    assert len(ors) == 7 and {brief.cite(e.record_id) for e in ors} == {
+    # Only ratios with a CI: the three ORs of the JSI report, not its four ranges over models,
+    # its "66%" or anybody's counts of pilots.
+    assert [e.estimate() for e in brief.effects] == [
+        "OR 0.47 (95% CI 0.24–0.95)", "OR 6.4 (95% CI 2.5–16.4)", "OR 2.5 (95% CI 1.4–4.7)"]
+    assert {brief.cite(e.record_id) for e in brief.effects} == {
         "([To Improve Integration Across…], n.d.)"}
-    shown = {(f.record_id, f.finding_id) for t in brief.themes for g in t.groups for f in g.findings}
-    assert shown == {(r, f.id) for r in ORDER for f in frozen(r).findings}
+    shown = [(f.record_id, f.finding_id) for t in brief.themes for g in t.groups for f in g.findings]
+    assert len(shown) == len(set(shown))   # each finding once
+    assert set(shown) == {(r, f.id) for r in ORDER for f in frozen(r).findings}
+    assert sorted(brief.numbers.values()) == list(range(1, len(shown) + 1))
 
 
 @pytest.mark.parametrize("style, expected", [("apa", APA), ("vancouver", VANCOUVER)])
@@ -91,11 +99,74 @@ def test_docx_brief_opens_with_the_content_and_references(style: str, expected: 
     assert [c.text for c in sources.rows[1].cells][-1] == CHUANG
     assert len(effects.rows) == 1 + len(brief.effects)
     assert any(p.text.startswith(f"From {CHUANG}, section 3") for p in document.paragraphs)
-    assert any(p.text.startswith("used braided funds ") for p in document.paragraphs)
+    assert any(re.match(r"F\d+\. used braided funds \(", p.text) for p in document.paragraphs)
     reference = document.paragraphs[start]
     if style == "apa":
         assert [r.text for r in reference.runs if r.italic] == ["Health Serv Res", "60"]
         assert document.core_properties.title == brief.title
+
+
+def _two_source_brief():
+    return _brief("apa", [frozen(CHUANG), frozen(SAFAEINILI)])
+
+
+def test_two_source_brief_shows_each_finding_once_under_its_main_theme() -> None:
+    brief = _two_source_brief()
+    text = brief_markdown(brief)
+    document = docx.Document(io.BytesIO(brief_docx(brief)))
+    paragraphs = [p.text for p in document.paragraphs]
+    for rid in (CHUANG, SAFAEINILI):
+        for finding in frozen(rid).findings:
+            assert text.count(f"{finding.text} {brief.cite(rid)}") == 1, finding.text
+            shown = [p for p in paragraphs if finding.text in p and not p.startswith("See also")]
+            assert len(shown) == 1, finding.text
+    # "These pilots also reported fewer challenges …" is tagged data sharing, cross-sector
+    # coordination, contracting and workforce: shown under data sharing, pointed to from the others.
+    section = text.split("### Data sharing")[1].split("### ")[0]
+    assert "- F4. These pilots also reported fewer challenges" in section
+    for theme in ("Cross-sector coordination", "Contracting", "Workforce and frontline staff"):
+        section = text.split(f"### {theme}")[1].split("### ")[0]
+        assert ("F4 “These pilots also reported fewer challenges in developing…” "
+                "(Chuang et al., 2025), under Data sharing") in section
+        assert "- F4." not in section
+    # A theme no finding has as its main theme keeps its heading and its pointers.
+    section = text.split("### Patient-centered care")[1].split("### ")[0]
+    assert "**" not in section.split("designs:")[1] and "*See also: F8 “shared leadership" in section
+    assert text.count("### ") == len(brief.themes) == 16
+    assert text.count("\n- F") == 17 == sum(len(r.findings) for r in (frozen(CHUANG), frozen(SAFAEINILI)))
+
+
+def test_two_source_brief_lists_no_counts_as_effects() -> None:
+    brief = _two_source_brief()
+    assert brief.effects == ()   # five counts of pilots, no ratio or difference with a CI
+    text = brief_markdown(brief)
+    assert "count 10" not in text and "No ratio or difference effects" in text
+    assert "Network analyses identified 10 pilots" in text   # the count stays with its finding
+
+
+def test_docx_sources_table_fits_a_landscape_page_without_breaking_words() -> None:
+    document = docx.Document(io.BytesIO(brief_docx(_brief("vancouver"))))
+    first, rest = document.sections[0], document.sections[1]
+    assert first.page_width > first.page_height and rest.page_width < rest.page_height
+    for table, section in zip(document.tables, (first, rest), strict=True):
+        widths = [c.width for c in table.columns]
+        assert sum(widths) <= usable_width(section)
+        for column, width in zip(table.columns, widths, strict=True):
+            assert all(cell.width == width for cell in column.cells)
+            longest = max((w for c in column.cells for w in words(c.text)), key=len)
+            assert text_width(len(longest)) + CELL_MARGINS <= width, longest
+    sources = document.tables[0]
+    assert [c.text for c in sources.rows[0].cells] == [
+        "Citation", "Title", "Year", "Type", "Design", "Sample", "Findings", "Record"]
+
+
+def test_column_widths_give_each_column_its_longest_word() -> None:
+    widths = column_widths(["A", "Title"], [["x", "a very long title " * 8],
+                                            ["sustainability-oriented", "short"]], Inches(6))
+    assert sum(widths) <= Inches(6) and widths[1] > widths[0]
+    assert widths[0] >= text_width(len("sustainability-")) + CELL_MARGINS
+    assert words("journal-article; semi-structured interviews") == [
+        "journal-", "article;", "semi-", "structured", "interviews"]
 
 
 def test_theme_and_finding_selection() -> None:

@@ -126,6 +126,9 @@ def test_findings_by_kind_themes_and_effects_side_by_side() -> None:
     ors = [e for e in result.effects if e.effect.measure == "OR"]
     assert [e.effect.value for e in ors] == [0.47, 6.4, 2.5, 2.28, 1.76, 1.92, 1.8]
     assert {e.record_id for e in ors} == {SEED_003}
+    # What the Compare page lists under Effects: the three ORs with a CI, no range, count or percent.
+    assert [e.effect.value for e in result.effect_sizes] == [0.47, 6.4, 2.5]
+    assert {e.effect.measure for e in result.effects} >= {"count", "percent"}
     assert len(result.unique) + 2 * len(result.aligned) >= len(finding_refs(frozen(CHUANG)))
 
 

@@ -150,19 +150,20 @@ def _themes() -> None:
 def _effects() -> None:
     if rows:
         st.altair_chart(forest_plot(rows), key="forest_plot", width="content")
-    if comparison.effects:
-        for effect in comparison.effects:
+    if comparison.effect_sizes:
+        for effect in comparison.effect_sizes:
             st.markdown(f"**{md_text(effect.source)}** — {md_text(effect.label) or 'effect'}: "
                         f"{effects_md([effect.effect])}")
     else:
-        st.caption("None of these sources reports a quantitative effect.")
+        st.caption("None of these sources reports a ratio or difference with a confidence "
+                   "interval; counts and percentages are shown with their finding.")
 
 
 sections = [("Findings by kind", _by_kind, True),
             (f"Findings that say similar things ({len(comparison.aligned)})", _similar, True),
             (f"Findings unique to one source ({len(comparison.unique)})", _unique, False),
             ("Themes each source supports", _themes, True),
-            (f"Effects ({len(comparison.effects)})", _effects, True)]
+            (f"Effects ({len(comparison.effect_sizes)})", _effects, True)]
 for title, show, expanded in sections:
     with st.expander(f"**{title}**", expanded=expanded):
         show()
