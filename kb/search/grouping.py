@@ -30,24 +30,21 @@ SENTENCE_SQL = ("SELECT sid, section, span_start, span_end, text FROM sentences 
 
 
 def record_groups(index: Index, ranking: Ranking, k: int, words: list[str],
-                 cjk_groups: list[list[str]]) -> list[RecordGroup]:
-    """The records of the k best findings, then further records by record rank (shown with
-    their findings closest to the query) until there are k records, all in record order."""
+                  cjk_groups: list[list[str]]) -> list[RecordGroup]:
+    """The k best records in record order (rank_records; then strong before weak, strong_first),
+    each with its matched findings in fused order (at most k), or, when only its other text
+    matched, its findings closest to the query. Records used to be the records of the k best
+    findings first: on SciFact that hid the best record of most claims (displayed nDCG@10 0.70
+    against 0.75 for the record order)."""
     db = index.require_db()
-    top = [f for f, _ in ranking.findings[:k]]
+    fused = [f for f, _ in ranking.findings]
     matched: dict[int, list[int]] = {}
-    for fid, rid in zip(top, index.arrays.rids_of(top), strict=True):
-        matched.setdefault(rid, []).append(fid)
-    wanted = set(matched)
-    for rid, _ in ranking.records:
-        if len(wanted) >= k:
-            break
-        wanted.add(rid)
+    for fid, rid in zip(fused, index.arrays.rids_of(fused), strict=True):
+        if len(matched.setdefault(rid, [])) < k:
+            matched[rid].append(fid)
     chosen: list[tuple[int, float, list[int], bool]] = []
     closest: dict[int, float] = {}
-    for rid, score in ranking.records:
-        if rid not in wanted:
-            continue
+    for rid, score in ranking.records[:k]:
         fids, found = matched.get(rid, []), True
         if not fids:
             best = best_findings(index, ranking, rid, words)

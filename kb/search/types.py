@@ -113,6 +113,13 @@ class ContextHit(BaseModel):
     matched_terms: list[str] = Field(default_factory=list)
     highlights: list[tuple[int, int]] = Field(default_factory=list)
 
+    @property
+    def strength(self) -> int:
+        """As FindingHit.strength: 2 with query words or close in meaning, 1 related, 0 weak."""
+        if self.matched_terms or (self.similarity is not None and self.similarity >= CLOSE):
+            return 2
+        return 1 if self.similarity is not None and self.similarity >= RELATED else 0
+
     def why(self) -> str:
         parts = [meaning_words(self.similarity)]
         if self.matched_terms:
@@ -137,8 +144,10 @@ class RecordGroup(BaseModel):
 
     @property
     def strength(self) -> int:
-        """The strength of its best hit (FindingHit.strength); 0 without hits."""
-        return max((h.strength for h in self.hits), default=0)
+        """The strength of its best hit or of the sentence it matched through (shown as context),
+        so a record found through a methods sentence that says the query is not ranked as weak;
+        0 without either."""
+        return max([h.strength for h in self.hits] + [c.strength for c in self.context], default=0)
 
 
 class RecordMatch(BaseModel):

@@ -90,8 +90,9 @@ def _hits(store: RecordStore, query: str, filters: SearchFilters | None = None) 
         response = index.search(query, filters=filters, k=10)
     finally:
         index.close()
-    # the finding-level answers (the folder index also adds records matched by their other text)
-    return [(h.record_id, h.finding_id) for h in response.hits() if h.matched]
+    # the finding-level answers: the 10 best matched findings (the folder index shows the 10 best
+    # records with all their matched findings, and records matched by their other text)
+    return [(h.record_id, h.finding_id) for h in response.hits() if h.matched][:10]
 
 
 QUERIES = [

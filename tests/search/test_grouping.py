@@ -78,3 +78,14 @@ def test_braided_funding_shows_the_finding_that_says_it_before_title_matches(ind
     assert chuang.hits[0].matched_terms == ["braided", "funds"]
     weak = [h for h in chuang.hits if h.strength == 0]
     assert weak and all(not h.matched_terms and h.context_terms for h in weak)
+
+
+def test_a_record_found_through_a_strong_context_sentence_is_not_weak() -> None:
+    from kb.search.types import ContextHit
+
+    weak_hits = _group("methods", [_hit("m", 0.01, similarity=0.12)])
+    weak_hits.context = [ContextHit(text="we measured braided funding", section=1, span=(0, 5),
+                                    matched_terms=["braided"])]
+    title_only = _group("title", [_hit("t", 0.05, context=("braided",))])
+    assert weak_hits.strength == 2 and title_only.strength == 0
+    assert [g.record_id for g in strong_first([title_only, weak_hits])] == ["methods", "title"]

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kb.search.hybrid import fuse, search
+from kb.search.hybrid import fuse, rank_records, search
 from kb.search.index import Index
-from kb.search.types import SearchFilters
+from kb.search.types import SearchFilters, SearchResponse
 
 CHUANG = "chuang-2025-collaboration-strategies"
 SAFAEINILI = "safaeinili-2025-assess-multi-level"
@@ -47,19 +47,27 @@ def test_finds_braided_funding_first(index: Index) -> None:
 
 
 def test_results_grouped_by_record(index: Index) -> None:
-    response = search(index, "pilots sustainability funding leadership", k=12)
+    query = "pilots sustainability funding leadership"
+    response = search(index, query, k=12)
     ids = [g.record_id for g in response.groups]
     assert len(ids) == len(set(ids))
-    assert sum(1 for g in response.groups for h in g.hits if h.matched) == 12  # the 12 best
-    assert [h.score for h in response.hits()[:12]] == sorted((h.score for h in response.hits()[:12]),
-                                                             reverse=True)
+    # the groups are the best records (all four shipped ones), in record order by strength band
+    assert sorted(ids) == sorted(rank_records(index, query, k=12))
+    matched = [h for h in response.hits() if h.matched]
+    assert matched and all(n <= 12 for n in _matched_per_record(response))
+    assert [h.score for h in matched] == sorted((h.score for h in matched), reverse=True)
     for group in response.groups:
         assert all(h.record_id == group.record_id for h in group.hits)
-        scores = [h.score for h in group.hits if h.matched]
-        assert scores == sorted(scores, reverse=True)  # each record's best finding first
-    # records in the order of their fused record score
-    assert [g.score for g in response.groups] == sorted((g.score for g in response.groups),
-                                                        reverse=True)
+        keys = [(-h.strength, -h.score) for h in group.hits if h.matched]
+        assert keys == sorted(keys)  # each record's strong findings first, best first
+    # records in the order of their fused record score within a strength band
+    for band in {g.strength for g in response.groups}:
+        scores = [g.score for g in response.groups if g.strength == band]
+        assert scores == sorted(scores, reverse=True)
+
+
+def _matched_per_record(response: SearchResponse) -> list[int]:
+    return [sum(1 for h in g.hits if h.matched) for g in response.groups]
 
 
 def test_acronym_expansion_both_ways(index: Index) -> None:
