@@ -3,6 +3,7 @@ character spans in bold, and the short labels (kind badges, effects, result coun
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -152,3 +153,10 @@ def count_line(n_hits: int, n_shown: int, n_records: int, took_ms: float) -> str
     records = "record" if n_records == 1 else "records"
     return (f"{n_hits} matching {noun} · best {n_shown} in {n_records} {records} · "
             f"{took_ms:.0f} ms")
+
+
+def picker_key(name: str, labels: list[str]) -> str:
+    """A widget key that changes whenever the labels a picker shows change (a browser keeps
+    drawing a keyed picker's old label while its value stays the same)."""
+    digest = hashlib.sha1("\n".join(labels).encode("utf-8")).hexdigest()[:10]
+    return f"{name}_{digest}"

@@ -252,6 +252,8 @@ def test_a_librarian_titles_a_stored_record_and_the_forest_plot_reads(app_url: s
     _idle(page)
     page.get_by_role("heading", name=EDITED_TITLE).wait_for()
     _shot(page, "record-edited")
+    picker = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first
+    assert picker.locator("input").input_value().startswith(EDITED_TITLE[:40])  # the picker too
     saved = json.loads((kb_copy / "records" / f"{rid}.json").read_text())
     assert saved["title"] == EDITED_TITLE
     assert saved["review"]["history"][-1]["by"] == "Ana Librarian"

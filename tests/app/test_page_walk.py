@@ -10,7 +10,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from tests.app.test_pages import CHUANG, ROOT, SAFAEINILI
+from tests.app.test_pages import CHUANG, ROOT, SAFAEINILI, record_picker
 
 PAGES = ["search", "record", "compare", "evidence_map", "add", "library"]
 
@@ -23,7 +23,7 @@ def _search(at: AppTest) -> None:
 
 
 def _record(at: AppTest) -> None:
-    at.selectbox(key="record_pick").set_value(SAFAEINILI)
+    record_picker(at).set_value(SAFAEINILI)
 
 
 def _compare(at: AppTest) -> None:

@@ -108,3 +108,12 @@ def test_small_labels() -> None:
     assert language_name("zh") == "中文" and language_name("xx") == "xx"
     assert meta_line("Chuang E", None, 2025, "", "Health Serv Res") == "Chuang E · 2025 · Health Serv Res"
     assert count_line(1, 1, 1, 12.4) == "1 matching finding · best 1 in 1 record · 12 ms"
+
+
+def test_picker_key_follows_the_labels() -> None:
+    from kb.app.ui_text import picker_key
+
+    first = picker_key("record_pick", ["[no title] To improve…", "Chuang et al."])
+    assert first == picker_key("record_pick", ["[no title] To improve…", "Chuang et al."])
+    assert first != picker_key("record_pick", ["Integrating health care", "Chuang et al."])
+    assert first.startswith("record_pick_")

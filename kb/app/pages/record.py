@@ -27,7 +27,7 @@ from kb.app.record_view import (
     source_rows,
     study_fields,
 )
-from kb.app.ui_text import language_name, md_text
+from kb.app.ui_text import language_name, md_text, picker_key
 from kb.config import current_user
 from kb.errors import KBError
 from kb.export.references import SUFFIX, export_text
@@ -46,12 +46,15 @@ if not records:
     st.stop()
 
 ids = ordered_ids(list(records.values()))
-if st.session_state.get("record_pick") not in records:  # arriving: the link's ?id= decides
+labels = {i: display_title(records[i]) for i in ids}
+# the key changes with the titles shown: a browser keeps drawing a keyed picker's old label for
+# an unchanged value, so after an edit the picker is drawn anew (its choice is in the URL)
+pick = picker_key("record_pick", list(labels.values()))
+if st.session_state.get(pick) not in records:  # arriving, or titles changed: ?id= decides
     wanted = st.query_params.get("id")
-    st.session_state["record_pick"] = wanted if wanted in records else ids[0]
+    st.session_state[pick] = wanted if wanted in records else ids[0]
 with st.sidebar:
-    record_id = st.selectbox("Record", ids, key="record_pick",
-                             format_func=lambda i: display_title(records[i]))
+    record_id = st.selectbox("Record", ids, key=pick, format_func=labels.__getitem__)
 st.query_params["id"] = record_id  # the URL always names the record shown
 record = records[record_id]
 
