@@ -51,7 +51,7 @@ def render_response(response: SearchResponse, *, titles: Mapping[str, str] | Non
     parts: list[Text] = []
     if response.notice:
         parts.append(Text(response.notice, style="yellow"))
-    summary = (f"{response.total_hits} matching findings, best {len(response.hits())} in "
+    summary = (f"{response.total_hits} matching findings, best {response.matched_shown()} in "
                f"{len(response.groups)} records ({response.took_ms:.0f} ms, {response.mode})")
     if response.expansions:
         summary += " · expanded: " + "; ".join(response.expansions)

@@ -173,6 +173,11 @@ class SearchResponse(BaseModel):
     took_ms: float = 0.0
     notice: str | None = None
 
+    def matched_shown(self) -> int:
+        """How many of the findings shown matched the query (the rest are the closest findings
+        of records that matched through their other text)."""
+        return sum(1 for g in self.groups for h in g.hits if h.matched)
+
     def hits(self) -> list[FindingHit]:
         """All finding hits in rank order (across groups): the matched findings by their fused
         score, then the best findings of records that matched through their other text."""

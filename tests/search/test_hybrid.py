@@ -181,3 +181,10 @@ def test_an_enumerated_item_found_through_its_sentence_says_so(index: Index) -> 
     assert item.matched_terms == [] and item.context_terms == ["braided", "funds"]
     assert item.why() == "words in its sentence or title: braided, funds"
     assert item.similarity is None  # the meaning arm did not rank it
+
+
+def test_the_count_of_findings_shown_counts_matched_ones_only(index: Index) -> None:
+    response = search(index, "braided funding", k=10)
+    matched = [h for h in response.hits() if h.matched]
+    assert response.matched_shown() == len(matched) <= response.total_hits
+    assert len(response.hits()) >= response.matched_shown()

@@ -84,7 +84,7 @@ for problem in live.report.problems:
     st.warning(f"Not searchable: {problem}", icon=":material/error:")
 if response.notice:
     st.info(response.notice)
-summary = count_line(response.total_hits, len(response.hits()), len(response.groups),
+summary = count_line(response.total_hits, response.matched_shown(), len(response.groups),
                      response.took_ms)
 if response.expansions:
     summary += " · also searched: " + md_text("; ".join(response.expansions))
