@@ -3,14 +3,13 @@ then a real index over the shipped records (fake embedder, so the keyword arm de
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from kb.search.grouping import strong_first
 from kb.search.hybrid import search
 from kb.search.index import Index
 from kb.search.types import FindingHit, RecordGroup
+from tests.search.conftest import shipped_index
 
 
 def _hit(fid: str, score: float, *, terms: tuple[str, ...] = (), context: tuple[str, ...] = (),
@@ -46,13 +45,7 @@ def test_weak_title_only_hits_never_rank_above_strong_hits_of_the_next_record() 
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> Index:
-    from tests.conftest import ROOT
-
-    home = tmp_path_factory.mktemp("grouping") / "kb"
-    shutil.copytree(ROOT / "records", home / "records", ignore=shutil.ignore_patterns(".lock"))
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("KB_EMBEDDER", "fake")
-        return Index.open(home, multilingual=False)
+    return shipped_index(tmp_path_factory, "grouping")
 
 
 # In fused order these three put a weak hit above a strong one of the same record.

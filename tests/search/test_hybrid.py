@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from kb.search.hybrid import fuse, rank_records, search
 from kb.search.index import Index
 from kb.search.types import SearchFilters, SearchResponse
+from tests.search.conftest import shipped_index
 
 CHUANG = "chuang-2025-collaboration-strategies"
 SAFAEINILI = "safaeinili-2025-assess-multi-level"
@@ -20,15 +21,7 @@ SSO = "improve-integration-health"
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> Index:
-    import shutil
-
-    from tests.conftest import ROOT
-
-    home = tmp_path_factory.mktemp("search") / "kb"
-    shutil.copytree(ROOT / "records", home / "records", ignore=shutil.ignore_patterns(".lock"))
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("KB_EMBEDDER", "fake")  # a fake multilingual space would only add noise here
-        return Index.open(home, multilingual=False)
+    return shipped_index(tmp_path_factory, "search")
 
 
 def test_fuse_reciprocal_rank() -> None:

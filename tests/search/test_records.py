@@ -16,6 +16,7 @@ from kb.search.index import Index
 from kb.search.tuning import Tuning
 from kb.search.types import SearchFilters
 from kb.store import Store
+from tests.search.conftest import shipped_index
 
 CHUANG = "chuang-2025-collaboration-strategies"
 INTERVIEWS = "semi-structured key informant interviews"  # methods, in no finding of CHUANG
@@ -23,13 +24,7 @@ INTERVIEWS = "semi-structured key informant interviews"  # methods, in no findin
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> Index:
-    from tests.conftest import ROOT
-
-    home = tmp_path_factory.mktemp("records") / "kb"
-    shutil.copytree(ROOT / "records", home / "records", ignore=shutil.ignore_patterns(".lock"))
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("KB_EMBEDDER", "fake")
-        return Index.open(home, multilingual=False)
+    return shipped_index(tmp_path_factory, "records")
 
 
 def test_sentence_rows_cover_title_keywords_and_every_sentence() -> None:
