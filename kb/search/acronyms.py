@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 from kb.model.settings_file import read_toml
 from kb.search.lexical import STOPWORDS, fold
@@ -28,10 +28,22 @@ class Expansion(BaseModel):
         return f"{self.acronym} → {' / '.join(self.expansions)}"
 
 
+class Lookup(BaseModel):
+    """A glossary arranged for queries: entry positions by acronym (and by its upper case for
+    acronyms of four letters or more), and (position, rank of the long form, long form) by every
+    folded phrase that spells a long form out."""
+
+    exact: dict[str, int] = Field(default_factory=dict)
+    upper: dict[str, list[int]] = Field(default_factory=dict)
+    phrases: dict[str, list[tuple[int, int, str]]] = Field(default_factory=dict)
+    longest: int = 0
+
+
 class Glossary(BaseModel):
     """Acronym (as written, e.g. 'CalAIM') → distinct long forms."""
 
     entries: dict[str, list[str]] = Field(default_factory=dict)
+    _lookup: Lookup | None = PrivateAttr(default=None)
 
     def add(self, acronym: str, expansion: str) -> None:
         acronym, expansion = acronym.strip(), " ".join(expansion.split())
@@ -40,6 +52,26 @@ class Glossary(BaseModel):
         known = self.entries.setdefault(acronym, [])
         if fold(expansion) not in {fold(e) for e in known}:
             known.append(expansion)
+            self._lookup = None
+
+    def lookup(self) -> Lookup:
+        """The query-side arrangement, built once and again after an add."""
+        if self._lookup is None:
+            self._lookup = _arrange(self.entries)
+        return self._lookup
+
+
+def _arrange(entries: dict[str, list[str]]) -> Lookup:
+    out = Lookup()
+    for position, (acronym, expansions) in enumerate(entries.items()):
+        out.exact[acronym] = position
+        if len(acronym) >= 4:
+            out.upper.setdefault(acronym.upper(), []).append(position)
+        for rank, expansion in enumerate(expansions):
+            for phrase in _phrases(expansion):
+                out.phrases.setdefault(phrase, []).append((position, rank, expansion))
+                out.longest = max(out.longest, phrase.count(" ") + 1)
+    return out
 
 
 def load_acronyms(path: Path | None = None) -> Glossary:
@@ -66,18 +98,23 @@ def _phrases(expansion: str) -> list[str]:
 
 def expand_query(query: str, glossary: Glossary) -> list[Expansion]:
     """Acronyms in the query (matched case-sensitively when short, so 'or'/'OR' differ) and
-    long forms spelled out in it."""
+    long forms spelled out in it, in glossary order. Costs in proportion to the query, not to
+    the glossary (a knowledge base's glossaries hold thousands of acronyms)."""
+    lookup, names = glossary.lookup(), list(glossary.entries)
     tokens = {t.rstrip("s") if t.endswith("s") and t[:-1].isupper() else t
               for t in _TOKEN.findall(query)}
-    folded = " " + " ".join(fold(query).replace("-", " ").split()) + " "
-    found: list[Expansion] = []
-    for acronym, expansions in glossary.entries.items():
-        if acronym in tokens or (len(acronym) >= 4 and acronym.upper() in {t.upper() for t in tokens}):
-            found.append(Expansion(acronym=acronym, expansions=expansions, direction="acronym→words"))
-            continue
-        for expansion in expansions:
-            if any(f" {p} " in folded for p in _phrases(expansion)):
-                found.append(Expansion(acronym=acronym, expansions=[expansion],
-                                       direction="words→acronym"))
-                break
-    return found
+    used = {lookup.exact[t] for t in tokens if t in lookup.exact}
+    used.update(p for t in tokens for p in lookup.upper.get(t.upper(), []))
+    words = " ".join(fold(query).replace("-", " ").split()).split()
+    spelled: dict[int, tuple[int, str]] = {}   # position → (rank, long form) of its first match
+    for size in range(_MIN_PHRASE_WORDS, min(lookup.longest, len(words)) + 1):
+        for start in range(len(words) - size + 1):
+            for position, rank, expansion in lookup.phrases.get(" ".join(words[start:start + size]), []):
+                if position not in used and rank < spelled.get(position, (len(glossary.entries[names[position]]), ""))[0]:
+                    spelled[position] = (rank, expansion)
+    found = [Expansion(acronym=names[p], expansions=glossary.entries[names[p]],
+                       direction="acronym→words") for p in used]
+    found += [Expansion(acronym=names[p], expansions=[e], direction="words→acronym")
+              for p, (_, e) in spelled.items()]
+    order = {name: i for i, name in enumerate(names)}
+    return sorted(found, key=lambda e: order[e.acronym])
