@@ -92,14 +92,26 @@ def best_findings(index: Index, ranking: Ranking, rid: int, words: list[str]
     if not rows:
         return []
     if ranking.vector is not None and index.vectors.size:
-        fids = np.array([f for f, _ in rows], dtype=np.int64)
-        bitmap = id_bitmap(fids, int(fids.max()) + 1)  # ids past its end are not members
-        ids, sims = index.vectors.search(ranking.vector, BEST_FINDINGS, bitmap,
-                                         len(fids) / max(index.vectors.size, 1))
-        if len(ids):
-            return [(int(i), float(s)) for i, s in zip(ids, sims, strict=True)]
+        closest = _closest(index, [f for f, _ in rows], ranking.vector)
+        if closest:
+            return closest
     counts = [(-len(highlight_spans(t, words)), f) for f, t in rows]
     return [(f, None) for _, f in sorted(counts)[:BEST_FINDINGS]]
+
+
+def _closest(index: Index, fids: list[int], vector: np.ndarray) -> list[tuple[int, float | None]]:
+    """The BEST_FINDINGS of these findings closest to the query vector, from their stored
+    vectors (a few dot products, not a search of the whole index); ties by finding row id."""
+    ids = np.array(fids, dtype=np.int64)
+    try:
+        sims = index.vectors.vectors_of(ids) @ np.asarray(vector, dtype=np.float32).reshape(-1)
+    except RuntimeError:  # a finding a concurrent writer added has no vector here yet
+        bitmap = id_bitmap(ids, int(ids.max()) + 1)  # ids past its end are not members
+        found, scores = index.vectors.search(vector, BEST_FINDINGS, bitmap,
+                                             len(ids) / max(index.vectors.size, 1))
+        return [(int(i), float(s)) for i, s in zip(found, scores, strict=True)]
+    best = sorted(zip(sims.tolist(), fids, strict=True), key=lambda sf: (-sf[0], sf[1]))
+    return [(f, float(s)) for s, f in best[:BEST_FINDINGS]]
 
 
 def _assemble(db: sqlite3.Connection, ranking: Ranking,

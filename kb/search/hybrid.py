@@ -9,6 +9,8 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -26,15 +28,18 @@ from kb.search.lexical import (
     query_terms,
 )
 from kb.search.lookup import AuthorTable, lookup_records
+from kb.search.order import StableOrder
 from kb.search.records import (
     RecordVocabulary,
     SentenceTable,
-    record_dense_ranking,
+    best_sentences,
     record_keyword_ranking,
+    search_sentences,
+    sentence_filter,
 )
 from kb.search.spaces import Space
 from kb.search.tuning import DEFAULT, Tuning
-from kb.search.types import Mode, SearchFilters, SearchResponse
+from kb.search.types import Mode, RecordMatch, SearchFilters, SearchResponse
 from kb.search.vectors import id_bitmap
 from kb.text.normalize import cjk_count
 
@@ -58,21 +63,16 @@ def fuse(rankings: list[list[int]], *, k: int = RRF_K, weights: list[float] | No
     return sorted(scores.items(), key=lambda kv: (-kv[1], key(kv[0])))
 
 
-def stable_keys(db: sqlite3.Connection, fids: list[int]) -> dict[int, tuple[str, str]]:
-    """(record id, finding id) of finding rows: an order that survives re-indexing."""
-    out: dict[int, tuple[str, str]] = {}
-    for start in range(0, len(fids), 900):
-        chunk = fids[start:start + 900]
-        marks = ",".join("?" * len(chunk))
-        out.update({f: (r, i) for f, r, i in db.execute(
-            "SELECT f.fid, r.id, f.finding_id FROM findings f JOIN records r ON r.rid = f.rid "
-            f"WHERE f.fid IN ({marks})", chunk)})
-    return out
+def _ranked(scored: list[tuple[int, float]], keys: dict[int, int]) -> list[int]:
+    """Ids by ascending score, ties by stable key (kb.search.order)."""
+    return [f for f, _ in sorted(scored, key=lambda fs: (fs[1], keys[fs[0]]))]
 
 
-def _ranked(scored: list[tuple[int, float]], keys: dict[int, tuple[str, str]]) -> list[int]:
-    """Ids by ascending score, ties by stable key."""
-    return [f for f, _ in sorted(scored, key=lambda fs: (fs[1], keys.get(fs[0], ("", ""))))]
+def index_order(index: Index) -> StableOrder:
+    """The tie-breaking order of findings and records (cached until the index changes)."""
+    if "order" not in index.cache:
+        index.cache["order"] = StableOrder(index.require_db())
+    return index.cache["order"]
 
 
 def index_glossary(index: Index) -> Glossary:
@@ -93,11 +93,14 @@ def index_vocabulary(index: Index) -> Vocabulary:
     return index.cache["vocabulary"]
 
 
-def index_record_vocabulary(index: Index) -> RecordVocabulary:
-    """Document frequencies of terms over whole records (cached until the index changes)."""
-    if "record_vocabulary" not in index.cache:
-        index.cache["record_vocabulary"] = RecordVocabulary(index.require_db())
-    return index.cache["record_vocabulary"]
+def index_record_vocabulary(index: Index, db: sqlite3.Connection | None = None) -> RecordVocabulary:
+    """Document frequencies of terms over whole records, read through `db` (default: the
+    index's connection; cached until the index changes)."""
+    db = db or index.require_db()
+    vocab = index.cache.get("record_vocabulary")
+    if vocab is None or vocab.db is not db:
+        vocab = index.cache["record_vocabulary"] = RecordVocabulary(db)
+    return vocab
 
 
 def index_sentences(index: Index) -> SentenceTable:
@@ -107,8 +110,8 @@ def index_sentences(index: Index) -> SentenceTable:
     return index.cache["sentences"]
 
 
-def record_keys(db: sqlite3.Connection, rids: list[int]) -> dict[int, str]:
-    """Record ids of record rows: an order that survives re-indexing."""
+def record_ids(db: sqlite3.Connection, rids: list[int]) -> dict[int, str]:
+    """Record ids of record rows."""
     out: dict[int, str] = {}
     for start in range(0, len(rids), 900):
         chunk = rids[start:start + 900]
@@ -117,20 +120,33 @@ def record_keys(db: sqlite3.Connection, rids: list[int]) -> dict[int, str]:
     return out
 
 
-def index_authors(index: Index) -> AuthorTable:
+def index_authors(index: Index, db: sqlite3.Connection | None = None) -> AuthorTable:
     """First authors for fuzzy lookup (cached until the index changes)."""
     if "authors" not in index.cache:
-        index.cache["authors"] = AuthorTable.from_db(index.require_db())
+        index.cache["authors"] = AuthorTable.from_db(db or index.require_db())
     return index.cache["authors"]
+
+
+def _record_keywords(db: sqlite3.Connection, index: Index, terms: list[str],
+                     expansions: list[Expansion], tuning: Tuning,
+                     allowed: np.ndarray | None) -> list[tuple[int, float]]:
+    """The whole-record keyword arm through `db` (run on the index's reading thread)."""
+    return record_keyword_ranking(index_record_vocabulary(index, db), terms, expansions, tuning,
+                                  allowed)
+
+
+def _lookup(db: sqlite3.Connection, index: Index, query: str) -> list[RecordMatch]:
+    """Records named by the query's author or title words (run on the reading thread)."""
+    return lookup_records(db, index_authors(index, db), query)
 
 
 # -- the two arms ----------------------------------------------------------------------------
 def lexical_ranking(index: Index, query: str, terms: list[str], expansions: list[Expansion],
                     allowed: np.ndarray | None, tuning: Tuning = DEFAULT) -> list[int]:
     """Finding ids by keywords (English and Chinese arms fused), filtered."""
-    db = index.require_db()
-    english, chinese = keyword_hits(index_vocabulary(index), query, terms, expansions, allowed)
-    keys = stable_keys(db, [f for f, _ in english + chinese])
+    english, chinese = keyword_hits(index_vocabulary(index), query, terms, expansions, allowed,
+                                    enough=tuning.candidates)
+    keys = index_order(index).finding_keys(f for f, _ in english + chinese)
     arms = [_ranked(arm, keys)[:tuning.candidates] for arm in (english, chinese) if arm]
     if len(arms) == 1:
         return arms[0]
@@ -143,49 +159,71 @@ def dense_query_text(query: str, expansions: list[Expansion]) -> str:
     return f"{query} ({'; '.join(extra)})" if extra else query
 
 
-def dense_ranking(index: Index, space: Space, vector: np.ndarray, allowed: np.ndarray | None,
-                  share: float, tuning: Tuning = DEFAULT) -> tuple[list[int], dict[int, float]]:
-    """Finding ids by cosine similarity to the query vector in a space, filtered, with their
-    similarities."""
-    if space.vectors.size == 0:
-        return [], {}
-    bitmap = id_bitmap(np.flatnonzero(allowed), len(allowed)) if allowed is not None else None
-    ids, scores = space.vectors.search(vector, tuning.candidates, bitmap, share)
-    sims = {int(i): float(s) for i, s in zip(ids, scores, strict=True)}
-    keys = stable_keys(index.require_db(), list(sims))
+@dataclass
+class MeaningHits:
+    """What one space's query job found: the query vector, its nearest findings and (in the
+    English space) its nearest sentences, as (ids, cosines)."""
+
+    vector: np.ndarray
+    findings: tuple[np.ndarray, np.ndarray]
+    sentences: tuple[np.ndarray, np.ndarray] | None = None
+
+
+def _meaning_job(space: Space, text: str, finding_filter: tuple[np.ndarray | None, float],
+                 sentences: Space | None, sentence_allowed: tuple[np.ndarray | None, float],
+                 tuning: Tuning) -> MeaningHits:
+    """Embed the query in a space and search its vectors: no SQLite, so it runs on the query
+    thread while keyword search runs on the caller's."""
+    vector = space.query_vector(text)
+    found = space.vectors.search(vector, tuning.candidates, *finding_filter)
+    near = search_sentences(sentences, vector, tuning, sentence_allowed) if sentences else None
+    return MeaningHits(vector, found, near)
+
+
+def dense_ranking(index: Index, found: tuple[np.ndarray, np.ndarray]
+                  ) -> tuple[list[int], dict[int, float]]:
+    """Finding ids by cosine similarity (best first, ties by stable key), with their
+    similarities, from a space's nearest findings."""
+    sims = {int(i): float(s) for i, s in zip(*found, strict=True)}
+    keys = index_order(index).finding_keys(sims)
     return _ranked([(f, -s) for f, s in sims.items()], keys), sims
 
 
 # -- the search ------------------------------------------------------------------------------
 def rank(index: Index, query: str, terms: list[str], expansions: list[Expansion],
          filters: SearchFilters, mode: Mode, tuning: Tuning = DEFAULT) -> Ranking:
-    """Run the arms of a (normalised) query and fuse them at finding and at record level."""
+    """Run the arms of a (normalised) query and fuse them at finding and at record level: the
+    query is embedded and its vectors searched on the query thread while both keyword arms run."""
     db = index.require_db()
     mask = finding_mask(db, index.arrays, filters)
     allowed = allowed_by_fid(index.arrays, mask) if mask is not None else None
     share = float(mask.mean()) if mask is not None and len(mask) else 1.0
     allowed_records = _allowed_records(index, mask)
     out = Ranking(allowed=allowed)
-    out.arms, out.vector = _arms(index, query, terms, expansions, mode, allowed, share, tuning)
-    for arm in out.arms:  # findings a concurrent writer committed after this index loaded
-        arm.ranking = index.arrays.known(arm.ranking)
-    live = [arm for arm in out.arms if arm.ranking]
-    keys = stable_keys(db, list({f for arm in live for f in arm.ranking}))
-    out.findings = fuse([a.ranking for a in live], k=tuning.rrf_k, weights=[a.weight for a in live],
-                        key=keys.get)
+    pending = _start_meaning(index, query, expansions, mode, allowed, share, allowed_records, tuning)
+    lexical = Arm("lexical", weight=tuning.lexical_weight)
     if mode != "dense":
         # a record's whole text holds an acronym's definition beside its long form, so expanding
         # acronyms there counts the same concept twice (measured on SciFact's train claims)
-        rows = record_keyword_ranking(index_record_vocabulary(index), terms,
-                                      expansions if tuning.record_expansions else [], tuning,
-                                      allowed_records)
-        ids = record_keys(db, [r for r, _ in rows])
+        records = index.read_in_background(_record_keywords, index, terms,
+                                           expansions if tuning.record_expansions else [], tuning,
+                                           allowed_records)
+        lexical.ranking = lexical_ranking(index, query, terms, expansions, allowed, tuning)
+        rows = records.result()
+        ids = index_order(index).record_keys(r for r, _ in rows)
         out.record_keywords = [r for r, _ in sorted(rows, key=lambda rs: (rs[1], ids[rs[0]]))]
         out.record_keyword_scores = {r: -s for r, s in rows}
-    if out.vector is not None:
-        best = record_dense_ranking(index.sentences, index_sentences(index), out.vector, tuning,
-                                    allowed_records)
-        ids = record_keys(db, best.ranking)
+    out.arms, english = _meaning_arms(index, lexical, pending, tuning)
+    for arm in out.arms:  # findings a concurrent writer committed after this index loaded
+        arm.ranking = index.arrays.known(arm.ranking)
+    live = [arm for arm in out.arms if arm.ranking]
+    keys = index_order(index).finding_keys({f for arm in live for f in arm.ranking})
+    out.findings = fuse([a.ranking for a in live], k=tuning.rrf_k, weights=[a.weight for a in live],
+                        key=keys.get)
+    if english is not None and english.sentences is not None:
+        out.vector = english.vector
+        best = best_sentences(index_sentences(index), *english.sentences, tuning)
+        ids = index_order(index).record_keys(best.ranking)
         best.ranking.sort(key=lambda r: (-best.best[r][1], ids[r]))
         out.best_sentences = best
     out.records = _fuse_records(index, out, tuning)
@@ -209,7 +247,7 @@ def _fuse_records(index: Index, ranking: Ranking, tuning: Tuning) -> list[tuple[
     by_findings = list(dict.fromkeys(index.arrays.rids_of([f for f, _ in ranking.findings])))
     best = ranking.best_sentences
     rids = set(by_findings) | set(ranking.record_keywords) | set(best.ranking)
-    keys = record_keys(index.require_db(), list(rids))
+    keys = index_order(index).record_keys(rids)
     if tuning.record_fusion == "scores":
         meaning = {r: best.best[r][1] for r in best.ranking}
         return score_fuse(ranking.record_keyword_scores, meaning, by_findings,
@@ -234,8 +272,8 @@ def rank_records(index: Index, query: str, *, filters: SearchFilters | None = No
     expansions = expand_query(query, index_glossary(index))
     ranking = rank(index, query, terms, expansions, filters or SearchFilters(), mode, tuning)
     top = [rid for rid, _ in ranking.records[:k]]
-    keys = record_keys(index.require_db(), top)
-    return [keys[rid] for rid in top]
+    ids = record_ids(index.require_db(), top)
+    return [ids[rid] for rid in top]
 
 
 def start_response(query: str, filters: SearchFilters | None, mode: Mode) -> tuple[SearchResponse, list[str]]:
@@ -259,15 +297,16 @@ def search(index: Index, query: str, *, filters: SearchFilters | None = None, k:
     query, filters = response.query, response.filters
     if response.notice:
         return response
-    db = index.require_db()
+    index.require_db()  # fails early when the index is closed
     expansions = expand_query(query, index_glossary(index))
     response.expansions = [e.note() for e in expansions]
     ranking = rank(index, query, terms, expansions, filters, mode, tuning)
     response.total_hits = len(ranking.findings)
     words = terms + [w for e in expansions for x in (e.expansions if e.direction == "acronym→words"
                                                      else [e.acronym]) for w in query_terms(x)]
+    lookup = index.read_in_background(_lookup, index, query)
     response.groups = record_groups(index, ranking, k, words, cjk_query_groups(query))
-    response.record_matches = lookup_records(db, index_authors(index), query)
+    response.record_matches = lookup.result()
     response.took_ms = (time.perf_counter() - started) * 1000
     return response
 
@@ -278,25 +317,35 @@ def _mostly_cjk(query: str) -> bool:
     return cjk > 0 and cjk >= len(query.replace(" ", "")) / 2
 
 
-def _arms(index: Index, query: str, terms: list[str], expansions: list[Expansion], mode: Mode,
-          allowed: np.ndarray | None, share: float, tuning: Tuning
-          ) -> tuple[list[Arm], np.ndarray | None]:
-    """Run the keyword arm while the query is encoded, then the meaning arms; meaning-only
-    hits below the floor are dropped. Returns the arms and the English query vector."""
-    index.require_db()  # fails early when the index is closed
+def _start_meaning(index: Index, query: str, expansions: list[Expansion], mode: Mode,
+                   allowed: np.ndarray | None, share: float, allowed_records: np.ndarray | None,
+                   tuning: Tuning) -> list[tuple[Space, Future[MeaningHits]]]:
+    """Start each meaning space's query job (none in keyword-only mode; the English space is
+    left out for a mostly Chinese query)."""
     spaces = [] if mode == "lexical" else [
         s for s in index.finding_spaces if s.name != "main" or not _mostly_cjk(query)]
+    if not spaces:
+        return []
+    finding_filter = (id_bitmap(np.flatnonzero(allowed), len(allowed)) if allowed is not None
+                      else None, share)
+    sentence_allowed = (sentence_filter(index_sentences(index), allowed_records)
+                        if any(s.name == "main" for s in spaces) else (None, 1.0))
     text = dense_query_text(query, expansions)
-    pending = [(space, index.query_vector_soon(text, space)) for space in spaces]
-    lexical = Arm("lexical", weight=tuning.lexical_weight)
-    if mode != "dense":
-        lexical.ranking = lexical_ranking(index, query, terms, expansions, allowed, tuning)
+    return [(space, index.in_background(_meaning_job, space, text, finding_filter,
+                                        index.sentences if space.name == "main" else None,
+                                        sentence_allowed, tuning)) for space in spaces]
+
+
+def _meaning_arms(index: Index, lexical: Arm, pending: list[tuple[Space, Future[MeaningHits]]],
+                  tuning: Tuning) -> tuple[list[Arm], MeaningHits | None]:
+    """The keyword arm and the meaning arms (meaning-only hits below the floor dropped), and
+    what the English space found."""
     keyword_set = set(lexical.ranking)
     arms, english = [lexical], None
     for space, future in pending:
-        vector = future.result()
-        english = vector if space.name == "main" else english
-        ranking, sims = dense_ranking(index, space, vector, allowed, share, tuning)
+        hits = future.result()
+        english = hits if space.name == "main" else english
+        ranking, sims = dense_ranking(index, hits.findings)
         ranking = [f for f in ranking if f in keyword_set or sims[f] >= tuning.dense_floor]
         arms.append(Arm("dense" if space.name == "main" else space.name, ranking, sims,
                         tuning.dense_weight))

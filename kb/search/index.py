@@ -13,11 +13,11 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from filelock import FileLock, Timeout
@@ -41,6 +41,7 @@ from kb.search.vectors import VectorIndex
 from kb.store import Store
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 INDEX_LOCK_TIMEOUT_S = 600.0
 
 
@@ -99,6 +100,8 @@ class Index:
         self.db: sqlite3.Connection | None = None
         self.arrays = FilterArrays()
         self._worker = QueryWorker()
+        self._reading = QueryWorker()            # a second keyword query, on its own connection
+        self._reader: tuple[sqlite3.Connection, sqlite3.Connection] | None = None  # (for db, reader)
         self.cache: dict[str, Any] = {}  # things derived from the index by readers; cleared on change
         self.generation: str | None = None  # the index's change counter when this object read it
 
@@ -345,6 +348,24 @@ class Index:
         """A query's embedding in a space, computed on a worker thread while keyword search runs."""
         return self._worker.submit((space or self.main).query_vector, text)
 
+    def in_background(self, job: Callable[..., T], *args: Any) -> Future[T]:
+        """Run a reading job (a query's embedding and vector searches) on the query thread
+        while the caller runs keyword search."""
+        return self._worker.submit(job, *args)
+
+    def read_in_background(self, job: Callable[..., T], *args: Any) -> Future[T]:
+        """Run job(connection, *args) on the reading thread, with a read-only connection of its
+        own to the index database, so a second keyword query runs beside the caller's."""
+        return self._reading.submit(self._with_reader, job, *args)
+
+    def _with_reader(self, job: Callable[..., T], *args: Any) -> T:
+        db = self.require_db()
+        if self._reader is None or self._reader[0] is not db:  # first use, or the index was reset
+            if self._reader is not None:
+                self._reader[1].close()
+            self._reader = (db, index_db.connect_reader(str(self.dir / INDEX_DB)))
+        return job(self._reader[1], *args)
+
     def query_vector(self, text: str) -> np.ndarray:
         """A query's embedding in the English model's space."""
         return self.main.query_vector(text)
@@ -363,6 +384,10 @@ class Index:
 
     def close(self) -> None:
         self._worker.close()
+        self._reading.close()
+        if self._reader is not None:
+            self._reader[1].close()
+            self._reader = None
         if self.db is not None:
             self.db.close()
             self.db = None

@@ -97,6 +97,13 @@ def connect(path: str) -> sqlite3.Connection:
     return db
 
 
+def connect_reader(path: str) -> sqlite3.Connection:
+    """A second, read-only connection to an existing index database (for a reading thread)."""
+    db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    db.execute("PRAGMA query_only = 1")
+    return db
+
+
 def get_meta(db: sqlite3.Connection, key: str) -> str | None:
     row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return row[0] if row else None

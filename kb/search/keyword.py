@@ -152,21 +152,32 @@ def after(strict: list[tuple[int, float]], loose: list[tuple[int, float]]
     return strict + [(f, s + shift) for f, s in loose]
 
 
-def english_hits(vocab: Vocabulary, terms: list[str], expansions: list[Expansion]
-                 ) -> list[tuple[int, float]]:
-    """Findings with all discriminating terms first (by bm25), then some of the rarer terms."""
+def english_hits(vocab: Vocabulary, terms: list[str], expansions: list[Expansion],
+                 allowed: np.ndarray | None = None, enough: int = POOL) -> list[tuple[int, float]]:
+    """Findings with all discriminating terms first (by bm25), then some of the rarer terms;
+    only `allowed` ones when given. The looser query is not run when the strict one already
+    found `enough` findings: its matches all rank behind the strict ones, so a ranking cut at
+    `enough` would never reach them."""
     if not terms and not expansions:
         return []
     strict_expr = all_terms_expr(vocab, terms, expansions) if terms else ""
     needs_count = bool(terms) and min(vocab.df(t) for t in terms) > RANK_BUDGET
-    strict = run_fts(vocab.db, ENGLISH_SQL, strict_expr, table="findings_fts" if needs_count else "",
-                     size=vocab.size)
-    if len(strict) >= POOL or (len(terms) == 1 and not expansions):
+    found = run_fts(vocab.db, ENGLISH_SQL, strict_expr, table="findings_fts" if needs_count else "",
+                    size=vocab.size)
+    strict = _only(found, allowed)
+    if len(found) >= POOL or len(strict) >= enough or (len(terms) == 1 and not expansions):
         return strict
     loose_expr = rare_terms_expr(vocab, terms, expansions)
     if not loose_expr or loose_expr == strict_expr:
         return strict
-    return after(strict, run_fts(vocab.db, ENGLISH_SQL, loose_expr))
+    return after(strict, _only(run_fts(vocab.db, ENGLISH_SQL, loose_expr), allowed))
+
+
+def _only(hits: list[tuple[int, float]], allowed: np.ndarray | None) -> list[tuple[int, float]]:
+    """The hits whose finding ids the `allowed` flags let through (all when None)."""
+    if allowed is None:
+        return hits
+    return [(f, s) for f, s in hits if f < len(allowed) and allowed[f]]
 
 
 def chinese_hits(vocab: Vocabulary, query: str) -> list[tuple[int, float]]:
@@ -182,12 +193,9 @@ def chinese_hits(vocab: Vocabulary, query: str) -> list[tuple[int, float]]:
 
 
 def keyword_hits(vocab: Vocabulary, query: str, terms: list[str],
-                 expansions: list[Expansion], allowed: np.ndarray | None
+                 expansions: list[Expansion], allowed: np.ndarray | None, enough: int = POOL
                  ) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
-    """(English hits, Chinese hits), each filtered by the `allowed` finding-id flags."""
-    english = english_hits(vocab, terms, expansions)
-    chinese = chinese_hits(vocab, query)
-    if allowed is not None:
-        english, chinese = ([(f, s) for f, s in arm if f < len(allowed) and allowed[f]]
-                            for arm in (english, chinese))
-    return english, chinese
+    """(English hits, Chinese hits), each filtered by the `allowed` finding-id flags; `enough`
+    is how deep the caller's ranking reads (see english_hits)."""
+    english = english_hits(vocab, terms, expansions, allowed, enough)
+    return english, _only(chinese_hits(vocab, query), allowed)

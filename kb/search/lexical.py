@@ -93,7 +93,8 @@ def highlight_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     prefixes = {t: stem_prefix(t) for t in terms if t not in STOPWORDS}
     spans: list[tuple[int, int]] = []
     for match in _FTS_TOKEN.finditer(text):
-        word = fold(match.group(0))
+        word = match.group(0)
+        word = word.lower() if word.isascii() else fold(word)  # the same, for ASCII, and faster
         for term, prefix in prefixes.items():
             if word == term or (len(prefix) >= 4 and word.startswith(prefix)):
                 spans.append(match.span())

@@ -94,19 +94,29 @@ class BestSentences:
     best: dict[int, tuple[int, float]] = field(default_factory=dict)   # rid → (sid, cosine)
 
 
-def record_dense_ranking(space: Space, table: SentenceTable, vector: np.ndarray, tuning: Tuning,
-                         allowed: np.ndarray | None) -> BestSentences:
-    """Records by the cosine of their closest sentence to the query vector; `allowed` flags
-    record row ids that pass the filters."""
-    out = BestSentences()
+def sentence_filter(table: SentenceTable, allowed: np.ndarray | None
+                    ) -> tuple[np.ndarray | None, float]:
+    """(bitmap of the sentence ids of records that pass the filters, their share); (None, 1)
+    when nothing is filtered. `allowed` flags record row ids."""
+    if allowed is None:
+        return None, 1.0
+    ok = (table.rid >= 0) & (table.rid < len(allowed))
+    ok[ok] = allowed[table.rid[ok]]
+    return id_bitmap(np.flatnonzero(ok), len(ok)), float(ok.mean()) if len(ok) else 1.0
+
+
+def search_sentences(space: Space, vector: np.ndarray, tuning: Tuning,
+                     allowed: tuple[np.ndarray | None, float]) -> tuple[np.ndarray, np.ndarray]:
+    """(sentence ids, cosines) nearest the query vector among the allowed sentences."""
     if space.vectors.size == 0:
-        return out
-    bitmap, share = None, 1.0
-    if allowed is not None:
-        ok = (table.rid >= 0) & (table.rid < len(allowed))
-        ok[ok] = allowed[table.rid[ok]]
-        bitmap, share = id_bitmap(np.flatnonzero(ok), len(ok)), float(ok.mean()) if len(ok) else 1.0
-    ids, scores = space.vectors.search(vector, tuning.sentence_candidates, bitmap, share)
+        return np.zeros(0, np.int64), np.zeros(0, np.float32)
+    return space.vectors.search(vector, tuning.sentence_candidates, *allowed)
+
+
+def best_sentences(table: SentenceTable, ids: np.ndarray, scores: np.ndarray,
+                   tuning: Tuning) -> BestSentences:
+    """Records by the cosine of their closest sentence, from the nearest sentences found."""
+    out = BestSentences()
     for sid, score in zip(ids.tolist(), scores.tolist(), strict=True):
         rid = int(table.rid[sid]) if sid < len(table.rid) else -1
         if rid >= 0 and rid not in out.best:

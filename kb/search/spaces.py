@@ -11,6 +11,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -18,10 +19,11 @@ from kb import config
 from kb.config import MAIN_VECTORS
 from kb.embed import CachedEmbedder, Embedder
 from kb.search import index_db
-from kb.search.vectors import VectorIndex
+from kb.search.vectors import VectorIndex, one_search_thread
 from kb.store import atomic_write_with
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 EMBED_CHUNK = 512
 QUERY_CACHE = 256
 DELTA_LIMIT = 20_000  # changes kept in a small side file before the big vector file is rewritten
@@ -37,15 +39,17 @@ VECTOR_SQL = {
 
 
 class QueryWorker:
-    """One background thread that embeds a query while keyword search runs (started on first use)."""
+    """One background thread that embeds a query (and searches its vectors) while keyword search
+    runs (started on first use)."""
 
     def __init__(self) -> None:
         self._pool: ThreadPoolExecutor | None = None
 
-    def submit(self, embed: Callable[[str], np.ndarray], text: str) -> Future[np.ndarray]:
+    def submit(self, job: Callable[..., T], *args: Any) -> Future[T]:
         if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-query")
-        return self._pool.submit(embed, text)
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-query",
+                                            initializer=one_search_thread)
+        return self._pool.submit(job, *args)
 
     def close(self) -> None:
         if self._pool is not None:

@@ -22,8 +22,14 @@ BUILD_THREADS = os.cpu_count() or 1
 HEADER = b"KB-VECTORS 1 "  # then the stamp and a newline, then faiss's own format
 
 # One query at a time is faster on one thread, and faiss's idle OpenMP threads would otherwise
-# spin and slow the query encoder running next to them; building uses every core.
-faiss.omp_set_num_threads(1)
+# spin and slow the query encoder running next to them; building uses every core. OpenMP keeps
+# this per thread: a thread that searches calls one_search_thread() first.
+def one_search_thread() -> None:
+    """Make faiss calls from the current thread run on one thread."""
+    faiss.omp_set_num_threads(1)
+
+
+one_search_thread()
 
 
 CODECS = {"fp16": faiss.ScalarQuantizer.QT_fp16, "fp32": None}
