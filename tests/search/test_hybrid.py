@@ -181,3 +181,20 @@ def test_the_count_of_findings_shown_counts_matched_ones_only(index: Index) -> N
     matched = [h for h in response.hits() if h.matched]
     assert response.matched_shown() == len(matched) <= response.total_hits
     assert len(response.hits()) >= response.matched_shown()
+
+
+@pytest.mark.parametrize("query", ["care coordination staff", "braided funds"])
+def test_the_looser_keyword_query_is_skipped_only_when_it_cannot_count(index: Index,
+                                                                        query: str) -> None:
+    from kb.search.hybrid import index_vocabulary
+    from kb.search.keyword import english_hits
+    from kb.search.lexical import query_terms
+
+    vocab, terms = index_vocabulary(index), query_terms(query)
+    full = sorted(english_hits(vocab, terms, [], None, enough=10**6), key=lambda fs: (fs[1], fs[0]))
+    skipped = 0
+    for enough in (1, 2, 5, 50):
+        cut = sorted(english_hits(vocab, terms, [], None, enough=enough), key=lambda fs: (fs[1], fs[0]))
+        assert cut[:enough] == full[:enough]
+        skipped += len(cut) < len(full)
+    assert skipped  # the strict query filled a shallow ranking at least once
