@@ -154,6 +154,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=20)
     parser.add_argument("--db", help="a PostgreSQL server URL the run may create a database on")
     parser.add_argument("--real-model", action="store_true")
+    parser.add_argument("--only", choices=("folder", "postgresql"), help="run one backend only")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="kb-bench-writers-"))
@@ -166,9 +167,12 @@ def main() -> int:
 
             server_data = work / "pg"
             server = pg_server.start(server_data)
-        rows = {"folder": bench("folder", None, inputs, expected, args.kills, args.seed, args.real_model),
-                "postgresql": bench("postgresql", _fresh_database(server), inputs, expected, args.kills,
-                                    args.seed, args.real_model)}
+        rows = {}
+        if args.only in (None, "folder"):
+            rows["folder"] = bench("folder", None, inputs, expected, args.kills, args.seed, args.real_model)
+        if args.only in (None, "postgresql"):
+            rows["postgresql"] = bench("postgresql", _fresh_database(server), inputs, expected, args.kills,
+                                       args.seed, args.real_model)
     finally:
         if server_data is not None:
             from tests import pg_server
@@ -180,7 +184,7 @@ def main() -> int:
           f"{len(expected):,} distinct DOIs")
     print(f"{'backend':<11} {'wall s':>8} {'in rec/s':>9} {'ratio':>6} {'kills':>5} {'stored':>7} "
           f"{'expected':>8} {'missing':>7} {'twice':>5} {'unreadable':>10} {'lock retries':>12}")
-    base = rows["folder"]["rate"]
+    base = rows["folder"]["rate"] if "folder" in rows else rows["postgresql"]["rate"]
     for name, r in rows.items():
         print(f"{name:<11} {r['wall_s']:>8.1f} {r['rate']:>9.1f} {r['rate'] / base:>6.2f} {r['kills']:>5} "
               f"{r['stored']:>7} {r['expected']:>8} {r['missing']:>7} {r['twice']:>5} {r['unreadable']:>10} "
