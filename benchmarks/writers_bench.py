@@ -181,7 +181,8 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
 
     print(f"{args.writers} writers x {args.records} records, {args.kills} random kills planned, "
-          f"{len(expected):,} distinct DOIs")
+          f"{len(expected):,} distinct DOIs; {'real' if args.real_model else 'fake'} embedder; "
+          f"{os.cpu_count()} CPU cores, load average {os.getloadavg()[0]:.1f} at the end")
     print(f"{'backend':<11} {'wall s':>8} {'in rec/s':>9} {'ratio':>6} {'kills':>5} {'stored':>7} "
           f"{'expected':>8} {'missing':>7} {'twice':>5} {'unreadable':>10} {'lock retries':>12}")
     base = rows["folder"]["rate"] if "folder" in rows else rows["postgresql"]["rate"]
