@@ -2,12 +2,15 @@
 findings or its new ones, never a mix and never a record without findings: a writer thread swaps
 one record between two sets of findings again and again (each swap one store.update, the index
 rows written in the same transaction) while the test, on its own connections, searches for
-the word every finding holds and checks each answer against the two sets."""
+the word every finding holds and checks each answer against the two sets. A record is stored
+with its index rows or not at all."""
 
 from __future__ import annotations
 
 import threading
 from pathlib import Path
+
+import pytest
 
 from kb.model.schema import Finding, Identifiers, Record, Section
 from kb.search.pg_index import PgIndex
@@ -97,3 +100,29 @@ def test_a_search_during_writes_sees_old_or_new_findings_of_a_record(pg_url: str
 
 def _other_texts() -> list[str]:
     return [f.text for f in _other().findings]
+
+
+def test_a_record_is_stored_with_its_index_rows_or_not_at_all(pg_url: str, kb_home: Path) -> None:
+    store = PostgresStore(pg_url, kb_home)
+    try:
+        index = PgIndex.open(store)
+        store.insert(_record(OLD))  # indexed in the insert's own transaction: no refresh needed
+        with store.connection() as conn:
+            version = conn.execute("SELECT version FROM records WHERE id = %s", ("swapped-2021-zebrafish",)).fetchone()
+            indexed = conn.execute("SELECT s.version, count(f.fid) FROM search_records s JOIN findings f "
+                                   "ON f.rid = s.rid GROUP BY s.version").fetchall()
+        assert version is not None and indexed == [(version[0], len(OLD))]
+
+        class Failing:
+            def index_record(self, conn: object, record: Record, version: int) -> None:
+                raise RuntimeError("the index could not be written")
+
+        store.indexer = Failing()
+        with pytest.raises(RuntimeError, match="could not be written"):
+            store.update("swapped-2021-zebrafish", lambda r: r.model_copy(update={"findings": _findings(NEW)}))
+        assert [f.text for f in store.load("swapped-2021-zebrafish").findings] == OLD  # the change rolled back
+        store.indexer = index
+        assert not index.refresh().changed  # nothing was left half-written for a refresh to repair
+        index.close()
+    finally:
+        store.close()
