@@ -19,9 +19,12 @@ same vectors) that an index returns. The probe fraction the index ships with
 from the real sentences with one word dropped from repeats, vectors the base vectors plus noise
 as above: speed_bench.py's PoolEmbedder; the multilingual space off) and prints the build's peak
 RSS, `.kb/` on disk, the time to add one record, and the hybrid query p95 including the query's
-embedding by the real model — run it alone, as the peak RSS is the process's.
+embedding by the real model — run it alone, as the peak RSS is the process's. With `--db URL`
+the same records are copied into a throwaway database on that PostgreSQL server and measured
+beside the folder (build = copy + index + HNSW; add one = an insert indexed in its transaction).
 
     nice -n 10 python benchmarks/scale_bench.py --pipeline 100000
+    nice -n 10 python benchmarks/scale_bench.py --pipeline 100000 --db postgresql://postgres@127.0.0.1:5432/postgres
 """
 
 from __future__ import annotations
@@ -152,16 +155,20 @@ def one_size(n: int, base: np.ndarray, q: np.ndarray, probes: list[float], folde
     return rows
 
 
-def pipeline(size: int, sentences: list[str], base: np.ndarray, n_queries: int) -> dict:
-    """Build a knowledge base of `size` findings; its peak RSS, disk, add-one and hybrid p95."""
+def pipeline(size: int, sentences: list[str], base: np.ndarray, n_queries: int,
+             db: str | None = None) -> list[dict]:
+    """Build a knowledge base of `size` findings; its peak RSS, disk, add-one and hybrid p95 —
+    on the folder, and with `db` (a PostgreSQL server URL) the same records copied into a
+    throwaway database there, searched with the same queries."""
     import json
 
-    from kb.search.hybrid import search
     from kb.search.index import Index
 
     pool = PoolEmbedder(model_embedder(), sentences, base)
     findings = sample(sentences, size, seed=size)
     pool.source = {t: i for i, t in findings}
+    rng = random.Random(23)
+    texts = [" ".join(rng.choice(sentences).split()[:rng.randint(3, 8)]) for _ in range(n_queries)]
     with tempfile.TemporaryDirectory(prefix="kb-scale-") as tmp:
         home = Path(tmp)
         write_kb(home, findings, seed=size)
@@ -175,18 +182,67 @@ def pipeline(size: int, sentences: list[str], base: np.ndarray, n_queries: int) 
         started = time.perf_counter()
         index.update()
         add_s = time.perf_counter() - started
-        rng = random.Random(23)
-        texts = [" ".join(rng.choice(sentences).split()[:rng.randint(3, 8)]) for _ in range(n_queries)]
-        search(index, "warm up", k=10)
-        times = []
-        for text in texts:
-            started = time.perf_counter()
-            search(index, text, k=10)
-            times.append((time.perf_counter() - started) * 1000)
+        p50, p95 = query_times(index, texts)
         approximate = index.vectors.approximate
         index.close()
-    return {"findings": size, "build s": build_s, "build peak RSS MB": peak, ".kb MB": disk,
-            "add one s": add_s, "hybrid p95 ms": percentiles(times)[1], "approx": approximate}
+        rows = [{"backend": "folder", "findings": size, "build s": build_s, "build peak RSS MB": peak,
+                 "stored MB": disk, "add one s": add_s, "hybrid p50 ms": p50, "hybrid p95 ms": p95,
+                 "approx": approximate}]
+        if db:
+            (home / "records" / "bench-added.json").unlink()
+            rows.append(database_pipeline(home, db, pool, texts, size))
+    return rows
+
+
+def query_times(index, texts: list[str]) -> tuple[float, float]:
+    """p50 and p95 in ms of hybrid k=10 searches, each query embedded by the model (no query
+    is asked twice, so the in-process query cache never answers)."""
+    index.search("warm up", k=10)
+    times = []
+    for text in texts:
+        started = time.perf_counter()
+        index.search(text, k=10)
+        times.append((time.perf_counter() - started) * 1000)
+    return percentiles(times)
+
+
+def database_pipeline(home: Path, server: str, pool: PoolEmbedder, texts: list[str], size: int) -> dict:
+    """The folder KB's records in a throwaway database: copy, index (HNSW included), add one
+    record (indexed in its own transaction) and the hybrid p95 of the same queries."""
+    import psycopg
+
+    from kb.eval.search import scratch_database
+    from kb.ops.migrate import migrate
+    from kb.search.pg_index import PgIndex
+    from kb.store import Store
+    from kb.store.postgres import PostgresStore
+
+    with scratch_database(server) as url:
+        store = PostgresStore(url, home / "pg")
+        try:
+            started = time.perf_counter()
+            migrate(Store(home), store)
+            copy_s = time.perf_counter() - started
+            started = time.perf_counter()
+            index = PgIndex.open(store, pool, multilingual=False)
+            build_s = time.perf_counter() - started
+            one = store.load("bench-0000000").model_copy(update={"id": "bench-added"})
+            one.identifiers.doi = None
+            started = time.perf_counter()
+            store.insert(one)  # the index attached: indexed in the insert's transaction
+            add_s = time.perf_counter() - started
+            p50, p95 = query_times(index, texts)
+            with psycopg.connect(url) as conn:
+                row = conn.execute("SELECT pg_database_size(current_database()) / 1048576.0, "
+                                   "(SELECT count(*) FROM pg_indexes WHERE indexname LIKE 'findings_emb_hnsw%')"
+                                   ).fetchone()
+            index.close()
+        finally:
+            store.close()
+    mb, hnsw = (float(row[0]), bool(row[1])) if row else (0.0, False)
+    return {"backend": "postgresql", "findings": size, "build s": copy_s + build_s,
+            "build peak RSS MB": "-", "stored MB": mb, "add one s": add_s, "hybrid p50 ms": p50,
+            "hybrid p95 ms": p95, "approx": f"HNSW {hnsw}"}
 
 
 def main() -> None:
@@ -196,11 +252,13 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--probes", type=float, nargs="+", default=[0.02, 0.04, 0.08, 0.12])
     parser.add_argument("--pipeline", type=int, help="build a whole KB of this many findings")
+    parser.add_argument("--db", help="--pipeline: also on PostgreSQL, in a throwaway database on this "
+                                     "server URL (its role may create databases)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     sentences, base = base_vectors(args.base)
     if args.pipeline:
-        print(table([pipeline(args.pipeline, sentences, base, args.queries)]))
+        print(table(pipeline(args.pipeline, sentences, base, args.queries, args.db)))
         return
     q = queries(real_sentences()[args.base:], args.queries)
     print(f"{len(base)} real base vectors ({model_embedder().model_id}), {len(q)} real queries; "

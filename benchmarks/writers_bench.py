@@ -1,14 +1,17 @@
 """Concurrent-writer benchmark: W `kb ingest` processes at once on one knowledge base, some of
 them killed (SIGKILL) at random moments and started again on the same input, on the folder
 backend (the baseline) and on PostgreSQL. Every DOI is in two writers' inputs, so half of all
-input records must merge into a record another writer stored. Prints per backend: wall time,
+input records must merge into a record another writer stored. Both backends keep their search
+index up to date (a folder refreshes its index after each writer's batch; a database writer
+indexes each record in the transaction that stores it). Prints per backend: wall time,
 input records per second, records stored against expected, DOIs missing or stored twice,
 records that do not load, and the speed ratio to the folder measured in the same run.
 
-The inputs are generated RIS files (titles, authors, a one-sentence abstract per record); the
-fake embedder is used unless --real-model (the point is storage under concurrency, not the
-model). PostgreSQL is --db URL (a database the run may empty), else a throwaway server from
-the pgserver wheel (tests/pg_server.py).
+The inputs are generated RIS files (titles, authors, a one-sentence abstract per record),
+embedded by the real models (the English model for themes and the index, the multilingual one
+for the index) unless --fake-embedder (storage under concurrency alone). PostgreSQL is --db URL
+(a server the run may create a database on), else a throwaway server from the pgserver wheel
+(tests/pg_server.py).
 
     python benchmarks/writers_bench.py                         # 4 writers x 1,000 records, 3 kills
     python benchmarks/writers_bench.py --writers 4 --records 250 --kills 2
@@ -111,16 +114,20 @@ def audit(store: RecordStore, expected: set[str]) -> dict[str, int]:
 
 
 def bench(backend: str, url: str | None, inputs: list[Path], expected: set[str], kills: int,
-          seed: int, real_model: bool) -> dict[str, float]:
+          seed: int, fake: bool) -> dict[str, float]:
     home = Path(tempfile.mkdtemp(prefix=f"kb-bench-{backend}-"))
     env = {**os.environ, "KB_HOME": str(home), "HF_HUB_OFFLINE": "1"}
     env.pop("KB_DATABASE_URL", None)
-    if not real_model:
+    if fake:
         env["KB_EMBEDDER"] = "fake"
     if url:
         env["KB_DATABASE_URL"] = url
     (home / "records").mkdir()
     try:
+        # both backends keep a search index up to date while ingesting: a folder only refreshes
+        # an index that exists, so it gets an (empty) one first, untimed, as a database has
+        subprocess.run([sys.executable, "-c", "from kb.cli import main; main()", "reindex"], cwd=ROOT, env=env,
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wall, landed, retries = run_writers(inputs, env, kills, random.Random(seed))
         store = open_store(home, url)
         try:
@@ -153,7 +160,8 @@ def main() -> int:
     parser.add_argument("--kills", type=int, default=3)
     parser.add_argument("--seed", type=int, default=20)
     parser.add_argument("--db", help="a PostgreSQL server URL the run may create a database on")
-    parser.add_argument("--real-model", action="store_true")
+    parser.add_argument("--fake-embedder", action="store_true", help="hashing vectors, no model")
+    parser.add_argument("--only", choices=("folder", "postgresql"), help="run one backend only")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="kb-bench-writers-"))
@@ -166,9 +174,12 @@ def main() -> int:
 
             server_data = work / "pg"
             server = pg_server.start(server_data)
-        rows = {"folder": bench("folder", None, inputs, expected, args.kills, args.seed, args.real_model),
-                "postgresql": bench("postgresql", _fresh_database(server), inputs, expected, args.kills,
-                                    args.seed, args.real_model)}
+        rows = {}
+        if args.only in (None, "folder"):
+            rows["folder"] = bench("folder", None, inputs, expected, args.kills, args.seed, args.fake_embedder)
+        if args.only in (None, "postgresql"):
+            rows["postgresql"] = bench("postgresql", _fresh_database(server), inputs, expected, args.kills,
+                                       args.seed, args.fake_embedder)
     finally:
         if server_data is not None:
             from tests import pg_server
@@ -177,10 +188,11 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
 
     print(f"{args.writers} writers x {args.records} records, {args.kills} random kills planned, "
-          f"{len(expected):,} distinct DOIs")
+          f"{len(expected):,} distinct DOIs; {'fake' if args.fake_embedder else 'real'} embedder; "
+          f"{os.cpu_count()} CPU cores, load average {os.getloadavg()[0]:.1f} at the end")
     print(f"{'backend':<11} {'wall s':>8} {'in rec/s':>9} {'ratio':>6} {'kills':>5} {'stored':>7} "
           f"{'expected':>8} {'missing':>7} {'twice':>5} {'unreadable':>10} {'lock retries':>12}")
-    base = rows["folder"]["rate"]
+    base = rows["folder"]["rate"] if "folder" in rows else rows["postgresql"]["rate"]
     for name, r in rows.items():
         print(f"{name:<11} {r['wall_s']:>8.1f} {r['rate']:>9.1f} {r['rate'] / base:>6.2f} {r['kills']:>5} "
               f"{r['stored']:>7} {r['expected']:>8} {r['missing']:>7} {r['twice']:>5} {r['unreadable']:>10} "

@@ -19,8 +19,9 @@ from kb.cli.base import main
               help="--beir: a folder for its own knowledge base, kept so a second run reuses the "
                    "records and embeddings (default: a temporary one).")
 @click.option("--json", "as_json", is_flag=True, help="--beir: one JSON object of the scores.")
-def eval_(what: str, no_embeddings: bool, beir: Path | None, split: str, work: Path | None,
-          as_json: bool) -> None:
+@click.pass_context
+def eval_(ctx: click.Context, what: str, no_embeddings: bool, beir: Path | None, split: str,
+          work: Path | None, as_json: bool) -> None:
     """Measure extraction against the hand-written gold (tune and held-out halves), search
     relevance (recall@5, MRR, nDCG@10 of dense, keyword and hybrid retrieval) on the judged
     queries of tests/data/queries.json, section roles of unlabelled abstracts (tests/gold/roles),
@@ -28,12 +29,14 @@ def eval_(what: str, no_embeddings: bool, beir: Path | None, split: str, work: P
     or intake (title, authors, year, DOI and abstract of 96 real web-page captures in
     tests/data/captures against their gold, per split). With --beir, search is scored at record
     level on a BEIR dataset (nDCG@10, recall@10/100, MRR) beside plain BM25 run on the same
-    documents, in a knowledge base of its own.
+    documents, in a knowledge base of its own. `kb --db URL eval search` (or KB_DATABASE_URL)
+    scores the same corpus in a throwaway database on that PostgreSQL server beside the folder.
 
     Example:
         kb eval extraction
         kb eval search
         kb eval search --beir data/scifact --split test --json
+        kb --db postgresql://kb@localhost/postgres eval search
         kb eval dedup
         kb eval intake
         kb eval roles
@@ -54,11 +57,16 @@ def eval_(what: str, no_embeddings: bool, beir: Path | None, split: str, work: P
 
         click.echo(roles_report())
         return
-    if what in ("dedup", "search"):
-        from kb.eval.dedup import dedup_report
+    if what == "search":
+        from kb.config import database_url
         from kb.eval.search import search_report
 
-        click.echo({"dedup": dedup_report, "search": search_report}[what]())
+        click.echo(search_report(db=database_url(ctx.find_root().obj.get("db"))))
+        return
+    if what == "dedup":
+        from kb.eval.dedup import dedup_report
+
+        click.echo(dedup_report())
         return
     from kb.eval.report import extraction_report
 

@@ -28,6 +28,7 @@ from kb.errors import KBError
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 64
+CACHE_BUSY_SECONDS = 30.0  # how long a writer waits for another's commit to the vector cache
 
 
 class Embedder(Protocol):
@@ -179,8 +180,12 @@ class CachedEmbedder:
             self.db = self._rebuild(err)
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(str(self.path), check_same_thread=False)
+        db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=CACHE_BUSY_SECONDS)
         try:
+            # a derived cache, rebuilt when damaged: no fsync per commit (one commit per record
+            # extracted was an fsync each, ~18 ms, with concurrent writers queued behind it); a
+            # killed process loses nothing the system has not written, a power cut at worst the cache
+            db.execute("PRAGMA synchronous=OFF")
             db.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT, sha TEXT, vec BLOB, "
                        "PRIMARY KEY (model, sha))")
             db.execute("SELECT count(*) FROM vectors WHERE rowid = 1").fetchone()

@@ -1,12 +1,14 @@
 """Relevance evaluation of search: recall@5, MRR and nDCG@10 of dense, keyword and hybrid
 retrieval on the hand-judged queries of tests/data/queries.json over a fixed real corpus
-(the shipped records plus real exports from ../shared/data/external)."""
+(the shipped records plus real exports from ../shared/data/external); with a PostgreSQL URL,
+the same corpus copied into a throwaway database on that server is scored beside the folder."""
 
 from __future__ import annotations
 
 import json
 import shutil
 import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +19,7 @@ from rapidfuzz import fuzz
 from kb.errors import KBError
 from kb.eval.gold import EXTERNAL, QUERIES_FILE, SHIPPED_RECORDS
 from kb.eval.metrics import ndcg, reciprocal_rank
-from kb.search.hybrid import search
+from kb.search.backend import SearchIndex, open_search_index
 from kb.search.index import Index
 from kb.search.types import MODES, FindingHit
 
@@ -96,14 +98,14 @@ def query_metrics(grades: list[int], query: Query) -> tuple[float, float, float]
     return recall, reciprocal_rank([bool(g) for g in grades]), ndcg(gains, ideal, 10)
 
 
-def evaluate(index: Index, queries: list[Query], modes: tuple[str, ...] = MODES,
+def evaluate(index: SearchIndex, queries: list[Query], modes: tuple[str, ...] = MODES,
              groups: dict[str, list[Query]] | None = None) -> list[Scores]:
     """Scores per mode and query group (all, splits, tags)."""
     groups = groups or default_groups(queries)
     per_query: dict[tuple[str, str], tuple[float, float, float]] = {}
     for mode in modes:
         for query in queries:
-            hits = search(index, query.query, k=10, mode=mode).hits()  # type: ignore[arg-type]
+            hits = index.search(query.query, k=10, mode=mode).hits()  # type: ignore[arg-type]
             per_query[(mode, query.id)] = query_metrics([grade_of(h, query) for h in hits], query)
     out = []
     for mode in modes:
@@ -155,8 +157,10 @@ def format_table(scores: list[Scores]) -> str:
     return "\n".join(lines)
 
 
-def search_report(queries_path: Path = QUERIES_FILE) -> str:
-    """Build the corpus, index it with the configured model and print the score table."""
+def search_report(queries_path: Path = QUERIES_FILE, db: str | None = None) -> str:
+    """Build the corpus, index it with the configured model and print the score table; with
+    `db` (a PostgreSQL URL), the same records in a throwaway database on its server too, the
+    two backends side by side."""
     query_set = load_queries(queries_path)
     with eval_corpus() as home:
         index = Index.open(home)
@@ -167,7 +171,66 @@ def search_report(queries_path: Path = QUERIES_FILE) -> str:
                     f"({index.embedder.model_id})")
         finally:
             index.close()
-    return head + "\n" + format_table(scores)
+        if not db:
+            return head + "\n" + format_table(scores)
+        pg_scores = _database_scores(home, db, query_set.queries)
+    return head + "\n" + format_pair(scores, pg_scores)
+
+
+def _database_scores(home: Path, server: str, queries: list[Query]) -> list[Scores]:
+    """The corpus folder's records copied into a throwaway database and scored there."""
+    from kb.ops.migrate import migrate
+    from kb.store import Store
+    from kb.store.postgres import PostgresStore
+
+    with scratch_database(server) as url:
+        store = PostgresStore(url, home / "pg")
+        try:
+            migrate(Store(home), store)
+            index = open_search_index(store)
+            try:
+                return evaluate(index, queries)
+            finally:
+                index.close()
+        finally:
+            store.close()
+
+
+@contextmanager
+def scratch_database(server: str) -> Iterator[str]:
+    """A new, empty database on the server of `server` (a URL whose role may create databases),
+    dropped afterwards: the evaluation never writes into a team's knowledge base."""
+    import psycopg
+
+    name = f"kb_eval_{uuid.uuid4().hex[:12]}"
+    try:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as err:
+        raise KBError(f"cannot create a scratch database for the evaluation: {str(err).strip()}") from err
+    info = psycopg.conninfo.conninfo_to_dict(server)
+    info["dbname"] = name
+    try:
+        yield psycopg.conninfo.make_conninfo(**{k: str(v) for k, v in info.items() if v is not None})
+    finally:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def format_pair(folder: list[Scores], database: list[Scores]) -> str:
+    """The folder's and the database's scores side by side, with the nDCG@10 difference."""
+    other = {(s.group, s.mode): s for s in database}
+    lines = [f"{'group':<18} {'mode':<8} {'n':>3}  {'recall@5':>15}  {'MRR':>13}  {'nDCG@10':>13}  {'ΔnDCG':>6}",
+             f"{'':<18} {'':<8} {'':>3}  {'folder':>7} {'pg':>7}  {'folder':>6} {'pg':>6}  "
+             f"{'folder':>6} {'pg':>6}  {'pg-fo':>6}"]
+    for s in folder:
+        d = other.get((s.group, s.mode))
+        if d is None:
+            continue
+        lines.append(f"{s.group:<18} {s.mode:<8} {s.n:>3}  {s.recall_at_5:>7.3f} {d.recall_at_5:>7.3f}  "
+                     f"{s.mrr:>6.3f} {d.mrr:>6.3f}  {s.ndcg_at_10:>6.3f} {d.ndcg_at_10:>6.3f}  "
+                     f"{d.ndcg_at_10 - s.ndcg_at_10:>+6.3f}")
+    return "\n".join(lines)
 
 
 def main_json(scores: list[Scores]) -> str:

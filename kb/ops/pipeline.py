@@ -28,6 +28,7 @@ from kb.model.ids import base_id, unique_id
 from kb.model.review import refresh_flags, save_blocker
 from kb.model.schema import Provenance, Record
 from kb.ops.enrich import Enricher
+from kb.search.backend import index_writes
 from kb.store import RecordStore
 
 log = logging.getLogger(__name__)
@@ -336,10 +337,13 @@ def _reason(err: IngestError) -> str:
 
 @contextmanager
 def _locked(store: RecordStore, dry_run: bool) -> Iterator[None]:
+    """The store's writer lock (a folder's; a database needs none), and on a database the search
+    index attached, so each record is indexed in the transaction that stores it."""
     if dry_run:
         yield
         return
     with store.lock():
+        index_writes(store)
         yield
 
 

@@ -41,6 +41,15 @@ def open_search_index(store: RecordStore, embedder: Embedder | None = None, *, r
     return Index.open(store.home, embedder, refresh=refresh, full=full, multilingual=multilingual)
 
 
+def index_writes(store: RecordStore) -> None:
+    """Before a batch of writes: a database store whose role may write gets its search index
+    attached (if it has none yet), so each record it stores is re-indexed in the same
+    transaction. A folder's index is refreshed after the batch instead (kb.cli refresh_index)."""
+    if store.backend != "postgresql" or getattr(store, "indexer", None) is not None or not store.can_write():
+        return
+    open_search_index(store, refresh=False).close()
+
+
 def index_exists(store: RecordStore) -> bool:
     """Whether an index was built already (a database KB's index lives in its tables)."""
     return store.backend == "postgresql" or (index_dir(store.home) / INDEX_DB).exists()

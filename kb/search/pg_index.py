@@ -1,16 +1,17 @@
 """The search index of a PostgreSQL knowledge base, kept in the same database beside the records:
 search_records and findings rows (tsvector columns with GIN for keywords, pgvector columns for
-meaning, an HNSW index once large), refreshed from the records table by version.
-
-Each batch of records is re-indexed in one transaction, so a search sees a record's old findings
-or its new ones, never a mix. The same open/update/search surface as kb.search.index.Index."""
+meaning, an HNSW index once large). A writer's store re-indexes each record in the transaction
+that writes it (PgIndex.index_record); `refresh` catches up on records written without an index
+attached (kb migrate, an older version), by version, one transaction per chunk. Either way a
+search sees a record's old findings or its new ones, never a mix. The same open/update/search
+surface as kb.search.index.Index."""
 
 from __future__ import annotations
 
 import logging
 import time
 from concurrent.futures import Future
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import psycopg
@@ -91,6 +92,56 @@ def record_values(record: Record, version: int) -> tuple:
             index_db.record_languages(record), record.citation_short(), Jsonb(record.glossary))
 
 
+class IndexRows(NamedTuple):
+    """A record's rows in the index: its search_records values, its findings rows (without rid
+    and vectors) and the text each finding's vector is made of."""
+
+    values: tuple
+    findings: list[list]
+    texts: list[str]
+
+    @property
+    def id(self) -> str:
+        return str(self.values[0])
+
+    @property
+    def version(self) -> int:
+        return int(self.values[1])
+
+
+def index_rows(record: Record, version: int) -> IndexRows:
+    return IndexRows(record_values(record, version), finding_values(record),
+                     [index_db.vector_text(f.text, record.title) for f in record.findings])
+
+
+INSERT_RECORD = (f"INSERT INTO search_records ({', '.join(RECORD_COLUMNS)}) VALUES "
+                 f"({', '.join(['%s'] * len(RECORD_COLUMNS))}) RETURNING id, rid")
+
+
+def write_rows(conn: psycopg.Connection, built: list[IndexRows], vectors: dict[str, np.ndarray | None]) -> None:
+    """Replace these records' search_records and findings rows on `conn` (inside the caller's
+    transaction): one delete, the record rows in one pipelined batch, the findings by COPY.
+    `vectors` holds each space's vectors of every text of `built`, in order."""
+    if not built:
+        return
+    conn.execute("DELETE FROM search_records WHERE id = ANY(%s)", ([b.id for b in built],))
+    rids: dict[str, int] = {}
+    with conn.cursor() as cur:
+        cur.executemany(INSERT_RECORD, [b.values for b in built], returning=True)
+        while True:
+            for record_id, rid in cur.fetchall():
+                rids[record_id] = rid
+            if not cur.nextset():
+                break
+    offset = 0
+    with conn.cursor() as cur, cur.copy(f"COPY findings ({', '.join(FINDING_COLUMNS)}) FROM STDIN") as copy:
+        for b in built:
+            for i, finding in enumerate(b.findings):
+                vecs = [_vec(vectors.get(c), offset + i) for c in ("main", "multilingual")]
+                copy.write_row([rids[b.id], *finding, *vecs])
+            offset += len(b.texts)
+
+
 def finding_values(record: Record) -> list[list]:
     """The findings rows of a record (without rid and vectors), and the text each vector is of."""
     languages = index_db.record_languages(record)
@@ -149,11 +200,14 @@ class PgIndex:
     def open(cls, store: PostgresStore, embedder: Embedder | None = None, *, refresh: bool = True,
              full: bool = False, multilingual: Embedder | None | bool = None) -> PgIndex:
         """Open the index of a database KB, (by default) brought up to date with its records; a
-        role that may only read searches what the librarians' processes indexed."""
+        role that may only read searches what the librarians' processes indexed. A writer's
+        index attaches itself to `store`: every record the store writes from then on is
+        re-indexed in the transaction that writes it."""
         index = cls(store, embedder, multilingual)
         if not store.can_write():
             index.generation = store.fingerprint()
             return index
+        store.indexer = index
         rebuilt: list[str] = []
         with store.connection() as conn:
             if full:
@@ -235,50 +289,48 @@ class PgIndex:
     def _index_chunk(self, ids: list[str], known: set[str], report: RefreshReport) -> None:
         with self.store.connection() as conn:
             loaded = conn.execute("SELECT id, version, file FROM records WHERE id = ANY(%s)", (ids,)).fetchall()
-        built: list[tuple[tuple, list[list], list[str]]] = []
+        built: list[IndexRows] = []
         for rid, version, body in loaded:
             try:
-                record = self.store._parse(rid, body)
+                built.append(index_rows(self.store._parse(rid, body), version))
             except RecordError as err:
                 report.problems.append(str(err))
-                continue
-            texts = [index_db.vector_text(f.text, record.title) for f in record.findings]
-            built.append((record_values(record, version), finding_values(record), texts))
-        texts = [t for _, _, ts in built for t in ts]
-        vectors = {s.name: s.embedder.encode(texts) if texts else None for s in self.spaces}
+        vectors = self._embed([t for b in built for t in b.texts])
         self._write_chunk(built, vectors, known, report)
 
-    def _write_chunk(self, built: list[tuple[tuple, list[list], list[str]]],
-                     vectors: dict[str, np.ndarray | None], known: set[str], report: RefreshReport) -> None:
-        """Replace these records' index rows in one transaction (skipping any that another
-        process indexed meanwhile or that changed again since they were read)."""
+    def _embed(self, texts: list[str]) -> dict[str, np.ndarray | None]:
+        """The vectors of these texts in every space (the cache first, then the models)."""
+        return {s.name: s.embedder.encode(texts) if texts else None for s in self.spaces}
+
+    def _write_chunk(self, built: list[IndexRows], vectors: dict[str, np.ndarray | None], known: set[str],
+                     report: RefreshReport) -> None:
+        """Replace these records' index rows in one transaction, skipping any that another
+        process indexed meanwhile or that changed again since they were read (a writer busy
+        with one of them is waited for: its transaction writes the index rows too)."""
         with self.store.connection() as conn, conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (INDEX_LOCK_KEY,))
-            ids = [values[0] for values, _, _ in built]
-            current = dict(conn.execute("SELECT id, version FROM records WHERE id = ANY(%s)", (ids,)).fetchall())
+            ids = [b.id for b in built]
+            current = dict(conn.execute("SELECT id, version FROM records WHERE id = ANY(%s) ORDER BY id FOR SHARE",
+                                        (ids,)).fetchall())
             done = dict(conn.execute("SELECT id, version FROM search_records WHERE id = ANY(%s)", (ids,)).fetchall())
-            keep = [values[0] for values, _, _ in built
-                    if current.get(values[0]) == values[1] and done.get(values[0]) != values[1]]
-            conn.execute("DELETE FROM search_records WHERE id = ANY(%s)", (keep,))
-            rids: dict[str, int] = {}
-            for values, _, _ in built:
-                if values[0] in keep:
-                    row = conn.execute(f"INSERT INTO search_records ({', '.join(RECORD_COLUMNS)}) VALUES "
-                                       f"({', '.join(['%s'] * len(RECORD_COLUMNS))}) RETURNING rid",
-                                       values).fetchone()
-                    rids[values[0]] = row[0] if row else 0
-                    if values[0] in known:
-                        report.updated += 1
-                    else:
-                        report.added += 1
-            offset = 0
-            with conn.cursor() as cur, cur.copy(f"COPY findings ({', '.join(FINDING_COLUMNS)}) FROM STDIN") as copy:
-                for values, rows, texts in built:
-                    if values[0] in rids:
-                        for i, finding in enumerate(rows):
-                            vecs = [_vec(vectors.get(c), offset + i) for c in ("main", "multilingual")]
-                            copy.write_row([rids[values[0]], *finding, *vecs])
-                    offset += len(texts)
+            keep = [i for i, b in enumerate(built) if current.get(b.id) == b.version and done.get(b.id) != b.version]
+            offsets = np.cumsum([0] + [len(b.texts) for b in built])
+            chosen = {name: None if block is None else np.concatenate(
+                [block[offsets[i]:offsets[i + 1]] for i in keep] or [block[:0]])
+                for name, block in vectors.items()}
+            write_rows(conn, [built[i] for i in keep], chosen)
+        for i in keep:
+            if built[i].id in known:
+                report.updated += 1
+            else:
+                report.added += 1
+
+    def index_record(self, conn: psycopg.Connection, record: Record, version: int) -> None:
+        """Re-index one record inside the transaction that stores it (kb.store.postgres
+        RecordIndexer): a search sees its old rows or its new ones, never a mix, and never a
+        record without its findings."""
+        rows = index_rows(record, version)
+        write_rows(conn, [rows], self._embed(rows.texts))
 
     def _fill_vectors(self, report: RefreshReport) -> None:
         """Embed findings that have no vector in a space (after a model change)."""

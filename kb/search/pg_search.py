@@ -10,6 +10,8 @@ are turned into lexemes by PostgreSQL itself and quoted into a tsquery."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -231,19 +233,31 @@ def dense_ranking(conn: psycopg.Connection, space: PgSpace, vector: np.ndarray, 
                   params: list, exact: bool, keys: dict[int, Key]) -> tuple[list[int], dict[int, float]]:
     """Findings by inner product with the query vector (cosine: vectors are normalised)."""
     vec = np.asarray(vector, dtype=np.float32)
-    with conn.transaction():
-        conn.execute(f"SET LOCAL hnsw.ef_search = {EF_SEARCH}")
-        if exact:
-            conn.execute("SET LOCAL enable_indexscan = off")
-        rows = conn.execute(
-            f"SELECT f.fid, f.record_id, f.finding_id, -({space.expr} <#> %s::vector({space.dim})) "
-            f"FROM findings f WHERE f.{space.column} IS NOT NULL AND {where} "
-            f"ORDER BY {space.expr} <#> %s::vector({space.dim}) LIMIT %s",
-            [vec, *params, vec, CANDIDATES]).fetchall()
+    conn.execute(f"SET LOCAL hnsw.ef_search = {EF_SEARCH}")  # to the end of the search's snapshot
+    if exact:
+        conn.execute("SET LOCAL enable_indexscan = off")
+    rows = conn.execute(
+        f"SELECT f.fid, f.record_id, f.finding_id, -({space.expr} <#> %s::vector({space.dim})) "
+        f"FROM findings f WHERE f.{space.column} IS NOT NULL AND {where} "
+        f"ORDER BY {space.expr} <#> %s::vector({space.dim}) LIMIT %s",
+        [vec, *params, vec, CANDIDATES]).fetchall()
+    if exact:
+        conn.execute("SET LOCAL enable_indexscan = on")
     sims = {fid: float(sim) for fid, _, _, sim in rows}
     keys.update({fid: (rid, fnd) for fid, rid, fnd, _ in rows})
     ranking = [fid for fid, _, _, _ in sorted(rows, key=lambda r: (-r[3], r[1], r[2]))]
     return ranking, sims
+
+
+@contextmanager
+def snapshot(conn: psycopg.Connection) -> Iterator[None]:
+    """One read-only transaction at REPEATABLE READ: every statement of a search sees the same
+    committed state, so a record re-indexed meanwhile is seen with its old findings or its new
+    ones (in autocommit each statement saw the latest commit: a finding ranked by one arm could
+    be gone when its row was read)."""
+    with conn.transaction():
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
 
 
 def search(index: PgIndex, query: str, *, filters: SearchFilters | None = None, k: int = 10,
@@ -261,7 +275,7 @@ def search(index: PgIndex, query: str, *, filters: SearchFilters | None = None, 
     text = dense_query_text(query, expansions)
     pending = [(space, index.query_vector_soon(text, space)) for space in spaces]
     keys: dict[int, Key] = {}
-    with index.store.connection() as conn:
+    with index.store.connection() as conn, snapshot(conn):
         lexical = Arm("lexical", weight=LEXICAL_WEIGHT)
         if mode != "dense":
             lexical.ranking = lexical_ranking(index, conn, query, terms, expansions, where, params, keys)

@@ -1,6 +1,8 @@
 """The PostgreSQL backend: records as jsonb rows with typed columns, sources as bytes with their
 sha256, curated documents, over a psycopg 3 connection pool. Concurrent writers are kept apart
-by the database: one transaction per change, a unique DOI, row locks for read-change-write."""
+by the database: one transaction per change, a unique DOI, row locks for read-change-write.
+An attached RecordIndexer (the search index) writes a record's derived rows inside the
+transaction that writes the record, so a reader sees both old or both new."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Protocol
 
 import psycopg
 from psycopg.types.json import Jsonb
@@ -35,8 +38,17 @@ UPSERT = (f"INSERT INTO records ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s']
           "ON CONFLICT (id) DO UPDATE SET "
           + ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[1:])
           + ", version = nextval('record_versions'), updated_at = now() "
-          "WHERE records.hash <> EXCLUDED.hash RETURNING id")
-INSERT = f"INSERT INTO records ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"
+          "WHERE records.hash <> EXCLUDED.hash RETURNING version")
+INSERT = (f"INSERT INTO records ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))}) "
+          "RETURNING version")
+
+
+class RecordIndexer(Protocol):
+    """Keeps rows derived from a record (the search index) in the record's own transaction."""
+
+    def index_record(self, conn: psycopg.Connection, record: Record, version: int) -> None:
+        """Replace the derived rows of `record`, stored just now as `version`, on `conn`."""
+        ...
 
 
 def redact(url: str) -> str:
@@ -84,6 +96,7 @@ class PostgresStore:
         self.pool = ConnectionPool(url, min_size=1, max_size=pool_size, open=True,
                                    kwargs={"autocommit": True}, configure=_configure)
         self._writable: bool | None = None
+        self.indexer: RecordIndexer | None = None  # attached by kb.search.pg_index
 
     @property
     def location(self) -> str:
@@ -236,7 +249,7 @@ class PostgresStore:
         with self.connection() as conn:
             try:
                 with conn.transaction():
-                    return conn.execute(UPSERT, values).fetchone() is not None
+                    return self._written(conn, record, conn.execute(UPSERT, values).fetchone())
             except psycopg.errors.UniqueViolation as err:
                 raise self._taken(conn, err, record) from err
 
@@ -246,7 +259,7 @@ class PostgresStore:
         with self.connection() as conn:
             try:
                 with conn.transaction():
-                    conn.execute(INSERT, values)
+                    self._written(conn, record, conn.execute(INSERT, values).fetchone())
             except psycopg.errors.UniqueViolation as err:
                 raise self._taken(conn, err, record) from err
 
@@ -262,12 +275,21 @@ class PostgresStore:
                     new = _validated(change(self._parse(record_id, row[0])))
                     values, _ = _row(new)
                     if new.id == record_id:
-                        return new, conn.execute(UPSERT, values).fetchone() is not None
+                        return new, self._written(conn, new, conn.execute(UPSERT, values).fetchone())
                     conn.execute("DELETE FROM records WHERE id = %s", (record_id,))
-                    conn.execute(INSERT, values)
+                    self._written(conn, new, conn.execute(INSERT, values).fetchone())
                     return new, True
             except psycopg.errors.UniqueViolation as err:
                 raise self._taken(conn, err, new) from err
+
+    def _written(self, conn: psycopg.Connection, record: Record, row: tuple | None) -> bool:
+        """After a record's row was written (`row` holds its new version; None: the same text
+        was stored already): its derived rows, in the same transaction."""
+        if row is None:
+            return False
+        if self.indexer is not None:
+            self.indexer.index_record(conn, record, int(row[0]))
+        return True
 
     def delete(self, record_id: str) -> None:
         with self.connection() as conn:
