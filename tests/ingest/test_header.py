@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.formats import generic_text
-from ingest.header import clean_title, header_year, kind_of, pick_title, read_header
+from ingest import title_model
+from ingest.formats import evidence_library, generic_text
+from ingest.header import clean_title, context, header_year, kind_of, pick_title, read_header, title_from_lines
+from ingest.header_features import FEATURES, line_features
 
 
 @pytest.mark.parametrize(("line", "kind"), [
@@ -76,3 +78,62 @@ def test_a_column_byline_after_a_site_blurb_is_read() -> None:
 def test_the_year_of_a_citation_whose_journal_is_a_logo() -> None:
     header = read_header([". 2019 Nov 19;54(6):1214–1222. doi: 10.1111/1475-6773.13238"])
     assert header_year(header) == 2019
+
+
+def test_a_title_needs_support_on_the_page() -> None:
+    # a short heading alone before the text: nothing says it is the publication's title
+    lines = ["What the Review Found?"]
+    assert pick_title(read_header(lines), lines) is None
+    # the same shape with a byline after it is the title
+    lines = ["What the Review Found About Care Coordination", "By: Matthew Maughan"]
+    title = pick_title(read_header(lines), lines)
+    assert title is not None and title.text == lines[0]
+
+
+def test_the_rest_of_a_wrapped_line_is_not_a_title() -> None:
+    lines = ["A research report submitted to the Faculty of Health Sciences, in partial fulfilment of",
+             "Science Epidemiology in the Field of Implementation Sciences.", "May 2018"]
+    assert pick_title(read_header(lines), lines) is None
+
+
+def test_a_journal_name_is_a_venue_not_a_title() -> None:
+    assert kind_of("The American Journal of Managed Care") == "citation"
+    assert kind_of("Journal of General Internal Medicine") == "citation"
+
+
+def test_a_one_sentence_headline_can_be_a_title() -> None:
+    line = ("Effect of a Community Health Worker-Led Multicomponent Intervention on Blood Pressure "
+            "Control in Low-Income Patients in Argentina: A Randomized Clinical Trial.")
+    assert kind_of(line) == "title"
+    assert kind_of("We found that care coordination was poor in most of the clinics that we studied "
+                   "over two years.") == "other"
+
+
+def test_title_lines_before_a_byline() -> None:
+    assert title_from_lines(["Community health workers and hospital use among Medicaid enrollees:",
+                             "a randomized trial"]) == \
+        "Community health workers and hospital use among Medicaid enrollees: a randomized trial"
+    assert title_from_lines(["社区卫生工作者主导的多组分干预。",
+                             "Community Health Workers Improve Linkage to Hypertension Care in Western Kenya.",
+                             "作者信息"]) == "Community Health Workers Improve Linkage to Hypertension Care in Western Kenya"
+    assert title_from_lines(["Publication", "Author(s):"]) is None
+    assert title_from_lines([]) is None
+
+
+def test_the_shipped_title_model() -> None:
+    model = title_model.shipped()
+    assert model is not None and len(model.training_hash) == 64
+    assert model.decision in ("rules", "veto", "model") and model.features == list(FEATURES)
+    lines = ["Community health worker team integration in Medicaid managed care",
+             "Ashley Wennerstrom, Catherine G. Haywood, Denise O. Smith"]
+    ctx = context(read_header(lines), lines)
+    probabilities = model.probabilities(line_features(ctx, 0))
+    assert abs(sum(probabilities.values()) - 1) < 1e-9
+    assert title_model.title_probability(ctx, 0) > title_model.title_probability(ctx, 1)
+
+
+def test_a_page_heading_of_an_evidence_library_page_is_not_its_title() -> None:
+    text = ("Library Definitions\nResource Type\nThese filters identify the type of resource in the library, "
+            "and the categories are mutually exclusive.\nStudy design\nTopic\n")
+    [record] = evidence_library.parse(text, source="page.txt")
+    assert record.title is None
