@@ -143,7 +143,7 @@ def _headline(line: str, words: list[str]) -> bool:
         return False
     content = [w for w in words if fold(w) not in _FUNCTION and w[:1].isalpha()]
     capitalised = sum(w[0].isupper() for w in content) / len(content) if content else 0.0
-    return capitalised >= 0.6 or ":" in line.rstrip()[:-1]
+    return capitalised >= 0.75 or ":" in line.rstrip()[:-1]
 
 
 def context(header: list[HeaderLine], page: list[str]) -> Context:
@@ -155,13 +155,18 @@ def plausible_title(ctx: Context, n: int) -> bool:
     """Rules: line n is title-shaped, is not the rest of the line before it nor a name the page
     repeats, and something supports it — a byline just after it, the page echoing it, metadata
     (citation, date, identifier) or article-type chrome beside it, or it opens the page's content
-    with at least six words."""
+    with at least six words, or with fewer and page furniture after it (a short line directly
+    followed by the text is that text's heading; one above another title-shaped line is a site's
+    name)."""
     if ctx.kinds[n] != "title":
         return False
     f = line_features(ctx, n)
     if f["recurs"] or (f["continues"] and ctx.kinds[n - 1] in ("other", "title", "affiliation", "date")):
         return False
-    opens = f["first_content"] and len(ctx.texts[n].split()) >= 6
+    # a short opener needs a line of page furniture after it: not the text (then it is the text's
+    # heading), not another title-shaped line (then it is a site's name above a page title)
+    short_ok = n + 1 < len(ctx.texts) and ctx.kinds[n + 1] != "title"
+    opens = f["first_content"] and (len(ctx.texts[n].split()) >= 6 or short_ok)
     return bool(f["authors_after"] or f["echoed"] or f["metadata_near"] or f["chrome_before"] or opens)
 
 

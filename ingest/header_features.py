@@ -40,9 +40,10 @@ def continues_previous(previous: str | None) -> bool:
 
 
 def echoed(line: str, page: list[str]) -> bool:
-    """The line's opening words appear again elsewhere on the page (a citation, a page title)."""
+    """The line's opening words appear again elsewhere on the page, in a line that is not prose
+    (a citation, a page title, a running head) — a sentence that names the same subject is no echo."""
     key = fold(" ".join(line.split()[:6]))
-    return len(key) >= 20 and any(key in fold(o) for o in page if o != line)
+    return len(key) >= 20 and any(key in fold(o) and not is_sentence(o) for o in page if o != line)
 
 
 def recurs(line: str, page: list[str]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest import title_model
+from ingest.chrome import is_cookie_banner
 from ingest.formats import evidence_library, generic_text
 from ingest.header import clean_title, context, header_year, kind_of, pick_title, read_header, title_from_lines
 from ingest.header_features import FEATURES, line_features
@@ -137,3 +138,23 @@ def test_a_page_heading_of_an_evidence_library_page_is_not_its_title() -> None:
             "and the categories are mutually exclusive.\nStudy design\nTopic\n")
     [record] = evidence_library.parse(text, source="page.txt")
     assert record.title is None
+
+
+def test_a_cookie_banner_is_chrome_and_the_title_after_it_is_read() -> None:
+    banner = ("This website utilizes cookies, including for the purpose of offering an optimal online "
+              "experience; please read the entire Privacy Policy and Terms of Use.")
+    assert is_cookie_banner(banner) and not is_cookie_banner("Cookies were served to the children in the trial.")
+    text = "\n".join([banner, "Unpacking Collaborative Care for Depression: Two Essential Tasks",
+                      "Published Online: https://doi.org/10.1176/appi.ps.201400577", "Abstract",
+                      "This study examined how two key tasks of the collaborative care model predict outcomes."])
+    [record] = generic_text.parse(text, source="page.txt")
+    assert record.title == "Unpacking Collaborative Care for Depression: Two Essential Tasks"
+
+
+def test_a_short_first_line_is_a_title_only_above_page_furniture() -> None:
+    above_labels = ["Behavioral health primary care integration", "Evidence Rating",
+                    "Evidence rating: Scientifically Supported"]
+    title = pick_title(read_header(above_labels), above_labels)
+    assert title is not None and title.text == above_labels[0]
+    site_name = ["Rural Health Information Hub", "Community Health Workers in Rural Settings – Resources"]
+    assert pick_title(read_header(site_name), site_name) is None  # the model can only veto more
