@@ -50,8 +50,9 @@ CHROME_WORDS = frozenset(
     of to and for in on by""".split())
 _FUNCTION = frozenset("a an the of to and for in on by with from at or as".split())
 _ORGANISATION = re.compile(r"\b(?:Department|University|Ministry|Institute|Agency|Office|Council|Academy|"
-                           r"Academies|Foundation|Association|Society|Press|Publishing|Publishers)\b")
+                           r"Centers?|Centres?|Academies|Foundation|Association|Society|Press|Publishing|Publishers)\b")
 _ABBREVIATED_LEAD = re.compile(r"^[A-Z][a-z]{1,3}\.\s")
+_LIST_ITEM = re.compile(r"^\d{1,2}[.)]\s")
 #: Words of the labels in label-value metadata lines ('Published: …', 'Author(s): …').
 METADATA_WORDS = frozenset(
     """author authors author(s) by published received accepted revised online date dates journal
@@ -116,8 +117,8 @@ def _title_shaped(line: str, words: list[str]) -> bool:
     """Enough words, not prose, starts with a capital or a digit, not a list of names."""
     if not MIN_TITLE_WORDS <= len(words) <= MAX_TITLE_WORDS or len(line) > 350:
         return False
-    if fold(words[-1].strip(".,;")) in _FUNCTION or _ABBREVIATED_LEAD.match(line):
-        return False  # cut off mid-phrase ('… the degree of'), or led by 'Sec.', 'Vol.'
+    if fold(words[-1].strip(".,;")) in _FUNCTION or _ABBREVIATED_LEAD.match(line) or _LIST_ITEM.match(line):
+        return False  # cut off mid-phrase ('… the degree of'), led by 'Sec.', 'Vol.', or a list item ('1. …')
     if any(is_degree(w.strip("()")) for w in words if w.startswith("(")):
         return False  # 'Doctor of Philosophy (PhD)'
     if _ORGANISATION.search(line) and all(w[0].isupper() or fold(w) in _FUNCTION for w in words):
@@ -128,8 +129,16 @@ def _title_shaped(line: str, words: list[str]) -> bool:
 
 
 def read_header(lines: list[str]) -> list[HeaderLine]:
-    """Each line of a header (at most MAX_HEADER lines) with its kind."""
-    return [HeaderLine(i, line, kind_of(line)) for i, line in enumerate(lines[:MAX_HEADER])]
+    """Each line of a header (at most MAX_HEADER lines) with its kind; a lone name of two to
+    four words just under a title-shaped line is its byline ('Alicia C. Bunger')."""
+    kinds: list[Kind] = [kind_of(line) for line in lines[:MAX_HEADER]]
+    for n in range(1, len(kinds)):
+        line = lines[n]
+        if kinds[n - 1] == "title" and kinds[n] in ("title", "other") and 2 <= len(line.split()) <= 4 \
+                and not continues_previous(lines[n - 1]) and not any(c.isdigit() for c in line) \
+                and is_author_line(line, allow_single=True, default="given-first"):
+            kinds[n] = "authors"
+    return [HeaderLine(i, line, kind) for i, (line, kind) in enumerate(zip(lines, kinds, strict=False))]
 
 
 _INNER_SENTENCE_END = re.compile(r"[a-z0-9)][.!?]\s+[A-Z]")

@@ -158,3 +158,31 @@ def test_a_short_first_line_is_a_title_only_above_page_furniture() -> None:
     assert title is not None and title.text == above_labels[0]
     site_name = ["Rural Health Information Hub", "Community Health Workers in Rural Settings – Resources"]
     assert pick_title(read_header(site_name), site_name) is None  # the model can only veto more
+
+
+def test_a_table_of_contents_abstract_entry_is_not_where_the_abstract_starts() -> None:
+    lines = ["A Methodology for Evaluating Organizational Change in Community Interventions",
+             "Navigate This Article", "Abstract", "Background", "Methods", "References",
+             "Krista D. Hanni, PhD, MS, Elsa Mendoza, MPH", "Abstract",
+             "In 2003, the health department was awarded one of 12 grants to reduce diabetes. It ran surveys."]
+    assert generic_text.body_start(lines) == 8
+    assert generic_text.body_start(["Title of a paper here", "Abstract", "It was a study of care. We found gaps."]) == 2
+
+
+def test_a_numbered_heading_is_neither_a_title_nor_the_start_of_the_text() -> None:
+    line = "1. How Is Service Delivery Structured To Meet The Needs Of Clients?"
+    assert kind_of(line) != "title"
+    assert generic_text.body_start([line, "Abstract", "Social workers coordinate care. We asked them how."]) == 2
+
+
+def test_a_lone_name_under_a_title_is_its_byline() -> None:
+    lines = ["Defining Service Coordination: A Social Work Perspective", "Alicia C. Bunger",
+             "NIMH Pre-doctoral Trainee, Washington University, St Louis, MO 63130"]
+    assert [h.kind for h in read_header(lines)][:2] == ["title", "authors"]
+    text = "\n".join([*lines, "Abstract", "To address fragmentation, social workers are encouraged to coordinate. "
+                      "This pilot study explores what that means."])
+    [record] = generic_text.parse(text, source="page.txt")
+    assert record.title == lines[0] and [(a.family, a.given) for a in record.authors] == [("Bunger", "Alicia C.")]
+    # the rest of a title wrapped after a function word is no byline
+    assert [h.kind for h in read_header(["Community Health Workers Improve Linkage to Care in",
+                                         "Western Kenya"])][1] != "authors"
