@@ -23,7 +23,7 @@ TAIL_START = re.compile(
 # A consent banner: a paragraph about the site's cookies and its privacy policy or terms.
 _COOKIES = re.compile(r"\bcookies?\b", re.I)
 _CONSENT = re.compile(r"\b(?:privacy (?:policy|statement|notice)|terms (?:of|and conditions)|consent|"
-                      r"accept(?:ing)?)\b", re.I)
+                      r"accept(?:ing)?|agree(?:ing)?|continu(?:e|ing) to (?:browse|use))\b", re.I)
 
 
 def is_cookie_banner(line: str) -> bool:

@@ -144,6 +144,8 @@ def test_a_cookie_banner_is_chrome_and_the_title_after_it_is_read() -> None:
     banner = ("This website utilizes cookies, including for the purpose of offering an optimal online "
               "experience; please read the entire Privacy Policy and Terms of Use.")
     assert is_cookie_banner(banner) and not is_cookie_banner("Cookies were served to the children in the trial.")
+    assert is_cookie_banner("This site uses cookies. By continuing to browse the site you are agreeing to our "
+                            "use of cookies. Find out more.")
     text = "\n".join([banner, "Unpacking Collaborative Care for Depression: Two Essential Tasks",
                       "Published Online: https://doi.org/10.1176/appi.ps.201400577", "Abstract",
                       "This study examined how two key tasks of the collaborative care model predict outcomes."])
