@@ -163,7 +163,7 @@ def context(header: list[HeaderLine], page: list[str]) -> Context:
 def plausible_title(ctx: Context, n: int) -> bool:
     """Rules: line n is title-shaped, is not the rest of the line before it nor a name the page
     repeats, and something supports it — a byline just after it, the page echoing it, metadata
-    (citation, date, identifier) or article-type chrome beside it, or it opens the page's content
+    (citation, date, identifier) and article-type chrome beside it, or it opens the page's content
     with at least six words, or with fewer and page furniture after it (a short line directly
     followed by the text is that text's heading; one above another title-shaped line is a site's
     name)."""
@@ -176,7 +176,8 @@ def plausible_title(ctx: Context, n: int) -> bool:
     # heading), not another title-shaped line (then it is a site's name above a page title)
     short_ok = n + 1 < len(ctx.texts) and ctx.kinds[n + 1] != "title"
     opens = f["first_content"] and (len(ctx.texts[n].split()) >= 6 or short_ok)
-    return bool(f["authors_after"] or f["echoed"] or f["metadata_near"] or f["chrome_before"] or opens)
+    beside = f["metadata_near"] and f["chrome_before"]  # either alone also stands beside page furniture
+    return bool(f["authors_after"] or f["echoed"] or beside or opens)
 
 
 def _rules_score(ctx: Context, n: int) -> float:
