@@ -11,7 +11,7 @@ from typing import Literal
 
 from ingest import title_model
 from ingest.citation import MONTHS, parse_citation
-from ingest.header_features import Context, continues_previous, echoed, line_features
+from ingest.header_features import PAGE_WINDOW, Context, continues_previous, echoed, line_features
 from ingest.journals import is_journal_name
 from ingest.names import is_affiliation_line, is_author_line
 from ingest.names.vocab import is_degree
@@ -157,24 +157,28 @@ def _headline(line: str, words: list[str]) -> bool:
 
 def context(header: list[HeaderLine], page: list[str]) -> Context:
     """The header as the line features read it."""
-    return Context([h.text for h in header], [h.kind for h in header], page)
+    return Context([h.text for h in header], [h.kind for h in header], page[:PAGE_WINDOW])
 
 
 def plausible_title(ctx: Context, n: int) -> bool:
     """Rules: line n is title-shaped, is not the rest of the line before it nor a name the page
     repeats, and something supports it — a byline just after it, the page echoing it, metadata
     (citation, date, identifier) and article-type chrome beside it, or it opens the page's content
-    with at least six words, or with fewer and page furniture after it (a short line directly
-    followed by the text is that text's heading; one above another title-shaped line is a site's
-    name)."""
+    with at least six words, or with fewer and page furniture or the text after it (a short
+    question directly above the text is that text's heading; a short line above another
+    title-shaped line is a site's name)."""
     if ctx.kinds[n] != "title":
         return False
     f = line_features(ctx, n)
     if f["recurs"] or (f["continues"] and ctx.kinds[n - 1] in ("other", "title", "affiliation", "date")):
         return False
-    # a short opener needs a line of page furniture after it: not the text (then it is the text's
-    # heading), not another title-shaped line (then it is a site's name above a page title)
-    short_ok = n + 1 < len(ctx.texts) and ctx.kinds[n + 1] != "title"
+    # a short opener needs page furniture after it, not another title-shaped line (then it is a
+    # site's name above a page title); directly above the text it must not be a question (then it
+    # is the text's heading: 'Why GAO Did This Study?')
+    if n + 1 < len(ctx.texts):
+        short_ok = ctx.kinds[n + 1] != "title"
+    else:
+        short_ok = not ctx.texts[n].rstrip().endswith("?")
     opens = f["first_content"] and (len(ctx.texts[n].split()) >= 6 or short_ok)
     beside = f["metadata_near"] and f["chrome_before"]  # either alone also stands beside page furniture
     return bool(f["authors_after"] or f["echoed"] or beside or opens)

@@ -16,11 +16,14 @@ _FUNCTION = frozenset("a an the of to and for in on by with from at or as".split
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
 _BYLINE_LABEL = re.compile(r"^\W*(?:authors?|author\(s\)|by|written by)\s*[:：]?\s*$", re.I)
 _METADATA = frozenset(("citation", "date", "identifier"))
+PAGE_WINDOW = 400
 
 
 @dataclass(frozen=True)
 class Context:
-    """A header as the features see it: each line's text and kind, and the whole page's lines."""
+    """A header as the features see it: each line's text and kind, and the page's first lines
+    (at most PAGE_WINDOW: a page title or citation that repeats the title stands near the top, and
+    a huge input must not be scanned once per header line)."""
 
     texts: list[str]
     kinds: list[str]
@@ -94,8 +97,8 @@ def line_features(ctx: Context, n: int) -> dict[str, float]:
         "authors_before": float(_near(kinds, n, frozenset({"authors"}), 3, 0)),
         "metadata_near": float(_near(kinds, n, _METADATA, 2, 2)),
         "chrome_before": float(n > 0 and kinds[n - 1] == "chrome"),
-        "echoed": float(echoed(text, ctx.page)),
-        "recurs": float(recurs(text, ctx.page)),
+        "echoed": float(echoed(text, ctx.page[:PAGE_WINDOW])),
+        "recurs": float(recurs(text, ctx.page[:PAGE_WINDOW])),
     }
     for kind in KINDS:
         f[f"kind={kind}"] = float(kinds[n] == kind)

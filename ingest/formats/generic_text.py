@@ -102,6 +102,11 @@ def parse(text: str, *, source: str) -> list[Record]:
     abstract = build_abstract(body)
     record.abstract, record.translations, record.language = (
         abstract.sections, abstract.translations, abstract.language)
+    if record.title is None and (shaped := next((h for h in header if h.kind == "title"), None)):
+        record.review.flags.append(ReviewFlag(
+            code="title-uncertain", field="title",
+            message=f"no line of the page header is plainly the title, so none was taken (the first "
+                    f"title-shaped line reads {shaped.text[:80]!r}); add the title from the publication"))
     record.review.flags.append(ReviewFlag(
         code="generic-parser",
         message="read by the generic text parser: check the title, authors and sections",

@@ -48,6 +48,12 @@ def test_no_plausible_title_gives_none() -> None:
     record = generic_text.parse("\n".join([*lines, "Care coordination was poor in most of the "
                                            "clinics that we studied. Data sharing helped."]), source="x")[0]
     assert record.title is None and record.year == 2021
+    assert "title-uncertain" not in {f.code for f in record.review.flags}  # no title-shaped line at all
+    lines = ["What the Review Found?", "Care coordination was poor in most of the clinics that we studied. "
+             "Data sharing helped."]
+    [record] = generic_text.parse("\n".join(lines), source="x")
+    flag = next(f for f in record.review.flags if f.code == "title-uncertain")
+    assert record.title is None and flag.field == "title" and "'What the Review Found?'" in flag.message
 
 
 def test_trailing_type_and_number_parts_are_cut() -> None:
