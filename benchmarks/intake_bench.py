@@ -4,6 +4,7 @@ default the commit issue 13 started from), scored by kb.eval.intake with the sam
 the targets of issue 13. Prints a table.
 
     .venv/bin/python benchmarks/intake_bench.py [--before REV] [--details heldout|tune]
+        [--title-decision rules|veto|model]
 
 The "before" revision is unpacked with `git archive` into a temporary folder and run in a
 subprocess with this interpreter (no network, nothing installed).
@@ -22,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from ingest import title_model
 from kb.eval.intake import (
     Extracted,
     captures,
@@ -96,7 +98,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--before", default=BASELINE_REV, help="git revision to compare with ('' for none)")
     parser.add_argument("--details", choices=["tune", "heldout"], help="list the failing captures of a split")
+    parser.add_argument("--title-decision", choices=["rules", "veto", "model"],
+                        help="decide page-header titles this way instead of as the shipped title model says")
     args = parser.parse_args()
+    if args.title_decision:
+        title_model.OVERRIDE = args.title_decision
     after = extract_all()
     before = before_snapshots(args.before) if args.before else None
     print(intake_report(after, before, before_name=f"before {args.before}"[:14]))

@@ -20,12 +20,24 @@ TAIL_START = re.compile(
 )
 
 
+# A consent banner: a paragraph about the site's cookies and its privacy policy or terms.
+_COOKIES = re.compile(r"\bcookies?\b", re.I)
+_CONSENT = re.compile(r"\b(?:privacy (?:policy|statement|notice)|terms (?:of|and conditions)|consent|"
+                      r"accept(?:ing)?|agree(?:ing)?|continu(?:e|ing) to (?:browse|use))\b", re.I)
+
+
+def is_cookie_banner(line: str) -> bool:
+    """A line that speaks of the site's cookies and of a privacy policy, terms or consent."""
+    return bool(_COOKIES.search(line) and _CONSENT.search(line))
+
+
 def strip_chrome(lines: list[str]) -> list[str]:
-    """Drop chrome lines and everything from the start of a comment form or footer."""
+    """Drop chrome lines (and cookie banners) and everything from the start of a comment form
+    or footer."""
     kept: list[str] = []
     for line in lines:
         if TAIL_START.match(line):
             break
-        if not CHROME_LINE.match(line):
+        if not CHROME_LINE.match(line) and not is_cookie_banner(line):
             kept.append(line)
     return kept

@@ -12,6 +12,11 @@ from kb.text.sections import split_label
 BODY_HEADING = re.compile(r"^(?:\d{1,2}\.?\s*|[IVX]{1,4}\.\s*)?(?:introduction|background and introduction|"
                           r"main text|references|bibliography|acknowledge?ments?)\s*:?$", re.I)
 FULL_LINE = 0.8  # a line at least this share of the typical line length is wrapped, not ended
+#: Words after which a line-end hyphen is a compound's own hyphen ('self-' / 'contained').
+HYPHEN_PREFIXES = frozenset("""self non co multi post pre well long short high low cross inter intra
+    anti semi over under mid sub""".split())
+_LINE_END_HYPHEN = re.compile(r"(?P<word>[^\W\d_]+)-$")
+_HYPHENATED = re.compile(r"\b[^\W\d_]+-[^\W\d_]+\b")
 
 
 def before_body(lines: list[str]) -> list[str]:
@@ -28,21 +33,36 @@ def _typical_width(lines: list[str]) -> int:
     return widths[int(0.9 * (len(widths) - 1))] if widths else 0
 
 
+def keeps_hyphen(before: str, after: str, known: frozenset[str] = frozenset()) -> bool:
+    """Whether a word broken at a line-end hyphen ('self-' / 'contained') keeps its hyphen when
+    joined: the word before is a common prefix (self, non, co, multi, …), either half is
+    capitalised ('Medicaid-' / 'eligible'), or the text writes the joined word with a hyphen."""
+    word = after.split()[0].rstrip(".,;:)") if after.split() else ""
+    return (before.casefold() in HYPHEN_PREFIXES or before[:1].isupper() or word[:1].isupper()
+            or f"{before}-{word}".casefold() in known)
+
+
 def reflow(lines: list[str]) -> list[str]:
     """Paragraphs of hard-wrapped lines: a line is joined to the one before when that one runs
-    (nearly) the full width, or ends in a hyphen before a lower-case word, and the new line
-    does not start a labelled section."""
+    (nearly) the full width, or ends in a word and a hyphen before a word, and the new line does
+    not start a labelled section. The hyphen goes unless the joined word keeps it (keeps_hyphen)."""
     width = _typical_width(lines)
+    known = frozenset(w.casefold() for line in lines for w in _HYPHENATED.findall(line))
     out: list[str] = []
     last = ""  # the previous physical line
     for raw in lines:
         line = raw.strip()
         if not line:
             continue
-        hyphen = last.endswith("-") and line[:1].islower()
+        broken = _LINE_END_HYPHEN.search(last)
+        hyphen = broken is not None and line[:1].isalpha()
         full = width >= 40 and len(last) >= FULL_LINE * width and not last.endswith(":")
         if out and (hyphen or full) and split_label(line).label is None and not BODY_HEADING.match(line):
-            out[-1] = out[-1][:-1] + line if hyphen else f"{out[-1]} {line}"
+            if broken is not None and hyphen:
+                kept = keeps_hyphen(broken.group("word"), line, known)
+                out[-1] = (out[-1] if kept else out[-1][:-1]) + line
+            else:
+                out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)
         last = line

@@ -9,10 +9,14 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from ingest import title_model
 from ingest.citation import MONTHS, parse_citation
+from ingest.header_features import PAGE_WINDOW, Context, continues_previous, echoed, line_features
+from ingest.journals import is_journal_name
 from ingest.names import is_affiliation_line, is_author_line
 from ingest.names.vocab import is_degree
 from ingest.prose import is_sentence
+from ingest.title_model import Decision
 from kb.text.normalize import fold
 from kb.text.sections import split_label
 
@@ -46,8 +50,9 @@ CHROME_WORDS = frozenset(
     of to and for in on by""".split())
 _FUNCTION = frozenset("a an the of to and for in on by with from at or as".split())
 _ORGANISATION = re.compile(r"\b(?:Department|University|Ministry|Institute|Agency|Office|Council|Academy|"
-                           r"Academies|Foundation|Association|Society|Press|Publishing|Publishers)\b")
+                           r"Centers?|Centres?|Academies|Foundation|Association|Society|Press|Publishing|Publishers)\b")
 _ABBREVIATED_LEAD = re.compile(r"^[A-Z][a-z]{1,3}\.\s")
+_LIST_ITEM = re.compile(r"^\d{1,2}[.)]\s")
 #: Words of the labels in label-value metadata lines ('Published: …', 'Author(s): …').
 METADATA_WORDS = frozenset(
     """author authors author(s) by published received accepted revised online date dates journal
@@ -87,7 +92,9 @@ def kind_of(line: str) -> Kind:
         return "affiliation"
     if line.rstrip().endswith((":", "：")) or split_label(line).label or _is_label_value(line):
         return "label"
-    return "title" if _title_shaped(line, words) else "other"
+    if not _title_shaped(line, words):
+        return "other"
+    return "citation" if is_journal_name(line) else "title"  # a journal's name is a venue
 
 
 def _is_chrome_words(words: list[str]) -> bool:
@@ -110,42 +117,131 @@ def _title_shaped(line: str, words: list[str]) -> bool:
     """Enough words, not prose, starts with a capital or a digit, not a list of names."""
     if not MIN_TITLE_WORDS <= len(words) <= MAX_TITLE_WORDS or len(line) > 350:
         return False
-    if fold(words[-1].strip(".,;")) in _FUNCTION or _ABBREVIATED_LEAD.match(line):
-        return False  # cut off mid-phrase ('… the degree of'), or led by 'Sec.', 'Vol.'
+    if fold(words[-1].strip(".,;")) in _FUNCTION or _ABBREVIATED_LEAD.match(line) or _LIST_ITEM.match(line):
+        return False  # cut off mid-phrase ('… the degree of'), led by 'Sec.', 'Vol.', or a list item ('1. …')
     if any(is_degree(w.strip("()")) for w in words if w.startswith("(")):
         return False  # 'Doctor of Philosophy (PhD)'
     if _ORGANISATION.search(line) and all(w[0].isupper() or fold(w) in _FUNCTION for w in words):
         return False  # an organisation's name in title case
-    if is_sentence(line, min_words=12) and not line.rstrip().endswith("?"):
+    if is_sentence(line, min_words=12) and not line.rstrip().endswith("?") and not _headline(line, words):
         return False
     return line[0].isupper() or line[0].isdigit() or line[0] in "“\"'‘"
 
 
 def read_header(lines: list[str]) -> list[HeaderLine]:
-    """Each line of a header (at most MAX_HEADER lines) with its kind."""
-    return [HeaderLine(i, line, kind_of(line)) for i, line in enumerate(lines[:MAX_HEADER])]
+    """Each line of a header (at most MAX_HEADER lines) with its kind; a lone name of two to
+    four words just under a title-shaped line is its byline ('Alicia C. Bunger')."""
+    kinds: list[Kind] = [kind_of(line) for line in lines[:MAX_HEADER]]
+    for n in range(1, len(kinds)):
+        line = lines[n]
+        if kinds[n - 1] == "title" and kinds[n] in ("title", "other") and 2 <= len(line.split()) <= 4 \
+                and not continues_previous(lines[n - 1]) and not any(c.isdigit() for c in line) \
+                and is_author_line(line, allow_single=True, default="given-first"):
+            kinds[n] = "authors"
+    return [HeaderLine(i, line, kind) for i, (line, kind) in enumerate(zip(lines, kinds, strict=False))]
 
 
-def _echoed(line: str, others: list[str]) -> bool:
-    """The line's opening words appear again elsewhere on the page (a citation, a page title)."""
-    key = fold(" ".join(line.split()[:6]))
-    return len(key) >= 20 and any(key in fold(o) for o in others if o != line)
+_INNER_SENTENCE_END = re.compile(r"[a-z0-9)][.!?]\s+[A-Z]")
+_FINITE = re.compile(r"\b(?:is|are|was|were|we|our|has|have|had|did|does|will|can)\b", re.I)
+
+
+def _headline(line: str, words: list[str]) -> bool:
+    """A long line that reads like a sentence but is a headline: one sentence, no first person
+    or finite 'is/was/have', and in title case or split by a colon ('…: A Randomized Trial.')."""
+    if _INNER_SENTENCE_END.search(line.rstrip().rstrip(".")) or _FINITE.search(line):
+        return False
+    content = [w for w in words if fold(w) not in _FUNCTION and w[:1].isalpha()]
+    capitalised = sum(w[0].isupper() for w in content) / len(content) if content else 0.0
+    return capitalised >= 0.75 or ":" in line.rstrip()[:-1]
+
+
+def context(header: list[HeaderLine], page: list[str]) -> Context:
+    """The header as the line features read it."""
+    return Context([h.text for h in header], [h.kind for h in header], page[:PAGE_WINDOW])
+
+
+def plausible_title(ctx: Context, n: int) -> bool:
+    """Rules: line n is title-shaped, is not the rest of the line before it nor a name the page
+    repeats, and something supports it — a byline just after it, the page echoing it, metadata
+    (citation, date, identifier) and article-type chrome beside it, or it opens the page's content
+    with at least six words, or with fewer and page furniture or the text after it (a short
+    question directly above the text is that text's heading; a short line above another
+    title-shaped line is a site's name)."""
+    if ctx.kinds[n] != "title":
+        return False
+    f = line_features(ctx, n)
+    if f["recurs"] or (f["continues"] and ctx.kinds[n - 1] in ("other", "title", "affiliation", "date")):
+        return False
+    # a short opener needs page furniture after it, not another title-shaped line (then it is a
+    # site's name above a page title); directly above the text it must not be a question (then it
+    # is the text's heading: 'Why GAO Did This Study?')
+    if n + 1 < len(ctx.texts):
+        short_ok = ctx.kinds[n + 1] != "title"
+    else:
+        short_ok = not ctx.texts[n].rstrip().endswith("?")
+    opens = f["first_content"] and (len(ctx.texts[n].split()) >= 6 or short_ok)
+    beside = f["metadata_near"] and f["chrome_before"]  # either alone also stands beside page furniture
+    return bool(f["authors_after"] or f["echoed"] or beside or opens)
+
+
+def _rules_score(ctx: Context, n: int) -> float:
+    """How well placed a plausible title is: just before the authors, echoed on the page."""
+    after = ctx.kinds[n + 1:n + 4]
+    near = next((2.0 - 0.5 * k for k, kind in enumerate(after) if kind == "authors"), 0.0)
+    score = 1.0 + near + 2.0 * echoed(ctx.texts[n], ctx.page)
+    return score + 0.5 * (6 <= len(ctx.texts[n].split()) <= 30) - 0.05 * n
+
+
+def choose_title(ctx: Context, probability: list[float] | None, mode: Decision,
+                 threshold: float) -> int | None:
+    """Index of the title line, or None. 'rules': the best placed line the rules find plausible;
+    'veto': the same, less lines whose title probability is under the threshold; 'model': the
+    title-shaped line of highest probability, when it reaches the threshold."""
+    best, best_score = None, 0.0
+    for n in range(len(ctx.texts)):
+        if mode == "model":
+            if ctx.kinds[n] != "title" or probability is None or probability[n] < threshold:
+                continue
+            score = probability[n]
+        else:
+            if not plausible_title(ctx, n):
+                continue
+            if mode == "veto" and probability is not None and probability[n] < threshold:
+                continue
+            score = _rules_score(ctx, n)
+        if score > best_score:
+            best, best_score = n, score
+    return best
 
 
 def pick_title(header: list[HeaderLine], page: list[str]) -> HeaderLine | None:
-    """The line most plausibly the title: title-shaped, and best placed just before the
-    authors, or echoed elsewhere on the page; None when no line is plausible."""
-    best, best_score = None, 0.0
-    for n, line in enumerate(header):
-        if line.kind != "title":
-            continue
-        after = [h.kind for h in header[n + 1:n + 4]]
-        near = next((2.0 - 0.5 * k for k, kind in enumerate(after) if kind == "authors"), 0.0)
-        score = 1.0 + near + 2.0 * _echoed(line.text, page)
-        score += 0.5 * (6 <= len(line.text.split()) <= 30) - 0.05 * n
-        if score > best_score:
-            best, best_score = line, score
-    return best
+    """The line most plausibly the title (see choose_title; the shipped title model's decision
+    says which way), or None when no line is plausibly one."""
+    ctx = context(header, page)
+    mode = title_model.decision()
+    model = title_model.shipped()
+    probability = None
+    if mode != "rules" and model is not None:
+        probability = [title_model.title_probability(ctx, n) for n in range(len(header))]
+    n = choose_title(ctx, probability, mode, model.threshold if model else 0.5)
+    return header[n] if n is not None else None
+
+
+def title_from_lines(parts: list[str]) -> str | None:
+    """The title of a layout that prints it as the lines before the byline (PubMed): all of
+    them when they are one wrapped title (together title-shaped, each line after the first a title
+    line or the rest of the one before: 'Title:' / 'a randomized trial'), else the
+    title line nearest the byline; None when no line is a title line."""
+    if not parts:
+        return None
+    kinds = [kind_of(p) for p in parts]
+    wrapped = all(kinds[i] == "title" or continues_previous(parts[i - 1]) or parts[i][:1].islower()
+                  for i in range(1, len(parts)))
+    joined = " ".join(parts)
+    if wrapped and kind_of(joined) == "title":
+        return joined.rstrip(".")
+    titles = [p for p, k in zip(parts, kinds, strict=True) if k == "title"]
+    return titles[-1].rstrip(".") if titles else None
 
 
 def clean_title(text: str) -> str:

@@ -44,3 +44,11 @@ def full_title(venue: str | None) -> str | None:
     k = key(venue)
     found = by_full.get(k) or by_abbrev.get(k)
     return found if found and found != venue else None
+
+
+def is_journal_name(name: str) -> bool:
+    """The name is a journal's full title or abbreviation in the list ('The American Journal of
+    Managed Care', 'Health Serv Res')."""
+    by_abbrev, by_full = _tables()
+    k = key(name)
+    return bool(k) and (k in by_full or k in by_abbrev)

@@ -7,6 +7,7 @@ import re
 
 from ingest.citation import PMCID, PMID, find_doi, parse_citation
 from ingest.formats.pubmed_text import apply_citation
+from ingest.header import kind_of
 from ingest.names import is_author_line, parse_author_line
 from ingest.prose import build_abstract, is_sentence, lines_of
 from kb.model.schema import Identifiers, Record
@@ -80,8 +81,11 @@ def _read_line(record: Record, line: str, paragraphs: list[str]) -> None:
         record.authors = parse_author_line(line)
         return
     if record.title is None and not split_label(line).label and not paragraphs:
-        record.title = line.rstrip(".")
-        return
+        kind = kind_of(line)  # a page heading or a label is no title: the title stays empty
+        if kind == "title":
+            record.title = line.rstrip(".")
+        if kind in ("title", "chrome"):
+            return
     if record.authors and record.venue is None and not paragraphs and not is_sentence(line):
         record.venue = line
         return

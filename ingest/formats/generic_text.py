@@ -35,10 +35,23 @@ def body_start(lines: list[str]) -> int:
     section label; else the first sentence of any length."""
     for i, line in enumerate(lines):
         if line.lower().rstrip(":") in _ABSTRACT_HEADINGS:
+            if _table_of_contents(lines, i):
+                continue
             return i + 1
         if _is_paragraph(line) or split_label(line).label:
             return _wrapped_start(lines, i)
     return next((i for i, line in enumerate(lines) if is_sentence(line)), len(lines))
+
+
+def _table_of_contents(lines: list[str], i: int) -> bool:
+    """The 'Abstract' heading at i is an entry of a page's table of contents: another one comes
+    later with no paragraph of prose between them."""
+    for line in lines[i + 1:i + 1 + STACKED_WINDOW]:
+        if line.lower().rstrip(":") in _ABSTRACT_HEADINGS:
+            return True
+        if _is_paragraph(line):
+            return False
+    return False
 
 
 def _wrapped_start(lines: list[str], i: int) -> int:
@@ -51,8 +64,13 @@ def _wrapped_start(lines: list[str], i: int) -> int:
     return i
 
 
+_LIST_NUMBER = re.compile(r"^\s*\d{1,2}[.)]\s+")
+
+
 def _is_paragraph(line: str) -> bool:
-    return is_sentence(line) and (len(line.split()) >= 30 or bool(_INNER_SENTENCE_END.search(line)))
+    """Two sentences or a long one ('1. How …?' is a numbered heading, not two sentences)."""
+    inner = _INNER_SENTENCE_END.search(_LIST_NUMBER.sub("", line))
+    return is_sentence(line) and (len(line.split()) >= 30 or bool(inner))
 
 
 def parse(text: str, *, source: str) -> list[Record]:
@@ -84,6 +102,11 @@ def parse(text: str, *, source: str) -> list[Record]:
     abstract = build_abstract(body)
     record.abstract, record.translations, record.language = (
         abstract.sections, abstract.translations, abstract.language)
+    if record.title is None and (shaped := next((h for h in header if h.kind == "title"), None)):
+        record.review.flags.append(ReviewFlag(
+            code="title-uncertain", field="title",
+            message=f"no line of the page header is plainly the title, so none was taken (the first "
+                    f"title-shaped line reads {shaped.text[:80]!r}); add the title from the publication"))
     record.review.flags.append(ReviewFlag(
         code="generic-parser",
         message="read by the generic text parser: check the title, authors and sections",
@@ -96,7 +119,12 @@ def _author_line(header: list[HeaderLine], title: HeaderLine | None) -> str | No
     after = title.index if title is not None else -1
     found = next((h for h in header if h.kind == "authors" and h.index > after), None)
     found = found or next((h for h in header if h.kind == "authors"), None)
-    return found.text if found else None
+    if found is None:
+        return None
+    run = [found]  # author lines one after another: a lone name, then the full list — the longest
+    while run[-1].index + 1 < len(header) and header[run[-1].index + 1].kind == "authors":
+        run.append(header[run[-1].index + 1])
+    return max(run, key=lambda h: len(h.text)).text
 
 
 _AUTHORS_LABEL = re.compile(r"^(?:authors?|author\(s\)|by|written by)\s*[:：]?$", re.I)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ingest.citation import PMCID, PMID, Citation, find_doi, parse_citation
+from ingest.header import title_from_lines
 from ingest.names import (
     clean_affiliation,
     is_affiliation_line,
@@ -80,8 +81,7 @@ def parse(text: str, *, source: str) -> list[Record]:
             _read_ids(record, line)
         elif kind is None and not record.authors:
             title_parts.append(line)
-    if title_parts:
-        record.title = " ".join(title_parts).rstrip(".")
+    record.title = title_from_lines(title_parts)
     if citation:
         apply_citation(record, citation)
     body, keywords = _body(lines[start:])

@@ -37,6 +37,7 @@ class MetadataEdit(BaseModel):
     pmcid: str | None = None
     isbn: str | None = None
     url: str | None = None
+    venue_full: str | None = None  # the journal's full title ('Health Services Research')
     facets: str | None = None  # one per line: 'Name: value; value' (a name alone: an empty facet)
 
 
@@ -54,7 +55,7 @@ def metadata_of(record: Record) -> MetadataEdit:
     """The form values of a record."""
     return MetadataEdit(
         title=record.title or "", authors="\n".join(person_name(a) for a in record.authors),
-        year=record.year, venue=record.venue or "", doi=record.identifiers.doi or "",
+        year=record.year, venue=record.venue or "", venue_full=record.venue_full or "", doi=record.identifiers.doi or "",
         pmid=record.identifiers.pmid or "", pmcid=record.identifiers.pmcid or "",
         isbn=record.identifiers.isbn or "", url=record.identifiers.url or "",
         resource_type=record.resource_type or "", keywords="; ".join(record.keywords),
@@ -128,8 +129,7 @@ def apply_metadata(record: Record, edit: MetadataEdit) -> Record:
     data = record.model_dump()
     data.update(
         title=edit.title.strip() or None, year=edit.year, venue=edit.venue.strip() or None,
-        # a venue the librarian changed no longer has the full title read with the old one
-        venue_full=record.venue_full if (edit.venue.strip() or None) == record.venue else None,
+        venue_full=_venue_full(record, edit),
         resource_type=edit.resource_type.strip() or None, identifiers=identifiers.model_dump(),
         authors=[a.model_dump() for a in authors],
         keywords=[k.strip() for k in edit.keywords.split(";") if k.strip()],
@@ -138,6 +138,16 @@ def apply_metadata(record: Record, edit: MetadataEdit) -> Record:
         return refresh_flags(Record.model_validate(data))
     except ValidationError as err:
         raise RecordError(_field_error(err, "record")) from err
+
+
+def _venue_full(record: Record, edit: MetadataEdit) -> str | None:
+    """The full journal title after an edit: the one typed; a venue the librarian changed no
+    longer has the full title read with the old one (unless a new one is typed)."""
+    kept = record.venue_full if (edit.venue.strip() or None) == record.venue else None
+    if edit.venue_full is None:
+        return kept
+    typed = edit.venue_full.strip() or None
+    return kept if typed == record.venue_full else typed
 
 
 def _field_error(err: ValidationError, default: str) -> str:

@@ -17,7 +17,7 @@ from kb.ops.curation import FindingEdit, MetadataEdit, apply_findings, apply_met
 from kb.store import RecordStore
 
 # The fields a person can edit, in the order the history names them.
-EDITABLE = ("title", "authors", "venue", "year", "identifiers", "resource_type", "keywords",
+EDITABLE = ("title", "authors", "venue", "venue_full", "year", "identifiers", "resource_type", "keywords",
             "facets")
 
 

@@ -24,6 +24,7 @@ def test_edit_a_stored_record_from_the_record_page(shipped_copy: Path) -> None:
     key = f"rec_{SEED_003}"
     at.text_input(key=f"title_{key}").set_value(TITLE)
     at.text_input(key=f"pmcid_{key}").set_value("PMC1234567")
+    at.text_input(key=f"venue_full_{key}").set_value("Health Affairs Scholar")
     at.text_area(key=f"facets_{key}").set_value("Population: Medi-Cal members")
     at.text_input(key="editor_name").set_value("Ana Librarian")
     at.selectbox(key=f"status_{SEED_003}").set_value("reviewed")
@@ -33,10 +34,11 @@ def test_edit_a_stored_record_from_the_record_page(shipped_copy: Path) -> None:
     saved = json.loads((shipped_copy / "records" / f"{SEED_003}.json").read_text())
     assert saved["title"] == TITLE and saved["identifiers"]["pmcid"] == "PMC1234567"
     assert saved["facets"] == {"Population": ["Medi-Cal members"]}
+    assert saved["venue_full"] == "Health Affairs Scholar"
     assert saved["review"]["status"] == "reviewed"
     event = saved["review"]["history"][-1]
     assert (event["by"], event["fields"], event["note"]) == (
-        "Ana Librarian", ["title", "identifiers", "facets", "status"], "title from the journal site")
+        "Ana Librarian", ["title", "venue_full", "identifiers", "facets", "status"], "title from the journal site")
     assert at.header[0].value == TITLE
     assert "Your changes are saved" in _text(at)
     history = next(d.value for d in at.dataframe if "who" in d.value.columns)

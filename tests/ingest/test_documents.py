@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from ingest.document import before_body, reflow
+from ingest.document import before_body, keeps_hyphen, reflow
 from ingest.reader import Input, open_input
 from kb.errors import IngestError
 from kb.model.schema import Record
@@ -100,7 +100,24 @@ def test_reflow_joins_wrapped_lines_and_undoes_hyphens_but_keeps_labels_apart() 
     assert reflow(lines) == ["Objective: a line that runs the full width of the page and so goes on to the "
                              "next line, where it ends.",
                              "Methods: a new labelled section starts here on the next line too and a "
-                             "selfcontained word."]
+                             "self-contained word."]
+
+
+@pytest.mark.parametrize(("before", "after", "kept"), [
+    ("depart", "ment visits", False), ("self", "contained", True), ("non", "profit", True),
+    ("Medicaid", "eligible adults", True), ("health", "Related", True), ("co", "ordination", True),
+    ("communi", "ty health", False),
+])
+def test_a_line_end_hyphen_stays_only_in_a_hyphenated_word(before: str, after: str, kept: bool) -> None:
+    assert keeps_hyphen(before, after) is kept
+    assert reflow([f"The program for {before}-", f"{after} ran for two years."]) == [
+        f"The program for {before}{'-' if kept else ''}{after} ran for two years."]
+
+
+def test_a_word_the_text_hyphenates_elsewhere_keeps_its_hyphen() -> None:
+    lines = ["Care was evidence-", "based in every site; evidence-based care was the rule."]
+    assert reflow(lines) == ["Care was evidence-based in every site; evidence-based care was the rule."]
+    assert reflow(["Care was evidence-", "based in every site."]) == ["Care was evidencebased in every site."]
 
 
 def test_before_body_cuts_at_the_introduction_but_not_at_the_top() -> None:

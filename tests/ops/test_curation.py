@@ -74,6 +74,25 @@ def test_metadata_round_trip_and_edits(shipped_copy: Path) -> None:
                    for f in edited.review.flags)  # derived flags follow the edit
 
 
+def test_the_journal_full_title_is_edited_with_the_venue(shipped_copy: Path) -> None:
+    record = _record(shipped_copy, CHUANG).model_copy(update={"venue": "Health Serv Res",
+                                                              "venue_full": "Health Services Research"})
+    assert metadata_of(record).venue_full == "Health Services Research"
+    assert apply_metadata(record, metadata_of(record)).venue_full == "Health Services Research"
+    typed = metadata_of(record).model_copy(update={"venue_full": " Health Services Research Journal "})
+    assert apply_metadata(record, typed).venue_full == "Health Services Research Journal"
+    cleared = metadata_of(record).model_copy(update={"venue_full": ""})
+    assert apply_metadata(record, cleared).venue_full is None
+    # a changed venue drops the full title read with the old one, unless a new one is typed
+    moved = metadata_of(record).model_copy(update={"venue": "Milbank Q"})
+    assert apply_metadata(record, moved).venue_full is None
+    moved = moved.model_copy(update={"venue_full": "The Milbank Quarterly"})
+    assert apply_metadata(record, moved).venue_full == "The Milbank Quarterly"
+    # a form without the field leaves it as it was
+    assert apply_metadata(record, metadata_of(record).model_copy(update={"venue_full": None})).venue_full \
+        == "Health Services Research"
+
+
 @pytest.mark.parametrize("change, field", [
     ({"doi": "not a doi"}, "doi"), ({"year": 1200}, "year"), ({"pmid": "abc"}, "pmid"),
 ])

@@ -85,7 +85,7 @@ def test_edits_and_deletions_survive_reextract(shipped_copy: Path) -> None:
     edited = store.load(CHUANG)
     assert deleted.id not in {f.id for f in edited.findings}
     assert [r.text for r in edited.review.removed_findings] == [deleted.text]
-    assert edited.review.history[-1].fields == ["venue", "findings", "status"]
+    assert edited.review.history[-1].fields == ["venue", "venue_full", "findings", "status"]  # the old full title goes
     assert edited.review.history[-1].note == "checked against the PDF"
 
     again = reextract(edited, store, Enricher(store.home, use_embeddings=False))

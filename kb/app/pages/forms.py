@@ -14,7 +14,7 @@ from kb.ops.curation import FindingEdit, MetadataEdit, edits_from_rows, finding_
 
 
 def metadata_inputs(record: Record, key: str, *, full: bool) -> MetadataEdit:
-    """Title, authors, venue, year, type, identifiers, keywords (and, when `full`, PMCID, ISBN,
+    """Title, authors, venue (and its full title), year, type, identifiers, keywords (and, when `full`, PMCID, ISBN,
     URL and the facets) as form inputs; returns what they hold."""
     meta = metadata_of(record)
     title = st.text_input("Title", meta.title, key=f"title_{key}",
@@ -23,6 +23,8 @@ def metadata_inputs(record: Record, key: str, *, full: bool) -> MetadataEdit:
     authors = left.text_area("Authors (one per line: Family, Given — or an organisation)",
                              meta.authors, key=f"authors_{key}", height=140)
     venue = right.text_input("Journal or publisher", meta.venue, key=f"venue_{key}")
+    venue_full = right.text_input("Journal's full title", meta.venue_full or "", key=f"venue_full_{key}",
+                                  placeholder="when the journal is given abbreviated")
     year = right.number_input("Year", 1500, 2100, meta.year, step=1, key=f"year_{key}",
                               placeholder="unknown")
     rtype = right.text_input("Resource type", meta.resource_type, key=f"type_{key}",
@@ -40,7 +42,8 @@ def metadata_inputs(record: Record, key: str, *, full: bool) -> MetadataEdit:
     if full:
         extra["facets"] = st.text_area("Facets (one per line: Name: value; value)", meta.facets or "",
                                        key=f"facets_{key}", height=100)
-    return MetadataEdit(title=title, authors=authors, year=year, venue=venue, doi=doi, pmid=pmid,
+    return MetadataEdit(title=title, authors=authors, year=year, venue=venue, venue_full=venue_full,
+                        doi=doi, pmid=pmid,
                         resource_type=rtype, keywords=keywords, **extra)
 
 
