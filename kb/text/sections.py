@@ -26,6 +26,8 @@ _LABEL_KEYWORDS: tuple[tuple[str, str], ...] = (
     ("conclu", "conclusions"), ("implication", "conclusions"), ("interpretation", "conclusions"),
     ("discussion", "conclusions"), ("relevance", "conclusions"), ("recommendation", "conclusions"),
     ("finding", "results"), ("result", "results"), ("outcome", "results"),
+    ("barrier", "results"), ("facilitator", "results"), ("challenge", "results"), ("topline", "results"),
+    ("lessons learned", "conclusions"),
     ("design", "design"), ("data collection", "design"),
     ("method", "methods"), ("analys", "methods"), ("measure", "methods"), ("participant", "methods"),
     ("intervention", "methods"), ("procedure", "methods"), ("data source", "setting"),
@@ -128,7 +130,8 @@ _LABEL_WORDS = frozenset(
     implication relevance and of the study data sources source collection extraction analysis
     analyses sample analytic population patients subjects materials procedures importance
     significance limitations rationale research question questions policy practice clinical
-    trial registration evidence synthesis summary""".split()
+    trial registration evidence synthesis summary barriers barrier facilitators facilitator challenges
+    lessons learned toplines""".split()
 )
 
 

@@ -13,6 +13,8 @@ from kb.text.sections import role_of_label, split_label, to_sections
     ("CONCLUSIONS", "conclusions"), ("Study Setting and Design", "setting"),
     ("Data Sources and Analytic Sample", "setting"), ("Main outcome measures", "results"),
     ("研究设计/数据收集", "design"), ("结论", "conclusions"), ("POLICY IMPLICATIONS", "conclusions"),
+    ("Barriers", "results"), ("Facilitators", "results"), ("Key challenges", "results"),
+    ("Toplines", "results"), ("Lessons learned", "conclusions"), ("Need", "other"),
 ])
 def test_label_roles(label: str, role: str) -> None:
     assert role_of_label(label) == role
@@ -41,3 +43,16 @@ def test_unlabelled_structured_abstract_gets_roles_in_order() -> None:
 def test_labels_fix_roles_even_out_of_order() -> None:
     sections = to_sections(["RESULTS: It worked (p < 0.01).", "METHODS: We used a survey."])
     assert [s.role for s in sections] == ["results", "methods"]
+
+
+def test_barrier_and_facilitator_blocks_of_an_evidence_page_read_as_results() -> None:
+    """Grey-literature pages list determinants under 'Barriers:' / 'Facilitators:' headings; the
+    paragraphs under them hold findings, whatever their position on the page."""
+    sections = to_sections([
+        "Barriers and facilitators are factors that make it harder or easier to implement a practice.",
+        "Barriers: Staff turnover makes it harder to deliver the program.",
+        "Many programs are understaffed.",
+        "Facilitators: Strong leadership engagement supports implementation.",
+    ])
+    assert [s.label for s in sections] == [None, "Barriers", None, "Facilitators"]
+    assert [s.role for s in sections][1:] == ["results", "results", "results"]
