@@ -19,7 +19,9 @@ from kb.search.tuning import Tuning
 from kb.search.vectors import id_bitmap
 
 log = logging.getLogger(__name__)
-POSTING_BUDGET = 400_000  # postings the whole-record OR query may read (the rarest terms first)
+POSTING_BUDGET = 50_000  # postings the whole-record OR query may read (the rarest terms first):
+                        # it bounds the cost at a million findings; 400,000 gave the same SciFact
+                        # train nDCG@10 (0.7485)
 
 
 class RecordVocabulary(Vocabulary):
