@@ -106,18 +106,74 @@ def set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
     db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
 
-def vector_stamp(db: sqlite3.Connection, table: str = "findings") -> str:
-    """What the vector files must have been written for: the number of findings and a checksum
-    of every finding id with the hash of its vector's text, as committed in this database (ids
-    are reused after deletes, so counts or ids alone cannot tell stale vectors from current ones)."""
+STAMP_SQL = {  # (row id, what its vector is made from) of every row of a vector table
+    "findings": "SELECT fid, vec_hash FROM findings",
+    "sentences": "SELECT sid, section || ':' || text FROM sentences",  # sentences: by text
+}
+STAMP_MOD = 1 << 64
+
+
+def _stamp_key(table: str) -> str:
+    return f"stamp-{table}"
+
+
+def row_stamp(row_id: int, vec_hash: str) -> int:
+    """One row's share of its table's stamp: 64 bits of a hash of its id and its vector's text."""
+    return int.from_bytes(hashlib.sha256(f"{row_id}:{vec_hash}".encode()).digest()[:8], "little")
+
+
+def _format_stamp(count: int, total: int) -> str:
+    return f"{count}:{total % STAMP_MOD:016x}"
+
+
+def _parse_stamp(stamp: str) -> tuple[int, int]:
+    count, total = stamp.split(":")
+    return int(count), int(total, 16)
+
+
+def computed_vector_stamp(db: sqlite3.Connection, table: str = "findings") -> str:
+    """The stamp of a vector table recomputed from every row (what the running stamp kept in
+    the meta table must always equal; used once for an index written before it was kept)."""
+    count = total = 0
+    for row_id, vec_hash in db.execute(STAMP_SQL[table]):
+        total += row_stamp(row_id, vec_hash)
+        count += 1
+    return _format_stamp(count, total)
+
+
+def legacy_vector_stamp(db: sqlite3.Connection, table: str = "findings") -> str:
+    """The stamp vector files written before the running stamp carry (a sha256 over every row
+    in id order), so those files still open."""
     digest = hashlib.sha256()
     count = 0
-    sql = ("SELECT fid, vec_hash FROM findings ORDER BY fid" if table == "findings" else
-           "SELECT sid, section || ':' || text FROM sentences ORDER BY sid")  # sentences: by text
-    for row_id, vec_hash in db.execute(sql):
+    for row_id, vec_hash in db.execute(STAMP_SQL[table] + (" ORDER BY fid" if table == "findings"
+                                                           else " ORDER BY sid")):
         digest.update(f"{row_id}:{vec_hash}\n".encode())
         count += 1
     return f"{count}:{digest.hexdigest()[:32]}"
+
+
+def vector_stamp(db: sqlite3.Connection, table: str = "findings") -> str:
+    """What the vector files must have been written for: the number of rows of the table
+    (findings or sentences) and the sum mod 2^64 of a 64-bit hash of every row id with its
+    vector's text, as committed in this database (ids are reused after deletes, so counts or
+    ids alone cannot tell stale vectors from current ones). The sum is kept in the meta table
+    and changed in the same transaction as the rows (insert_record, delete_record), so reading
+    it costs nothing however large the index; an index without it has it computed once."""
+    stored = get_meta(db, _stamp_key(table))
+    if stored is None:
+        stored = computed_vector_stamp(db, table)
+        set_meta(db, _stamp_key(table), stored)
+    return stored
+
+
+def _shift_stamp(db: sqlite3.Connection, table: str, rows: list[tuple[int, str]], sign: int) -> None:
+    """Add (sign 1) or take out (sign -1) rows' shares of a table's running stamp."""
+    if not rows:
+        return
+    count, total = _parse_stamp(vector_stamp(db, table))
+    total += sign * sum(row_stamp(row_id, vec_hash) for row_id, vec_hash in rows)
+    set_meta(db, _stamp_key(table), _format_stamp(count + sign * len(rows), total))
 
 
 def record_languages(record: Record) -> list[str]:
@@ -197,7 +253,11 @@ def record_fts_row(record: Record) -> tuple[str, str, str]:
 def insert_record(db: sqlite3.Connection, rec_row: tuple, rows: list[tuple],
                   sentences: list[tuple] | None = None,
                   whole: tuple[str, str, str] | None = None) -> None:
-    """Insert a record, its findings and its sentences, keeping the FTS tables in step."""
+    """Insert a record, its findings and its sentences, keeping the FTS tables and the
+    running stamps in step."""
+    # the stamps first: one computed from the tables (an index without it) must not count these
+    _shift_stamp(db, "findings", [(r[0], r[14]) for r in rows], 1)
+    _shift_stamp(db, "sentences", [(r[0], f"{r[2]}:{r[5]}") for r in sentences or []], 1)
     db.execute(f"INSERT INTO records VALUES ({','.join('?' * len(RECORD_COLUMNS))})", rec_row)
     if rec_row[4]:
         db.execute("INSERT INTO titles_fts(rowid, title) VALUES (?, ?)", (rec_row[0], rec_row[4]))
@@ -216,19 +276,22 @@ def insert_record(db: sqlite3.Connection, rec_row: tuple, rows: list[tuple],
 def delete_record(db: sqlite3.Connection, rid: int) -> tuple[list[int], list[int]]:
     """Delete a record, its findings and sentences (and their FTS entries); returns the finding
     ids and the sentence ids."""
-    rows = db.execute("SELECT fid, text, context, zh_grams FROM findings WHERE rid = ?",
+    rows = db.execute("SELECT fid, text, context, zh_grams, vec_hash FROM findings WHERE rid = ?",
                       (rid,)).fetchall()
     db.executemany("INSERT INTO findings_fts(findings_fts, rowid, text, context) "
-                   "VALUES ('delete', ?, ?, ?)", [(f, t, c) for f, t, c, _ in rows])
+                   "VALUES ('delete', ?, ?, ?)", [(f, t, c) for f, t, c, _, _ in rows])
     db.executemany("INSERT INTO findings_zh(findings_zh, rowid, zh_grams) VALUES ('delete', ?, ?)",
-                   [(f, z) for f, _, _, z in rows if z])
+                   [(f, z) for f, _, _, z, _ in rows if z])
     title = db.execute("SELECT title FROM records WHERE rid = ?", (rid,)).fetchone()
     if title and title[0]:
         db.execute("INSERT INTO titles_fts(titles_fts, rowid, title) VALUES ('delete', ?, ?)",
                    (rid, title[0]))
-    sids = [r[0] for r in db.execute("SELECT sid FROM sentences WHERE rid = ?", (rid,))]
+    sentences = db.execute("SELECT sid, section || ':' || text FROM sentences WHERE rid = ?",
+                           (rid,)).fetchall()
+    _shift_stamp(db, "findings", [(r[0], r[4]) for r in rows], -1)
+    _shift_stamp(db, "sentences", sentences, -1)
     db.execute("DELETE FROM records_fts WHERE rowid = ?", (rid,))
     db.execute("DELETE FROM sentences WHERE rid = ?", (rid,))
     db.execute("DELETE FROM findings WHERE rid = ?", (rid,))
     db.execute("DELETE FROM records WHERE rid = ?", (rid,))
-    return [r[0] for r in rows], sids
+    return [r[0] for r in rows], [r[0] for r in sentences]

@@ -36,6 +36,11 @@ VECTOR_SQL = {
 
 
 
+def _legacy(stamp: str) -> bool:
+    """Whether a vector file's stamp is of the form written before the running stamp."""
+    return len(stamp.partition(":")[2]) == 32
+
+
 class QueryWorker:
     """One background thread that embeds a query while keyword search runs (started on first use)."""
 
@@ -114,6 +119,9 @@ class Space:
             self.vectors = VectorIndex(self.embedder.dim)
             return f"{self.delta_path.name} is damaged"
         expected = index_db.vector_stamp(db, self.table)
+        if stamp != expected and _legacy(stamp) and stamp == index_db.legacy_vector_stamp(db, self.table):
+            self._write_delta(expected)  # written before the running stamp: restamped once
+            stamp = expected
         if stamp != expected:
             return (f"{self.path.name} was written for another state of the index "
                     f"({stamp or 'no stamp'}, the index holds {expected})")
@@ -206,9 +214,14 @@ class Space:
             self.delta_path.unlink(missing_ok=True)
             self._added, self._removed, self._overflow = {}, set(), False
             return
-        if not (self._added or self._removed):
+        if not (self._added or self._removed) and stamp == self._base:
             self.delta_path.unlink(missing_ok=True)
             return
+        self._write_delta(stamp)
+
+    def _write_delta(self, stamp: str) -> None:
+        """Write the side file: the changes since the vector file, which they build on, and the
+        stamp of the state of the index they bring it to."""
         ids = np.array(sorted(self._added), dtype=np.int64)
         vecs = (np.stack([self._added[i] for i in ids]) if len(ids)
                 else np.zeros((0, self.embedder.dim), np.float16))
