@@ -18,7 +18,9 @@ same vectors) that an index returns. The probe fraction the index ships with
 `--pipeline N` instead builds a whole knowledge base of N findings (10 a record, texts sampled
 from the real sentences with one word dropped from repeats, vectors the base vectors plus noise
 as above: speed_bench.py's PoolEmbedder; the multilingual space off) and prints the build's peak
-RSS, `.kb/` on disk, the time to add one record, and the hybrid query p95 including the query's
+RSS, `.kb/` on disk (and its vector files, embedding cache and SQLite index), the time to add
+one record (`add one s`: the index told which record was saved, as a caller that saved it does;
+`add one (scan) s`: records/ scanned for changes), and the hybrid query p95 including the query's
 embedding by the real model — run it alone, as the peak RSS is the process's.
 
     nice -n 10 python benchmarks/scale_bench.py --pipeline 100000
@@ -168,13 +170,15 @@ def pipeline(size: int, sentences: list[str], base: np.ndarray, n_queries: int) 
         started = time.perf_counter()
         index = Index.open(home, pool, multilingual=False)
         build_s, peak = time.perf_counter() - started, rss_mb()
-        disk = sum(p.stat().st_size for p in (home / ".kb").rglob("*") if p.is_file()) / 2**20
+        disk = disk_use(home / ".kb")
         one = json.loads((home / "records" / "bench-0000000.json").read_text())
-        one["id"] = "bench-added"
-        (home / "records" / "bench-added.json").write_text(json.dumps(one))
-        started = time.perf_counter()
-        index.update()
-        add_s = time.perf_counter() - started
+        add_s = {}
+        for how, names in (("named", True), ("scan", False)):
+            one["id"] = f"bench-added-{how}"
+            (home / "records" / f"{one['id']}.json").write_text(json.dumps(one))
+            started = time.perf_counter()
+            index.update(records=[one["id"]] if names else None)
+            add_s[how] = time.perf_counter() - started
         rng = random.Random(23)
         texts = [" ".join(rng.choice(sentences).split()[:rng.randint(3, 8)]) for _ in range(n_queries)]
         search(index, "warm up", k=10)
@@ -185,8 +189,20 @@ def pipeline(size: int, sentences: list[str], base: np.ndarray, n_queries: int) 
             times.append((time.perf_counter() - started) * 1000)
         approximate = index.vectors.approximate
         index.close()
-    return {"findings": size, "build s": build_s, "build peak RSS MB": peak, ".kb MB": disk,
-            "add one s": add_s, "hybrid p95 ms": percentiles(times)[1], "approx": approximate}
+    return {"findings": size, "build s": build_s, "build peak RSS MB": peak, ".kb MB": disk["all"],
+            "vectors MB": disk["vectors"], "cache MB": disk["cache"], "sqlite MB": disk["sqlite"],
+            "add one s": add_s["named"], "add one (scan) s": add_s["scan"],
+            "hybrid p95 ms": percentiles(times)[1], "approx": approximate}
+
+
+def disk_use(folder: Path) -> dict[str, float]:
+    """MB on disk of the index folder: all of it, the vector files, the embedding cache, the
+    SQLite index (with its write-ahead log)."""
+    sizes = {p.name: p.stat().st_size / 2**20 for p in folder.rglob("*") if p.is_file()}
+    return {"all": sum(sizes.values()),
+            "vectors": sum(v for k, v in sizes.items() if k.startswith("vectors")),
+            "cache": sum(v for k, v in sizes.items() if k.startswith(config.EMBED_CACHE)),
+            "sqlite": sum(v for k, v in sizes.items() if k.startswith(config.INDEX_DB))}
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
@@ -79,6 +79,21 @@ def record_files(folder: Path) -> dict[str, tuple[str, str]]:
     return out
 
 
+def named_record_files(folder: Path, ids: Collection[str]) -> dict[str, tuple[str, str]]:
+    """What record_files gives for the record files of these ids that exist."""
+    out: dict[str, tuple[str, str]] = {}
+    for record_id in ids:
+        if record_id.startswith(("_", ".")) or "/" in record_id or "\\" in record_id:
+            continue  # not a record file's name
+        path = folder / f"{record_id}.json"
+        try:
+            st = path.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        out[record_id] = (str(path), f"{st.st_size}:{st.st_mtime_ns}")
+    return out
+
+
 class Index:
     """An open index of one knowledge-base home."""
 
@@ -113,9 +128,11 @@ class Index:
             index.last_report = index._open_and_refresh(refresh=refresh, full=full)
         return index
 
-    def update(self) -> RefreshReport:
+    def update(self, records: Collection[str] | None = None) -> RefreshReport:
         """Bring this open index up to date with records/ (holding the writer lock); picks up
-        first what another process wrote to the index since this one read it."""
+        first what another process wrote to the index since this one read it. `records`: the
+        ids of the only records that may have changed (added, edited or deleted), so records/
+        is not scanned (what a caller that has just saved them knows)."""
         with self._lock():
             db = self.require_db()
             if index_db.get_meta(db, "generation") != self.generation:
@@ -124,7 +141,7 @@ class Index:
                         space.rebuild(db)
                 self._load_arrays()
                 self.generation = index_db.get_meta(db, "generation")
-            self.last_report = self.refresh()
+            self.last_report = self.refresh(records)
         return self.last_report
 
     @property
@@ -216,14 +233,21 @@ class Index:
             space.reset(self.db)
 
     # -- updating ------------------------------------------------------------------------
-    def refresh(self) -> RefreshReport:
-        """Re-index records whose files changed, drop deleted ones, add new ones."""
+    def refresh(self, records: Collection[str] | None = None) -> RefreshReport:
+        """Re-index records whose files changed, drop deleted ones, add new ones (only among
+        `records`, when given: then the cost is theirs, not the knowledge base's)."""
         db = self.require_db()
         started = time.perf_counter()
         report = RefreshReport()
-        files = record_files(records_dir(self.home))
-        known = {rid: (i, stat, digest) for i, rid, stat, digest in
-                 db.execute("SELECT rid, id, stat, hash FROM records")}
+        if records is None:
+            files = record_files(records_dir(self.home))
+            known = {rid: (i, stat, digest) for i, rid, stat, digest in
+                     db.execute("SELECT rid, id, stat, hash FROM records")}
+        else:
+            files = named_record_files(records_dir(self.home), records)
+            known = {rid: (i, stat, digest) for record_id in sorted(set(records))
+                     for i, rid, stat, digest in db.execute(
+                         "SELECT rid, id, stat, hash FROM records WHERE id = ?", (record_id,))}
         changed = sorted(k for k, (_, stat) in files.items() if k not in known or known[k][1] != stat)
         report.unchanged = len(files) - len(changed)
         removed: list[int] = []
