@@ -116,6 +116,8 @@ class Index:
         self._worker = QueryWorker()
         self.cache: dict[str, Any] = {}  # things derived from the index by readers; cleared on change
         self.generation: str | None = None  # the index's change counter when this object read it
+        # (table, vector text hash) → row id of rows deleted in the refresh under way
+        self._reusable: dict[tuple[str, str], int] = {}
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
@@ -136,9 +138,7 @@ class Index:
         with self._lock():
             db = self.require_db()
             if index_db.get_meta(db, "generation") != self.generation:
-                for space in self.spaces:
-                    if space.open(db):
-                        space.rebuild(db)
+                self._rebuild([space for space in self.spaces if space.open(db)])
                 self._load_arrays()
                 self.generation = index_db.get_meta(db, "generation")
             self.last_report = self.refresh(records)
@@ -194,17 +194,31 @@ class Index:
         if reason:
             self._reset(reason)
         rebuilt = [reason] if reason else []
+        stale = []
         for space in ([] if reason else self.spaces):
             why = space.open(self.require_db())
             if why:
                 log.info("search index: %s; rebuilding those vectors", why)
-                space.rebuild(self.require_db())
+                stale.append(space)
                 rebuilt.append(f"vectors: {why}")
+        self._rebuild(stale)
         self.generation = index_db.get_meta(self.require_db(), "generation")
         report = self.refresh() if refresh or reason else RefreshReport()
         report.rebuilt = "; ".join(rebuilt) or None
         self._load_arrays()
         return report
+
+    def _rebuild(self, stale: list[Space]) -> None:
+        """Rebuild the vectors of these spaces from the database, each taking the vectors it
+        can from the spaces of the same embedder that are current (a sentence that is a finding
+        has the finding's vector), or rebuilt before it."""
+        db = self.require_db()
+        pending = list(stale)
+        while pending:
+            space = pending.pop(0)
+            donors = [s for s in self.spaces if s.embedder is space.embedder and s is not space
+                      and s not in pending]
+            space.rebuild(db, donors)
 
     def _open_db(self) -> str | None:
         """None when the existing database is usable, else why it must be rebuilt."""
@@ -255,7 +269,9 @@ class Index:
         first_new = (db.execute("SELECT max(fid) FROM findings").fetchone()[0] or 0) + 1
         db.execute("BEGIN")
         try:
+            self._reusable = {}
             for record_id in sorted(set(known) - set(files)):
+                self._note_reusable(known[record_id][0])
                 fids, sids = index_db.delete_record(db, known[record_id][0])
                 removed += fids
                 removed_sentences += sids
@@ -269,10 +285,14 @@ class Index:
                 index_db.set_meta(db, "generation", str(int(self.generation or 0) + 1))
             db.execute("COMMIT")
         except BaseException:
+            self._reusable = {}
             db.execute("ROLLBACK")
             for space in self.spaces:  # may hold uncommitted changes: reload what is on disk
                 space.open(db)
             raise
+        self._reusable = {}
+        if report.added + report.updated + report.removed > index_db.BIG_CHANGE:
+            index_db.fold_log(db)
         self.generation = index_db.get_meta(db, "generation")
         if report.changed or removed or added:
             for space in self.spaces:
@@ -331,6 +351,7 @@ class Index:
             report.problems.append(str(err))
             return None
         if known:
+            self._note_reusable(known[0])
             fids, sids = index_db.delete_record(self.db, known[0])
             removed[0].extend(fids)
             removed[1].extend(sids)
@@ -348,10 +369,41 @@ class Index:
                 "sentences": [(row[0], index_db.sentence_vector_text(row[5], row[2], record.title))
                               for row in sentences]}
 
+    def _note_reusable(self, rid: int) -> None:
+        """Before a record's rows are deleted in this refresh: where their vectors are (they stay
+        in the spaces until the refresh ends), so a text indexed again is not embedded again."""
+        assert self.db is not None
+        for table, rows in index_db.vector_hashes(self.db, rid).items():
+            for row_id, digest in rows:
+                self._reusable.setdefault((table, digest), row_id)
+
     def _add_vectors(self, items: dict[str, list[tuple[int, str]]]) -> int:
-        """Embed (row id, vector text) pairs of findings and sentences into their spaces."""
+        """Embed (row id, vector text) pairs of findings and sentences into their spaces: the
+        spaces of one embedder (findings and sentences of the English model) together, each text
+        once; a text whose vector this index still holds (from a row deleted in this refresh) is
+        taken from it, any other from the embedding cache or the model."""
+        groups: dict[int, list[Space]] = {}
         for space in self.spaces:
-            space.add(items[space.table])
+            groups.setdefault(id(space.embedder), []).append(space)
+        for spaces in groups.values():
+            texts = list(dict.fromkeys(t for s in spaces for _, t in items[s.table]))
+            if not texts:
+                continue
+            found: dict[str, np.ndarray] = {}
+            for text in texts:
+                digest = text_hash(text)
+                for space in spaces:
+                    row_id = self._reusable.get((space.table, digest))
+                    if row_id is not None:
+                        found[text] = space.vectors.vectors_of(np.array([row_id]))[0]
+                        break
+            rest = [t for t in texts if t not in found]
+            if rest:
+                found.update(zip(rest, spaces[0].embedder.encode(rest, keep=False), strict=True))
+            for space in spaces:
+                rows = items[space.table]
+                if rows:
+                    space.add(rows, np.stack([found[t] for _, t in rows]))
         return sum(len(v) for v in items.values())
 
     # -- filter columns ------------------------------------------------------------------

@@ -7,6 +7,7 @@ import hashlib
 import json
 import sqlite3
 
+from kb.embed import text_hash
 from kb.model.present import authors_line
 from kb.model.schema import Finding, Record
 from kb.search.lexical import cjk_bigrams
@@ -56,6 +57,8 @@ FINDING_COLUMNS = ("fid", "rid", "finding_id", "kind", "role", "section", "span_
                    "text", "context", "zh", "zh_grams", "themes", "effects", "vec_hash", "theme_bits")
 SENTENCE_COLUMNS = ("sid", "rid", "section", "span_start", "span_end", "text", "fid")
 TITLE_SECTION, KEYWORDS_SECTION = -1, -2  # sentence rows that hold the title and the keywords
+WAL_LIMIT = 64 * 2**20  # bytes of write-ahead log kept on disk between checkpoints
+BIG_CHANGE = 1_000  # records changed in one refresh past which the log is folded in at once
 MAX_BITS = 63  # theme and language bitmasks live in one SQLite INTEGER
 
 
@@ -93,8 +96,15 @@ def connect(path: str) -> sqlite3.Connection:
     db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
+    db.execute(f"PRAGMA journal_size_limit={WAL_LIMIT}")  # the log shrinks back after a checkpoint
     db.executescript(DDL)
     return db
+
+
+def fold_log(db: sqlite3.Connection) -> None:
+    """Fold the write-ahead log into the database and empty it (after a build, whose one
+    transaction left a log as large as the database)."""
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
 
 def get_meta(db: sqlite3.Connection, key: str) -> str | None:
@@ -271,6 +281,17 @@ def insert_record(db: sqlite3.Connection, rec_row: tuple, rows: list[tuple],
                    [(r[0], r[8], r[9]) for r in rows])
     db.executemany("INSERT INTO findings_zh(rowid, zh_grams) VALUES (?, ?)",
                    [(r[0], r[11]) for r in rows if r[11]])
+
+
+def vector_hashes(db: sqlite3.Connection, rid: int) -> dict[str, list[tuple[int, str]]]:
+    """(row id, hash of the vector text) of a record's findings and sentences, by table."""
+    title_row = db.execute("SELECT title FROM records WHERE rid = ?", (rid,)).fetchone()
+    title = title_row[0] if title_row else None
+    return {"findings": db.execute("SELECT fid, vec_hash FROM findings WHERE rid = ?",
+                                   (rid,)).fetchall(),
+            "sentences": [(sid, text_hash(sentence_vector_text(text, section, title)))
+                          for sid, section, text in db.execute(
+                              "SELECT sid, section, text FROM sentences WHERE rid = ?", (rid,))]}
 
 
 def delete_record(db: sqlite3.Connection, rid: int) -> tuple[list[int], list[int]]:

@@ -1,0 +1,115 @@
+"""The index's vector files are the only stored copy of its vectors (issue 19): the embedding
+cache is read but not written by the index, a text indexed again in the refresh that deleted it
+is taken from the vectors still held, and vectors of different models never mix."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+
+from kb.config import EMBED_CACHE, index_dir
+from kb.embed import FakeEmbedder
+from kb.search.hybrid import search
+from kb.search.index import Index
+from kb.search.index_db import vector_text
+from kb.store import Store
+
+
+class Counting(FakeEmbedder):
+    """The fake embedder, counting the texts it embeds (optionally under another model id)."""
+
+    def __init__(self, dim: int = 256, model_id: str | None = None, shift: float = 0.0) -> None:
+        super().__init__(dim)
+        self.model_id = model_id or self.model_id
+        self.shift = shift
+        self.texts: list[str] = []
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.texts += texts
+        out = super().encode(texts)
+        if self.shift and len(out):
+            out = out + self.shift
+            out /= np.linalg.norm(out, axis=1, keepdims=True)
+        return out
+
+
+def _cached_rows(home: Path) -> int:
+    with sqlite3.connect(index_dir(home) / EMBED_CACHE) as db:
+        return int(db.execute("SELECT count(*) FROM vectors").fetchone()[0])
+
+
+def _ranked(index: Index) -> list[tuple[str, str, float]]:
+    return [(h.record_id, h.finding_id, round(h.score, 6))
+            for h in search(index, "braided funding", k=8).hits()]
+
+
+def test_the_index_does_not_copy_its_vectors_into_the_cache(shipped_copy: Path) -> None:
+    index = Index.open(shipped_copy, Counting(), multilingual=False)
+    assert index.vectors.size > 0
+    assert _cached_rows(shipped_copy) == 0
+
+
+def test_a_text_indexed_again_in_the_refresh_that_deleted_it_is_not_embedded_again(
+        shipped_copy: Path) -> None:
+    embedder = Counting()
+    index = Index.open(shipped_copy, embedder, multilingual=False)
+    store = Store(shipped_copy)
+    record = store.load("john-snow-discussion-paper")
+    os.remove(shipped_copy / "records" / f"{record.id}.json")  # renamed: deleted, added again
+    store.save(record.model_copy(update={"id": "john-snow-renamed"}))
+    embedder.texts.clear()
+    report = index.update()
+    assert (report.added, report.removed) == (1, 1)
+    assert embedder.texts == []
+    # an edit: only the changed finding's text is embedded (its sentence holds the same text)
+    edited = store.load("john-snow-renamed")
+    edited.findings[0] = edited.findings[0].model_copy(update={"text": "A wholly new finding text."})
+    store.save(edited)
+    index.update()
+    assert embedder.texts == [vector_text("A wholly new finding text.", edited.title)]
+    incremental = _ranked(index)
+    index.close()
+    fresh = Index.open(shipped_copy, Counting(), full=True, multilingual=False)
+    assert _ranked(fresh) == incremental  # the same results as a build from scratch
+    ids = np.array(sorted(r[0] for r in fresh.require_db().execute("SELECT fid FROM findings")))
+    fresh_vectors = fresh.vectors.vectors_of(ids)
+    fresh.close()
+    again = Index.open(shipped_copy, Counting(), multilingual=False)
+    assert not again.last_report.rebuilt
+    assert np.array_equal(again.vectors.vectors_of(ids), fresh_vectors)
+
+
+def test_a_new_model_rebuilds_the_vectors_from_that_model_alone(shipped_copy: Path) -> None:
+    Index.open(shipped_copy, Counting(), multilingual=False).close()
+    other = Counting(model_id="fake-hash:256-other", shift=0.5)
+    index = Index.open(shipped_copy, other, multilingual=False)
+    assert "main embedding model is now fake-hash:256-other" in (index.last_report.rebuilt or "")
+    findings = index.require_db().execute("SELECT count(*) FROM findings").fetchone()[0]
+    assert len(set(other.texts)) == len(other.texts) >= findings  # each text once, none reused
+    fid, text, title = index.require_db().execute(
+        "SELECT f.fid, f.text, r.title FROM findings f JOIN records r USING (rid) LIMIT 1").fetchone()
+    expected = other.encode([vector_text(text, title)])[0].astype(np.float16)
+    assert np.array_equal(index.vectors.vectors_of(np.array([fid]))[0], expected.astype(np.float32))
+
+
+def test_a_lost_sentence_file_takes_the_finding_vectors_it_can(shipped_copy: Path) -> None:
+    """A sentence that is a finding has the finding's vector text: rebuilding the sentence
+    vectors embeds only the other sentences (titles, keywords, sentences without a finding)."""
+    Index.open(shipped_copy, Counting(), multilingual=False).close()
+    (index_dir(shipped_copy) / "vectors-sentences.faiss").unlink()
+    embedder = Counting()
+    index = Index.open(shipped_copy, embedder, multilingual=False)
+    assert "vectors-sentences.faiss is missing" in (index.last_report.rebuilt or "")
+    db = index.require_db()
+    finding_texts = {vector_text(t, title) for t, title in db.execute(
+        "SELECT f.text, r.title FROM findings f JOIN records r USING (rid)")}
+    sentence_texts = {vector_text(t, None if section == -1 else title) for t, section, title in db.execute(
+        "SELECT s.text, s.section, r.title FROM sentences s JOIN records r USING (rid)")}
+    assert sentence_texts & finding_texts  # the case this is about
+    assert sorted(embedder.texts) == sorted(sentence_texts - finding_texts)
+    fresh = Index.open(shipped_copy, Counting(), full=True, multilingual=False)
+    ids = np.array([r[0] for r in fresh.require_db().execute("SELECT sid FROM sentences")])
+    assert np.array_equal(fresh.sentences.vectors.vectors_of(ids), index.sentences.vectors.vectors_of(ids))
