@@ -27,6 +27,7 @@ from kb.config import (
     EMBED_CACHE,
     INDEX_DB,
     INDEX_LOCK,
+    KEPT_VECTORS,
     index_dir,
     multilingual_enabled,
     records_dir,
@@ -35,6 +36,7 @@ from kb.embed import Embedder, get_embedder, get_multilingual_embedder, text_has
 from kb.errors import IndexStaleError, LockTimeout, RecordError
 from kb.search import index_db
 from kb.search.columns import FilterArrays
+from kb.search.kept import KeptVectors
 from kb.search.spaces import EMBED_CHUNK, QueryWorker, Space
 from kb.search.types import Mode, SearchFilters, SearchResponse
 from kb.search.vectors import VectorIndex
@@ -118,6 +120,7 @@ class Index:
         self.generation: str | None = None  # the index's change counter when this object read it
         # (table, vector text hash) → row id of rows deleted in the refresh under way
         self._reusable: dict[tuple[str, str], int] = {}
+        self._kept: KeptVectors | None = None  # the old index's vectors, in a rebuild
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
@@ -190,6 +193,31 @@ class Index:
             lock.release()
 
     def _open_and_refresh(self, *, refresh: bool, full: bool) -> RefreshReport:
+        self._kept = self._keep_vectors() if full else None
+        try:
+            return self._open_and_refresh_kept(refresh=refresh, full=full)
+        finally:
+            if self._kept is not None:
+                self._kept.close()
+                self._kept = None
+
+    def _keep_vectors(self) -> KeptVectors | None:
+        """Before a requested rebuild from scratch: the current vectors of the index, kept for
+        the rebuild (None when there is no index, or none of its vector files is current)."""
+        if self._open_db() is not None:
+            return None
+        db = self.require_db()
+        current = [space for space in self.spaces if space.open(db) is None]
+        if not current:
+            return None
+        try:
+            return KeptVectors.keep(self.dir / KEPT_VECTORS, db, current)
+        except (sqlite3.DatabaseError, OSError, RuntimeError) as err:
+            log.warning("cannot keep the vectors of the index for its rebuild (%s); embedding "
+                        "every text again", err)
+            return None
+
+    def _open_and_refresh_kept(self, *, refresh: bool, full: bool) -> RefreshReport:
         reason = "requested" if full else self._open_db()
         if reason:
             self._reset(reason)
@@ -398,6 +426,9 @@ class Index:
                         found[text] = space.vectors.vectors_of(np.array([row_id]))[0]
                         break
             rest = [t for t in texts if t not in found]
+            if rest and self._kept is not None:
+                found.update(self._kept.find(spaces[0].model_id, rest, spaces[0].embedder.dim))
+                rest = [t for t in texts if t not in found]
             if rest:
                 found.update(zip(rest, spaces[0].embedder.encode(rest, keep=False), strict=True))
             for space in spaces:

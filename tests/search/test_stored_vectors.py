@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.config import EMBED_CACHE, index_dir
+from kb.config import EMBED_CACHE, KEPT_VECTORS, index_dir
 from kb.embed import FakeEmbedder
 from kb.search.hybrid import search
 from kb.search.index import Index
@@ -113,3 +113,22 @@ def test_a_lost_sentence_file_takes_the_finding_vectors_it_can(shipped_copy: Pat
     fresh = Index.open(shipped_copy, Counting(), full=True, multilingual=False)
     ids = np.array([r[0] for r in fresh.require_db().execute("SELECT sid FROM sentences")])
     assert np.array_equal(fresh.sentences.vectors.vectors_of(ids), index.sentences.vectors.vectors_of(ids))
+
+
+def test_a_rebuild_from_scratch_embeds_nothing_the_old_index_held(shipped_copy: Path) -> None:
+    """`kb reindex --full`: the old index's vectors are kept for the rebuild (its vector files
+    are their only copy), then the side file is deleted; results are those of a first build."""
+    first = Index.open(shipped_copy, Counting(), multilingual=False)
+    ranked = _ranked(first)
+    first.close()
+    embedder = Counting()
+    full = Index.open(shipped_copy, embedder, full=True, multilingual=False)
+    assert full.last_report.rebuilt == "requested"
+    assert embedder.texts == []
+    assert _ranked(full) == ranked
+    assert not (index_dir(shipped_copy) / KEPT_VECTORS).exists()
+    assert _cached_rows(shipped_copy) == 0
+    full.close()
+    other = Counting(model_id="fake-hash:256-other")  # kept vectors of another model are not used
+    Index.open(shipped_copy, other, full=True, multilingual=False).close()
+    assert len(other.texts) > 0
