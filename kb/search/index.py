@@ -193,32 +193,35 @@ class Index:
             lock.release()
 
     def _open_and_refresh(self, *, refresh: bool, full: bool) -> RefreshReport:
-        self._kept = self._keep_vectors() if full else None
+        reason = "requested" if full else self._open_db()
+        if reason:
+            self._kept = self._keep_vectors()
         try:
-            return self._open_and_refresh_kept(refresh=refresh, full=full)
+            return self._rebuild_or_refresh(reason, refresh=refresh)
         finally:
             if self._kept is not None:
                 self._kept.close()
                 self._kept = None
 
     def _keep_vectors(self) -> KeptVectors | None:
-        """Before a requested rebuild from scratch: the current vectors of the index, kept for
-        the rebuild (None when there is no index, or none of its vector files is current)."""
-        if self._open_db() is not None:
-            return None
-        db = self.require_db()
-        current = [space for space in self.spaces if space.open(db) is None]
-        if not current:
+        """Before the index is rebuilt from scratch (requested, or of an older format): its
+        current vectors, kept for the rebuild (None when there is no readable index, or none
+        of its vector files is current)."""
+        if not (self.dir / INDEX_DB).exists():
             return None
         try:
-            return KeptVectors.keep(self.dir / KEPT_VECTORS, db, current)
+            if self.db is None:
+                self.db = index_db.connect(str(self.dir / INDEX_DB))
+            current = [space for space in self.spaces if space.open(self.db) is None]
+            if not current:
+                return None
+            return KeptVectors.keep(self.dir / KEPT_VECTORS, self.db, current)
         except (sqlite3.DatabaseError, OSError, RuntimeError) as err:
             log.warning("cannot keep the vectors of the index for its rebuild (%s); embedding "
                         "every text again", err)
             return None
 
-    def _open_and_refresh_kept(self, *, refresh: bool, full: bool) -> RefreshReport:
-        reason = "requested" if full else self._open_db()
+    def _rebuild_or_refresh(self, reason: str | None, *, refresh: bool) -> RefreshReport:
         if reason:
             self._reset(reason)
         rebuilt = [reason] if reason else []

@@ -13,7 +13,7 @@ from kb.model.schema import Finding, Record
 from kb.search.lexical import cjk_bigrams
 from kb.text.sentences import split_sentences
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6  # 6: records_fts keeps no copy of the text (rebuilt from the sentences)
 
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -43,7 +43,7 @@ CREATE TABLE IF NOT EXISTS sentences (
     fid INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS sentences_rid ON sentences(rid);
 CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5(
-    title, keywords, body, tokenize='porter unicode61 remove_diacritics 2');
+    title, keywords, body, content='', tokenize='porter unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE IF NOT EXISTS records_vocab USING fts5vocab(records_fts, 'row');
 CREATE VIRTUAL TABLE IF NOT EXISTS findings_vocab USING fts5vocab(findings_fts, 'row');
 CREATE VIRTUAL TABLE IF NOT EXISTS findings_zh USING fts5(
@@ -255,27 +255,44 @@ def sentence_rows(sid: int, rid: int, record: Record, fids: list[int]) -> list[t
 
 
 def record_fts_row(record: Record) -> tuple[str, str, str]:
-    """(title, keywords, body) of the whole-record keyword index."""
+    """(title, keywords, body) of the whole-record keyword index (what sentence_rows holds:
+    indexed_record_fts_row rebuilds it from them to delete it)."""
     return (record.title or "", "; ".join(record.keywords),
             "\n".join(section.text for section in record.abstract))
 
 
+def indexed_record_fts_row(db: sqlite3.Connection, rid: int) -> tuple[str, str, str]:
+    """The (title, keywords, body) a record's row of the whole-record keyword index was made
+    of, rebuilt from its sentence rows (that index keeps no copy of the text; the sentences
+    hold every word of the title, the keywords and the abstract, in order, so the words and
+    their positions are the same as record_fts_row's)."""
+    title, keywords, body = "", "", []
+    for section, text in db.execute("SELECT section, text FROM sentences WHERE rid = ? ORDER BY sid",
+                                    (rid,)):
+        if section == TITLE_SECTION:
+            title = text
+        elif section == KEYWORDS_SECTION:
+            keywords = text
+        else:
+            body.append(text)
+    return title, keywords, "\n".join(body)
+
+
 def insert_record(db: sqlite3.Connection, rec_row: tuple, rows: list[tuple],
-                  sentences: list[tuple] | None = None,
-                  whole: tuple[str, str, str] | None = None) -> None:
+                  sentences: list[tuple], whole: tuple[str, str, str]) -> None:
     """Insert a record, its findings and its sentences, keeping the FTS tables and the
     running stamps in step."""
     # the stamps first: one computed from the tables (an index without it) must not count these
     _shift_stamp(db, "findings", [(r[0], r[14]) for r in rows], 1)
-    _shift_stamp(db, "sentences", [(r[0], f"{r[2]}:{r[5]}") for r in sentences or []], 1)
+    _shift_stamp(db, "sentences", [(r[0], f"{r[2]}:{r[5]}") for r in sentences], 1)
     db.execute(f"INSERT INTO records VALUES ({','.join('?' * len(RECORD_COLUMNS))})", rec_row)
     if rec_row[4]:
         db.execute("INSERT INTO titles_fts(rowid, title) VALUES (?, ?)", (rec_row[0], rec_row[4]))
-    if whole is not None:
-        db.execute("INSERT INTO records_fts(rowid, title, keywords, body) VALUES (?, ?, ?, ?)",
-                   (rec_row[0], *whole))
+    # whole: record_fts_row of the record whose sentences these are (delete_record rebuilds it)
+    db.execute("INSERT INTO records_fts(rowid, title, keywords, body) VALUES (?, ?, ?, ?)",
+               (rec_row[0], *whole))
     db.executemany(f"INSERT INTO sentences VALUES ({','.join('?' * len(SENTENCE_COLUMNS))})",
-                   sentences or [])
+                   sentences)
     db.executemany(f"INSERT INTO findings VALUES ({','.join('?' * len(FINDING_COLUMNS))})", rows)
     db.executemany("INSERT INTO findings_fts(rowid, text, context) VALUES (?, ?, ?)",
                    [(r[0], r[8], r[9]) for r in rows])
@@ -311,7 +328,8 @@ def delete_record(db: sqlite3.Connection, rid: int) -> tuple[list[int], list[int
                            (rid,)).fetchall()
     _shift_stamp(db, "findings", [(r[0], r[4]) for r in rows], -1)
     _shift_stamp(db, "sentences", sentences, -1)
-    db.execute("DELETE FROM records_fts WHERE rowid = ?", (rid,))
+    db.execute("INSERT INTO records_fts(records_fts, rowid, title, keywords, body) "
+               "VALUES ('delete', ?, ?, ?, ?)", (rid, *indexed_record_fts_row(db, rid)))
     db.execute("DELETE FROM sentences WHERE rid = ?", (rid,))
     db.execute("DELETE FROM findings WHERE rid = ?", (rid,))
     db.execute("DELETE FROM records WHERE rid = ?", (rid,))

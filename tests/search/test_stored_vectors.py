@@ -132,3 +132,55 @@ def test_a_rebuild_from_scratch_embeds_nothing_the_old_index_held(shipped_copy: 
     other = Counting(model_id="fake-hash:256-other")  # kept vectors of another model are not used
     Index.open(shipped_copy, other, full=True, multilingual=False).close()
     assert len(other.texts) > 0
+
+
+def _vocab(index: Index) -> list[tuple]:
+    return index.require_db().execute(
+        "SELECT term, doc, cnt FROM records_vocab ORDER BY term").fetchall()
+
+
+def _scores(index: Index) -> list[tuple]:
+    return index.require_db().execute(
+        "SELECT r.id, round(bm25(records_fts), 9) FROM records_fts JOIN records r ON r.rid = "
+        "records_fts.rowid WHERE records_fts MATCH 'pilot OR quokka' ORDER BY r.id").fetchall()
+
+
+def test_the_whole_record_index_keeps_no_text_and_deletes_cleanly(shipped_copy: Path) -> None:
+    """records_fts is contentless: a deleted or edited record's words are taken out with the
+    words rebuilt from its sentences, so after edits its vocabulary and scores equal those of a
+    build from scratch."""
+    index = Index.open(shipped_copy, Counting(), multilingual=False)
+    db = index.require_db()
+    assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'records_fts_content'"
+                      ).fetchone()[0] == 0
+    store = Store(shipped_copy)
+    record = store.load("chuang-2025-collaboration-strategies")
+    record.keywords = [*record.keywords, "zebrafish husbandry"]
+    record.abstract[0] = record.abstract[0].model_copy(update={"text": record.abstract[0].text + " Quokka."})
+    store.save(record)
+    os.remove(shipped_copy / "records" / "john-snow-discussion-paper.json")
+    index.update()
+    edited_vocab = _vocab(index)
+    assert any(term == "zebrafish" for term, _, _ in edited_vocab)
+    scores = _scores(index)
+    store.save(record.model_copy(update={"keywords": record.keywords[:-1]}))
+    index.update()
+    assert not any(term == "zebrafish" for term, _, _ in _vocab(index))
+    store.save(record)
+    index.update()
+    index.close()
+    fresh = Index.open(shipped_copy, Counting(), full=True, multilingual=False)
+    assert _vocab(fresh) == edited_vocab
+    assert _scores(fresh) == scores
+
+
+def test_an_index_of_an_older_format_is_rebuilt_without_embedding_again(shipped_copy: Path) -> None:
+    first = Index.open(shipped_copy, Counting(), multilingual=False)
+    ranked = _ranked(first)
+    first.require_db().execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    first.close()
+    embedder = Counting()
+    index = Index.open(shipped_copy, embedder, multilingual=False)
+    assert "index format 5 is not the current" in (index.last_report.rebuilt or "")
+    assert embedder.texts == []
+    assert _ranked(index) == ranked

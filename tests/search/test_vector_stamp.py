@@ -145,7 +145,8 @@ def _insert(db: sqlite3.Connection, rid: int, fids: list[int], sids: list[int], 
     findings = [(fid, rid, f"f{fid}", "result", "results", 0, 0, len(text), text, "", "", "", "[]",
                  "[]", text_hash(f"{text} {fid}"), 0) for fid in fids]
     sentences = [(sid, rid, 0, 0, len(text), f"{text} {sid}", 0) for sid in sids]
-    index_db.insert_record(db, rec_row, findings, sentences)
+    index_db.insert_record(db, rec_row, findings, sentences,
+                           ("", "", "\n".join(s[5] for s in sentences)))
 
 
 @settings(max_examples=40, deadline=None)
