@@ -18,7 +18,8 @@ same vectors) that an index returns. The probe fraction the index ships with
 `--pipeline N` instead builds a whole knowledge base of N findings (10 a record, texts sampled
 from the real sentences with one word dropped from repeats, vectors the base vectors plus noise
 as above: speed_bench.py's PoolEmbedder; the multilingual space off) and prints the build's peak
-RSS, `.kb/` on disk (and its vector files, embedding cache and SQLite index), the time to add
+RSS (and the RSS before the build: the benchmark's corpus and the query model), `.kb/` on disk
+(and its vector files, embedding cache and SQLite index), the time to add
 one record (`add one s`: the index told which record was saved, as a caller that saved it does;
 `add one (scan) s`: records/ scanned for changes), and the hybrid query p95 including the query's
 embedding by the real model — run it alone, as the peak RSS is the process's.
@@ -167,6 +168,8 @@ def pipeline(size: int, sentences: list[str], base: np.ndarray, n_queries: int) 
     with tempfile.TemporaryDirectory(prefix="kb-scale-") as tmp:
         home = Path(tmp)
         write_kb(home, findings, seed=size)
+        del findings  # the texts stay in pool.source, which embeds them
+        before = rss_mb()  # the benchmark's own corpus and model, before the index is built
         started = time.perf_counter()
         index = Index.open(home, pool, multilingual=False)
         build_s, peak = time.perf_counter() - started, rss_mb()
@@ -189,7 +192,8 @@ def pipeline(size: int, sentences: list[str], base: np.ndarray, n_queries: int) 
             times.append((time.perf_counter() - started) * 1000)
         approximate = index.vectors.approximate
         index.close()
-    return {"findings": size, "build s": build_s, "build peak RSS MB": peak, ".kb MB": disk["all"],
+    return {"findings": size, "build s": build_s, "RSS before build MB": before,
+            "build peak RSS MB": peak, ".kb MB": disk["all"],
             "vectors MB": disk["vectors"], "cache MB": disk["cache"], "sqlite MB": disk["sqlite"],
             "add one s": add_s["named"], "add one (scan) s": add_s["scan"],
             "hybrid p95 ms": percentiles(times)[1], "approx": approximate}
