@@ -297,7 +297,10 @@ class Index:
         report.unchanged = len(files) - len(changed)
         removed: list[int] = []
         removed_sentences: list[int] = []
-        first_new = (db.execute("SELECT max(fid) FROM findings").fetchone()[0] or 0) + 1
+        # row ids of this refresh's new rows start past every row it may delete: a deleted
+        # row's vector stays in the spaces until the refresh ends, so its id must not be reused
+        next_ids = self._next_ids()
+        first_new = next_ids[1]
         db.execute("BEGIN")
         try:
             self._reusable = {}
@@ -308,7 +311,7 @@ class Index:
                 removed_sentences += sids
                 report.removed += 1
             added = self._index_files([files[k] for k in changed], known,
-                                      (removed, removed_sentences), report)
+                                      (removed, removed_sentences), report, next_ids)
             for space in self.spaces:
                 space.remove(removed_sentences if space.table == "sentences" else removed)
                 space.settle(db)
@@ -341,11 +344,13 @@ class Index:
         return int(rid), int(fid), int(sid)
 
     def _index_files(self, files: list[tuple[str, str]], known: dict[str, tuple[int, str, str]],
-                     removed: tuple[list[int], list[int]], report: RefreshReport) -> int:
-        """Index the (path, stat) files whose stat changed; vectors are added in batches."""
+                     removed: tuple[list[int], list[int]], report: RefreshReport,
+                     next_ids: tuple[int, int, int]) -> int:
+        """Index the (path, stat) files whose stat changed, with row ids from `next_ids` on;
+        vectors are added in batches."""
         assert self.db is not None
         store, codes = Store(self.home), index_db.Codes(self.db)
-        rid, fid, sid = self._next_ids()
+        rid, fid, sid = next_ids
         pending: dict[str, list[tuple[int, str]]] = {"findings": [], "sentences": []}
         added = 0
         for name, stat in files:

@@ -184,3 +184,20 @@ def test_an_index_of_an_older_format_is_rebuilt_without_embedding_again(shipped_
     assert "index format 5 is not the current" in (index.last_report.rebuilt or "")
     assert embedder.texts == []
     assert _ranked(index) == ranked
+
+
+def test_rows_deleted_and_added_in_one_refresh_never_share_an_id(shipped_copy: Path) -> None:
+    """The record holding the highest row ids deleted and another added in the same refresh:
+    the new rows must not take the deleted rows' ids (their vectors are still in the spaces
+    until the refresh ends; a shared id lost the new vectors with the old)."""
+    index = Index.open(shipped_copy, Counting(), multilingual=False)
+    db = index.require_db()
+    last = db.execute("SELECT r.id FROM findings f JOIN records r USING (rid) "
+                      "ORDER BY f.fid DESC LIMIT 1").fetchone()[0]
+    store = Store(shipped_copy)
+    os.remove(shipped_copy / "records" / f"{last}.json")
+    store.save(store.load("chuang-2025-collaboration-strategies").model_copy(update={"id": "zz-new"}))
+    index.update()
+    counts = [db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("findings", "sentences")]
+    assert [index.vectors.size, index.sentences.vectors.size] == counts
+    assert [h.record_id for h in search(index, "braided funding", k=50).hits()].count("zz-new") > 0
