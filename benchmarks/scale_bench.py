@@ -18,10 +18,13 @@ same vectors) that an index returns. The probe fraction the index ships with
 `--pipeline N` instead builds a whole knowledge base of N findings (10 a record, texts sampled
 from the real sentences with one word dropped from repeats, vectors the base vectors plus noise
 as above: speed_bench.py's PoolEmbedder; the multilingual space off) and prints the build's peak
-RSS, `.kb/` on disk, the time to add one record, and the hybrid query p95 including the query's
-embedding by the real model — run it alone, as the peak RSS is the process's. With `--db URL`
-the same records are copied into a throwaway database on that PostgreSQL server and measured
-beside the folder (build = copy + index + HNSW; add one = an insert indexed in its transaction).
+RSS (and the RSS before the build: the benchmark's corpus and the query model), `.kb/` on disk
+(and its vector files, embedding cache and SQLite index), the time to add one record (`add one
+s`: the index told which record was saved, as a caller that saved it does; `add one (scan) s`:
+records/ scanned for changes), and the hybrid query p50/p95 including the query's embedding by
+the real model — run it alone, as the peak RSS is the process's. With `--db URL` the same
+records are copied into a throwaway database on that PostgreSQL server and measured beside the
+folder (build = copy + index + HNSW; add one = an insert indexed in its transaction).
 
     nice -n 10 python benchmarks/scale_bench.py --pipeline 100000
     nice -n 10 python benchmarks/scale_bench.py --pipeline 100000 --db postgresql://postgres@127.0.0.1:5432/postgres
@@ -172,24 +175,31 @@ def pipeline(size: int, sentences: list[str], base: np.ndarray, n_queries: int,
     with tempfile.TemporaryDirectory(prefix="kb-scale-") as tmp:
         home = Path(tmp)
         write_kb(home, findings, seed=size)
+        del findings  # the texts stay in pool.source, which embeds them
+        before = rss_mb()  # the benchmark's own corpus and model, before the index is built
         started = time.perf_counter()
         index = Index.open(home, pool, multilingual=False)
         build_s, peak = time.perf_counter() - started, rss_mb()
-        disk = sum(p.stat().st_size for p in (home / ".kb").rglob("*") if p.is_file()) / 2**20
+        disk = disk_use(home / ".kb")
         one = json.loads((home / "records" / "bench-0000000.json").read_text())
-        one["id"] = "bench-added"
-        (home / "records" / "bench-added.json").write_text(json.dumps(one))
-        started = time.perf_counter()
-        index.update()
-        add_s = time.perf_counter() - started
+        add_s = {}
+        for how, names in (("named", True), ("scan", False)):
+            one["id"] = f"bench-added-{how}"
+            (home / "records" / f"{one['id']}.json").write_text(json.dumps(one))
+            started = time.perf_counter()
+            index.update(records=[one["id"]] if names else None)
+            add_s[how] = time.perf_counter() - started
         p50, p95 = query_times(index, texts)
         approximate = index.vectors.approximate
         index.close()
-        rows = [{"backend": "folder", "findings": size, "build s": build_s, "build peak RSS MB": peak,
-                 "stored MB": disk, "add one s": add_s, "hybrid p50 ms": p50, "hybrid p95 ms": p95,
-                 "approx": approximate}]
+        rows = [{"backend": "folder", "findings": size, "build s": build_s,
+                 "RSS before build MB": before, "build peak RSS MB": peak, "stored MB": disk["all"],
+                 "vectors MB": disk["vectors"], "cache MB": disk["cache"], "sqlite MB": disk["sqlite"],
+                 "add one s": add_s["named"], "add one (scan) s": add_s["scan"],
+                 "hybrid p50 ms": p50, "hybrid p95 ms": p95, "approx": approximate}]
         if db:
-            (home / "records" / "bench-added.json").unlink()
+            for how in add_s:
+                (home / "records" / f"bench-added-{how}.json").unlink()
             rows.append(database_pipeline(home, db, pool, texts, size))
     return rows
 
@@ -241,8 +251,19 @@ def database_pipeline(home: Path, server: str, pool: PoolEmbedder, texts: list[s
             store.close()
     mb, hnsw = (float(row[0]), bool(row[1])) if row else (0.0, False)
     return {"backend": "postgresql", "findings": size, "build s": copy_s + build_s,
-            "build peak RSS MB": "-", "stored MB": mb, "add one s": add_s, "hybrid p50 ms": p50,
-            "hybrid p95 ms": p95, "approx": f"HNSW {hnsw}"}
+            "RSS before build MB": "-", "build peak RSS MB": "-", "stored MB": mb, "vectors MB": "-",
+            "cache MB": "-", "sqlite MB": "-", "add one s": add_s, "add one (scan) s": "-",
+            "hybrid p50 ms": p50, "hybrid p95 ms": p95, "approx": f"HNSW {hnsw}"}
+
+
+def disk_use(folder: Path) -> dict[str, float]:
+    """MB on disk of the index folder: all of it, the vector files, the embedding cache, the
+    SQLite index (with its write-ahead log)."""
+    sizes = {p.name: p.stat().st_size / 2**20 for p in folder.rglob("*") if p.is_file()}
+    return {"all": sum(sizes.values()),
+            "vectors": sum(v for k, v in sizes.items() if k.startswith("vectors")),
+            "cache": sum(v for k, v in sizes.items() if k.startswith(config.EMBED_CACHE)),
+            "sqlite": sum(v for k, v in sizes.items() if k.startswith(config.INDEX_DB))}
 
 
 def main() -> None:

@@ -23,6 +23,7 @@ INDEX_DIR = ".kb"
 INDEX_DB = "index.sqlite"
 INDEX_LOCK = "index.lock"
 EMBED_CACHE = "embeddings.sqlite"
+KEPT_VECTORS = "vectors-kept.sqlite"  # the vectors of the index being rebuilt by `kb reindex --full`
 MAIN_VECTORS = "vectors.faiss"  # the English model's space; others are vectors-<name>.faiss
 DEDUP_KEYS = "dedup_keys.json"
 

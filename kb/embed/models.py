@@ -201,15 +201,18 @@ class CachedEmbedder:
             Path(f"{self.path}{suffix}").unlink(missing_ok=True)
         return self._connect()
 
-    def encode(self, texts: list[str]) -> np.ndarray:
+    def encode(self, texts: list[str], *, keep: bool = True) -> np.ndarray:
+        """The texts' vectors, from the cache where it has them; the others are computed and
+        (when `keep`) cached — the search index passes keep=False, as it stores its own."""
         keys = [text_hash(t) for t in texts]
         found = self._lookup(set(keys))
         missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in found}.items())
         if missing:
             vectors = self.inner.encode([t for _, t in missing]).astype(np.float16)
-            rows = [(self.model_id, k, v.tobytes()) for (k, _), v in zip(missing, vectors, strict=True)]
-            self.db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", rows)
-            self.db.commit()
+            if keep:
+                rows = [(self.model_id, k, v.tobytes()) for (k, _), v in zip(missing, vectors, strict=True)]
+                self.db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", rows)
+                self.db.commit()
             found.update({k: v for (k, _), v in zip(missing, vectors, strict=True)})
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Protocol
 
 from kb.config import INDEX_DB, index_dir
@@ -21,7 +22,7 @@ class SearchIndex(Protocol):
     @property
     def embedder(self) -> Embedder: ...
 
-    def update(self) -> RefreshReport: ...
+    def update(self, records: Collection[str] | None = None) -> RefreshReport: ...
 
     def search(self, query: str, *, filters: SearchFilters | None = None, k: int = 10,
                mode: Mode = "hybrid") -> SearchResponse: ...

@@ -13,7 +13,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +27,7 @@ from kb.config import (
     EMBED_CACHE,
     INDEX_DB,
     INDEX_LOCK,
+    KEPT_VECTORS,
     index_dir,
     multilingual_enabled,
     records_dir,
@@ -35,6 +36,7 @@ from kb.embed import Embedder, get_embedder, get_multilingual_embedder, text_has
 from kb.errors import IndexStaleError, LockTimeout, RecordError
 from kb.search import index_db
 from kb.search.columns import FilterArrays
+from kb.search.kept import KeptVectors
 from kb.search.spaces import EMBED_CHUNK, QueryWorker, Space
 from kb.search.types import Mode, SearchFilters, SearchResponse
 from kb.search.vectors import VectorIndex
@@ -80,6 +82,21 @@ def record_files(folder: Path) -> dict[str, tuple[str, str]]:
     return out
 
 
+def named_record_files(folder: Path, ids: Collection[str]) -> dict[str, tuple[str, str]]:
+    """What record_files gives for the record files of these ids that exist."""
+    out: dict[str, tuple[str, str]] = {}
+    for record_id in ids:
+        if record_id.startswith(("_", ".")) or "/" in record_id or "\\" in record_id:
+            continue  # not a record file's name
+        path = folder / f"{record_id}.json"
+        try:
+            st = path.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        out[record_id] = (str(path), f"{st.st_size}:{st.st_mtime_ns}")
+    return out
+
+
 class Index:
     """An open index of one knowledge-base home."""
 
@@ -104,6 +121,9 @@ class Index:
         self._reader: tuple[sqlite3.Connection, sqlite3.Connection] | None = None  # (for db, reader)
         self.cache: dict[str, Any] = {}  # things derived from the index by readers; cleared on change
         self.generation: str | None = None  # the index's change counter when this object read it
+        # (table, vector text hash) → row id of rows deleted in the refresh under way
+        self._reusable: dict[tuple[str, str], int] = {}
+        self._kept: KeptVectors | None = None  # the old index's vectors, in a rebuild
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
@@ -116,18 +136,18 @@ class Index:
             index.last_report = index._open_and_refresh(refresh=refresh, full=full)
         return index
 
-    def update(self) -> RefreshReport:
+    def update(self, records: Collection[str] | None = None) -> RefreshReport:
         """Bring this open index up to date with records/ (holding the writer lock); picks up
-        first what another process wrote to the index since this one read it."""
+        first what another process wrote to the index since this one read it. `records`: the
+        ids of the only records that may have changed (added, edited or deleted), so records/
+        is not scanned (what a caller that has just saved them knows)."""
         with self._lock():
             db = self.require_db()
             if index_db.get_meta(db, "generation") != self.generation:
-                for space in self.spaces:
-                    if space.open(db):
-                        space.rebuild(db)
+                self._rebuild([space for space in self.spaces if space.open(db)])
                 self._load_arrays()
                 self.generation = index_db.get_meta(db, "generation")
-            self.last_report = self.refresh()
+            self.last_report = self.refresh(records)
         return self.last_report
 
     @property
@@ -178,19 +198,61 @@ class Index:
     def _open_and_refresh(self, *, refresh: bool, full: bool) -> RefreshReport:
         reason = "requested" if full else self._open_db()
         if reason:
+            self._kept = self._keep_vectors()
+        try:
+            return self._rebuild_or_refresh(reason, refresh=refresh)
+        finally:
+            if self._kept is not None:
+                self._kept.close()
+                self._kept = None
+
+    def _keep_vectors(self) -> KeptVectors | None:
+        """Before the index is rebuilt from scratch (requested, or of an older format): its
+        current vectors, kept for the rebuild (None when there is no readable index, or none
+        of its vector files is current)."""
+        if not (self.dir / INDEX_DB).exists():
+            return None
+        try:
+            if self.db is None:
+                self.db = index_db.connect(str(self.dir / INDEX_DB))
+            current = [space for space in self.spaces if space.open(self.db) is None]
+            if not current:
+                return None
+            return KeptVectors.keep(self.dir / KEPT_VECTORS, self.db, current)
+        except (sqlite3.DatabaseError, OSError, RuntimeError) as err:
+            log.warning("cannot keep the vectors of the index for its rebuild (%s); embedding "
+                        "every text again", err)
+            return None
+
+    def _rebuild_or_refresh(self, reason: str | None, *, refresh: bool) -> RefreshReport:
+        if reason:
             self._reset(reason)
         rebuilt = [reason] if reason else []
+        stale = []
         for space in ([] if reason else self.spaces):
             why = space.open(self.require_db())
             if why:
                 log.info("search index: %s; rebuilding those vectors", why)
-                space.rebuild(self.require_db())
+                stale.append(space)
                 rebuilt.append(f"vectors: {why}")
+        self._rebuild(stale)
         self.generation = index_db.get_meta(self.require_db(), "generation")
         report = self.refresh() if refresh or reason else RefreshReport()
         report.rebuilt = "; ".join(rebuilt) or None
         self._load_arrays()
         return report
+
+    def _rebuild(self, stale: list[Space]) -> None:
+        """Rebuild the vectors of these spaces from the database, each taking the vectors it
+        can from the spaces of the same embedder that are current (a sentence that is a finding
+        has the finding's vector), or rebuilt before it."""
+        db = self.require_db()
+        pending = list(stale)
+        while pending:
+            space = pending.pop(0)
+            donors = [s for s in self.spaces if s.embedder is space.embedder and s is not space
+                      and s not in pending]
+            space.rebuild(db, donors)
 
     def _open_db(self) -> str | None:
         """None when the existing database is usable, else why it must be rebuilt."""
@@ -219,28 +281,40 @@ class Index:
             space.reset(self.db)
 
     # -- updating ------------------------------------------------------------------------
-    def refresh(self) -> RefreshReport:
-        """Re-index records whose files changed, drop deleted ones, add new ones."""
+    def refresh(self, records: Collection[str] | None = None) -> RefreshReport:
+        """Re-index records whose files changed, drop deleted ones, add new ones (only among
+        `records`, when given: then the cost is theirs, not the knowledge base's)."""
         db = self.require_db()
         started = time.perf_counter()
         report = RefreshReport()
-        files = record_files(records_dir(self.home))
-        known = {rid: (i, stat, digest) for i, rid, stat, digest in
-                 db.execute("SELECT rid, id, stat, hash FROM records")}
+        if records is None:
+            files = record_files(records_dir(self.home))
+            known = {rid: (i, stat, digest) for i, rid, stat, digest in
+                     db.execute("SELECT rid, id, stat, hash FROM records")}
+        else:
+            files = named_record_files(records_dir(self.home), records)
+            known = {rid: (i, stat, digest) for record_id in sorted(set(records))
+                     for i, rid, stat, digest in db.execute(
+                         "SELECT rid, id, stat, hash FROM records WHERE id = ?", (record_id,))}
         changed = sorted(k for k, (_, stat) in files.items() if k not in known or known[k][1] != stat)
         report.unchanged = len(files) - len(changed)
         removed: list[int] = []
         removed_sentences: list[int] = []
-        first_new = (db.execute("SELECT max(fid) FROM findings").fetchone()[0] or 0) + 1
+        # row ids of this refresh's new rows start past every row it may delete: a deleted
+        # row's vector stays in the spaces until the refresh ends, so its id must not be reused
+        next_ids = self._next_ids()
+        first_new = next_ids[1]
         db.execute("BEGIN")
         try:
+            self._reusable = {}
             for record_id in sorted(set(known) - set(files)):
+                self._note_reusable(known[record_id][0])
                 fids, sids = index_db.delete_record(db, known[record_id][0])
                 removed += fids
                 removed_sentences += sids
                 report.removed += 1
             added = self._index_files([files[k] for k in changed], known,
-                                      (removed, removed_sentences), report)
+                                      (removed, removed_sentences), report, next_ids)
             for space in self.spaces:
                 space.remove(removed_sentences if space.table == "sentences" else removed)
                 space.settle(db)
@@ -248,10 +322,14 @@ class Index:
                 index_db.set_meta(db, "generation", str(int(self.generation or 0) + 1))
             db.execute("COMMIT")
         except BaseException:
+            self._reusable = {}
             db.execute("ROLLBACK")
             for space in self.spaces:  # may hold uncommitted changes: reload what is on disk
                 space.open(db)
             raise
+        self._reusable = {}
+        if report.added + report.updated + report.removed > index_db.BIG_CHANGE:
+            index_db.fold_log(db)
         self.generation = index_db.get_meta(db, "generation")
         if report.changed or removed or added:
             for space in self.spaces:
@@ -269,11 +347,13 @@ class Index:
         return int(rid), int(fid), int(sid)
 
     def _index_files(self, files: list[tuple[str, str]], known: dict[str, tuple[int, str, str]],
-                     removed: tuple[list[int], list[int]], report: RefreshReport) -> int:
-        """Index the (path, stat) files whose stat changed; vectors are added in batches."""
+                     removed: tuple[list[int], list[int]], report: RefreshReport,
+                     next_ids: tuple[int, int, int]) -> int:
+        """Index the (path, stat) files whose stat changed, with row ids from `next_ids` on;
+        vectors are added in batches."""
         assert self.db is not None
         store, codes = Store(self.home), index_db.Codes(self.db)
-        rid, fid, sid = self._next_ids()
+        rid, fid, sid = next_ids
         pending: dict[str, list[tuple[int, str]]] = {"findings": [], "sentences": []}
         added = 0
         for name, stat in files:
@@ -310,6 +390,7 @@ class Index:
             report.problems.append(str(err))
             return None
         if known:
+            self._note_reusable(known[0])
             fids, sids = index_db.delete_record(self.db, known[0])
             removed[0].extend(fids)
             removed[1].extend(sids)
@@ -327,10 +408,44 @@ class Index:
                 "sentences": [(row[0], index_db.sentence_vector_text(row[5], row[2], record.title))
                               for row in sentences]}
 
+    def _note_reusable(self, rid: int) -> None:
+        """Before a record's rows are deleted in this refresh: where their vectors are (they stay
+        in the spaces until the refresh ends), so a text indexed again is not embedded again."""
+        assert self.db is not None
+        for table, rows in index_db.vector_hashes(self.db, rid).items():
+            for row_id, digest in rows:
+                self._reusable.setdefault((table, digest), row_id)
+
     def _add_vectors(self, items: dict[str, list[tuple[int, str]]]) -> int:
-        """Embed (row id, vector text) pairs of findings and sentences into their spaces."""
+        """Embed (row id, vector text) pairs of findings and sentences into their spaces: the
+        spaces of one embedder (findings and sentences of the English model) together, each text
+        once; a text whose vector this index still holds (from a row deleted in this refresh) is
+        taken from it, any other from the embedding cache or the model."""
+        groups: dict[int, list[Space]] = {}
         for space in self.spaces:
-            space.add(items[space.table])
+            groups.setdefault(id(space.embedder), []).append(space)
+        for spaces in groups.values():
+            texts = list(dict.fromkeys(t for s in spaces for _, t in items[s.table]))
+            if not texts:
+                continue
+            found: dict[str, np.ndarray] = {}
+            for text in texts:
+                digest = text_hash(text)
+                for space in spaces:
+                    row_id = self._reusable.get((space.table, digest))
+                    if row_id is not None:
+                        found[text] = space.vectors.vectors_of(np.array([row_id]))[0]
+                        break
+            rest = [t for t in texts if t not in found]
+            if rest and self._kept is not None:
+                found.update(self._kept.find(spaces[0].model_id, rest, spaces[0].embedder.dim))
+                rest = [t for t in texts if t not in found]
+            if rest:
+                found.update(zip(rest, spaces[0].embedder.encode(rest, keep=False), strict=True))
+            for space in spaces:
+                rows = items[space.table]
+                if rows:
+                    space.add(rows, np.stack([found[t] for _, t in rows]))
         return sum(len(v) for v in items.values())
 
     # -- filter columns ------------------------------------------------------------------

@@ -7,12 +7,13 @@ import hashlib
 import json
 import sqlite3
 
+from kb.embed import text_hash
 from kb.model.present import authors_line
 from kb.model.schema import Finding, Record
 from kb.search.lexical import cjk_bigrams
 from kb.text.sentences import split_sentences
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6  # 6: records_fts keeps no copy of the text (rebuilt from the sentences)
 
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -42,7 +43,7 @@ CREATE TABLE IF NOT EXISTS sentences (
     fid INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS sentences_rid ON sentences(rid);
 CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5(
-    title, keywords, body, tokenize='porter unicode61 remove_diacritics 2');
+    title, keywords, body, content='', tokenize='porter unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE IF NOT EXISTS records_vocab USING fts5vocab(records_fts, 'row');
 CREATE VIRTUAL TABLE IF NOT EXISTS findings_vocab USING fts5vocab(findings_fts, 'row');
 CREATE VIRTUAL TABLE IF NOT EXISTS findings_zh USING fts5(
@@ -56,6 +57,8 @@ FINDING_COLUMNS = ("fid", "rid", "finding_id", "kind", "role", "section", "span_
                    "text", "context", "zh", "zh_grams", "themes", "effects", "vec_hash", "theme_bits")
 SENTENCE_COLUMNS = ("sid", "rid", "section", "span_start", "span_end", "text", "fid")
 TITLE_SECTION, KEYWORDS_SECTION = -1, -2  # sentence rows that hold the title and the keywords
+WAL_LIMIT = 64 * 2**20  # bytes of write-ahead log kept on disk between checkpoints
+BIG_CHANGE = 1_000  # records changed in one refresh past which the log is folded in at once
 MAX_BITS = 63  # theme and language bitmasks live in one SQLite INTEGER
 
 
@@ -93,6 +96,7 @@ def connect(path: str) -> sqlite3.Connection:
     db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
+    db.execute(f"PRAGMA journal_size_limit={WAL_LIMIT}")  # the log shrinks back after a checkpoint
     db.executescript(DDL)
     return db
 
@@ -104,6 +108,12 @@ def connect_reader(path: str) -> sqlite3.Connection:
     return db
 
 
+def fold_log(db: sqlite3.Connection) -> None:
+    """Fold the write-ahead log into the database and empty it (after a build, whose one
+    transaction left a log as large as the database)."""
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+
 def get_meta(db: sqlite3.Connection, key: str) -> str | None:
     row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return row[0] if row else None
@@ -113,18 +123,74 @@ def set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
     db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
 
-def vector_stamp(db: sqlite3.Connection, table: str = "findings") -> str:
-    """What the vector files must have been written for: the number of findings and a checksum
-    of every finding id with the hash of its vector's text, as committed in this database (ids
-    are reused after deletes, so counts or ids alone cannot tell stale vectors from current ones)."""
+STAMP_SQL = {  # (row id, what its vector is made from) of every row of a vector table
+    "findings": "SELECT fid, vec_hash FROM findings",
+    "sentences": "SELECT sid, section || ':' || text FROM sentences",  # sentences: by text
+}
+STAMP_MOD = 1 << 64
+
+
+def _stamp_key(table: str) -> str:
+    return f"stamp-{table}"
+
+
+def row_stamp(row_id: int, vec_hash: str) -> int:
+    """One row's share of its table's stamp: 64 bits of a hash of its id and its vector's text."""
+    return int.from_bytes(hashlib.sha256(f"{row_id}:{vec_hash}".encode()).digest()[:8], "little")
+
+
+def _format_stamp(count: int, total: int) -> str:
+    return f"{count}:{total % STAMP_MOD:016x}"
+
+
+def _parse_stamp(stamp: str) -> tuple[int, int]:
+    count, total = stamp.split(":")
+    return int(count), int(total, 16)
+
+
+def computed_vector_stamp(db: sqlite3.Connection, table: str = "findings") -> str:
+    """The stamp of a vector table recomputed from every row (what the running stamp kept in
+    the meta table must always equal; used once for an index written before it was kept)."""
+    count = total = 0
+    for row_id, vec_hash in db.execute(STAMP_SQL[table]):
+        total += row_stamp(row_id, vec_hash)
+        count += 1
+    return _format_stamp(count, total)
+
+
+def legacy_vector_stamp(db: sqlite3.Connection, table: str = "findings") -> str:
+    """The stamp vector files written before the running stamp carry (a sha256 over every row
+    in id order), so those files still open."""
     digest = hashlib.sha256()
     count = 0
-    sql = ("SELECT fid, vec_hash FROM findings ORDER BY fid" if table == "findings" else
-           "SELECT sid, section || ':' || text FROM sentences ORDER BY sid")  # sentences: by text
-    for row_id, vec_hash in db.execute(sql):
+    for row_id, vec_hash in db.execute(STAMP_SQL[table] + (" ORDER BY fid" if table == "findings"
+                                                           else " ORDER BY sid")):
         digest.update(f"{row_id}:{vec_hash}\n".encode())
         count += 1
     return f"{count}:{digest.hexdigest()[:32]}"
+
+
+def vector_stamp(db: sqlite3.Connection, table: str = "findings") -> str:
+    """What the vector files must have been written for: the number of rows of the table
+    (findings or sentences) and the sum mod 2^64 of a 64-bit hash of every row id with its
+    vector's text, as committed in this database (ids are reused after deletes, so counts or
+    ids alone cannot tell stale vectors from current ones). The sum is kept in the meta table
+    and changed in the same transaction as the rows (insert_record, delete_record), so reading
+    it costs nothing however large the index; an index without it has it computed once."""
+    stored = get_meta(db, _stamp_key(table))
+    if stored is None:
+        stored = computed_vector_stamp(db, table)
+        set_meta(db, _stamp_key(table), stored)
+    return stored
+
+
+def _shift_stamp(db: sqlite3.Connection, table: str, rows: list[tuple[int, str]], sign: int) -> None:
+    """Add (sign 1) or take out (sign -1) rows' shares of a table's running stamp."""
+    if not rows:
+        return
+    count, total = _parse_stamp(vector_stamp(db, table))
+    total += sign * sum(row_stamp(row_id, vec_hash) for row_id, vec_hash in rows)
+    set_meta(db, _stamp_key(table), _format_stamp(count + sign * len(rows), total))
 
 
 def record_languages(record: Record) -> list[str]:
@@ -196,23 +262,44 @@ def sentence_rows(sid: int, rid: int, record: Record, fids: list[int]) -> list[t
 
 
 def record_fts_row(record: Record) -> tuple[str, str, str]:
-    """(title, keywords, body) of the whole-record keyword index."""
+    """(title, keywords, body) of the whole-record keyword index (what sentence_rows holds:
+    indexed_record_fts_row rebuilds it from them to delete it)."""
     return (record.title or "", "; ".join(record.keywords),
             "\n".join(section.text for section in record.abstract))
 
 
+def indexed_record_fts_row(db: sqlite3.Connection, rid: int) -> tuple[str, str, str]:
+    """The (title, keywords, body) a record's row of the whole-record keyword index was made
+    of, rebuilt from its sentence rows (that index keeps no copy of the text; the sentences
+    hold every word of the title, the keywords and the abstract, in order, so the words and
+    their positions are the same as record_fts_row's)."""
+    title, keywords, body = "", "", []
+    for section, text in db.execute("SELECT section, text FROM sentences WHERE rid = ? ORDER BY sid",
+                                    (rid,)):
+        if section == TITLE_SECTION:
+            title = text
+        elif section == KEYWORDS_SECTION:
+            keywords = text
+        else:
+            body.append(text)
+    return title, keywords, "\n".join(body)
+
+
 def insert_record(db: sqlite3.Connection, rec_row: tuple, rows: list[tuple],
-                  sentences: list[tuple] | None = None,
-                  whole: tuple[str, str, str] | None = None) -> None:
-    """Insert a record, its findings and its sentences, keeping the FTS tables in step."""
+                  sentences: list[tuple], whole: tuple[str, str, str]) -> None:
+    """Insert a record, its findings and its sentences, keeping the FTS tables and the
+    running stamps in step."""
+    # the stamps first: one computed from the tables (an index without it) must not count these
+    _shift_stamp(db, "findings", [(r[0], r[14]) for r in rows], 1)
+    _shift_stamp(db, "sentences", [(r[0], f"{r[2]}:{r[5]}") for r in sentences], 1)
     db.execute(f"INSERT INTO records VALUES ({','.join('?' * len(RECORD_COLUMNS))})", rec_row)
     if rec_row[4]:
         db.execute("INSERT INTO titles_fts(rowid, title) VALUES (?, ?)", (rec_row[0], rec_row[4]))
-    if whole is not None:
-        db.execute("INSERT INTO records_fts(rowid, title, keywords, body) VALUES (?, ?, ?, ?)",
-                   (rec_row[0], *whole))
+    # whole: record_fts_row of the record whose sentences these are (delete_record rebuilds it)
+    db.execute("INSERT INTO records_fts(rowid, title, keywords, body) VALUES (?, ?, ?, ?)",
+               (rec_row[0], *whole))
     db.executemany(f"INSERT INTO sentences VALUES ({','.join('?' * len(SENTENCE_COLUMNS))})",
-                   sentences or [])
+                   sentences)
     db.executemany(f"INSERT INTO findings VALUES ({','.join('?' * len(FINDING_COLUMNS))})", rows)
     db.executemany("INSERT INTO findings_fts(rowid, text, context) VALUES (?, ?, ?)",
                    [(r[0], r[8], r[9]) for r in rows])
@@ -220,22 +307,37 @@ def insert_record(db: sqlite3.Connection, rec_row: tuple, rows: list[tuple],
                    [(r[0], r[11]) for r in rows if r[11]])
 
 
+def vector_hashes(db: sqlite3.Connection, rid: int) -> dict[str, list[tuple[int, str]]]:
+    """(row id, hash of the vector text) of a record's findings and sentences, by table."""
+    title_row = db.execute("SELECT title FROM records WHERE rid = ?", (rid,)).fetchone()
+    title = title_row[0] if title_row else None
+    return {"findings": db.execute("SELECT fid, vec_hash FROM findings WHERE rid = ?",
+                                   (rid,)).fetchall(),
+            "sentences": [(sid, text_hash(sentence_vector_text(text, section, title)))
+                          for sid, section, text in db.execute(
+                              "SELECT sid, section, text FROM sentences WHERE rid = ?", (rid,))]}
+
+
 def delete_record(db: sqlite3.Connection, rid: int) -> tuple[list[int], list[int]]:
     """Delete a record, its findings and sentences (and their FTS entries); returns the finding
     ids and the sentence ids."""
-    rows = db.execute("SELECT fid, text, context, zh_grams FROM findings WHERE rid = ?",
+    rows = db.execute("SELECT fid, text, context, zh_grams, vec_hash FROM findings WHERE rid = ?",
                       (rid,)).fetchall()
     db.executemany("INSERT INTO findings_fts(findings_fts, rowid, text, context) "
-                   "VALUES ('delete', ?, ?, ?)", [(f, t, c) for f, t, c, _ in rows])
+                   "VALUES ('delete', ?, ?, ?)", [(f, t, c) for f, t, c, _, _ in rows])
     db.executemany("INSERT INTO findings_zh(findings_zh, rowid, zh_grams) VALUES ('delete', ?, ?)",
-                   [(f, z) for f, _, _, z in rows if z])
+                   [(f, z) for f, _, _, z, _ in rows if z])
     title = db.execute("SELECT title FROM records WHERE rid = ?", (rid,)).fetchone()
     if title and title[0]:
         db.execute("INSERT INTO titles_fts(titles_fts, rowid, title) VALUES ('delete', ?, ?)",
                    (rid, title[0]))
-    sids = [r[0] for r in db.execute("SELECT sid FROM sentences WHERE rid = ?", (rid,))]
-    db.execute("DELETE FROM records_fts WHERE rowid = ?", (rid,))
+    sentences = db.execute("SELECT sid, section || ':' || text FROM sentences WHERE rid = ?",
+                           (rid,)).fetchall()
+    _shift_stamp(db, "findings", [(r[0], r[4]) for r in rows], -1)
+    _shift_stamp(db, "sentences", sentences, -1)
+    db.execute("INSERT INTO records_fts(records_fts, rowid, title, keywords, body) "
+               "VALUES ('delete', ?, ?, ?, ?)", (rid, *indexed_record_fts_row(db, rid)))
     db.execute("DELETE FROM sentences WHERE rid = ?", (rid,))
     db.execute("DELETE FROM findings WHERE rid = ?", (rid,))
     db.execute("DELETE FROM records WHERE rid = ?", (rid,))
-    return [r[0] for r in rows], sids
+    return [r[0] for r in rows], [r[0] for r in sentences]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Collection
 from concurrent.futures import Future
 from typing import Any, NamedTuple
 
@@ -254,8 +255,9 @@ class PgIndex:
                     log.warning("only the database owner can build %s; searches scan exactly", space.ann_name)
 
     # -- updating ------------------------------------------------------------------------
-    def update(self) -> RefreshReport:
-        """Bring the index up to date with the records (what other processes changed too)."""
+    def update(self, records: Collection[str] | None = None) -> RefreshReport:
+        """Bring the index up to date with the records (what other processes changed too;
+        `records`, the ids a caller knows changed, is not needed: versions are compared in SQL)."""
         fingerprint = self.store.fingerprint()
         if fingerprint != self.generation:
             self.cache.clear()

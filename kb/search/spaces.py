@@ -1,5 +1,6 @@
-"""One embedding space of the index: its embedder (cached by text hash), its faiss vectors on
-disk, and the query vectors it has computed. The index keeps the English model's space and,
+"""One embedding space of the index: its embedder, its faiss vectors on disk (the only stored
+copy of them: the embedding cache is read, never written, by the index), and the query vectors
+it has computed. The index keeps the English model's space and,
 when enabled, a multilingual one that lets a Chinese query meet English findings."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 
 from kb import config
 from kb.config import MAIN_VECTORS
-from kb.embed import CachedEmbedder, Embedder
+from kb.embed import CachedEmbedder, Embedder, text_hash
 from kb.search import index_db
 from kb.search.vectors import VectorIndex, one_search_thread
 from kb.store import atomic_write_with
@@ -36,6 +37,11 @@ VECTOR_SQL = {
                   "ELSE r.title END FROM sentences s JOIN records r ON r.rid = s.rid ORDER BY s.sid"),
 }
 
+
+
+def _legacy(stamp: str) -> bool:
+    """Whether a vector file's stamp is of the form written before the running stamp."""
+    return len(stamp.partition(":")[2]) == 32
 
 
 class QueryWorker:
@@ -74,6 +80,29 @@ class QueryVectors:
         if len(self._vectors) > QUERY_CACHE:
             self._vectors.popitem(last=False)
         return vector
+
+class StoredVectors:
+    """The vectors a current space holds, found by the hash of their text."""
+
+    def __init__(self, db: sqlite3.Connection, space: Space) -> None:
+        self.space = space
+        pairs = sorted((text_hash(index_db.vector_text(text, title)), row_id)
+                       for row_id, text, title in db.execute(VECTOR_SQL[space.table]))
+        self.hashes = np.array([h for h, _ in pairs], dtype="S64")
+        self.ids = np.array([i for _, i in pairs], dtype=np.int64)
+
+    def find(self, texts: list[str]) -> dict[str, np.ndarray]:
+        """text → its stored vector, for the texts whose vector the space holds."""
+        if not texts or not len(self.hashes):
+            return {}
+        keys = np.array([text_hash(t) for t in texts], dtype="S64")
+        at = np.minimum(np.searchsorted(self.hashes, keys), len(self.hashes) - 1)
+        hit = self.hashes[at] == keys
+        if not hit.any():
+            return {}
+        vectors = self.space.vectors.vectors_of(self.ids[at[hit]])
+        return dict(zip([t for t, h in zip(texts, hit, strict=True) if h], vectors, strict=True))
+
 
 class Space:
     """Vectors of every finding in one model's space, addressed by finding id."""
@@ -118,6 +147,9 @@ class Space:
             self.vectors = VectorIndex(self.embedder.dim)
             return f"{self.delta_path.name} is damaged"
         expected = index_db.vector_stamp(db, self.table)
+        if stamp != expected and _legacy(stamp) and stamp == index_db.legacy_vector_stamp(db, self.table):
+            self._write_delta(expected)  # written before the running stamp: restamped once
+            stamp = expected
         if stamp != expected:
             return (f"{self.path.name} was written for another state of the index "
                     f"({stamp or 'no stamp'}, the index holds {expected})")
@@ -147,10 +179,11 @@ class Space:
         self.vectors = VectorIndex(self.embedder.dim)
         index_db.set_meta(db, self.meta_key, self.model_id)
 
-    def add(self, items: list[tuple[int, str]]) -> None:
-        """Embed (finding id, vector text) pairs and add them."""
+    def add(self, items: list[tuple[int, str]], vecs: np.ndarray | None = None) -> None:
+        """Add (row id, vector text) pairs with their vectors (embedded here when not given)."""
         if items:
-            vecs = self.embedder.encode([text for _, text in items])
+            if vecs is None:
+                vecs = self.embedder.encode([text for _, text in items], keep=False)
             self.vectors.add(np.array([fid for fid, _ in items], dtype=np.int64), vecs)
             if not self._overflow:
                 self._added.update((fid, v.astype(np.float16))
@@ -184,15 +217,25 @@ class Space:
             self._dirty = self._overflow = True
         index_db.set_meta(db, self.meta_key, self.model_id)
 
-    def rebuild(self, db: sqlite3.Connection) -> None:
-        """Rebuild from the findings table (vectors come from the cache where they can)."""
+    def rebuild(self, db: sqlite3.Connection, donors: list[Space] | None = None) -> None:
+        """Rebuild from the findings (or sentences) table: a text's vector comes from a donor
+        (a current space of the same embedder, over the same database) that holds it, else from
+        the embedding cache or the model."""
         rows = [(row_id, index_db.vector_text(text, title))
                 for row_id, text, title in db.execute(VECTOR_SQL[self.table])]
         ids = np.array([r[0] for r in rows], dtype=np.int64)
+        held = [StoredVectors(db, donor) for donor in donors or [] if donor.embedder is self.embedder]
         # in chunks, as float16: the float32 vectors of the whole table never exist at once
         vecs = np.zeros((len(rows), self.embedder.dim), np.float16)
         for i in range(0, len(rows), EMBED_CHUNK):
-            vecs[i:i + EMBED_CHUNK] = self.embedder.encode([r[1] for r in rows[i:i + EMBED_CHUNK]])
+            texts = [r[1] for r in rows[i:i + EMBED_CHUNK]]
+            found: dict[str, np.ndarray] = {}
+            for stored in held:
+                found.update(stored.find([t for t in texts if t not in found]))
+            rest = list(dict.fromkeys(t for t in texts if t not in found))
+            if rest:
+                found.update(zip(rest, self.embedder.encode(rest, keep=False), strict=True))
+            vecs[i:i + EMBED_CHUNK] = np.stack([found[t] for t in texts])
         self.vectors = VectorIndex.build(self.embedder.dim, ids, vecs)
         self.save(db, full=True)
         index_db.set_meta(db, self.meta_key, self.model_id)
@@ -210,9 +253,14 @@ class Space:
             self.delta_path.unlink(missing_ok=True)
             self._added, self._removed, self._overflow = {}, set(), False
             return
-        if not (self._added or self._removed):
+        if not (self._added or self._removed) and stamp == self._base:
             self.delta_path.unlink(missing_ok=True)
             return
+        self._write_delta(stamp)
+
+    def _write_delta(self, stamp: str) -> None:
+        """Write the side file: the changes since the vector file, which they build on, and the
+        stamp of the state of the index they bring it to."""
         ids = np.array(sorted(self._added), dtype=np.int64)
         vecs = (np.stack([self._added[i] for i in ids]) if len(ids)
                 else np.zeros((0, self.embedder.dim), np.float16))
