@@ -244,7 +244,7 @@ def test_a_librarian_titles_a_stored_record_and_the_forest_plot_reads(app_url: s
     _idle(page)
     assert page.get_by_role("heading", name=re.compile(r"^\[no title\] To improve integration")).count()
     page.get_by_role("tab", name="Edit").click()
-    page.get_by_label("Title").fill(EDITED_TITLE)
+    page.get_by_label("Title", exact=True).fill(EDITED_TITLE)
     page.get_by_label("Your name").fill("Ana Librarian")
     _shot(page, "record-edit")
     page.get_by_role("button", name="Save changes").click()
