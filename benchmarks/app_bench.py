@@ -1,4 +1,13 @@
-"""App benchmark: start `streamlit run app.py` with the real embedding model on a copy of the
+"""App benchmark: first, the issue-19 figure — how long after `make run` prints the app's URL a
+first search is answered: per run a fresh copy of the shipped records, `kb check`, then
+`kb app --port P` (what `make run` does; this checkout's code), and the moment Streamlit prints its
+`URL:` line on stdout; the browser (already running, as a user's is) then opens the page at once,
+types a query, presses Enter and waits until results show. Printed: URL line → results shown, per
+run and median / max, with where the time went (URL → query box, → results), plus the same
+from `kb app`'s own earlier "app on …: http://…" line on stderr. A screenshot of the first
+results is written next to the table (--screenshot).
+
+Then: start `streamlit run app.py` with the real embedding model on a copy of the
 shipped records (and, with --findings N, on a synthetic knowledge base of N findings), drive it
 in headless Chromium and print a table of what a user waits for:
 
@@ -12,6 +21,7 @@ in headless Chromium and print a table of what a user waits for:
 
     python benchmarks/app_bench.py                    # shipped records
     python benchmarks/app_bench.py --findings 10000   # plus 10k synthetic findings
+    python benchmarks/app_bench.py --first-search-only [--runs 3] [--screenshot first.png]
 """
 
 from __future__ import annotations
@@ -26,6 +36,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -137,6 +148,120 @@ def measure(home: Path, queries: list[str], label: str) -> list[tuple[str, str]]
     return rows
 
 
+FIRST_QUERY = SHIPPED_QUERIES[0]
+KB_CLI = "from kb.cli import main; main()"  # the `kb` command of this checkout
+
+
+def _kb(*args: str) -> list[str]:
+    return [sys.executable, "-c", KB_CLI, *args]
+
+
+class _Lines:
+    """Reads a process's stream on a thread; the perf_counter moment the first line matching a
+    pattern arrived."""
+
+    def __init__(self, stream, pattern: str) -> None:
+        self.pattern = re.compile(pattern)
+        self.at: float | None = None
+        self.line = ""
+        self.seen = threading.Event()
+        threading.Thread(target=self._read, args=(stream,), daemon=True).start()
+
+    def _read(self, stream) -> None:
+        for line in stream:
+            if self.at is None and self.pattern.search(line):
+                self.at = time.perf_counter()
+                self.line = line.strip()
+                self.seen.set()
+        self.seen.set()
+
+
+def _kb_env(home: Path) -> dict[str, str]:
+    env = dict(os.environ, KB_HOME=str(home), HF_HUB_OFFLINE="1", PYTHONPATH=str(ROOT))
+    env.pop("KB_EMBEDDER", None)
+    return env
+
+
+def shipped_copy(workdir: Path, *, indexed: bool) -> Path:
+    """A copy of the shipped records (a fresh clone); `indexed`: its .kb/ already built, as
+    after an earlier start."""
+    home = workdir / f"kb-{time.monotonic_ns()}"
+    shutil.copytree(ROOT / "records", home / "records", ignore=shutil.ignore_patterns(".lock"))
+    if indexed:
+        subprocess.run(_kb("reindex"), cwd=ROOT, env=_kb_env(home), check=True, capture_output=True)
+    return home
+
+
+def first_search_run(browser, home: Path, shot: Path | None) -> dict[str, float]:
+    """One `make run` on `home`: seconds from the URL lines to the first results shown in the
+    browser."""
+    env = _kb_env(home)
+    subprocess.run(_kb("check"), cwd=ROOT, env=env, check=True, capture_output=True)
+    port = _free_port()
+    started = time.perf_counter()
+    proc = subprocess.Popen(_kb("app", "--port", str(port)), cwd=ROOT, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out = _Lines(proc.stdout, r"URL: http")
+    err = _Lines(proc.stderr, r"app on .*http://")
+    try:
+        if not out.seen.wait(120) or out.at is None:
+            raise RuntimeError("`kb app` printed no URL line")
+        page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        page.set_default_timeout(120_000)
+        page.goto(f"http://localhost:{port}", wait_until="commit")
+        box = page.get_by_placeholder(re.compile("Ask a question"))
+        box.wait_for()
+        boxed = time.perf_counter()
+        box.fill(FIRST_QUERY)
+        box.press("Enter")
+        page.wait_for_function(CHANGED, polling=20)
+        shown = time.perf_counter()
+        if shot:
+            page.screenshot(path=str(shot), full_page=False)
+        page.context.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return {"kb_line": (err.at or out.at) - started, "url_line": out.at - started,
+            "to_box": boxed - out.at, "to_results": shown - out.at,
+            "from_kb_line": shown - (err.at or out.at)}
+
+
+def first_search_rows(runs: int, shot: Path | None) -> list[tuple[str, str]]:
+    """The issue-19 figure: URL printed -> first results shown, `runs` fresh processes each on a
+    fresh clone (no .kb/: the warm-up builds the index) and on one whose .kb/ was built before."""
+    from playwright.sync_api import sync_playwright
+
+    rows: list[tuple[str, str]] = []
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        for indexed, label in ((False, "fresh clone, no .kb/"), (True, ".kb/ built before")):
+            results = []
+            home = shipped_copy(Path(tmp), indexed=True) if indexed else None
+            for i in range(runs):
+                here = home or shipped_copy(Path(tmp), indexed=False)
+                results.append(first_search_run(browser, here, shot if i == 0 and not indexed else None))
+            rows += [(f"{label} #{i + 1}: kb line / URL line after start; URL -> query box; URL -> results",
+                      f"{r['kb_line']:.2f} / {r['url_line']:.2f} s; {r['to_box']:.2f} s; {r['to_results']:.2f} s")
+                     for i, r in enumerate(results)]
+            to_results = [r["to_results"] for r in results]
+            from_kb = [r["from_kb_line"] for r in results]
+            rows.append((f"{label}: first search after the URL line, median / max of {runs} (target <= 1.5 s)",
+                         f"{statistics.median(to_results):.2f} / {max(to_results):.2f} s"))
+            rows.append((f"{label}: first search after kb's 'app on ...' line, median / max of {runs}",
+                         f"{statistics.median(from_kb):.2f} / {max(from_kb):.2f} s"))
+        browser.close()
+    return rows
+
+
+def print_rows(rows: list[tuple[str, str]]) -> None:
+    width = max(len(name) for name, _ in rows)
+    print(f"{'measure':<{width}}  value")
+    print(f"{'-' * width}  -----")
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}", flush=True)
+
+
 def synthetic_kb(workdir: Path, n_findings: int) -> tuple[Path, float]:
     """Synthetic records (benchmarks/search_bench.py) indexed with the real model."""
     from search_bench import pool_sentences, write_kb
@@ -155,10 +280,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--findings", type=int, default=0,
                         help="also measure a synthetic knowledge base of this many findings")
+    parser.add_argument("--runs", type=int, default=3, help="`make run` starts for the first-search figure")
+    parser.add_argument("--screenshot", type=Path, help="write the first run's first results here (PNG)")
+    parser.add_argument("--first-search-only", action="store_true", help="only the first-search figure")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.pop("KB_EMBEDDER", None)
-    rows: list[tuple[str, str]] = []
+    rows = first_search_rows(args.runs, args.screenshot)
+    if args.first_search_only:
+        print_rows(rows)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         shipped = Path(tmp) / "shipped"
         shutil.copytree(ROOT / "records", shipped / "records", ignore=shutil.ignore_patterns(".lock"))
@@ -170,11 +301,7 @@ def main() -> None:
             rows.append((f"{args.findings:,} findings: index build with the model (before start)",
                          f"{build:.1f} s"))
             rows += measure(home, queries(8), f"{args.findings:,} findings")
-    width = max(len(name) for name, _ in rows)
-    print(f"{'measure':<{width}}  value")
-    print(f"{'-' * width}  -----")
-    for name, value in rows:
-        print(f"{name:<{width}}  {value}")
+    print_rows(rows)
 
 
 if __name__ == "__main__":

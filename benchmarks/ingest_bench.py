@@ -4,6 +4,18 @@ abstracts kept), imports each into an empty knowledge base with extraction (no e
 times dedup of 10,000 records against 100,000. Prints a table.
 
     .venv/bin/python benchmarks/ingest_bench.py [--records 10000] [--kb-size 100000] [--dedup-only]
+    .venv/bin/python benchmarks/ingest_bench.py --embed [--records 10000] [--arms onnx-int8,torch]
+
+--embed times the import end to end with embedding instead: the MEDLINE file is ingested the way
+`kb ingest` does it (extraction with the embedder) and the search index is then built (what the
+first `kb search` does: every finding and sentence embedded, multilingual space included unless
+KB_MULTILINGUAL=0), once per embedding backend (KB_EMBED_BACKEND), each in a fresh knowledge base
+so its embedding cache starts empty. The int8 model build under KB_CACHE_DIR is made once at
+install or first use and is reused, not timed. Real abstracts repeat across 10,000 records and a
+repeated sentence would be served from the cache, so in this mode every repeat of a sentence is
+made distinct by dropping one interior alphabetic word (another one until the text is new;
+numbers, the first and the last word are kept, so sentence boundaries and extracted statistics
+stay as they were); the table prints how many distinct texts each arm embedded.
 
 Each import runs in its own process so its peak memory (ru_maxrss) is its own.
 """
@@ -12,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import subprocess
@@ -78,6 +91,33 @@ class Varier:
             "pages": f"{self.rng.randint(1, 900)}-{self.rng.randint(901, 999)}"})
 
 
+def distinct_sentences(records: list[Record], seed: int = 13) -> list[Record]:
+    """The records with every repeated abstract sentence made new: one interior alphabetic word
+    dropped (then another, until the sentence was not seen before). First occurrences are kept."""
+    from kb.text.sentences import split_sentences
+
+    rng = random.Random(seed)
+    seen: set[str] = set()
+
+    def fresh(sentence: str) -> str:
+        words = sentence.split()
+        while " ".join(words) in seen:
+            interior = [k for k in range(1, len(words) - 1) if words[k].isalpha()]
+            if not interior:
+                break  # nothing droppable: left as a repeat (counted by the cache, not hidden)
+            del words[rng.choice(interior)]
+        text = " ".join(words)
+        seen.add(text)
+        return text
+
+    out = []
+    for r in records:
+        sections = [s.model_copy(update={"text": " ".join(fresh(x.text) for x in split_sentences(s.text))})
+                    for s in r.abstract]
+        out.append(r.model_copy(update={"abstract": sections}))
+    return out
+
+
 def medline_text(r: Record) -> str:
     lines = [f"PMID- {r.identifiers.pmid}", f"DP  - {r.year}", f"TI  - {r.title}.",
              f"PG  - {r.pages}", f"VI  - {r.volume or '1'}", f"TA  - {r.venue or 'J Bench'}",
@@ -105,15 +145,19 @@ def xml_article(r: Record) -> str:
             f"<Language>eng</Language></Article></MedlineCitation></PubmedArticle>\n")
 
 
-def write_files(folder: Path, n: int) -> dict[str, Path]:
+def write_files(folder: Path, n: int, *, distinct: bool = False, xml: bool = True) -> dict[str, Path]:
     varier = Varier(fixture_records())
     records = [varier.record(i) for i in range(n)]
+    if distinct:
+        records = distinct_sentences(records)
     medline = folder / "bench.nbib"
     medline.write_text("".join(medline_text(r) for r in records), encoding="utf-8")
-    xml = folder / "bench.xml"
-    xml.write_text('<?xml version="1.0"?>\n<PubmedArticleSet>\n' + "".join(xml_article(r) for r in records)
-                   + "</PubmedArticleSet>\n", encoding="utf-8")
-    return {"MEDLINE": medline, "PubMed XML": xml}
+    if not xml:
+        return {"MEDLINE": medline}
+    xml_path = folder / "bench.xml"
+    xml_path.write_text('<?xml version="1.0"?>\n<PubmedArticleSet>\n' + "".join(xml_article(r) for r in records)
+                        + "</PubmedArticleSet>\n", encoding="utf-8")
+    return {"MEDLINE": medline, "PubMed XML": xml_path}
 
 
 def import_one(path: Path, home: Path) -> dict:
@@ -138,6 +182,59 @@ def import_one(path: Path, home: Path) -> dict:
     return {"keys_warm_s": warm, "keys_cold_s": cold, "records": len(report.outcomes), "counts": report.counts(), "seconds": seconds,
             "peak_mb": peak_mb, "again_seconds": again_seconds, "again": again.counts(),
             "identical": before == after, "size_mb": path.stat().st_size / 1e6}
+
+
+def import_embedded(path: Path, home: Path) -> dict:
+    """(in a child process, KB_EMBED_BACKEND set) Ingest with the embedder as `kb ingest` does,
+    then build the search index as the first search does; seconds of each and what was embedded."""
+    import sqlite3
+
+    from kb.config import EMBED_CACHE, index_dir
+    from kb.ops.enrich import Enricher
+    from kb.ops.pipeline import ingest_paths
+    from kb.search.backend import open_search_index
+    from kb.store import Store
+
+    (home / "records").mkdir(parents=True, exist_ok=True)
+    store = Store(home)
+    started = time.perf_counter()
+    report = ingest_paths([path], store, enrich=Enricher(home))[0]
+    ingested = time.perf_counter()
+    index = open_search_index(store)
+    findings = index.last_report
+    index.close()
+    done = time.perf_counter()
+    with sqlite3.connect(index_dir(home) / EMBED_CACHE) as db:
+        texts = dict(db.execute("SELECT model, count(*) FROM vectors GROUP BY model").fetchall())
+    return {"records": len(report.outcomes), "counts": report.counts(), "ingest_s": ingested - started,
+            "index_s": done - ingested, "seconds": done - started, "texts": texts,
+            "index": findings.summary(), "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _embedded_imports(path: Path, tmp: Path, arms: list[str]) -> None:
+    """Import `path` with embedding once per backend (a child process and a fresh KB each)."""
+    results = {}
+    for arm in arms:
+        env = dict(os.environ, KB_EMBED_BACKEND=arm, HF_HUB_OFFLINE="1")
+        env.pop("KB_EMBEDDER", None)
+        out = subprocess.run([sys.executable, __file__, "--child-embed", str(path), str(tmp / f"kb-{arm}")],
+                             capture_output=True, text=True, check=True, env=env)
+        results[arm] = json.loads(out.stdout.strip().splitlines()[-1])
+        print(f"[{arm}] {results[arm]['index']}; records {results[arm]['counts']}", file=sys.stderr, flush=True)
+    base = results.get("torch")
+    print(f"{'backend':<11} {'records':>8} {'texts embedded':>15} {'ingest s':>9} {'index s':>8} "
+          f"{'total s':>8} {'records/s':>10} {'peak MB':>8} {'vs torch':>9}")
+    for arm, r in results.items():
+        texts = " + ".join(f"{n:,}" for n in r["texts"].values())
+        ratio = f"{base['seconds'] / r['seconds']:.2f}x" if base else "-"
+        print(f"{arm:<11} {r['records']:>8} {texts:>15} {r['ingest_s']:>9.1f} {r['index_s']:>8.1f} "
+              f"{r['seconds']:>8.1f} {r['records'] / r['seconds']:>10.1f} {r['peak_mb']:>8.0f} {ratio:>9}")
+    for arm, r in results.items():
+        print(f"{arm}: distinct texts per model id: " + ", ".join(f"{m} {n:,}" for m, n in r["texts"].items()))
+    if base and len(results) > 1:
+        fast = min(results, key=lambda a: results[a]["seconds"])
+        print(f"import_speedup={base['seconds'] / results[fast]['seconds']:.2f} ({fast} against torch, "
+              f"{base['records']:,} records, end to end including the index build)")
 
 
 def _key_loads(store) -> tuple[float, float]:
@@ -218,10 +315,22 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=10_000)
     parser.add_argument("--kb-size", type=int, default=100_000)
     parser.add_argument("--dedup-only", action="store_true", help="only time dedup against --kb-size")
+    parser.add_argument("--embed", action="store_true",
+                        help="time the MEDLINE import including embedding and the index build, per backend")
+    parser.add_argument("--arms", default="onnx-int8,torch", help="embedding backends for --embed")
     parser.add_argument("--child", nargs=2, metavar=("FILE", "HOME"), help=argparse.SUPPRESS)
+    parser.add_argument("--child-embed", nargs=2, metavar=("FILE", "HOME"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(import_one(Path(args.child[0]), Path(args.child[1]))))
+        return
+    if args.child_embed:
+        print(json.dumps(import_embedded(Path(args.child_embed[0]), Path(args.child_embed[1]))))
+        return
+    if args.embed:
+        with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
+            files = write_files(Path(tmp), args.records, distinct=True, xml=False)
+            _embedded_imports(files["MEDLINE"], Path(tmp), args.arms.split(","))
         return
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
         if not args.dedup_only:
