@@ -4,9 +4,12 @@ inverted-file (IVF) approximate index above it; search restricted by an id bitma
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import math
 import os
+import platform
 from pathlib import Path
 from typing import IO
 
@@ -19,6 +22,7 @@ from kb.store import atomic_write_with
 log = logging.getLogger(__name__)
 
 BUILD_THREADS = os.cpu_count() or 1
+M_MMAP_THRESHOLD = -3  # glibc mallopt parameter
 HEADER = b"KB-VECTORS 1 "  # then the stamp and a newline, then faiss's own format
 
 # One query at a time is faster on one thread, and faiss's idle OpenMP threads would otherwise
@@ -181,9 +185,22 @@ class VectorIndex:
 ADD_CHUNK = 65_536  # vectors handed to faiss at once
 
 
+def _return_outgrown_buffers() -> None:
+    """Have glibc's malloc serve blocks of 64 KiB and more by mmap, so the buffers that faiss's
+    inverted lists outgrow as an approximate index fills go back to the system instead of
+    staying in the heap (a 1M-vector build held about 1.4 GB of RSS for 0.74 GB of vectors).
+    Process-wide and glibc only; elsewhere nothing happens."""
+    name = ctypes.util.find_library("c")
+    libc = ctypes.CDLL(name) if name else None
+    mallopt = getattr(libc, "mallopt", None)
+    if mallopt is not None and platform.libc_ver()[0] == "glibc":
+        mallopt(M_MMAP_THRESHOLD, 64 * 1024)
+
+
 def _trained_ivf(dim: int, sample: np.ndarray, codec: str | None, *, n: int) -> faiss.IndexIVF:
     """An IVF index for n vectors trained (on every core) on up to 64 vectors per list of
     `sample`."""
+    _return_outgrown_buffers()
     ivf = _ivf(dim, n, codec)
     pick = np.random.default_rng(0).permutation(len(sample))[: ivf.nlist * 64]
     faiss.omp_set_num_threads(BUILD_THREADS)
