@@ -39,7 +39,8 @@ log = logging.getLogger("train_models")
 FIVE = {"setting": "methods", "design": "methods", "other": "background"}
 
 
-def _digest(paths: list[Path]) -> str:
+def files_digest(paths: list[Path]) -> str:
+    """sha256 over the files' names and bytes, in name order: a model's training-data hash."""
     h = hashlib.sha256()
     for path in sorted(paths):
         h.update(path.name.encode())
@@ -104,7 +105,7 @@ def train_roles(c: float = 0.5) -> dict:
     clf = _fit(x, y, scale, c, None)
     meta = {"what": "section roles of unlabelled abstract sentences (kb.text.roles)",
             "trained_on": "tests/gold/roles tune sources: evidence-inference-pmc, csabstruct",
-            "training_data_sha256": _digest([ROLES_GOLD / f"{s}.jsonl.gz"
+            "training_data_sha256": files_digest([ROLES_GOLD / f"{s}.jsonl.gz"
                                              for s in ("evidence-inference-pmc", "csabstruct")]),
             "C": c}
     save_model(roles.MODEL_STEM, meta, vocabulary, [_variant(clf, mean, scale)])
@@ -226,7 +227,7 @@ def train_kinds() -> dict:
     meta = {"what": "finding kinds (ingest.extract.kinds); classes = seven kinds + none",
             "trained_on": "tests/gold/kinds tune split (labels_final.jsonl) + the findings of the tune "
                           "half of tests/gold/findings (kinds relabelled for issue 14)",
-            "training_data_sha256": _digest([KINDS_GOLD / n for n in
+            "training_data_sha256": files_digest([KINDS_GOLD / n for n in
                                              ("abstracts.jsonl", "sentences.jsonl", "labels_final.jsonl")]
                                             + [p for p, _ in findings_gold("tune")]),
             "C": c, "class_weight": weight, "none_threshold": threshold,

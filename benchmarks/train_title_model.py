@@ -16,7 +16,6 @@ right); the held-out half is scored once, after fitting, and only recorded in th
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import sys
@@ -36,6 +35,9 @@ from ingest.header_features import FEATURES, Context, line_features
 from ingest.prose import lines_of
 from ingest.title_model import MODEL_FILE, TitleModel
 from kb.eval.intake import captures
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from train_models import files_digest
 
 CLASSES = ("authors", "other", "title")
 C_GRID = (0.1, 0.3, 1.0, 3.0)
@@ -117,14 +119,6 @@ def cross_validate(pages: list[Page]) -> dict[str, dict[str, float]]:
     return {k: _tally(v) for k, v in out.items()}
 
 
-def _digest(paths: list[Path]) -> str:
-    h = hashlib.sha256()
-    for path in sorted(paths):
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()
-
-
 def main() -> None:
     tune = captures("tune")
     pages = [Page(path, gold) for path, gold in tune]
@@ -147,7 +141,7 @@ def main() -> None:
                        weights=[[round(float(w), 6) for w in row] for row in clf.coef_],
                        bias=[round(float(b), 6) for b in clf.intercept_],
                        scale=[round(float(s), 6) for s in scale], threshold=t, decision=mode,  # type: ignore[arg-type]
-                       training_hash=_digest(files),
+                       training_hash=files_digest(files),
                        cv={"tune rules": cv["rules"], f"tune {with_model}": cv[with_model]})
     held = [Page(path, gold) for path, gold in captures("heldout")]
     for name, m in (("rules", "rules"), ("classifier", used)):
