@@ -176,7 +176,8 @@ def _meaning_job(space: Space, text: str, finding_filter: tuple[np.ndarray | Non
     thread while keyword search runs on the caller's."""
     vector = space.query_vector(text)
     found = space.vectors.search(vector, tuning.candidates, *finding_filter)
-    near = search_sentences(sentences, vector, tuning, sentence_allowed) if sentences else None
+    near = (search_sentences(sentences, vector, tuning, sentence_allowed) if sentences is not None
+            else None)
     return MeaningHits(vector, found, near)
 
 

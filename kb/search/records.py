@@ -110,8 +110,6 @@ def sentence_filter(table: SentenceTable, allowed: np.ndarray | None
 def search_sentences(space: Space, vector: np.ndarray, tuning: Tuning,
                      allowed: tuple[np.ndarray | None, float]) -> tuple[np.ndarray, np.ndarray]:
     """(sentence ids, cosines) nearest the query vector among the allowed sentences."""
-    if space.vectors.size == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.float32)
     return space.vectors.search(vector, tuning.sentence_candidates, *allowed)
 
 
