@@ -29,9 +29,14 @@ DEDUP_KEYS = "dedup_keys.json"
 
 # vectors in .kb/: how they are stored and when an approximate index replaces the exact one
 VECTOR_CODEC = "fp16"          # faiss scalar quantizer of stored vectors: fp16 (default) or fp32
+SENTENCE_IVF_CODEC = "sq8"     # … of the sentence space once approximate (it only ranks records)
 APPROX_THRESHOLD = 60_000      # at or above this many vectors an IVF index replaces the exact one
 IVF_PROBE_FRACTION = 0.08      # share of the inverted lists an IVF search scans (recall@10 0.99 at 1M)
 IVF_MIN_PROBES = 200           # … and at least this many lists (16% at 100k: recall@10 0.989)
+
+# a long-lived index (the app) looks at every record file for changes made behind its back
+FREE_SCAN_S = 0.02             # … on every search while a look costs less than this
+RESCAN_FACTOR = 50             # … else when the last look is older than this many times its cost
 
 
 def kb_home(explicit: str | Path | None = None) -> Path:

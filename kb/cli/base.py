@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -92,17 +92,25 @@ def open_index(store: RecordStore, *, full: bool = False) -> SearchIndex:
     return index
 
 
-def refresh_index(store: RecordStore) -> None:
+def refresh_index(store: RecordStore, record_ids: Collection[str] | None = None) -> None:
     """After an ingest: bring an existing search index up to date (a missing one is built on
-    the first search)."""
+    the first search). `record_ids`: the records the ingest saved, so only they are re-indexed
+    and records/ is not scanned (anything else changed meanwhile is picked up by the next
+    search, which scans)."""
     from kb.search.backend import index_exists, open_search_index
 
-    if index_exists(store):
-        try:
-            with waiting("Updating the search index with the new records…"):
-                open_search_index(store).close()
-        except KBError as err:
-            click.echo(f"search index not updated: {err} (run `kb reindex`)", err=True)
+    if not index_exists(store):
+        return
+    try:
+        with waiting("Updating the search index with the new records…"):
+            index = open_search_index(store, refresh=record_ids is None)
+            try:
+                if record_ids is not None:
+                    index.update(records=record_ids)
+            finally:
+                index.close()
+    except KBError as err:
+        click.echo(f"search index not updated: {err} (run `kb reindex`)", err=True)
 
 
 def say(text: str, *, err: bool = False, nl: bool = True) -> None:

@@ -57,8 +57,9 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], dry_run: bool, progress: 
             say(detail, err=not report.ok)
     if len(reports) > 1 or any(len(r.outcomes) > 3 for r in reports):
         click.echo(totals(reports), err=not all(r.ok for r in reports))
-    if not dry_run and any(o.status in ("new", "merged") for r in reports for o in r.outcomes):
-        refresh_index(store)
+    saved = [o.record_id for r in reports for o in r.outcomes if o.status in ("new", "merged")]
+    if not dry_run and saved:
+        refresh_index(store, None if None in saved else {i for i in saved if i})
     if not all(r.ok for r in reports):
         ctx.exit(1)
 

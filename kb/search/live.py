@@ -1,16 +1,26 @@
 """A long-lived search index for a process that serves many requests (the app): opened once,
-reopened (incrementally refreshed) when the records change, searches serialised on one lock."""
+reopened (incrementally refreshed) when the records change, searches serialised on one lock.
+
+Finding out what changed: the records this process saved are named by the store's journal
+(kb.store.journal), so only they are re-indexed and records/ is not listed. A full look
+(fingerprint of every record file, then a refresh if it moved) is taken when the store cannot
+tell, and otherwise whenever it is cheap (under kb.config.FREE_SCAN_S) or the last one is older
+than kb.config.RESCAN_FACTOR times what it cost — so a large knowledge base spends a few per
+cent of its time looking for files edited in place by hand, and a small one notices them at once."""
 
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
+from kb import config
 from kb.embed import Embedder
 from kb.search.backend import SearchIndex, open_search_index
 from kb.search.index import RefreshReport
 from kb.search.types import Mode, SearchFilters, SearchResponse
 from kb.store import RecordStore, Store
+from kb.store.journal import ChangeToken
 
 
 class LiveIndex:
@@ -23,6 +33,9 @@ class LiveIndex:
         self.lock = threading.RLock()
         self._index: SearchIndex | None = None
         self._seen: tuple | None = None
+        self._token: ChangeToken | None = None
+        self._scan_s = 0.0  # what the last full look cost …
+        self._scanned_at = 0.0  # … and when it was taken (time.monotonic)
         self.report = RefreshReport()
         self.opened = 0  # how many times the index was opened (once)
         self.refreshed = 0  # how many times it was brought up to date in place
@@ -30,17 +43,35 @@ class LiveIndex:
     def current(self) -> SearchIndex:
         """The index, refreshed first when a record was added, changed or removed (use it
         under `with live.lock:` when other threads may search at the same time)."""
-        fingerprint = self.store.fingerprint()
+        changes = self.store.changes_since(self._token)
         with self.lock:
-            if self._index is None:
-                self._index = open_search_index(self.store, self._embedder)
-                self.report = self._index.last_report
-                self.opened += 1
-            elif fingerprint != self._seen:
-                self.report = self._index.update()  # in place: only the changed records
+            if self._index is None or changes.ids is None or self._look_due():
+                self._look()
+            elif changes.ids:
+                self.report = self._index.update(records=changes.ids)  # only the ones saved
                 self.refreshed += 1
-            self._seen = fingerprint
+                self._seen = None  # the next full look refreshes once more, to be sure
+            self._token = changes.token
+            assert self._index is not None
             return self._index
+
+    def _look_due(self) -> bool:
+        return (self._scan_s < config.FREE_SCAN_S
+                or time.monotonic() - self._scanned_at > config.RESCAN_FACTOR * self._scan_s)
+
+    def _look(self) -> None:
+        """Fingerprint every record file; open the index, or refresh it when they moved."""
+        started = time.monotonic()
+        fingerprint = self.store.fingerprint()
+        self._scan_s, self._scanned_at = time.monotonic() - started, time.monotonic()
+        if self._index is None:
+            self._index = open_search_index(self.store, self._embedder)
+            self.report = self._index.last_report
+            self.opened += 1
+        elif fingerprint != self._seen:
+            self.report = self._index.update()  # in place: only the changed records
+            self.refreshed += 1
+        self._seen = fingerprint
 
     def search(self, query: str, *, filters: SearchFilters | None = None, k: int = 10,
                mode: Mode = "hybrid") -> SearchResponse:

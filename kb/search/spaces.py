@@ -116,6 +116,9 @@ class Space:
         self.path = folder / (MAIN_VECTORS if name == "main" else f"vectors-{name}.faiss")
         self.meta_key = "model" if name == "main" else f"model-{name}"
         self.vectors = VectorIndex(self.embedder.dim)
+        # the sentence space only votes for records (their closest sentence): once approximate,
+        # its vectors are stored as int8; the findings' shown scores keep float16
+        self.ivf_codec = config.SENTENCE_IVF_CODEC if table == "sentences" else None
         self.delta_path = self.path.with_suffix(".delta.npz")
         self._added: dict[int, np.ndarray] = {}  # changes since the vector file was written
         self._removed: set[int] = set()
@@ -191,7 +194,7 @@ class Space:
             self._dirty = True
             self._note_overflow()
             if not self.vectors.approximate and self.vectors.size >= config.APPROX_THRESHOLD:
-                self.vectors = self.vectors.to_approximate()  # mid-build: the exact one stops growing
+                self.vectors = self.vectors.to_approximate(codec=self.ivf_codec)  # mid-build: the exact one stops growing
                 self._overflow = True
 
     def remove(self, fids: list[int]) -> None:
@@ -213,7 +216,7 @@ class Space:
     def settle(self, db: sqlite3.Connection) -> None:
         """After changes: switch to the approximate index once large, record the model."""
         if not self.vectors.approximate and self.vectors.size >= config.APPROX_THRESHOLD:
-            self.vectors = self.vectors.to_approximate()
+            self.vectors = self.vectors.to_approximate(codec=self.ivf_codec)
             self._dirty = self._overflow = True
         index_db.set_meta(db, self.meta_key, self.model_id)
 
@@ -236,7 +239,7 @@ class Space:
             if rest:
                 found.update(zip(rest, self.embedder.encode(rest, keep=False), strict=True))
             vecs[i:i + EMBED_CHUNK] = np.stack([found[t] for t in texts])
-        self.vectors = VectorIndex.build(self.embedder.dim, ids, vecs)
+        self.vectors = VectorIndex.build(self.embedder.dim, ids, vecs, ivf_codec=self.ivf_codec)
         self.save(db, full=True)
         index_db.set_meta(db, self.meta_key, self.model_id)
 

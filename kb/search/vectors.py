@@ -1,6 +1,8 @@
 """The faiss side of the index: finding vectors by finding row id, stored once as float16 (faiss's
 scalar quantizer; kb.config.VECTOR_CODEC), searched exactly below a size threshold and by an
-inverted-file (IVF) approximate index above it; search restricted by an id bitmap."""
+inverted-file (IVF) approximate index above it (whose codec a space may choose: the sentence
+space's is int8, kb.config.SENTENCE_IVF_CODEC); search restricted by an id bitmap. An IVF
+index's id → list map is rebuilt on load rather than stored."""
 
 from __future__ import annotations
 
@@ -36,7 +38,7 @@ def one_search_thread() -> None:
 one_search_thread()
 
 
-CODECS = {"fp16": faiss.ScalarQuantizer.QT_fp16, "fp32": None}
+CODECS = {"fp16": faiss.ScalarQuantizer.QT_fp16, "sq8": faiss.ScalarQuantizer.QT_8bit, "fp32": None}
 
 
 def _codec(codec: str | None) -> int | None:
@@ -97,12 +99,13 @@ class VectorIndex:
 
     @classmethod
     def build(cls, dim: int, ids: np.ndarray, vectors: np.ndarray, *,
-              codec: str | None = None) -> VectorIndex:
-        """A new index holding these vectors (exact or IVF by size, kb.config.APPROX_THRESHOLD)."""
+              codec: str | None = None, ivf_codec: str | None = None) -> VectorIndex:
+        """A new index holding these vectors (exact or IVF by size, kb.config.APPROX_THRESHOLD;
+        `codec` of an exact one, `ivf_codec` of an IVF one, both default kb.config.VECTOR_CODEC)."""
         if len(ids) < config.APPROX_THRESHOLD:
             out = cls(dim, _flat(dim, codec))
         else:
-            out = cls(dim, _trained_ivf(dim, vectors, codec, n=len(ids)))
+            out = cls(dim, _trained_ivf(dim, vectors, ivf_codec or codec, n=len(ids)))
         for start in range(0, len(ids), ADD_CHUNK):  # in chunks: one float32 copy at a time
             out.add(ids[start:start + ADD_CHUNK], vectors[start:start + ADD_CHUNK])
         return out
@@ -162,12 +165,20 @@ class VectorIndex:
 
     def save(self, path: Path, stamp: str) -> None:
         """Write atomically (temp file + rename): a header line naming the state of the index the
-        vectors belong to (kb.search.index_db.vector_stamp), then the faiss index."""
+        vectors belong to (kb.search.index_db.vector_stamp), then the faiss index (an IVF one
+        without its id map, 16 bytes a vector, which load() rebuilds)."""
         def write(handle: IO[bytes]) -> None:
             handle.write(HEADER + stamp.encode("ascii") + b"\n")
             faiss.write_index(self.index, faiss.PyCallbackIOWriter(handle.write))
 
-        atomic_write_with(path, write)
+        if not self.approximate:
+            atomic_write_with(path, write)
+            return
+        self.index.set_direct_map_type(faiss.DirectMap.NoMap)
+        try:
+            atomic_write_with(path, write)
+        finally:
+            self.index.set_direct_map_type(faiss.DirectMap.Hashtable)
 
     @classmethod
     def load(cls, path: Path, dim: int) -> tuple[VectorIndex, str]:
@@ -179,6 +190,8 @@ class VectorIndex:
             index = faiss.read_index(faiss.PyCallbackIOReader(handle.read))
         if index.d != dim:
             raise RuntimeError(f"{path.name} holds {index.d}-d vectors, expected {dim}")
+        if _is_ivf(index) and index.direct_map.type == faiss.DirectMap.NoMap:
+            index.set_direct_map_type(faiss.DirectMap.Hashtable)  # reconstruct and remove by id
         return cls(dim, index), head[len(HEADER):-1].decode("ascii", "replace")
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
 
 from kb.model.schema import Record
+from kb.store.journal import Changes, ChangeToken
 
 Backend = Literal["folder", "postgresql"]
 Change = Callable[[Record], Record]
@@ -43,6 +44,11 @@ class RecordStore(Protocol):
 
     def fingerprint(self) -> tuple:
         """A value that changes whenever any record is added, changed or removed."""
+        ...
+
+    def changes_since(self, token: ChangeToken | None) -> Changes:
+        """The ids of the records that changed since `token`, when the store can tell cheaply
+        (ids None when it cannot: then compare fingerprints)."""
         ...
 
     def stamps(self) -> dict[str, str]:

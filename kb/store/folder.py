@@ -29,6 +29,7 @@ from kb.store.files import (
     describe_validation_error,
     serialize,
 )
+from kb.store.journal import Changes, ChangeToken, WriteJournal
 
 log = logging.getLogger(__name__)
 LOCK_TIMEOUT_S = 600.0  # a writer waits this long for another (saying so), then gives up
@@ -52,6 +53,7 @@ class Store:
         self.home = Path(home)
         self.records = records_dir(self.home)
         self.sources = sources_dir(self.home)
+        self.journal = WriteJournal(self.records)
 
     @property
     def location(self) -> str:
@@ -174,6 +176,11 @@ class Store:
             out.append((path.name, st.st_size, st.st_mtime_ns))
         return tuple(out)
 
+    def changes_since(self, token: ChangeToken | None) -> Changes:
+        """The records this store object wrote since `token`, when nothing else touched
+        records/ meanwhile (kb.store.journal); else ids None: compare fingerprints."""
+        return self.journal.since(token)
+
     def source_text(self, sha: str) -> str | None:
         """The stored raw input as text (None if missing or not text)."""
         path = self.source_path(sha)
@@ -270,7 +277,8 @@ class Store:
         data = serialize(record).encode("utf-8")
         if path.is_file() and path.read_bytes() == data:
             return False
-        atomic_write(path, data)
+        with self.journal.writing(record.id):
+            atomic_write(path, data)
         log.info("saved %s", path)
         return True
 
@@ -291,11 +299,14 @@ class Store:
 
     def write_document(self, name: str, data: bytes) -> None:
         """Write records/<name> atomically (call under the lock)."""
-        atomic_write(self.records / name, data)
+        with self.journal.writing(None):
+            atomic_write(self.records / name, data)
 
     def delete(self, record_id: str) -> None:
         """Remove a record file (its sources stay, they may be shared)."""
-        self.path_of(record_id).unlink(missing_ok=True)
+        path = self.path_of(record_id)
+        with self.journal.writing(record_id):
+            path.unlink(missing_ok=True)
 
     def save_source_file(self, path: Path, sha: str, suffix: str) -> None:
         """Keep a (possibly large) input file as records/_sources/<sha><suffix>, streamed."""

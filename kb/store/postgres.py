@@ -30,6 +30,7 @@ from kb.errors import (
 from kb.model.schema import Record
 from kb.store.base import Backend, Change
 from kb.store.files import clean_suffix, describe_validation_error, serialize
+from kb.store.journal import Changes, ChangeToken
 from kb.store.pg_schema import migrate
 
 log = logging.getLogger(__name__)
@@ -164,6 +165,10 @@ class PostgresStore:
         with self.connection() as conn:
             row = conn.execute("SELECT count(*), coalesce(max(version), 0) FROM records").fetchone()
         return tuple(row) if row else ()
+
+    def changes_since(self, token: ChangeToken | None) -> Changes:
+        """Never known here: the fingerprint is one cheap query, so readers compare it."""
+        return Changes(token=token or ChangeToken())
 
     def stamps(self) -> dict[str, str]:
         with self.connection() as conn:

@@ -47,3 +47,16 @@ def test_below_the_threshold_the_index_is_exact(shipped_copy: Path) -> None:
     index = Index.open(shipped_copy)
     assert not index.vectors.approximate
     index.close()
+
+
+def test_an_approximate_sentence_space_is_stored_as_int8(shipped_copy: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import faiss
+
+    monkeypatch.setattr(config, "APPROX_THRESHOLD", 20)
+    index = Index.open(shipped_copy)
+    sentences = faiss.extract_index_ivf(index.sentences.vectors.index)
+    findings = faiss.extract_index_ivf(index.vectors.index)
+    assert sentences.code_size == index.main.embedder.dim  # one byte a dimension
+    assert findings.code_size == 2 * index.main.embedder.dim  # float16
+    index.close()

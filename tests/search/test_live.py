@@ -5,8 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from kb import config
+from kb.model.schema import Record
 from kb.search.live import LiveIndex
 from kb.search.types import SearchFilters
+from kb.store import Store
 
 
 def test_refreshes_in_place_only_when_records_change(shipped_copy: Path) -> None:
@@ -26,3 +31,35 @@ def test_refreshes_in_place_only_when_records_change(shipped_copy: Path) -> None
     found = live.search("Counties used multiple strategies")
     assert (live.opened, live.refreshed) == (1, 1) and live.report.added == 1
     assert found.groups[0].record_id == "copy-2025-housing"
+
+
+def _copy_with_finding(home: Path, new_id: str, text: str) -> dict:
+    data = json.loads((home / "records" / "chuang-2025-collaboration-strategies.json").read_text())
+    data["id"] = new_id
+    data["abstract"][3]["text"] = text + " " + data["abstract"][3]["text"]
+    data["findings"][0].update(text=text, span=[0, len(text)], sentence_span=[0, len(text)])
+    return data
+
+
+def test_a_large_knowledge_base_reindexes_only_what_this_process_saved(
+        shipped_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(config, "FREE_SCAN_S", 0.0)  # every look counts as costly …
+    monkeypatch.setattr(config, "RESCAN_FACTOR", 1e9)  # … and none is due again
+    store = Store(shipped_copy)
+    live = LiveIndex(store)
+    live.search("braided funding")
+    looks = []
+    monkeypatch.setattr(store, "fingerprint", lambda: looks.append(1) or ())
+    text = "Wardens of the estuary coordinated nine clinics"
+    store.save(Record.model_validate(_copy_with_finding(shipped_copy, "copy-estuary", text)))
+    found = live.search("wardens of the estuary")
+    assert found.groups[0].record_id == "copy-estuary"
+    assert (live.refreshed, live.report.added, looks) == (1, 1, [])
+
+    # a file edited in place behind the app's back is seen at the next full look, when it is due
+    path = shipped_copy / "records" / "copy-estuary.json"
+    other = "Lighthouse keepers coordinated nine clinics"
+    path.write_text(json.dumps(_copy_with_finding(shipped_copy, "copy-estuary", other)))
+    assert live.search("lighthouse keepers").groups[0].record_id != "copy-estuary"
+    monkeypatch.undo()
+    assert live.search("lighthouse keepers").groups[0].record_id == "copy-estuary"

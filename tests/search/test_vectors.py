@@ -102,3 +102,39 @@ def test_the_approximate_index_stays_right_under_adds_and_deletes(tmp_path: Path
     again.remove(np.array([4000]))
     again.add(np.array([4000]), x[[17]])  # an id reused for another vector
     assert again.search(x[17], 2)[0].tolist()[:2] in ([17, 4000], [4000, 17])
+
+
+def test_an_ivf_file_keeps_no_id_map_and_loads_one(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(config, "APPROX_THRESHOLD", 2000)
+    x = _unit(3000, dim=32, seed=6)
+    index = VectorIndex.build(32, np.arange(10, 3010), x)
+    index.save(tmp_path / "v.faiss", "3000:c")
+    assert index.vectors_of(np.array([10])).shape == (1, 32)  # the map is back after saving
+    import faiss
+
+    faiss.write_index(index.index, str(tmp_path / "with-map.faiss"))  # as faiss writes it
+    saved = (tmp_path / "with-map.faiss").stat().st_size - (tmp_path / "v.faiss").stat().st_size
+    assert saved >= 3000 * 16 - 100  # an (id, list position) pair of int64s a vector
+    again, stamp = VectorIndex.load(tmp_path / "v.faiss", 32)
+    assert stamp == "3000:c"
+    assert np.array_equal(again.vectors_of(np.array([10, 3009])),
+                          x[[0, 2999]].astype(np.float16).astype(np.float32))
+    assert again.remove(np.array([10, 11])) == 2 and 10 not in again.search(x[0], 5)[0]
+
+
+def test_an_int8_ivf_index_takes_half_of_float16_and_still_finds_neighbours(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(config, "APPROX_THRESHOLD", 2000)
+    x = _unit(4000, dim=64, seed=7)
+    int8 = VectorIndex.build(64, np.arange(4000), x, ivf_codec="sq8")
+    half = VectorIndex.build(64, np.arange(4000), x)
+    int8.save(tmp_path / "int8.faiss", "s")
+    half.save(tmp_path / "half.faiss", "s")
+    shared = 4000 * 8 + int8.index.nlist * 64 * 4  # ids and the float32 list centroids
+    assert int8.index.nlist == half.index.nlist
+    assert ((tmp_path / "int8.faiss").stat().st_size - shared
+            < 0.52 * ((tmp_path / "half.faiss").stat().st_size - shared))
+    again, _ = VectorIndex.load(tmp_path / "int8.faiss", 64)
+    assert sum(again.search(x[i], 1)[0][0] == i for i in range(0, 4000, 40)) >= 95
+    assert np.abs(again.vectors_of(np.array([5])) - x[5]).max() < 0.02
