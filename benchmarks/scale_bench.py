@@ -1,6 +1,6 @@
 """Scale benchmark of the vector store (issue 19, item 3): memory, disk, recall@10 and dense
-query time of the shipped float16 exact and IVF indexes against exact float32 search, at 100k
-and 1M vectors of real-sentence embeddings.
+query time of the shipped float16 exact and IVF indexes (and the int8 IVF index of an approximate
+sentence space) against exact float32 search, at 100k and 1M vectors of real-sentence embeddings.
 
 What the vectors are, plainly: 1M real embeddings cannot be computed here (about 100 texts/s on
 2 cores), so a base set of real abstract sentences (benchmarks/speed_bench.py's real_sentences:
@@ -145,16 +145,18 @@ def one_size(n: int, base: np.ndarray, q: np.ndarray, probes: list[float], folde
                  "build s": time.perf_counter() - started, "peak RSS MB": rss_mb()})
     del exact16
     config.APPROX_THRESHOLD = 1
-    started = time.perf_counter()
-    ivf = VectorIndex.build(x.shape[1], ids, x)
-    build_s = time.perf_counter() - started
-    size = disk_bytes(ivf, folder) / 2**20
-    for fraction in probes:
-        ivf.index.nprobe = max(1, math.ceil(ivf.index.nlist * fraction))
-        found, p95 = timed_search(ivf, q)
-        rows.append({"n": n, "index": f"IVF{ivf.index.nlist} fp16", "probe": f"{fraction:.3f}",
-                     "recall@10": f"{recall(found, truth):.4f}", "dense p95 ms": p95, "MB": size,
-                     "build s": build_s, "peak RSS MB": rss_mb()})
+    for codec in ("fp16", "sq8"):  # the findings' codec, the approximate sentence space's
+        started = time.perf_counter()
+        ivf = VectorIndex.build(x.shape[1], ids, x, ivf_codec=codec)
+        build_s = time.perf_counter() - started
+        size = disk_bytes(ivf, folder) / 2**20
+        for fraction in probes:
+            ivf.index.nprobe = max(1, math.ceil(ivf.index.nlist * fraction))
+            found, p95 = timed_search(ivf, q)
+            rows.append({"n": n, "index": f"IVF{ivf.index.nlist} {codec}", "probe": f"{fraction:.3f}",
+                         "recall@10": f"{recall(found, truth):.4f}", "dense p95 ms": p95, "MB": size,
+                         "build s": build_s, "peak RSS MB": rss_mb()})
+        del ivf
     return rows
 
 
@@ -290,7 +292,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="kb-scale-") as tmp:
         for n in args.sizes:
             rows += one_size(n, base, q, args.probes, Path(tmp))
-            print(table(rows[-(2 + len(args.probes)):]), flush=True)
+            print(table(rows[-(2 + 2 * len(args.probes)):]), flush=True)
     print("\n" + table(rows))
     faiss.omp_set_num_threads(1)
 
