@@ -25,13 +25,23 @@ Kind = Literal["chrome", "label", "identifier", "citation", "date", "authors", "
 MAX_HEADER = 30
 MIN_TITLE_WORDS = 4
 MAX_TITLE_WORDS = 45
+REPEATED_TITLE_WORDS = 8  # a line of this many words the page prints twice is a title, not a site's name
 _IDENTIFIER = re.compile(r"\b(?:doi|pmid|pmcid|issn|isbn|arxiv)\b|\b10\.\d{4,9}/|https?://|www\.|@", re.I)
 _NAVIGATION = re.compile(r"^(?:back to|return to|go to|skip to|home\b|«|‹|<)|\s(?:>|»|›|/)\s.*\s(?:>|»|›|/)\s|"
                          r"\blogo|\|", re.I)
 _VOLUME = re.compile(r"\b(?:vol(?:ume)?|issue|no|pp?)\.?\s*\d|\(\d{4}\)\s*\d|\d+\s*\(\d+\)\s*:", re.I)
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+#: Month names of the pages' other languages (French, Spanish, Portuguese, German, Italian, Dutch),
+#: for dates only: 'Septembre 2012', 'Publié le 02 fév 2011', '3. März 2020'.
+FOREIGN_MONTHS = (
+    "janvier janv février févr fév mars avril avr mai juin juillet juil août septembre octobre "
+    "novembre décembre déc enero febrero marzo abril mayo junio julio agosto septiembre setiembre "
+    "octubre noviembre diciembre janeiro fevereiro março maio junho julho setembro outubro "
+    "novembro dezembro januar jänner februar märz juni juli oktober dezember gennaio febbraio "
+    "aprile maggio giugno luglio settembre ottobre dicembre januari februari maart mei augustus").split()
+_MONTH = "|".join(sorted({*MONTHS, *FOREIGN_MONTHS}, key=len, reverse=True))
 _DATE = re.compile(rf"\b(?:{_MONTH})\.?\s+(?:\d{{1,2}},?\s+)?(?:1[89]|20)\d{{2}}\b|"
-                   rf"\b\d{{1,2}}\s+(?:{_MONTH})\.?,?\s+(?:1[89]|20)\d{{2}}\b|\b(?:1[89]|20)\d{{2}}-\d{{2}}-\d{{2}}\b",
+                   rf"\b\d{{1,2}}\.?\s+(?:{_MONTH})\.?,?\s+(?:1[89]|20)\d{{2}}\b|\b(?:1[89]|20)\d{{2}}-\d{{2}}-\d{{2}}\b|"
+                   r"^\d{1,2}[/.]\d{1,2}[/.](?:1[89]|20)\d{2}$",
                    re.I)
 _LABEL_VALUE = re.compile(r"^(?P<label>[^\W\d_][\w'’()\-]*(?: [\w'’()\-]+)?)\s*[:：]\s*\S")
 _BYLINE = re.compile(r"^\W*(?:by|authors?|author\(s\)|written by)\s*[:：]?\s+\S", re.I)
@@ -161,17 +171,18 @@ def context(header: list[HeaderLine], page: list[str]) -> Context:
 
 
 def plausible_title(ctx: Context, n: int) -> bool:
-    """Rules: line n is title-shaped, is not the rest of the line before it nor a name the page
-    repeats, and something supports it — a byline just after it, the page echoing it, metadata
-    (citation, date, identifier) and article-type chrome beside it, or it opens the page's content
+    """Rules: line n is title-shaped, is not the rest of the line before it nor a short name the
+    page repeats, and something supports it — a byline just after it, the page echoing it, metadata
+    (citation, date, identifier) and article-type chrome beside it, the page printing it twice, or it opens the page's content
     with at least six words, or with fewer and page furniture or the text after it (a short
     question directly above the text is that text's heading; a short line above another
     title-shaped line is a site's name)."""
     if ctx.kinds[n] != "title":
         return False
     f = line_features(ctx, n)
-    if f["recurs"] or (f["continues"] and ctx.kinds[n - 1] in ("other", "title", "affiliation", "date")):
-        return False
+    if (f["recurs"] and len(ctx.texts[n].split()) < REPEATED_TITLE_WORDS) \
+            or (f["continues"] and ctx.kinds[n - 1] in ("other", "title", "affiliation", "date")):
+        return False  # a short line the page repeats is a site's or section's name; a long one is a title printed twice
     # a short opener needs page furniture after it, not another title-shaped line (then it is a
     # site's name above a page title); directly above the text it must not be a question (then it
     # is the text's heading: 'Why GAO Did This Study?')
@@ -181,7 +192,8 @@ def plausible_title(ctx: Context, n: int) -> bool:
         short_ok = not ctx.texts[n].rstrip().endswith("?")
     opens = f["first_content"] and (len(ctx.texts[n].split()) >= 6 or short_ok)
     beside = f["metadata_near"] and f["chrome_before"]  # either alone also stands beside page furniture
-    return bool(f["authors_after"] or f["echoed"] or beside or opens)
+    printed_twice = bool(f["recurs"])  # long enough (above): a title the page prints twice
+    return bool(f["authors_after"] or f["echoed"] or printed_twice or beside or opens)
 
 
 def _rules_score(ctx: Context, n: int) -> float:
@@ -259,12 +271,20 @@ def clean_title(text: str) -> str:
 _BARE_CITATION = re.compile(rf"^\W{{0,3}}((?:1[89]|20)\d{{2}})(?:\s+(?:{_MONTH})\.?)?(?:\s+\d{{1,2}})?\s*;\s*\d+\s*[(:]", re.I)
 
 
+# The year of a header citation line: 'Gesundheitswesen 2015; 77(03): 213-218', '… volume 20,
+# Article number: 1102 (2020)', 'Volume 4: No. 4, October 2007' (a year beside ';', ')' or a month).
+_CITATION_YEAR = re.compile(rf"(?:\(|\b(?:{_MONTH})\.?\s+|^\D{{0,80}}?\s)((?:1[89]|20)\d{{2}})(?:\)|\s*;|$|\s*,)", re.I)
+
+
 def header_year(header: list[HeaderLine]) -> int | None:
-    """The year of a citation without its journal name, else of the first date line of the
-    header (its publication date, when no citation gives one)."""
+    """The year of a citation without its journal name, else of a citation line of the header,
+    else of its first date line (its publication date, when no citation gives one)."""
     for line in header:
         if bare := _BARE_CITATION.match(line.text):
             return int(bare.group(1))
+    for line in header:
+        if line.kind == "citation" and (cited := _CITATION_YEAR.search(line.text)):
+            return int(cited.group(1))
     for line in header:
         if line.kind == "date":
             m = _DATE.search(line.text)

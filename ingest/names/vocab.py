@@ -49,6 +49,7 @@ NOT_NAMES = frozenset(
     series vol no page pages suppl supplement online print email share facebook twitter
     linkedin cookies privacy terms accessibility contact about help support donate events
     blog blogs posts post tags tag category categories archive archives english español
+    downloads views likes shares reads comments sizes size
     português français deutsch 中文""".split())
 
 _INITIALS = re.compile(r"^(?:[A-Z]\.?\s?-?){1,4}$")
