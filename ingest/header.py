@@ -63,6 +63,7 @@ _ORGANISATION = re.compile(r"\b(?:Department|University|Ministry|Institute|Agenc
                            r"Centers?|Centres?|Academies|Foundation|Association|Society|Press|Publishing|Publishers)\b")
 _ABBREVIATED_LEAD = re.compile(r"^[A-Z][a-z]{1,3}\.\s")
 _LIST_ITEM = re.compile(r"^\d{1,2}[.)]\s")
+_DOMAIN_LEAD = re.compile(r"^[\w-]+\.(?:com|org|net|info|io|edu|gov|de|fr|es|it|nl|uk|eu|ca|au|br|cn)\b", re.I)
 #: Words of the labels in label-value metadata lines ('Published: …', 'Author(s): …').
 METADATA_WORDS = frozenset(
     """author authors author(s) by published received accepted revised online date dates journal
@@ -127,6 +128,8 @@ def _title_shaped(line: str, words: list[str]) -> bool:
     """Enough words, not prose, starts with a capital or a digit, not a list of names."""
     if not MIN_TITLE_WORDS <= len(words) <= MAX_TITLE_WORDS or len(line) > 350:
         return False
+    if line.rstrip().endswith(("...", "…")) or _DOMAIN_LEAD.match(line):
+        return False  # a title the site cut short ('… review of UK ...'), a site's name and slogan
     if fold(words[-1].strip(".,;")) in _FUNCTION or _ABBREVIATED_LEAD.match(line) or _LIST_ITEM.match(line):
         return False  # cut off mid-phrase ('… the degree of'), led by 'Sec.', 'Vol.', or a list item ('1. …')
     if any(is_degree(w.strip("()")) for w in words if w.startswith("(")):
@@ -259,12 +262,28 @@ def title_from_lines(parts: list[str]) -> str | None:
 def clean_title(text: str) -> str:
     """A page-title line without trailing type or number parts ('Title – Issue Brief – 8659-03')
     and without its final full stop."""
+    while (bracket := _TRAILING_BRACKET.search(text)) and all(
+            fold(w) in CHROME_WORDS | LINK_WORDS for w in bracket.group("words").split()):
+        text = text[:bracket.start()]  # '… Meta-Analysis (original) (raw)', '… [PDF]'
     while (cuts := list(_SEPARATOR.finditer(text))):
         tail = text[cuts[-1].end():]
-        if not (_is_chrome_words(tail.split()) or not re.search(r"[^\W\d_]{2}", tail)):
+        if not (_all_chrome_words(tail.split()) or not re.search(r"[^\W\d_]{2}", tail)):
             break
         text = text[:cuts[-1].start()]
     return text.strip().rstrip(".")
+
+
+_TRAILING_BRACKET = re.compile(r"\s*[(\[](?P<words>[^()\[\]]{1,30})[)\]]\s*$")
+#: Link texts a copied page leaves after a title ('(original)', '(raw)', '[PDF]').
+LINK_WORDS = frozenset("original raw pdf html full text link source".split())
+
+
+def _all_chrome_words(words: list[str]) -> bool:
+    """A short tail made only of page-furniture words ('Issue Brief'), not a subtitle that has one
+    ('A Bavarian Perspective')."""
+    content = [fold(w.strip(".,:;()&")) for w in words if fold(w.strip(".,:;()&")) not in _FUNCTION]
+    return bool(content) and len(words) <= 6 and all(w in CHROME_WORDS or not any(c.isalpha() for c in w)
+                                                      for w in content)
 
 
 # A citation whose journal name is an image (PMC's logo): '. 2019 Nov 19;54(6):1214–1222. doi: …'
