@@ -9,7 +9,7 @@ import re
 from ingest.chrome import strip_chrome
 from ingest.citation import PMCID, PMID, find_doi, parse_citation
 from ingest.formats.pubmed_text import apply_citation
-from ingest.header import HeaderLine, clean_title, header_year, labelled_value, pick_title, read_header
+from ingest.header import HeaderLine, clean_title, header_year, kind_of, labelled_value, pick_title, read_header
 from ingest.names import INSTITUTION, is_affiliation_line, is_author_line, parse_author_line
 from ingest.names.vocab import is_degree
 from ingest.prose import build_abstract, has_prose, is_sentence, lines_of
@@ -82,7 +82,7 @@ def parse(text: str, *, source: str) -> list[Record]:
     record = Record()
     title = pick_title(header, lines)
     if title is not None:
-        record.title = clean_title(title.text) or None
+        record.title = clean_title(wrapped_title(title.text, lines)) or None
     window = lines[:max(start, STACKED_WINDOW)]
     byline = _author_line(header, title) or stacked_names(window) or credited_byline(window) \
         or cited_authors(window)
@@ -115,6 +115,17 @@ def parse(text: str, *, source: str) -> list[Record]:
         message="read by the generic text parser: check the title, authors and sections",
     ))
     return [record]
+
+
+def wrapped_title(title: str, lines: list[str]) -> str:
+    """The title in full when the page heading cut it and the page prints it again wrapped over
+    two lines ('Comment les … contribuer' / 'à réduire les inégalités de santé ?')."""
+    for first, second in zip(lines, lines[1:], strict=False):
+        joined = f"{first} {second}"
+        if len(first) < len(title) < len(joined) and joined.startswith(title + " ") and second[:1].islower() \
+                and kind_of(joined) == "title":
+            return joined
+    return title
 
 
 def _author_line(header: list[HeaderLine], title: HeaderLine | None) -> str | None:
