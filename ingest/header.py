@@ -101,11 +101,20 @@ def kind_of(line: str) -> Kind:
         return "authors"
     if is_affiliation_line(line):
         return "affiliation"
-    if line.rstrip().endswith((":", "：")) or split_label(line).label or _is_label_value(line):
+    if line.rstrip().endswith((":", "：")) or is_section_label(line) or _is_label_value(line):
         return "label"
     if not _title_shaped(line, words):
         return "other"
     return "citation" if is_journal_name(line) else "title"  # a journal's name is a venue
+
+
+def is_section_label(line: str) -> bool:
+    """The line opens a labelled section ('Methods', 'Results: We found …'); a title whose part
+    before the colon reads like a label ('Social prescribing outcomes: a mapping review …') does not."""
+    found = split_label(line)
+    if not found.label:
+        return False
+    return not found.text or is_sentence(found.text) or len(found.label.split()) <= 2
 
 
 def _is_chrome_words(words: list[str]) -> bool:

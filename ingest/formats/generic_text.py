@@ -9,12 +9,12 @@ import re
 from ingest.chrome import strip_chrome
 from ingest.citation import PMCID, PMID, find_doi, parse_citation
 from ingest.formats.pubmed_text import apply_citation
-from ingest.header import HeaderLine, clean_title, header_year, kind_of, labelled_value, pick_title, read_header
+from ingest.header import (HeaderLine, clean_title, header_year, is_section_label, kind_of, labelled_value, pick_title,
+                           read_header)
 from ingest.names import INSTITUTION, is_affiliation_line, is_author_line, parse_author_line
 from ingest.names.vocab import is_degree
 from ingest.prose import build_abstract, has_prose, is_sentence, lines_of
 from kb.model.schema import Identifiers, Record, ReviewFlag
-from kb.text.sections import split_label
 
 NAME = "generic_text"
 FORMAT = "text"
@@ -39,7 +39,7 @@ def body_start(lines: list[str]) -> int:
             if _table_of_contents(lines, i):
                 continue
             return i + 1
-        if _is_paragraph(line) or split_label(line).label:
+        if _is_paragraph(line) or is_section_label(line):
             return _wrapped_start(lines, i)
     return next((i for i, line in enumerate(lines) if is_sentence(line)), len(lines))
 
