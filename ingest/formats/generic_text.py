@@ -85,7 +85,7 @@ def parse(text: str, *, source: str) -> list[Record]:
         record.title = clean_title(wrapped_title(title.text, lines)) or None
     window = lines[:max(start, STACKED_WINDOW)]
     byline = _author_line(header, title) or stacked_names(window) or credited_byline(window) \
-        or cited_authors(window)
+        or cited_authors(window) or short_byline(window)
     # Pages print names given name first unless the list shows otherwise ('Chuang E, Ross R').
     record.authors = parse_author_line(byline, default="given-first") if byline else []
     body: list[str] = []
@@ -237,6 +237,18 @@ def cited_authors(lines: list[str]) -> str | None:
     found = _cited(lines)
     if found and is_author_line(found[0], allow_single=True):
         return found[0]
+    return None
+
+
+_SHORT_BYLINE = re.compile(r"^(?P<names>[^.,;]{3,80}?)\s+et al\.(?:\s+\S.*)?$")
+
+
+def short_byline(lines: list[str]) -> str | None:
+    """The first author of a 'Jacques Donzé et al. JAMA Intern Med.' line (PubMed's short byline)."""
+    for line in lines:
+        if (m := _SHORT_BYLINE.match(line.strip())) and is_author_line(m.group("names"), allow_single=True,
+                                                                         default="given-first"):
+            return m.group("names")
     return None
 
 
