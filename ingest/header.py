@@ -301,7 +301,7 @@ _BARE_CITATION = re.compile(rf"^\W{{0,3}}((?:1[89]|20)\d{{2}})(?:\s+(?:{_MONTH})
 
 # The year of a header citation line: 'Gesundheitswesen 2015; 77(03): 213-218', '… volume 20,
 # Article number: 1102 (2020)', 'Volume 4: No. 4, October 2007' (a year beside ';', ')' or a month).
-_CITATION_YEAR = re.compile(rf"(?:\(|\b(?:{_MONTH})\.?\s+|^\D{{0,80}}?\s)((?:1[89]|20)\d{{2}})(?:\)|\s*;|$|\s*,)", re.I)
+_CITATION_YEAR = re.compile(rf"(?:\(|\b(?:{_MONTH})\.?\s+|^.{{0,80}}?\s)((?:1[89]|20)\d{{2}})(?:\)|\s*;|$|\s*,)", re.I)
 
 
 def header_year(header: list[HeaderLine]) -> int | None:

@@ -20,6 +20,7 @@ _OTHER_FUNCTION_WORDS = frozenset(
     pour sur une au aux par qui ne pas der die das und ist mit von den dem zu für ein eine einer auf
     im nicht sich wird wurde werden e o da do dos em com não uma os na nos ao il di che per della
     sono het een van voor op niet zijn""".split())
+MIN_OTHER_WORDS = 8  # words of a sentence told by the other languages' function words
 _WORD = re.compile(r"[^\W\d_][^\W\d_'’\-]*")
 _SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)")
 BULLET = re.compile(r"^\s*(?:[•●▪◦‣∙·\-–*]|\d{1,2}[.)])\s+(?P<text>\S.*)$")
@@ -47,6 +48,8 @@ def is_sentence(text: str, *, min_words: int = 6) -> bool:
     if function < 2 or function / len(words) < 0.08:
         # not English prose: the function words of the other languages, over words with accents
         words = _WORD.findall(text)
+        if len(words) < max(min_words, MIN_OTHER_WORDS):
+            return False  # 'Centro de Salud de Coria. Cáceres.' is an address, not prose
         function = sum(w.lower() in _OTHER_FUNCTION_WORDS for w in words)
     return function >= 2 and function / len(words) >= 0.08 and bool(_SENTENCE_END.search(text + " "))
 

@@ -30,10 +30,17 @@ def sniff(text: str, name: str = "") -> float:
     return 0.1 if has_prose(text[:SNIFF_CHARS]) else 0.0
 
 
+HEADING_WINDOW = 40  # lines: an 'Abstract' heading this near the top starts the abstract
+
+
 def body_start(lines: list[str]) -> int:
-    """Index of the first line of the abstract: after an 'Abstract' heading, or the first
+    """Index of the first line of the abstract: after an 'Abstract' heading near the top, else the
+    first
     paragraph of prose (two sentences, or a long one: a title can end with a full stop) or
     section label; else the first sentence of any length."""
+    for i, line in enumerate(lines[:HEADING_WINDOW]):
+        if line.lower().rstrip(":") in _ABSTRACT_HEADINGS and not _table_of_contents(lines, i):
+            return i + 1  # what comes before an 'Abstract' heading is the header, prose or not
     for i, line in enumerate(lines):
         if line.lower().rstrip(":") in _ABSTRACT_HEADINGS:
             if _table_of_contents(lines, i):
@@ -83,6 +90,8 @@ def parse(text: str, *, source: str) -> list[Record]:
     title = pick_title(header, lines)
     if title is not None:
         record.title = clean_title(wrapped_title(title.text, lines)) or None
+    elif lines and (tab := page_title_line(lines[0])):
+        record.title = tab
     window = lines[:max(start, STACKED_WINDOW)]
     byline = _author_line(header, title) or stacked_names(window) or credited_byline(window) \
         or cited_authors(window) or short_byline(window)
@@ -115,6 +124,18 @@ def parse(text: str, *, source: str) -> list[Record]:
         message="read by the generic text parser: check the title, authors and sections",
     ))
     return [record]
+
+
+_BAR = re.compile(r"\s+\|\s+")
+
+
+def page_title_line(line: str) -> str | None:
+    """The title of a pasted browser-tab title that opens the text ('Title | Guidelines | JAMA |
+    JAMA Network'): its first part, when it is title-shaped and every later part is a short name."""
+    parts = _BAR.split(line.strip())
+    if len(parts) < 3 or any(len(p.split()) > 4 for p in parts[1:]) or kind_of(parts[0]) != "title":
+        return None
+    return clean_title(parts[0]) or None
 
 
 def wrapped_title(title: str, lines: list[str]) -> str:
