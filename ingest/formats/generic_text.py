@@ -9,8 +9,16 @@ import re
 from ingest.chrome import strip_chrome
 from ingest.citation import PMCID, PMID, find_doi, parse_citation
 from ingest.formats.pubmed_text import apply_citation
-from ingest.header import (HeaderLine, clean_title, header_year, is_section_label, kind_of, labelled_value, pick_title,
-                           read_header)
+from ingest.header import (
+    HeaderLine,
+    clean_title,
+    header_year,
+    is_section_label,
+    kind_of,
+    labelled_value,
+    pick_title,
+    read_header,
+)
 from ingest.names import INSTITUTION, is_affiliation_line, is_author_line, parse_author_line
 from ingest.names.vocab import is_degree
 from ingest.prose import build_abstract, has_prose, is_sentence, lines_of
