@@ -30,11 +30,9 @@ from sklearn.model_selection import GroupKFold
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ingest.chrome import strip_chrome
-from ingest.formats.generic_text import body_start
+from ingest.formats.generic_text import body_start, page_lines
 from ingest.header import choose_title, clean_title, context, read_header
 from ingest.header_features import FEATURES, Context, line_features
-from ingest.prose import lines_of
 from ingest.title_model import MODEL_FILE, TitleModel
 from kb.eval.intake import captures
 
@@ -66,7 +64,7 @@ class Page:
     """One capture's header as the generic text path reads it, with gold roles."""
 
     def __init__(self, path: Path, gold: dict) -> None:
-        lines = strip_chrome(lines_of(path.read_text(encoding="utf-8")))
+        lines = page_lines(path.read_text(encoding="utf-8"))
         header = read_header(lines[:body_start(lines)])
         self.site = gold["site"]
         self.ctx: Context = context(header, lines)

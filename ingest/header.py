@@ -25,7 +25,8 @@ Kind = Literal["chrome", "label", "identifier", "citation", "date", "authors", "
 MAX_HEADER = 30
 MIN_TITLE_WORDS = 4
 MAX_TITLE_WORDS = 45
-REPEATED_TITLE_WORDS = 8  # a line of this many words the page prints twice is a title, not a site's name
+REPEATED_TITLE_WORDS = 8
+MAX_ORGANISATION_WORDS = 12  # a longer line in title case that names a Center is a title, not the Center  # a line of this many words the page prints twice is a title, not a site's name
 _IDENTIFIER = re.compile(r"\b(?:doi|pmid|pmcid|issn|isbn|arxiv)\b|\b10\.\d{4,9}/|https?://|www\.|@", re.I)
 _NAVIGATION = re.compile(r"^(?:back to|return to|go to|skip to|home\b|«|‹|<)|\s(?:>|»|›|/)\s.*\s(?:>|»|›|/)\s|"
                          r"\blogo|\|", re.I)
@@ -44,7 +45,8 @@ _DATE = re.compile(rf"\b(?:{_MONTH})\.?\s+(?:\d{{1,2}},?\s+)?(?:1[89]|20)\d{{2}}
                    r"^\d{1,2}[/.]\d{1,2}[/.](?:1[89]|20)\d{2}$",
                    re.I)
 _LABEL_VALUE = re.compile(r"^(?P<label>[^\W\d_][\w'’()\-]*(?: [\w'’()\-]+)?)\s*[:：]\s*\S")
-_BYLINE = re.compile(r"^\W*(?:by|authors?|author\(s\)|written by)\s*[:：]?\s+\S", re.I)
+_BYLINE = re.compile(r"^\W*(?:by|authors?|author\(s\)|written by|autor(?:es|a)?(?:\s+principal(?:es)?)?|auteurs?|"
+                     r"autoren)\s*[:：]?\s+\S", re.I)
 _SEPARATOR = re.compile(r"\s+[–—|-]\s+")
 #: Words of page furniture and article-type labels: a short line made of them is chrome.
 CHROME_WORDS = frozenset(
@@ -82,10 +84,15 @@ class HeaderLine:
     kind: Kind
 
 
+def is_byline(line: str) -> bool:
+    """A labelled byline: 'By …', 'Authors: …', 'Autores principales: …' followed by names."""
+    return bool(_BYLINE.match(line)) and is_author_line(line, allow_single=True)
+
+
 def kind_of(line: str) -> Kind:
     """What a header line is, from its own shape."""
     words = line.split()
-    if _BYLINE.match(line) and is_author_line(line, allow_single=True):
+    if is_byline(line):
         return "authors"
     if _NAVIGATION.search(line):
         return "chrome"
@@ -143,7 +150,8 @@ def _title_shaped(line: str, words: list[str]) -> bool:
         return False  # cut off mid-phrase ('… the degree of'), led by 'Sec.', 'Vol.', or a list item ('1. …')
     if any(is_degree(w.strip("()")) for w in words if w.startswith("(")):
         return False  # 'Doctor of Philosophy (PhD)'
-    if _ORGANISATION.search(line) and all(w[0].isupper() or fold(w) in _FUNCTION for w in words):
+    if _ORGANISATION.search(line) and len(words) <= MAX_ORGANISATION_WORDS \
+            and all(w[0].isupper() or fold(w) in _FUNCTION for w in words):
         return False  # an organisation's name in title case
     if is_sentence(line, min_words=12) and not line.rstrip().endswith("?") and not _headline(line, words):
         return False
@@ -304,6 +312,19 @@ _BARE_CITATION = re.compile(rf"^\W{{0,3}}((?:1[89]|20)\d{{2}})(?:\s+(?:{_MONTH})
 _CITATION_YEAR = re.compile(rf"(?:\(|\b(?:{_MONTH})\.?\s+|^.{{0,80}}?\s)((?:1[89]|20)\d{{2}})(?:\)|\s*;|$|\s*,)", re.I)
 
 
+_PUBLISHED = re.compile(r"^(?:published|publication date|date published|publicado|publicaci[oó]n|publié|"
+                        r"date de publication|veröffentlicht|publicado em)\s*[:：]\s*(?P<value>.{1,80})$", re.I)
+
+
+def published_year(lines: list[str]) -> int | None:
+    """The year of the first 'Published: …' line ('Publicado: MDPI 2021')."""
+    for line in lines:
+        if (published := _PUBLISHED.match(line)) and (year := re.search(r"\b(?:1[89]|20)\d{2}\b",
+                                                                      published.group("value"))):
+            return int(year.group(0))
+    return None
+
+
 def header_year(header: list[HeaderLine]) -> int | None:
     """The year of a citation without its journal name, else of a citation line of the header,
     else of its first date line (its publication date, when no citation gives one)."""
@@ -313,6 +334,9 @@ def header_year(header: list[HeaderLine]) -> int | None:
     for line in header:
         if line.kind == "citation" and (cited := _CITATION_YEAR.search(line.text)):
             return int(cited.group(1))
+        if year := published_year([line.text]):
+            return year
+
     for line in header:
         if line.kind == "date":
             m = _DATE.search(line.text)

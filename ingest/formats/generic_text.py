@@ -7,16 +7,19 @@ from __future__ import annotations
 import re
 
 from ingest.chrome import strip_chrome
-from ingest.citation import PMCID, PMID, find_doi, parse_citation
+from ingest.citation import MONTHS, PMCID, PMID, find_doi, parse_citation
 from ingest.formats.pubmed_text import apply_citation
 from ingest.header import (
+    MIN_TITLE_WORDS,
     HeaderLine,
     clean_title,
     header_year,
+    is_byline,
     is_section_label,
     kind_of,
     labelled_value,
     pick_title,
+    published_year,
     read_header,
 )
 from ingest.names import INSTITUTION, is_affiliation_line, is_author_line, parse_author_line
@@ -39,6 +42,36 @@ def sniff(text: str, name: str = "") -> float:
 
 
 HEADING_WINDOW = 40  # lines: an 'Abstract' heading this near the top starts the abstract
+
+
+def page_lines(text: str) -> list[str]:
+    """The text's lines as the header is read: chrome dropped, and a byline glued to the line
+    before it set on a line of its own (split_glued)."""
+    lines = strip_chrome(lines_of(text))
+    return [part for n, line in enumerate(lines) for part in (split_glued(line) if n < GLUED_LINES else [line])]
+
+
+GLUED_LINES = 12  # lines at the top where a title and a byline may have run together
+_RUNNING_HEAD = re.compile(r"^(?P<names>[^:]{3,120}):\s+(?P<title>\S.+)$")
+_GLUE = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
+_TRAILING_DATE = re.compile(rf"\s+(?:(?:{'|'.join(MONTHS)})\s+)?(?:1[89]|20)\d{{2}}\b.*$", re.I)
+
+
+def split_glued(line: str) -> list[str]:
+    """A title and its byline that the copy ran into one line, as two lines: a running head
+    'Shin, Han, Choi, Kim, and Lee: Title' -> [title, names]; a PDF line break lost between them
+    ('… international evidenceSusan Baxter*, Maxine Johnson, …', '… JohannesburgMaruma, Thabang
+    Wellington January 2018 (has links)') -> [title, names(, the date after them)]."""
+    if (head := _RUNNING_HEAD.match(line)) and is_author_line(head.group("names")) \
+            and kind_of(head.group("title")) == "title":
+        return [head.group("title"), head.group("names")]
+    for glue in _GLUE.finditer(line):
+        title, rest = line[:glue.start()], line[glue.start():]
+        names = _TRAILING_DATE.sub("", rest)
+        if len(title.split()) >= MIN_TITLE_WORDS and kind_of(title) == "title" \
+                and is_author_line(names, allow_single=True, default="given-first"):
+            return [title, names] + ([rest[len(names):].strip()] if rest[len(names):].strip() else [])
+    return [line]
 
 
 def body_start(lines: list[str]) -> int:
@@ -91,7 +124,7 @@ def _is_paragraph(line: str) -> bool:
 
 def parse(text: str, *, source: str) -> list[Record]:
     """One record with whatever metadata could be recognised."""
-    lines = strip_chrome(lines_of(text))
+    lines = page_lines(text)
     start = body_start(lines)
     header = read_header(lines[:start])
     record = Record()
@@ -102,7 +135,7 @@ def parse(text: str, *, source: str) -> list[Record]:
         record.title = tab
     window = lines[:max(start, STACKED_WINDOW)]
     byline = _author_line(header, title) or stacked_names(window) or credited_byline(window) \
-        or cited_authors(window) or short_byline(window)
+        or next((line for line in window if is_byline(line)), None) or cited_authors(window) or short_byline(window)
     # Pages print names given name first unless the list shows otherwise ('Chuang E, Ross R').
     record.authors = parse_author_line(byline, default="given-first") if byline else []
     body: list[str] = []
@@ -115,7 +148,7 @@ def parse(text: str, *, source: str) -> list[Record]:
             continue
         body.append(line)
     if record.year is None:
-        record.year = header_year(header) or cited_year(window)
+        record.year = header_year(header) or published_year(window) or cited_year(window)
     if record.venue is None:
         record.venue = labelled_value(header, ("journal", "source title", "published in"))
     _find_ids(record, "\n".join(lines))
