@@ -10,7 +10,11 @@ CHROME_LINE = re.compile(
     r"related|link to (?:the )?original source|read more|continue reading|loading\.{0,3}|"
     r"advertisements?|subscribe|follow|previous post|next post|posted in .*|tagged .*|"
     r"back to (?:search )?results|view the resource(?: opens in a new window)?|"
-    r"opens in a new window)$", re.I,
+    r"opens in a new window|"
+    # the banner of US government sites (PubMed, PMC, CDC and their mirrors)
+    r"an official website of the united states government|here[’']s how you know|u\.s\. flag|dot gov|"
+    r"https|the \.gov means it[’']s official\..*|federal government websites often end in \.gov or \.mil\..*|"
+    r"the site is secure\.|access keys\b.*|the https:// ensures that you are connecting to the official website.*)$", re.I,
 )
 # A line from which everything after is a comment form, footer or share block.
 TAIL_START = re.compile(

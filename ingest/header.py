@@ -25,16 +25,28 @@ Kind = Literal["chrome", "label", "identifier", "citation", "date", "authors", "
 MAX_HEADER = 30
 MIN_TITLE_WORDS = 4
 MAX_TITLE_WORDS = 45
+REPEATED_TITLE_WORDS = 8
+MAX_ORGANISATION_WORDS = 12  # a longer line in title case that names a Center is a title, not the Center  # a line of this many words the page prints twice is a title, not a site's name
 _IDENTIFIER = re.compile(r"\b(?:doi|pmid|pmcid|issn|isbn|arxiv)\b|\b10\.\d{4,9}/|https?://|www\.|@", re.I)
 _NAVIGATION = re.compile(r"^(?:back to|return to|go to|skip to|home\b|«|‹|<)|\s(?:>|»|›|/)\s.*\s(?:>|»|›|/)\s|"
                          r"\blogo|\|", re.I)
 _VOLUME = re.compile(r"\b(?:vol(?:ume)?|issue|no|pp?)\.?\s*\d|\(\d{4}\)\s*\d|\d+\s*\(\d+\)\s*:", re.I)
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+#: Month names of the pages' other languages (French, Spanish, Portuguese, German, Italian, Dutch),
+#: for dates only: 'Septembre 2012', 'Publié le 02 fév 2011', '3. März 2020'.
+FOREIGN_MONTHS = (
+    "janvier janv février févr fév mars avril avr mai juin juillet juil août septembre octobre "
+    "novembre décembre déc enero febrero marzo abril mayo junio julio agosto septiembre setiembre "
+    "octubre noviembre diciembre janeiro fevereiro março maio junho julho setembro outubro "
+    "novembro dezembro januar jänner februar märz juni juli oktober dezember gennaio febbraio "
+    "aprile maggio giugno luglio settembre ottobre dicembre januari februari maart mei augustus").split()
+_MONTH = "|".join(sorted({*MONTHS, *FOREIGN_MONTHS}, key=len, reverse=True))
 _DATE = re.compile(rf"\b(?:{_MONTH})\.?\s+(?:\d{{1,2}},?\s+)?(?:1[89]|20)\d{{2}}\b|"
-                   rf"\b\d{{1,2}}\s+(?:{_MONTH})\.?,?\s+(?:1[89]|20)\d{{2}}\b|\b(?:1[89]|20)\d{{2}}-\d{{2}}-\d{{2}}\b",
+                   rf"\b\d{{1,2}}\.?\s+(?:{_MONTH})\.?,?\s+(?:1[89]|20)\d{{2}}\b|\b(?:1[89]|20)\d{{2}}-\d{{2}}-\d{{2}}\b|"
+                   r"^\d{1,2}[/.]\d{1,2}[/.](?:1[89]|20)\d{2}$",
                    re.I)
 _LABEL_VALUE = re.compile(r"^(?P<label>[^\W\d_][\w'’()\-]*(?: [\w'’()\-]+)?)\s*[:：]\s*\S")
-_BYLINE = re.compile(r"^\W*(?:by|authors?|author\(s\)|written by)\s*[:：]?\s+\S", re.I)
+_BYLINE = re.compile(r"^\W*(?:by|authors?|author\(s\)|written by|autor(?:es|a)?(?:\s+principal(?:es)?)?|auteurs?|"
+                     r"autoren)\s*[:：]?\s+\S", re.I)
 _SEPARATOR = re.compile(r"\s+[–—|-]\s+")
 #: Words of page furniture and article-type labels: a short line made of them is chrome.
 CHROME_WORDS = frozenset(
@@ -53,6 +65,7 @@ _ORGANISATION = re.compile(r"\b(?:Department|University|Ministry|Institute|Agenc
                            r"Centers?|Centres?|Academies|Foundation|Association|Society|Press|Publishing|Publishers)\b")
 _ABBREVIATED_LEAD = re.compile(r"^[A-Z][a-z]{1,3}\.\s")
 _LIST_ITEM = re.compile(r"^\d{1,2}[.)]\s")
+_DOMAIN_LEAD = re.compile(r"^[\w-]+\.(?:com|org|net|info|io|edu|gov|de|fr|es|it|nl|uk|eu|ca|au|br|cn)\b", re.I)
 #: Words of the labels in label-value metadata lines ('Published: …', 'Author(s): …').
 METADATA_WORDS = frozenset(
     """author authors author(s) by published received accepted revised online date dates journal
@@ -71,10 +84,15 @@ class HeaderLine:
     kind: Kind
 
 
+def is_byline(line: str) -> bool:
+    """A labelled byline: 'By …', 'Authors: …', 'Autores principales: …' followed by names."""
+    return bool(_BYLINE.match(line)) and is_author_line(line, allow_single=True)
+
+
 def kind_of(line: str) -> Kind:
     """What a header line is, from its own shape."""
     words = line.split()
-    if _BYLINE.match(line) and is_author_line(line, allow_single=True):
+    if is_byline(line):
         return "authors"
     if _NAVIGATION.search(line):
         return "chrome"
@@ -90,11 +108,20 @@ def kind_of(line: str) -> Kind:
         return "authors"
     if is_affiliation_line(line):
         return "affiliation"
-    if line.rstrip().endswith((":", "：")) or split_label(line).label or _is_label_value(line):
+    if line.rstrip().endswith((":", "：")) or is_section_label(line) or _is_label_value(line):
         return "label"
     if not _title_shaped(line, words):
         return "other"
     return "citation" if is_journal_name(line) else "title"  # a journal's name is a venue
+
+
+def is_section_label(line: str) -> bool:
+    """The line opens a labelled section ('Methods', 'Results: We found …'); a title whose part
+    before the colon reads like a label ('Social prescribing outcomes: a mapping review …') does not."""
+    found = split_label(line)
+    if not found.label:
+        return False
+    return not found.text or is_sentence(found.text) or len(found.label.split()) <= 2
 
 
 def _is_chrome_words(words: list[str]) -> bool:
@@ -117,11 +144,14 @@ def _title_shaped(line: str, words: list[str]) -> bool:
     """Enough words, not prose, starts with a capital or a digit, not a list of names."""
     if not MIN_TITLE_WORDS <= len(words) <= MAX_TITLE_WORDS or len(line) > 350:
         return False
+    if line.rstrip().endswith(("...", "…")) or _DOMAIN_LEAD.match(line):
+        return False  # a title the site cut short ('… review of UK ...'), a site's name and slogan
     if fold(words[-1].strip(".,;")) in _FUNCTION or _ABBREVIATED_LEAD.match(line) or _LIST_ITEM.match(line):
         return False  # cut off mid-phrase ('… the degree of'), led by 'Sec.', 'Vol.', or a list item ('1. …')
     if any(is_degree(w.strip("()")) for w in words if w.startswith("(")):
         return False  # 'Doctor of Philosophy (PhD)'
-    if _ORGANISATION.search(line) and all(w[0].isupper() or fold(w) in _FUNCTION for w in words):
+    if _ORGANISATION.search(line) and len(words) <= MAX_ORGANISATION_WORDS \
+            and all(w[0].isupper() or fold(w) in _FUNCTION for w in words):
         return False  # an organisation's name in title case
     if is_sentence(line, min_words=12) and not line.rstrip().endswith("?") and not _headline(line, words):
         return False
@@ -161,17 +191,18 @@ def context(header: list[HeaderLine], page: list[str]) -> Context:
 
 
 def plausible_title(ctx: Context, n: int) -> bool:
-    """Rules: line n is title-shaped, is not the rest of the line before it nor a name the page
-    repeats, and something supports it — a byline just after it, the page echoing it, metadata
-    (citation, date, identifier) and article-type chrome beside it, or it opens the page's content
+    """Rules: line n is title-shaped, is not the rest of the line before it nor a short name the
+    page repeats, and something supports it — a byline just after it, the page echoing it, metadata
+    (citation, date, identifier) and article-type chrome beside it, the page printing it twice, or it opens the page's content
     with at least six words, or with fewer and page furniture or the text after it (a short
     question directly above the text is that text's heading; a short line above another
     title-shaped line is a site's name)."""
     if ctx.kinds[n] != "title":
         return False
     f = line_features(ctx, n)
-    if f["recurs"] or (f["continues"] and ctx.kinds[n - 1] in ("other", "title", "affiliation", "date")):
-        return False
+    if (f["recurs"] and len(ctx.texts[n].split()) < REPEATED_TITLE_WORDS) \
+            or (f["continues"] and ctx.kinds[n - 1] in ("other", "title", "affiliation", "date")):
+        return False  # a short line the page repeats is a site's or section's name; a long one is a title printed twice
     # a short opener needs page furniture after it, not another title-shaped line (then it is a
     # site's name above a page title); directly above the text it must not be a question (then it
     # is the text's heading: 'Why GAO Did This Study?')
@@ -181,7 +212,8 @@ def plausible_title(ctx: Context, n: int) -> bool:
         short_ok = not ctx.texts[n].rstrip().endswith("?")
     opens = f["first_content"] and (len(ctx.texts[n].split()) >= 6 or short_ok)
     beside = f["metadata_near"] and f["chrome_before"]  # either alone also stands beside page furniture
-    return bool(f["authors_after"] or f["echoed"] or beside or opens)
+    printed_twice = bool(f["recurs"])  # long enough (above): a title the page prints twice
+    return bool(f["authors_after"] or f["echoed"] or printed_twice or beside or opens)
 
 
 def _rules_score(ctx: Context, n: int) -> float:
@@ -247,24 +279,64 @@ def title_from_lines(parts: list[str]) -> str | None:
 def clean_title(text: str) -> str:
     """A page-title line without trailing type or number parts ('Title – Issue Brief – 8659-03')
     and without its final full stop."""
+    while (bracket := _TRAILING_BRACKET.search(text)) and all(
+            fold(w) in CHROME_WORDS | LINK_WORDS for w in bracket.group("words").split()):
+        text = text[:bracket.start()]  # '… Meta-Analysis (original) (raw)', '… [PDF]'
     while (cuts := list(_SEPARATOR.finditer(text))):
         tail = text[cuts[-1].end():]
-        if not (_is_chrome_words(tail.split()) or not re.search(r"[^\W\d_]{2}", tail)):
+        if not (_all_chrome_words(tail.split()) or not re.search(r"[^\W\d_]{2}", tail)):
             break
         text = text[:cuts[-1].start()]
     return text.strip().rstrip(".")
+
+
+_TRAILING_BRACKET = re.compile(r"\s*[(\[](?P<words>[^()\[\]]{1,30})[)\]]\s*$")
+#: Link texts a copied page leaves after a title ('(original)', '(raw)', '[PDF]').
+LINK_WORDS = frozenset("original raw pdf html full text link source".split())
+
+
+def _all_chrome_words(words: list[str]) -> bool:
+    """A short tail made only of page-furniture words ('Issue Brief'), not a subtitle that has one
+    ('A Bavarian Perspective')."""
+    content = [fold(w.strip(".,:;()&")) for w in words if fold(w.strip(".,:;()&")) not in _FUNCTION]
+    return bool(content) and len(words) <= 6 and all(w in CHROME_WORDS or not any(c.isalpha() for c in w)
+                                                      for w in content)
 
 
 # A citation whose journal name is an image (PMC's logo): '. 2019 Nov 19;54(6):1214–1222. doi: …'
 _BARE_CITATION = re.compile(rf"^\W{{0,3}}((?:1[89]|20)\d{{2}})(?:\s+(?:{_MONTH})\.?)?(?:\s+\d{{1,2}})?\s*;\s*\d+\s*[(:]", re.I)
 
 
+# The year of a header citation line: 'Gesundheitswesen 2015; 77(03): 213-218', '… volume 20,
+# Article number: 1102 (2020)', 'Volume 4: No. 4, October 2007' (a year beside ';', ')' or a month).
+_CITATION_YEAR = re.compile(rf"(?:\(|\b(?:{_MONTH})\.?\s+|^.{{0,80}}?\s)((?:1[89]|20)\d{{2}})(?:\)|\s*;|$|\s*,)", re.I)
+
+
+_PUBLISHED = re.compile(r"^(?:published|publication date|date published|publicado|publicaci[oó]n|publié|"
+                        r"date de publication|veröffentlicht|publicado em)\s*[:：]\s*(?P<value>.{1,80})$", re.I)
+
+
+def published_year(lines: list[str]) -> int | None:
+    """The year of the first 'Published: …' line ('Publicado: MDPI 2021')."""
+    for line in lines:
+        if (published := _PUBLISHED.match(line)) and (year := re.search(r"\b(?:1[89]|20)\d{2}\b",
+                                                                      published.group("value"))):
+            return int(year.group(0))
+    return None
+
+
 def header_year(header: list[HeaderLine]) -> int | None:
-    """The year of a citation without its journal name, else of the first date line of the
-    header (its publication date, when no citation gives one)."""
+    """The year of a citation without its journal name, else of a citation line of the header,
+    else of its first date line (its publication date, when no citation gives one)."""
     for line in header:
         if bare := _BARE_CITATION.match(line.text):
             return int(bare.group(1))
+    for line in header:
+        if line.kind == "citation" and (cited := _CITATION_YEAR.search(line.text)):
+            return int(cited.group(1))
+        if year := published_year([line.text]):
+            return year
+
     for line in header:
         if line.kind == "date":
             m = _DATE.search(line.text)

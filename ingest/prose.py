@@ -13,6 +13,15 @@ from kb.text.sections import split_inline_labels, to_sections
 _FUNCTION_WORDS = re.compile(
     r"\b(?:the|of|and|to|in|a|for|with|was|were|is|are|that|on|by|as|from|among|we|this)\b", re.I
 )
+# The same for the other languages of the captures' pages (Spanish, Portuguese, French, German,
+# Italian, Dutch): articles, prepositions and conjunctions that are not English words.
+_OTHER_FUNCTION_WORDS = frozenset(
+    """de la el los las del y en que por con para una un se su sus al es lo le les des et du est dans
+    pour sur une au aux par qui ne pas der die das und ist mit von den dem zu für ein eine einer auf
+    im nicht sich wird wurde werden e o da do dos em com não uma os na nos ao il di che per della
+    sono het een van voor op niet zijn""".split())
+MIN_OTHER_WORDS = 8  # words of a sentence told by the other languages' function words
+_WORD = re.compile(r"[^\W\d_][^\W\d_'’\-]*")
 _SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)")
 BULLET = re.compile(r"^\s*(?:[•●▪◦‣∙·\-–*]|\d{1,2}[.)])\s+(?P<text>\S.*)$")
 
@@ -36,6 +45,12 @@ def is_sentence(text: str, *, min_words: int = 6) -> bool:
     if len(words) < min_words:
         return False
     function = len(_FUNCTION_WORDS.findall(text))
+    if function < 2 or function / len(words) < 0.08:
+        # not English prose: the function words of the other languages, over words with accents
+        words = _WORD.findall(text)
+        if len(words) < max(min_words, MIN_OTHER_WORDS):
+            return False  # 'Centro de Salud de Coria. Cáceres.' is an address, not prose
+        function = sum(w.lower() in _OTHER_FUNCTION_WORDS for w in words)
     return function >= 2 and function / len(words) >= 0.08 and bool(_SENTENCE_END.search(text + " "))
 
 

@@ -3,8 +3,12 @@ with their abstract ("Title. Smith AB, Jones CD. JAMA Netw Open. 2023;6(4):e2381
 OBJECTIVE: … RESULTS: …", as abstracts arrive from e-mails, PDFs and reference lists) become
 title, authors, citation and one line per labelled section; runs of metadata labels ("key: …
 authors: …; … title: … date: … journal: … doi: … <abstract>", as one-line dataset records
-print) become title, authors, one line per other label, then the abstract. Text in any other
-shape is returned unchanged."""
+print) become title, authors, one line per other label, then the abstract; a Markdown article
+with its line breaks lost ("Title ===== * Name * Name ## Abstract **Introduction** …", as
+full-text exports of preprint and journal sites arrive) becomes title, authors, headings and
+labelled paragraphs; a title run into a byline that gives degrees ("Title Sebastian T. Tong, MD,
+MPH, Winston R. Liaw, MD, MPH Background: …", as PDF text arrives) becomes title, authors and
+the rest. Text in any other shape is returned unchanged."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ import re
 
 from ingest.citation import Citation, parse_citation
 from ingest.names import is_author_line, is_single_author
+from ingest.names.vocab import NOT_NAMES, is_degree, is_initials
 from kb.text.sections import split_label
 
 MIN_LINE = 200  # shorter lines are headers already
@@ -38,7 +43,8 @@ def unfold(text: str) -> str:
         seen += 1
         if seen > HEAD_LINES:
             break
-        parts = unfold_line(line.strip()) or unfold_labels(line.strip())
+        parts = unfold_line(line.strip()) or unfold_labels(line.strip()) or unfold_markdown(line.strip()) \
+            or unfold_credited(line.strip())
         if parts is not None:
             return "\n".join([*lines[:i], *parts, *lines[i + 1:]])
     return text
@@ -164,3 +170,75 @@ def unfold_labels(line: str) -> list[str] | None:
     others = [f"{label}: {value}" for label, value in fields
               if label != "title" and value != people and value]
     return [*head, *others, rest.strip()]
+
+
+_SETEXT = re.compile(r"^(?P<title>[^=#*]{10,600}?)\s+={5,}\s+(?P<rest>.+)$")
+_HEADING = re.compile(r"\s*#{2,6}\s+")
+_BULLET_ITEM = re.compile(r"\s*\*\s+(?=\S)")
+_EMPHASIS_LABEL = re.compile(r"^\*{1,2}(?P<label>[^*\n]{2,60}?):?\*{1,2}:?\s*")
+
+
+def unfold_markdown(line: str) -> list[str] | None:
+    """[title, authors, heading or 'Label: paragraph' …] of a line that is a Markdown article
+    with its line breaks lost: a title underlined with '=' signs, the authors as '* ' items, then
+    '## ' headings whose paragraphs may open with an emphasised label ('**Methods**', '*Results:*');
+    None for any other line."""
+    if len(line) < MIN_LINE or not (m := _SETEXT.match(line)):
+        return None
+    blocks = _HEADING.split(m.group("rest"))
+    names = [n.strip() for n in _BULLET_ITEM.split(blocks[0]) if n.strip()]
+    if not names or not is_author_line(", ".join(names), allow_single=True, default="given-first"):
+        return None
+    out = [m.group("title").strip(), ", ".join(names)]
+    for block in blocks[1:]:
+        heading, _, body = block.partition(" ")
+        words = block.split()
+        if len(words) > 1 and words[0][:1].isupper() and not words[1].startswith("*") and not body.startswith("*"):
+            heading, body = block, ""  # a heading alone, or one whose text has no label
+        out.append(heading.strip())
+        for part in re.split(r"\s+(?=\*{1,2}[A-Z][^*]{1,60}?:?\*{1,2})", body):
+            label = _EMPHASIS_LABEL.match(part)
+            text = part[label.end():] if label else part
+            if text.strip() or label:
+                out.append(f"{label.group('label').strip()}: {text.strip()}" if label else text.strip())
+    return out
+
+
+_NAME_THEN_DEGREE = re.compile(r"(?<=\s)(?P<family>[A-Z][^\W\d_][\w'’\-]*),\s+(?P<degree>[A-Za-z.]{2,8})(?=[,\s])")
+MAX_HEAD = 600  # characters: a byline starts this near the opening of the line
+
+
+def unfold_credited(line: str) -> list[str] | None:
+    """[title, byline, rest] of a line whose title runs straight into a byline that gives each
+    name's degrees; None for any other line. The first name is its family name, any initials and
+    one given name before its first degree; the byline ends after the last degree of its run."""
+    if len(line) < MIN_LINE:
+        return None
+    first = next((m for m in _NAME_THEN_DEGREE.finditer(line[:MAX_HEAD]) if is_degree(m.group("degree"))), None)
+    if first is None:
+        return None
+    words = line[:first.start("family")].split()
+    start = len(words)
+    while start > 0 and is_initials(words[start - 1].rstrip(".")) and len(words[start - 1]) <= 3:
+        start -= 1  # middle initials ('T.')
+    if start == 0 or not words[start - 1][:1].isupper() or words[start - 1].casefold() in NOT_NAMES:
+        return None
+    start -= 1  # one given name
+    title = " ".join(words[:start])
+    end = _byline_end(line, first.start("family"))
+    byline = " ".join(words[start:]) + " " + line[first.start("family"):end]
+    rest = line[end:].strip(" ,")
+    if len(title.split()) < 4 or len(rest) < MIN_ABSTRACT or not is_author_line(byline, default="given-first"):
+        return None
+    return [title, byline.strip(" ,"), rest]
+
+
+def _byline_end(line: str, at: int) -> int:
+    """Where a byline that starts at `at` ends: after the last degree that follows a name."""
+    end = at
+    for m in re.finditer(r",\s+([A-Za-z.]{2,8})(?=[,\s]|$)", line[at:at + 1500]):
+        if is_degree(m.group(1)):
+            end = at + m.end()
+        elif m.start() > end - at + 80:
+            break
+    return end

@@ -7,13 +7,25 @@ from __future__ import annotations
 import re
 
 from ingest.chrome import strip_chrome
-from ingest.citation import PMCID, PMID, find_doi, parse_citation
+from ingest.citation import MONTHS, PMCID, PMID, find_doi, parse_citation
 from ingest.formats.pubmed_text import apply_citation
-from ingest.header import HeaderLine, clean_title, header_year, labelled_value, pick_title, read_header
-from ingest.names import is_author_line, parse_author_line
+from ingest.header import (
+    MIN_TITLE_WORDS,
+    HeaderLine,
+    clean_title,
+    header_year,
+    is_byline,
+    is_section_label,
+    kind_of,
+    labelled_value,
+    pick_title,
+    published_year,
+    read_header,
+)
+from ingest.names import INSTITUTION, is_affiliation_line, is_author_line, parse_author_line
+from ingest.names.vocab import is_degree
 from ingest.prose import build_abstract, has_prose, is_sentence, lines_of
 from kb.model.schema import Identifiers, Record, ReviewFlag
-from kb.text.sections import split_label
 
 NAME = "generic_text"
 FORMAT = "text"
@@ -29,16 +41,53 @@ def sniff(text: str, name: str = "") -> float:
     return 0.1 if has_prose(text[:SNIFF_CHARS]) else 0.0
 
 
+HEADING_WINDOW = 40  # lines: an 'Abstract' heading this near the top starts the abstract
+
+
+def page_lines(text: str) -> list[str]:
+    """The text's lines as the header is read: chrome dropped, and a byline glued to the line
+    before it set on a line of its own (split_glued)."""
+    lines = strip_chrome(lines_of(text))
+    return [part for n, line in enumerate(lines) for part in (split_glued(line) if n < GLUED_LINES else [line])]
+
+
+GLUED_LINES = 12  # lines at the top where a title and a byline may have run together
+_RUNNING_HEAD = re.compile(r"^(?P<names>[^:]{3,120}):\s+(?P<title>\S.+)$")
+_GLUE = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
+_TRAILING_DATE = re.compile(rf"\s+(?:(?:{'|'.join(MONTHS)})\s+)?(?:1[89]|20)\d{{2}}\b.*$", re.I)
+
+
+def split_glued(line: str) -> list[str]:
+    """A title and its byline that the copy ran into one line, as two lines: a running head
+    'Shin, Han, Choi, Kim, and Lee: Title' -> [title, names]; a PDF line break lost between them
+    ('… international evidenceSusan Baxter*, Maxine Johnson, …', '… JohannesburgMaruma, Thabang
+    Wellington January 2018 (has links)') -> [title, names(, the date after them)]."""
+    if (head := _RUNNING_HEAD.match(line)) and is_author_line(head.group("names")) \
+            and kind_of(head.group("title")) == "title":
+        return [head.group("title"), head.group("names")]
+    for glue in _GLUE.finditer(line):
+        title, rest = line[:glue.start()], line[glue.start():]
+        names = _TRAILING_DATE.sub("", rest)
+        if len(title.split()) >= MIN_TITLE_WORDS and kind_of(title) == "title" \
+                and is_author_line(names, allow_single=True, default="given-first"):
+            return [title, names] + ([rest[len(names):].strip()] if rest[len(names):].strip() else [])
+    return [line]
+
+
 def body_start(lines: list[str]) -> int:
-    """Index of the first line of the abstract: after an 'Abstract' heading, or the first
+    """Index of the first line of the abstract: after an 'Abstract' heading near the top, else the
+    first
     paragraph of prose (two sentences, or a long one: a title can end with a full stop) or
     section label; else the first sentence of any length."""
+    for i, line in enumerate(lines[:HEADING_WINDOW]):
+        if line.lower().rstrip(":") in _ABSTRACT_HEADINGS and not _table_of_contents(lines, i):
+            return i + 1  # what comes before an 'Abstract' heading is the header, prose or not
     for i, line in enumerate(lines):
         if line.lower().rstrip(":") in _ABSTRACT_HEADINGS:
             if _table_of_contents(lines, i):
                 continue
             return i + 1
-        if _is_paragraph(line) or split_label(line).label:
+        if _is_paragraph(line) or is_section_label(line):
             return _wrapped_start(lines, i)
     return next((i for i, line in enumerate(lines) if is_sentence(line)), len(lines))
 
@@ -75,14 +124,18 @@ def _is_paragraph(line: str) -> bool:
 
 def parse(text: str, *, source: str) -> list[Record]:
     """One record with whatever metadata could be recognised."""
-    lines = strip_chrome(lines_of(text))
+    lines = page_lines(text)
     start = body_start(lines)
     header = read_header(lines[:start])
     record = Record()
     title = pick_title(header, lines)
     if title is not None:
-        record.title = clean_title(title.text) or None
-    byline = _author_line(header, title) or stacked_names(lines[:max(start, STACKED_WINDOW)])
+        record.title = clean_title(wrapped_title(title.text, lines)) or None
+    elif lines and (tab := page_title_line(lines[0])):
+        record.title = tab
+    window = lines[:max(start, STACKED_WINDOW)]
+    byline = _author_line(header, title) or stacked_names(window) or credited_byline(window) \
+        or next((line for line in window if is_byline(line)), None) or cited_authors(window) or short_byline(window)
     # Pages print names given name first unless the list shows otherwise ('Chuang E, Ross R').
     record.authors = parse_author_line(byline, default="given-first") if byline else []
     body: list[str] = []
@@ -95,7 +148,7 @@ def parse(text: str, *, source: str) -> list[Record]:
             continue
         body.append(line)
     if record.year is None:
-        record.year = header_year(header)
+        record.year = header_year(header) or published_year(window) or cited_year(window)
     if record.venue is None:
         record.venue = labelled_value(header, ("journal", "source title", "published in"))
     _find_ids(record, "\n".join(lines))
@@ -114,6 +167,29 @@ def parse(text: str, *, source: str) -> list[Record]:
     return [record]
 
 
+_BAR = re.compile(r"\s+\|\s+")
+
+
+def page_title_line(line: str) -> str | None:
+    """The title of a pasted browser-tab title that opens the text ('Title | Guidelines | JAMA |
+    JAMA Network'): its first part, when it is title-shaped and every later part is a short name."""
+    parts = _BAR.split(line.strip())
+    if len(parts) < 3 or any(len(p.split()) > 4 for p in parts[1:]) or kind_of(parts[0]) != "title":
+        return None
+    return clean_title(parts[0]) or None
+
+
+def wrapped_title(title: str, lines: list[str]) -> str:
+    """The title in full when the page heading cut it and the page prints it again wrapped over
+    two lines ('Comment les … contribuer' / 'à réduire les inégalités de santé ?')."""
+    for first, second in zip(lines, lines[1:], strict=False):
+        joined = f"{first} {second}"
+        if len(first) < len(title) < len(joined) and joined.startswith(title + " ") and second[:1].islower() \
+                and kind_of(joined) == "title":
+            return joined
+    return title
+
+
 def _author_line(header: list[HeaderLine], title: HeaderLine | None) -> str | None:
     """The first author list after the title (or anywhere in the header when there is none)."""
     after = title.index if title is not None else -1
@@ -127,14 +203,39 @@ def _author_line(header: list[HeaderLine], title: HeaderLine | None) -> str | No
     return max(run, key=lambda h: len(h.text)).text
 
 
-_AUTHORS_LABEL = re.compile(r"^(?:authors?|author\(s\)|by|written by)\s*[:：]?$", re.I)
+_AUTHORS_LABEL = re.compile(r"^(?:authors?|author\(s\)|by|written by|autor(?:es|as?)?|auteurs?|autoren)\s*[:：]?$",
+                            re.I)
+_ROLE_LABEL = re.compile(r"^[^\W\d_][\w()’' -]{0,30}[:：]$")  # 'Lead:', 'Contributor(s):' between listed names
+_NAME_DOT = re.compile(r"^(?P<name>[^.]{3,60}?[^\W\d_]{2})\.\s+(?P<rest>\S.{5,})$")
+_MARKS = re.compile(r"[\d,;\-–]+$")
+_LEADING_TITLES = re.compile(r"^(?:(?:PD|Prof|Dr|Prof\.\s*Dr|Dr\.\s*med)\.?\s+)+")
 MAX_STACKED = 40  # names listed one a line (a byline laid out as a column)
 STACKED_WINDOW = 60  # looked for in the page's first lines (a site's blurb may come before the byline)
 _LOWER_PARTICLES = frozenset("de da do dos das del della di du la le van von der den ter ten bin al el".split())
 
 
+def _credited(line: str) -> str:
+    """A listed name without its academic titles and degrees: 'PD Dr. P. Berchtold' ->
+    'P. Berchtold', 'N. Martinez M.Sc.' -> 'N. Martinez', 'Beatrice D. Probst, MD Loyola University
+    Chicago, …' (a name, its degrees, its affiliation on one line) -> 'Beatrice D. Probst', 'Karla
+    Cristina Giacomin. Ayuntamiento de …' (a name, a full stop, its affiliation) -> the name."""
+    text = _LEADING_TITLES.sub("", line.strip())
+    name, comma, rest = text.partition(",")
+    degrees = rest.split()
+    if comma and degrees and is_degree(_MARKS.sub("", degrees[0])):
+        return name.strip()  # 'MS3', 'MPH1-3;': a degree with an affiliation mark or a year of study
+    if (dotted := _NAME_DOT.match(text)) and INSTITUTION.search(dotted.group("rest")) \
+            and not is_sentence(dotted.group("rest")):
+        return dotted.group("name")  # 'Karla Cristina Giacomin. Ayuntamiento de Belo Horizonte (Brasil).'
+
+    words = text.split()
+    while len(words) > 2 and is_degree(words[-1]) and "." in words[-1]:
+        words.pop()  # 'M.Sc.': dotted, so never initials
+    return " ".join(words)
+
+
 def _one_name(line: str) -> bool:
-    text = line.strip().rstrip(",;").strip()
+    text = _credited(line).rstrip(",;").strip()
     words = text.split()
     capitalised = all(w[:1].isupper() or w in _LOWER_PARTICLES for w in words) and words[0][:1].isupper()
     return 2 <= len(words) <= 5 and capitalised and not any(c.isdigit() for c in text) \
@@ -143,17 +244,81 @@ def _one_name(line: str) -> bool:
 
 def stacked_names(lines: list[str]) -> str | None:
     """The byline of a page that lists its authors one a line: the first run of two or more
-    name lines (or of one after a lone 'Authors:' line), as one comma-joined list."""
+    name lines (or of one after a lone 'Authors:' line, role labels such as 'Lead:' between the
+    names, or each name's affiliation on the line after it), as one comma-joined list. A listed
+    name may carry academic titles and degrees, and its affiliation after its degrees."""
     i = 0
     while i < len(lines):
-        j = i
-        while j < len(lines) and j - i < MAX_STACKED and _one_name(lines[j]):
-            j += 1
         labelled = i > 0 and bool(_AUTHORS_LABEL.match(lines[i - 1].strip()))
-        if j - i >= 2 or (j - i == 1 and labelled):
-            return ", ".join(line.strip().rstrip(",;").strip() for line in lines[i:j])
+        j, names = i, []
+        while j < len(lines) and j - i < MAX_STACKED:
+            if _one_name(lines[j]):
+                names.append(_credited(lines[j]).rstrip(",;").strip())
+            elif not (j + 1 < len(lines) and _one_name(lines[j + 1]) and (
+                    (labelled and _ROLE_LABEL.match(lines[j].strip()))
+                    or (names and is_affiliation_line(lines[j])))):
+                break  # a role label, or a name's affiliation on its own line, may stand between names
+            j += 1
+        if len(names) >= 2 or (len(names) == 1 and labelled):
+            return ", ".join(names)
         i = j + 1
     return None
+
+
+def credited_byline(lines: list[str]) -> str | None:
+    """A byline anywhere near the top that gives its names with degrees ('Krista D. Hanni, PhD,
+    MS, Elsa Mendoza, MPH'): degrees after names are a byline's mark, even below the abstract."""
+    for line in lines:
+        pieces = [p.strip() for p in line.split(",")]
+        degrees = sum(bool(p) and all(is_degree(t) for t in p.split()) for p in pieces[1:])
+        if degrees >= 1 and len(line) <= 600 and is_author_line(line, allow_single=True, default="given-first"):
+            return line
+    return None
+
+
+# 'Suggested citation for this article: Hanni KD, Mendoza E. A methodology … Prev Chronic Dis 2007;4(4).'
+_CITE_AS = re.compile(r"^(?:suggested citation(?: for this article)?|recommended citation|citation|"
+                      r"to cite(?: this (?:article|version|paper))?|(?:how to )?cite this (?:article|paper)|"
+                      r"how to cite)\s*[:：]\s*(?P<rest>\S.*)$", re.I)
+_CITED_NAMES_END = re.compile(r"(?<![A-Z])(?<!\b[A-Z][a-z])\.\s+(?=[(A-Z\d])|\s\((?:1[89]|20)\d{2}\)")
+
+
+def _cited(lines: list[str]) -> tuple[str, str] | None:
+    """(the author part, the rest) of the first 'cite as' line."""
+    for line in lines:
+        if m := _CITE_AS.match(line.strip()):
+            rest = m.group("rest")
+            end = _CITED_NAMES_END.search(rest)
+            if end:
+                return rest[:end.start()].strip(" ."), rest[end.end():]
+    return None
+
+
+def cited_authors(lines: list[str]) -> str | None:
+    """The authors of the page's own 'cite as' line, when no byline is printed."""
+    found = _cited(lines)
+    if found and is_author_line(found[0], allow_single=True):
+        return found[0]
+    return None
+
+
+_SHORT_BYLINE = re.compile(r"^(?P<names>[^.,;]{3,80}?)\s+et al\.(?:\s+\S.*)?$")
+
+
+def short_byline(lines: list[str]) -> str | None:
+    """The first author of a 'Jacques Donzé et al. JAMA Intern Med.' line (PubMed's short byline)."""
+    for line in lines:
+        if (m := _SHORT_BYLINE.match(line.strip())) and is_author_line(m.group("names"), allow_single=True,
+                                                                         default="given-first"):
+            return m.group("names")
+    return None
+
+
+def cited_year(lines: list[str]) -> int | None:
+    """The year of the page's own 'cite as' line."""
+    found = _cited(lines)
+    year = re.search(r"\b(?:1[89]|20)\d{2}\b", found[1]) if found else None
+    return int(year.group(0)) if year else None
 
 
 def _find_ids(record: Record, text: str) -> None:

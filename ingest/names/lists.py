@@ -12,8 +12,8 @@ from ingest.names.vocab import MARKER_CHARS, NOT_NAMES, is_degree, is_dotted_ini
 from kb.model.schema import Author
 from kb.text.normalize import cjk_count
 
-_LEAD = re.compile(r"^\s*(?:\|\s*)?(?:by|authors?|author\(s\)|written by|autor(?:es|a)?|auteurs?|"
-                   r"autoren)\s*[:：]?\s+", re.I)
+_LEAD = re.compile(r"^\s*(?:\|\s*)?(?:by|authors?|author\(s\)|written by|autor(?:es|a)?(?:\s+principal(?:es)?)?|"
+                   r"auteurs?|autoren)\s*[:：]?\s+", re.I)
 _ET_AL = re.compile(r"[,;]?\s*\bet\s+al\b\.?", re.I)
 _AND = re.compile(r"\s+(?:and|&|und|y|e|et)\s+(?=[A-Z])")
 _BULLET = re.compile(r"(?:^|\s)[*•·●▪]\s+")
@@ -43,8 +43,10 @@ class AuthorList:
 
 def _clean_line(line: str) -> tuple[str, bool]:
     text = _LEAD.sub("", line.strip())
-    et_al = bool(_ET_AL.search(text))
-    text = _ET_AL.sub("", text)
+    found = _ET_AL.search(text)
+    et_al = bool(found)
+    if found:
+        text = text[:found.start()]  # what follows 'et al.' is a citation ('… et al. JAMA Intern Med.')
     text = _ICONS.sub("", text)
     text = text.replace("\\n", " ")
     text = _BULLET.sub(", ", text)

@@ -21,7 +21,7 @@ _EXTRA_DEGREES = {
     "scd", "dsc", "dphil", "mbbs", "mbchb", "frcp", "frcpc", "frcs", "facp", "faafp", "faan", "faap",
     "mscr", "mas", "ccrp", "cph", "ches", "mcr", "mbe", "med", "edd", "jd", "llm", "ba", "bs", "bsc",
     "bpharm", "mpharm", "otr", "pt", "dpt", "rd", "ld", "ibclc", "cnm", "crnp", "fnp", "chw", "ii",
-    "iii", "iv", "jr", "sr",
+    "iii", "iv", "jr", "sr", "ab", "sb",
 }
 DEGREES = frozenset({d.replace(".", "") for d in CONSTANTS.suffix_acronyms} | _EXTRA_DEGREES
                     | {d.replace(".", "") for d in CONSTANTS.suffix_not_acronyms})
@@ -49,6 +49,7 @@ NOT_NAMES = frozenset(
     series vol no page pages suppl supplement online print email share facebook twitter
     linkedin cookies privacy terms accessibility contact about help support donate events
     blog blogs posts post tags tag category categories archive archives english español
+    downloads views likes shares reads comments sizes size affiliation affiliations
     português français deutsch 中文""".split())
 
 _INITIALS = re.compile(r"^(?:[A-Z]\.?\s?-?){1,4}$")

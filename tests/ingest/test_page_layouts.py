@@ -1,0 +1,104 @@
+"""Page layouts of issue 13's tune captures, on made-up text: bylines one a line with degrees or
+affiliations, 'cite as' lines, running heads, glued bylines, flattened Markdown, other-language
+prose and dates, and title lines that are not titles."""
+
+from __future__ import annotations
+
+from ingest.chrome import strip_chrome
+from ingest.formats import generic_text
+from ingest.header import HeaderLine, clean_title, header_year, kind_of
+from ingest.prose import is_sentence
+from ingest.unfold import unfold_credited, unfold_markdown
+
+
+def _record(text: str):  # type: ignore[no-untyped-def]
+    return generic_text.parse(text, source="page.txt")[0]
+
+
+def test_prose_in_other_languages_is_prose_and_an_address_is_not() -> None:
+    assert is_sentence("La atención primaria en España ha pasado de una etapa de desarrollo a otra de estancamiento.")
+    assert is_sentence("Die Versorgung der Patienten wurde in den letzten Jahren mit dem neuen Modell verbessert.")
+    assert not is_sentence("Centro de Salud de Coria. Cáceres.")
+
+
+def test_dates_and_citation_years_in_the_header() -> None:
+    def line(text: str) -> HeaderLine:
+        return HeaderLine(0, text, kind_of(text))
+    assert header_year([line("Septembre 2012")]) == 2012
+    assert header_year([line("12/21/2016")]) == 2016
+    assert header_year([line("Gesundheitswesen 2015; 77(03): 213-218"), line("30 October 2014 (online)")]) == 2015
+
+
+def test_us_government_banner_is_chrome() -> None:
+    lines = ["An official website of the United States government", "The .gov means it’s official.",
+             "Federal government websites often end in .gov or .mil. Before sharing sensitive information, make sure.",
+             "A real line"]
+    assert strip_chrome(lines) == ["A real line"]
+
+
+def test_names_one_a_line_with_degrees_and_affiliations() -> None:
+    text = ("Housing Vouchers and Emergency Care Use among Older Adults\n"
+            "Author Affiliation\n"
+            "Maria K. Lopez, MD Riverside University, Department of Medicine, Springfield, Ohio\n"
+            "Tom Ngata, MS3 Riverside University, School of Medicine, Springfield, Ohio\n"
+            "ABSTRACT\n"
+            "We studied whether housing vouchers changed the use of emergency care among older adults in two cities.\n")
+    record = _record(text)
+    assert [(a.family, a.given) for a in record.authors] == [("Lopez", "Maria K."), ("Ngata", "Tom")]
+
+
+def test_names_under_role_labels() -> None:
+    text = ("Community Paramedicine for Frequent Callers\nAuthors\nLead:\nAna Rivera\nContributor(s):\nChidi Okafor\n"
+            "This strategy sends paramedics to the homes of people who call often, and it was evaluated in three trials.\n")
+    assert [a.family for a in _record(text).authors] == ["Rivera", "Okafor"]
+
+
+def test_cite_as_line_gives_authors_and_year_when_no_byline() -> None:
+    head = ("A Methodology for Evaluating Change in Community Programs\n"
+            "We describe a method for evaluating organizational change in community programs and report its use.\n")
+    record = _record(head + "Citation: Rivera A, Okafor CN (2007) A methodology for evaluating change. "
+                            "Prev Chronic Dis, 4(4).\n")
+    assert [(a.family, a.initials) for a in record.authors] == [("Rivera", "A"), ("Okafor", "CN")]
+    record = _record(head + "Suggested citation for this article: Ana Rivera, Chidi Okafor. A methodology for "
+                            "evaluating change. Prev Chronic Dis 2007;4(4).\n")
+    assert [(a.family, a.given) for a in record.authors] == [("Rivera", "Ana"), ("Okafor", "Chidi")]
+    assert record.year == 2007
+
+
+def test_running_head_and_glued_byline_are_split_from_the_title() -> None:
+    assert generic_text.split_glued("Rivera, Okafor, and Lee: Nurse Visits after Discharge from Hospital") == [
+        "Nurse Visits after Discharge from Hospital", "Rivera, Okafor, and Lee"]
+    assert generic_text.split_glued("The effects of home visits: a review of trialsAna Rivera, Chidi Okafor") == [
+        "The effects of home visits: a review of trials", "Ana Rivera, Chidi Okafor"]
+
+
+def test_title_run_into_a_degree_byline_is_unfolded() -> None:
+    line = ("Home Visits after Discharge in Rural Counties Ana B. Rivera, MD, MPH, Chidi Okafor, PhD Background: "
+            "We studied home visits after discharge in rural counties and measured readmissions at thirty days, "
+            "and costs.")
+    assert unfold_credited(line) == [
+        "Home Visits after Discharge in Rural Counties", "Ana B. Rivera, MD, MPH, Chidi Okafor, PhD",
+        "Background: We studied home visits after discharge in rural counties and measured readmissions at thirty days, "
+        "and costs."]
+
+
+def test_flattened_markdown_article_is_unfolded() -> None:
+    line = ("Home Visits after Discharge: a Systematic Review ====================== * Ana B. Rivera * Chidi Okafor "
+            "## Abstract **Background** Home visits may prevent readmissions after discharge from hospital. "
+            "**Methods** We searched four databases for trials of home visits published since 2000.")
+    out = unfold_markdown(line)
+    assert out is not None
+    assert out[:3] == ["Home Visits after Discharge: a Systematic Review", "Ana B. Rivera, Chidi Okafor", "Abstract"]
+    assert out[3].startswith("Background: Home visits")
+    assert out[4].startswith("Methods: We searched")
+
+
+def test_lines_that_are_not_titles() -> None:
+    assert kind_of("The effects of integrated care: a systematic review of UK ...") != "title"
+    assert kind_of("EXAMPLE.INFO : Chercher, repérer, avancer") != "title"
+    assert clean_title("Home Visits after Discharge: A Meta-Analysis (original) (raw)") == \
+        "Home Visits after Discharge: A Meta-Analysis"
+    assert clean_title("Versorgung in der Allgemeinmedizin – A Bavarian Perspective") == \
+        "Versorgung in der Allgemeinmedizin – A Bavarian Perspective"
+    assert generic_text.page_title_line("Screening for Social Risk Factors in Primary Care | Guidelines | JAMA | "
+                                        "JAMA Network") == "Screening for Social Risk Factors in Primary Care"
