@@ -1,0 +1,295 @@
+"""Issue 14: do sentence vectors or context features improve the finding-kind model? The
+pre-registered comparison of the shipped model (S), the current features retrained on the current
+tune split (A) and candidates with more features (B1 vectors, B2 context, B3 both); the rule is in
+the commit that added this file's first version.
+
+    nice -n 10 .venv/bin/python benchmarks/kinds_experiment.py tune      # grouped CV inside tune
+    nice -n 10 .venv/bin/python benchmarks/kinds_experiment.py heldout   # once, after the decision
+
+`tune` writes the CV figures and the decision to --out (JSON); `heldout` refuses to run without it.
+Every score is row-wise (kb.eval.kinds.kind_rows: a sentence is `none` when extraction would not
+classify it or p(none) reaches the threshold), the same way for every model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import train_models as tm
+from scipy import sparse
+
+from ingest.extract import kinds as km
+from ingest.prose import build_abstract
+from kb.eval.gold import KINDS_GOLD
+from kb.eval.kinds import KindAbstract, KindRow, KindScores, kind_rows, kinds_gold
+from kb.model.schema import FINDING_KINDS
+from kb.text.linear import ModelFile, ngrams
+from kb.text.sentences import split_sentences
+
+log = logging.getLogger("kinds_experiment")
+GRID_C = (0.3, 1.0, 3.0)
+GRID_WEIGHT = ("sqrt-balanced", None)
+GRID_THRESHOLD = (0.5, 0.7, 1.01)
+CANDIDATES = ("B1", "B2", "B3")
+
+
+@dataclass(frozen=True)
+class Row:
+    """A kind row with what the context features read: its section's label and its neighbours."""
+
+    row: KindRow
+    label: str | None
+    prev: km.KindInput | None
+    next: km.KindInput | None
+
+
+def context_rows(abstract: KindAbstract) -> list[Row]:
+    """kind_rows(abstract), each with its section label and the neighbouring rows' inputs (the
+    same walk as kind_rows; checked equal to it)."""
+    sections = build_abstract(abstract.paragraphs()).sections
+    labels = []
+    at = 0
+    for section in sections:
+        if section.bullet:
+            units = [section.text]
+        else:
+            units = [s.text for s in split_sentences(section.text)]
+        for text in units:
+            pos = abstract.text.find(text, at)
+            gold = next((g for g in abstract.sentences if g.start <= pos < g.end), None) if pos >= 0 else None
+            if gold is None:
+                continue
+            at = pos
+            labels.append(section.label)
+    rows = kind_rows(abstract)
+    assert len(rows) == len(labels), abstract.id
+    out = []
+    for i, row in enumerate(rows):
+        out.append(Row(row, labels[i], rows[i - 1].item if i else None,
+                       rows[i + 1].item if i + 1 < len(rows) else None))
+    return out
+
+
+def _heading_grams(label: str | None) -> set[str]:
+    return {f"h:{g}" for g in ngrams(label)} if label else set()
+
+
+def _neighbour(item: km.KindInput | None) -> list[float]:
+    if item is None:
+        return [1.0] + [0.0] * km.DENSE_SIZE
+    return [0.0, *km._dense(item)]
+
+
+def context_block(rows: list[Row], headings: dict[str, int]) -> np.ndarray:
+    """Heading n-grams (binary, over the tune headings' vocabulary), then the previous and next
+    row's dense features with an 'absent' flag each."""
+    out = np.zeros((len(rows), len(headings) + 2 * (km.DENSE_SIZE + 1)), np.float32)
+    for r, row in enumerate(rows):
+        for g in _heading_grams(row.label):
+            if g in headings:
+                out[r, headings[g]] = 1.0
+        out[r, len(headings):] = _neighbour(row.prev) + _neighbour(row.next)
+    return out
+
+
+def _embed(texts: list[str]) -> np.ndarray:
+    from kb.embed import int8_embedder
+
+    embedder = int8_embedder()
+    t0 = time.perf_counter()
+    vectors = embedder.encode([" ".join(t.split()) for t in texts])
+    log.info("embedded %d texts with %s in %.1f s", len(texts), embedder.model_id, time.perf_counter() - t0)
+    return np.asarray(vectors, np.float32)
+
+
+@dataclass
+class Data:
+    """One model's training matrix (gold rows then the findings-gold extra rows) and scaler."""
+
+    x: sparse.csr_matrix
+    extra: sparse.csr_matrix
+    scale: np.ndarray
+
+
+def build(name: str, rows: list[Row], extra_items: list[km.KindInput], vocabulary: list[str],
+          headings: dict[str, int], vectors: np.ndarray | None, extra_vectors: np.ndarray | None) -> Data:
+    shell = ModelFile(meta={}, vocabulary={g: i for i, g in enumerate(vocabulary)})
+    blocks = [km.kind_features(shell, [r.row.item for r in rows])]
+    eblocks = [km.kind_features(shell, extra_items)]
+    if name in ("B2", "B3"):
+        blocks.append(context_block(rows, headings))
+        eblocks.append(np.zeros((len(extra_items), blocks[-1].shape[1]), np.float32))
+    if name in ("B1", "B3"):
+        assert vectors is not None and extra_vectors is not None
+        blocks.append(vectors)
+        eblocks.append(extra_vectors)
+    x = sparse.csr_matrix(np.hstack(blocks))
+    extra = sparse.csr_matrix(np.hstack(eblocks))
+    _, scale = tm._scaler(sparse.vstack([x, extra]).tocsr(), len(vocabulary))
+    if name in ("B2", "B3"):  # the heading bag is binary like the word bag
+        lo = len(vocabulary) + km.DENSE_SIZE
+        scale[lo:lo + len(headings)] = 1.0
+    return Data(x, extra, scale)
+
+
+def scores_of(rows: list[Row], predicted: list[str], keep: np.ndarray | None = None) -> dict:
+    idx = range(len(rows)) if keep is None else np.flatnonzero(keep)
+    s = KindScores()
+    s.add([rows[i].row.gold for i in idx], [predicted[i] for i in idx])
+    per = s.per_kind()
+    return {"kind_accuracy": round(s.kind_accuracy, 4), "macro_f1": round(s.macro_f1, 4),
+            "findings_f1": round(s.findings.f1, 4), "n": len(list(idx)),
+            "per_kind_f1": {k: round(per[k].f1, 3) for k in FINDING_KINDS},
+            "per_kind_support": {k: per[k].tp + per[k].fn for k in FINDING_KINDS}}
+
+
+def _key(s: dict) -> float:
+    return s["kind_accuracy"] + s["macro_f1"] + s["findings_f1"]
+
+
+def shipped_predictions(rows: list[Row]) -> list[str]:
+    model = km.kind_model()
+    variant = model.variant(None)
+    proba = variant.proba(km.kind_features(model, [r.row.item for r in rows]))
+    return tm._predict([r.row for r in rows], proba, list(variant.classes), km.none_threshold())
+
+
+def _batch2() -> set[str]:
+    with (KINDS_GOLD / "labels_b6.jsonl").open(encoding="utf-8") as handle:
+        return {json.loads(line)["sid"] for line in handle if line.strip()}
+
+
+def prepare(split: str) -> tuple[list[Row], list[km.KindInput], list[str]]:
+    rows = [r for a in kinds_gold(split) for r in context_rows(a)]
+    extra_items, extra_kinds = tm.findings_gold_items()
+    return rows, extra_items, extra_kinds
+
+
+def run_tune(out: Path) -> None:
+    rows, extra_items, extra_kinds = prepare("tune")
+    y = np.array([r.row.gold.kind for r in rows])
+    ey = np.array(extra_kinds)
+    vocabulary = tm._vocabulary([r.row.item.text for r in rows] + [i.text for i in extra_items],
+                                min_df=2, cap=4000)
+    hcount: dict[str, int] = {}
+    for r in rows:
+        for g in _heading_grams(r.label):
+            hcount[g] = hcount.get(g, 0) + 1
+    headings = {g: i for i, g in enumerate(sorted(g for g, n in hcount.items() if n >= 2))}
+    vectors = _embed([r.row.item.text for r in rows])
+    extra_vectors = _embed([i.text for i in extra_items])
+    b2 = np.array([r.row.gold.sid in _batch2() for r in rows])
+    log.info("tune: %d rows (%d batch 2), %d extra, vocabulary %d, headings %d", len(rows), b2.sum(),
+             len(extra_items), len(vocabulary), len(headings))
+    report: dict = {"rows": len(rows), "batch2_rows": int(b2.sum()), "models": {}}
+    s_pred = shipped_predictions(rows)
+    report["models"]["S"] = {"all_tune": scores_of(rows, s_pred), "batch2": scores_of(rows, s_pred, b2),
+                             "batch1": scores_of(rows, s_pred, ~b2)}
+    kind_rows_only = [r.row for r in rows]
+    for name in ("A", *CANDIDATES):
+        data = build(name, rows, extra_items, vocabulary, headings, vectors, extra_vectors)
+        best = None
+        for weight in GRID_WEIGHT:
+            for c in GRID_C:
+                t0 = time.perf_counter()
+                proba, classes = tm._cv(kind_rows_only, data.x, y, (data.extra, ey), data.scale, c, weight)
+                for threshold in GRID_THRESHOLD:
+                    pred = tm._predict(kind_rows_only, proba, classes, threshold)
+                    s = scores_of(rows, pred)
+                    log.info("%s C=%s weight=%s none>=%s: kind acc %.3f macro-F1 %.3f findings F1 %.3f (%.0f s)",
+                             name, c, weight, threshold, s["kind_accuracy"], s["macro_f1"], s["findings_f1"],
+                             time.perf_counter() - t0)
+                    if best is None or _key(s) > _key(best[0]):
+                        best = (s, {"C": c, "class_weight": weight, "none_threshold": threshold}, pred)
+        assert best is not None
+        s, params, pred = best
+        report["models"][name] = {"params": params, "features": data.x.shape[1], "all_tune": s,
+                                  "batch2": scores_of(rows, pred, b2), "batch1": scores_of(rows, pred, ~b2)}
+    report["decision"] = decide(report["models"])
+    out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    log.info("decision: %s", report["decision"])
+
+
+def _ka_mf(s: dict) -> float:
+    return s["kind_accuracy"] + s["macro_f1"]
+
+
+def decide(models: dict) -> dict:
+    """The pre-registered rule (see the module docstring's commit)."""
+    b = max(CANDIDATES, key=lambda n: _key(models[n]["all_tune"]))
+    mb, ma, ms = models[b], models["A"], models["S"]
+    rule1 = (_ka_mf(mb["batch2"]) > _ka_mf(ma["batch2"]) and _ka_mf(mb["batch2"]) > _ka_mf(ms["batch2"])
+             and mb["batch2"]["findings_f1"] >= ma["batch2"]["findings_f1"] - 0.02
+             and mb["batch2"]["findings_f1"] >= ms["batch2"]["findings_f1"] - 0.02)
+    rule2 = (_ka_mf(mb["all_tune"]) > _ka_mf(ma["all_tune"])
+             and mb["all_tune"]["findings_f1"] >= ma["all_tune"]["findings_f1"] - 0.01)
+    a_beats_s = (_ka_mf(ma["batch2"]) > _ka_mf(ms["batch2"])
+                 and ma["batch2"]["findings_f1"] >= ms["batch2"]["findings_f1"] - 0.02)
+    needs_vectors = b in ("B1", "B3")
+    rule3 = a_beats_s if needs_vectors else True
+    return {"candidate": b, "rule1_batch2": rule1, "rule2_all_tune": rule2,
+            "rule3_lexical_fallback": rule3, "a_beats_s_on_batch2": a_beats_s,
+            "ship": bool(rule1 and rule2 and rule3)}
+
+
+def run_heldout(decision_file: Path, out: Path) -> None:
+    """Fit A and every B on all of tune with their chosen parameters, score S, A, B row-wise on
+    held-out (all 161 abstracts, and the 129 of batch 1)."""
+    report = json.loads(decision_file.read_text(encoding="utf-8"))
+    if "decision" not in report:
+        raise SystemExit("no decision recorded: run the tune phase first")
+    tune, extra_items, extra_kinds = prepare("tune")
+    held = [r for a in kinds_gold("heldout") for r in context_rows(a)]
+    y = np.array([r.row.gold.kind for r in tune])
+    ey = np.array(extra_kinds)
+    vocabulary = tm._vocabulary([r.row.item.text for r in tune] + [i.text for i in extra_items],
+                                min_df=2, cap=4000)
+    hcount: dict[str, int] = {}
+    for r in tune:
+        for g in _heading_grams(r.label):
+            hcount[g] = hcount.get(g, 0) + 1
+    headings = {g: i for i, g in enumerate(sorted(g for g, n in hcount.items() if n >= 2))}
+    vectors, extra_vectors = _embed([r.row.item.text for r in tune]), _embed([i.text for i in extra_items])
+    held_vectors = _embed([r.row.item.text for r in held])
+    b1 = np.array([r.row.gold.sid not in _batch2() for r in held])
+    result: dict = {}
+    s_pred = shipped_predictions(held)
+    result["S"] = {"heldout_all": scores_of(held, s_pred), "heldout_batch1": scores_of(held, s_pred, b1)}
+    for name in ("A", *CANDIDATES):
+        params = report["models"][name]["params"]
+        data = build(name, tune, extra_items, vocabulary, headings, vectors, extra_vectors)
+        clf = tm._fit(sparse.vstack([data.x, data.extra]).tocsr(), np.concatenate([y, ey]), data.scale,
+                      params["C"], params["class_weight"])
+        hdata = build(name, held, [], vocabulary, headings, held_vectors, np.zeros((0, 384), np.float32))
+        proba = clf.predict_proba(tm._scaled(hdata.x, data.scale))
+        pred = tm._predict([r.row for r in held], proba, [str(c) for c in clf.classes_],
+                           params["none_threshold"])
+        result[name] = {"heldout_all": scores_of(held, pred), "heldout_batch1": scores_of(held, pred, b1)}
+    report["heldout"] = result
+    out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    for name, r in result.items():
+        for part, s in r.items():
+            log.info("%s %s: kind acc %.3f macro-F1 %.3f findings F1 %.3f per-kind %s", name, part,
+                     s["kind_accuracy"], s["macro_f1"], s["findings_f1"], s["per_kind_f1"])
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("phase", choices=("tune", "heldout"))
+    parser.add_argument("--out", type=Path, default=Path("kinds_experiment.json"))
+    args = parser.parse_args()
+    if args.phase == "tune":
+        run_tune(args.out)
+    else:
+        run_heldout(args.out, args.out.with_name(args.out.stem + "_heldout.json"))
+
+
+if __name__ == "__main__":
+    main()
