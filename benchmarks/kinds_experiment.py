@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import train_models as tm
 from scipy import sparse
+from sklearn.model_selection import GroupKFold
 
 from ingest.extract import kinds as km
 from ingest.prose import build_abstract
@@ -36,7 +37,9 @@ log = logging.getLogger("kinds_experiment")
 GRID_C = (0.3, 1.0, 3.0)
 GRID_WEIGHT = ("sqrt-balanced", None)
 GRID_THRESHOLD = (0.5, 0.7, 1.01)
-CANDIDATES = ("B1", "B2", "B3")
+CANDIDATES = ("B1", "B2", "B3", "B4a", "B4b", "B5", "B6", "B7")
+ALPHA = {"B4a": 0.1, "B4b": 0.3}
+CENTROID = "B7"
 
 
 @dataclass(frozen=True)
@@ -117,25 +120,92 @@ class Data:
     scale: np.ndarray
 
 
+def _neighbour_roles(rows: list[Row]) -> np.ndarray:
+    """The previous and next row's role, one-hot over results / conclusions / other, with an
+    'absent' flag each."""
+    def one(item: km.KindInput | None) -> list[float]:
+        if item is None:
+            return [1.0, 0.0, 0.0, 0.0]
+        role = item.role if item.role in km.ROLES else "other"
+        return [0.0, *(1.0 if role == r else 0.0 for r in (*km.ROLES, "other"))]
+    return np.array([one(r.prev) + one(r.next) for r in rows], np.float32).reshape(len(rows), 8)
+
+
+def _heading_bag(rows: list[Row], headings: dict[str, int]) -> np.ndarray:
+    out = np.zeros((len(rows), len(headings)), np.float32)
+    for r, row in enumerate(rows):
+        for g in _heading_grams(row.label):
+            if g in headings:
+                out[r, headings[g]] = 1.0
+    return out
+
+
 def build(name: str, rows: list[Row], extra_items: list[km.KindInput], vocabulary: list[str],
           headings: dict[str, int], vectors: np.ndarray | None, extra_vectors: np.ndarray | None) -> Data:
     shell = ModelFile(meta={}, vocabulary={g: i for i, g in enumerate(vocabulary)})
     blocks = [km.kind_features(shell, [r.row.item for r in rows])]
     eblocks = [km.kind_features(shell, extra_items)]
+    binary: list[tuple[int, int]] = []  # column ranges left unscaled (binary bags)
+    penalised: list[tuple[int, int, float]] = []  # column ranges whose scale is divided by alpha
+
+    def add(block: np.ndarray, eblock: np.ndarray | None = None) -> tuple[int, int]:
+        lo = sum(b.shape[1] for b in blocks)
+        blocks.append(block)
+        eblocks.append(np.zeros((len(extra_items), block.shape[1]), np.float32) if eblock is None else eblock)
+        return lo, lo + block.shape[1]
+
     if name in ("B2", "B3"):
         blocks.append(context_block(rows, headings))
         eblocks.append(np.zeros((len(extra_items), blocks[-1].shape[1]), np.float32))
-    if name in ("B1", "B3"):
+        lo = len(vocabulary) + km.DENSE_SIZE
+        binary.append((lo, lo + len(headings)))
+    if name in ("B5", "B6"):
+        binary.append(add(_heading_bag(rows, headings)))
+    if name == "B6":
+        add(_neighbour_roles(rows))
+    if name in ("B1", "B3", *ALPHA):
         assert vectors is not None and extra_vectors is not None
-        blocks.append(vectors)
-        eblocks.append(extra_vectors)
+        lo, hi = add(vectors, extra_vectors)
+        if name in ALPHA:
+            penalised.append((lo, hi, ALPHA[name]))
     x = sparse.csr_matrix(np.hstack(blocks))
     extra = sparse.csr_matrix(np.hstack(eblocks))
     _, scale = tm._scaler(sparse.vstack([x, extra]).tocsr(), len(vocabulary))
-    if name in ("B2", "B3"):  # the heading bag is binary like the word bag
-        lo = len(vocabulary) + km.DENSE_SIZE
-        scale[lo:lo + len(headings)] = 1.0
+    for lo, hi in binary:
+        scale[lo:hi] = 1.0
+    for lo, hi, alpha in penalised:
+        scale[lo:hi] /= alpha
     return Data(x, extra, scale)
+
+
+def centroids(vectors: np.ndarray, y: np.ndarray, classes: list[str]) -> np.ndarray:
+    """The unit mean vector of each class (classes x dim)."""
+    out = np.stack([vectors[y == c].mean(axis=0) for c in classes])
+    return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def with_centroids(base: Data, vectors: np.ndarray, extra_vectors: np.ndarray, cents: np.ndarray) -> Data:
+    x = sparse.hstack([base.x, sparse.csr_matrix(vectors @ cents.T)]).tocsr()
+    extra = sparse.hstack([base.extra, sparse.csr_matrix(extra_vectors @ cents.T)]).tocsr()
+    sd = np.concatenate([(vectors @ cents.T), (extra_vectors @ cents.T)]).std(axis=0)
+    return Data(x, extra, np.concatenate([base.scale, np.where(sd > 1e-9, sd, 1.0)]))
+
+
+def centroid_cv(rows: list[Row], base: Data, y: np.ndarray, ey: np.ndarray, vectors: np.ndarray,
+                extra_vectors: np.ndarray, c: float, weight: str | None) -> tuple[np.ndarray, list[str]]:
+    """tm._cv for B7: the centroid columns of each fold come from its training rows only."""
+    groups = np.array([r.row.source for r in rows])
+    classes = sorted(set(y))
+    out = np.zeros((len(rows), len(classes)))
+    for train, test in GroupKFold(n_splits=5).split(base.x, y, groups):
+        cents = centroids(np.vstack([vectors[train], extra_vectors]), np.concatenate([y[train], ey]), classes)
+        data = with_centroids(base, vectors, extra_vectors, cents)
+        clf = tm._fit(sparse.vstack([data.x[train], data.extra]).tocsr(), np.concatenate([y[train], ey]),
+                      data.scale, c, weight)
+        p = clf.predict_proba(tm._scaled(data.x[test], data.scale))
+        for j, cls in enumerate(clf.classes_):
+            out[test, classes.index(cls)] = p[:, j]
+    return out, classes
 
 
 def scores_of(rows: list[Row], predicted: list[str], keep: np.ndarray | None = None) -> dict:
@@ -192,13 +262,21 @@ def run_tune(out: Path) -> None:
     report["models"]["S"] = {"all_tune": scores_of(rows, s_pred), "batch2": scores_of(rows, s_pred, b2),
                              "batch1": scores_of(rows, s_pred, ~b2)}
     kind_rows_only = [r.row for r in rows]
+    done = json.loads(out.read_text(encoding="utf-8"))["models"] if out.exists() else {}
     for name in ("A", *CANDIDATES):
-        data = build(name, rows, extra_items, vocabulary, headings, vectors, extra_vectors)
+        if name in done:  # the same folds, grid and data: a model already compared keeps its figures
+            report["models"][name] = done[name]
+            continue
+        data = build("A" if name == CENTROID else name, rows, extra_items, vocabulary, headings, vectors,
+                     extra_vectors)
         best = None
         for weight in GRID_WEIGHT:
             for c in GRID_C:
                 t0 = time.perf_counter()
-                proba, classes = tm._cv(kind_rows_only, data.x, y, (data.extra, ey), data.scale, c, weight)
+                if name == CENTROID:
+                    proba, classes = centroid_cv(rows, data, y, ey, vectors, extra_vectors, c, weight)
+                else:
+                    proba, classes = tm._cv(kind_rows_only, data.x, y, (data.extra, ey), data.scale, c, weight)
                 for threshold in GRID_THRESHOLD:
                     pred = tm._predict(kind_rows_only, proba, classes, threshold)
                     s = scores_of(rows, pred)
@@ -263,10 +341,18 @@ def run_heldout(decision_file: Path, out: Path) -> None:
     result["S"] = {"heldout_all": scores_of(held, s_pred), "heldout_batch1": scores_of(held, s_pred, b1)}
     for name in ("A", *CANDIDATES):
         params = report["models"][name]["params"]
-        data = build(name, tune, extra_items, vocabulary, headings, vectors, extra_vectors)
+        no_extra = np.zeros((0, held_vectors.shape[1]), np.float32)
+        if name == CENTROID:
+            cents = centroids(np.vstack([vectors, extra_vectors]), np.concatenate([y, ey]), sorted(set(y)))
+            data = with_centroids(build("A", tune, extra_items, vocabulary, headings, vectors, extra_vectors),
+                                  vectors, extra_vectors, cents)
+            hdata = with_centroids(build("A", held, [], vocabulary, headings, held_vectors, no_extra),
+                                   held_vectors, no_extra, cents)
+        else:
+            data = build(name, tune, extra_items, vocabulary, headings, vectors, extra_vectors)
+            hdata = build(name, held, [], vocabulary, headings, held_vectors, no_extra)
         clf = tm._fit(sparse.vstack([data.x, data.extra]).tocsr(), np.concatenate([y, ey]), data.scale,
                       params["C"], params["class_weight"])
-        hdata = build(name, held, [], vocabulary, headings, held_vectors, np.zeros((0, 384), np.float32))
         proba = clf.predict_proba(tm._scaled(hdata.x, data.scale))
         pred = tm._predict([r.row for r in held], proba, [str(c) for c in clf.classes_],
                            params["none_threshold"])
