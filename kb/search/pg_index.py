@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from concurrent.futures import Future
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 import psycopg
@@ -31,8 +31,10 @@ from kb.search.types import Mode, SearchFilters, SearchResponse
 from kb.store.postgres import PostgresStore
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 CHUNK = 256                # records re-indexed per transaction
 ANN_THRESHOLD = 20_000     # at or above this many findings an HNSW index serves the meaning arms
+VACUUM_AFTER = CHUNK       # records re-indexed by one refresh after which it vacuums the index tables
 INDEX_LOCK_KEY = 7_320_021  # one indexer per database at a time (per batch)
 COLUMNS = {"main": "emb", "multilingual": "emb_ml"}
 FINDING_COLUMNS = ("rid", "record_id", "finding_id", "kind", "role", "section", "span_start",
@@ -282,11 +284,21 @@ class PgIndex:
         self._fill_vectors(report)
         if report.changed:
             self.cache.clear()
+        if report.added + report.updated >= VACUUM_AFTER:
+            self._vacuum()
         with self.store.connection() as conn:
             row = conn.execute("SELECT count(*) FROM findings").fetchone()
         report.findings = int(row[0]) if row else 0
         report.seconds = time.perf_counter() - started
         return report
+
+    def _vacuum(self) -> None:
+        """After a bulk re-index: mark the new pages all-visible, so keyword counts are read from
+        the GIN index alone (no heap page), and give the planner fresh statistics. Autovacuum
+        would do both a minute or so later; a role that does not own the tables is skipped with
+        PostgreSQL's warning."""
+        with self.store.connection() as conn:
+            conn.execute("VACUUM (ANALYZE) findings, search_records")
 
     def _index_chunk(self, ids: list[str], known: set[str], report: RefreshReport) -> None:
         with self.store.connection() as conn:
@@ -357,6 +369,10 @@ class PgIndex:
 
     def query_vector(self, text: str) -> np.ndarray:
         return self.main.query_vector(text)
+
+    def in_background(self, job: Callable[..., T], *args: Any) -> Future[T]:
+        """Run `job(*args)` on the query thread (a search's meaning arms)."""
+        return self._worker.submit(job, *args)
 
     def search(self, query: str, *, filters: SearchFilters | None = None, k: int = 10,
                mode: Mode = "hybrid") -> SearchResponse:
