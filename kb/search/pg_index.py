@@ -8,6 +8,8 @@ surface as kb.search.index.Index."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import time
 from collections.abc import Callable, Collection
@@ -36,12 +38,14 @@ CHUNK = 256                # records re-indexed per transaction
 ANN_THRESHOLD = 20_000     # at or above this many findings an HNSW index serves the meaning arms
 VACUUM_AFTER = CHUNK       # records re-indexed by one refresh after which it vacuums the index tables
 INDEX_LOCK_KEY = 7_320_021  # one indexer per database at a time (per batch)
+WARM_TEXT = "a text that loads the model"
 COLUMNS = {"main": "emb", "multilingual": "emb_ml"}
 FINDING_COLUMNS = ("rid", "record_id", "finding_id", "kind", "role", "section", "span_start",
                    "span_end", "text", "context", "zh", "zh_grams", "themes", "effects", "year",
                    "resource_type", "languages", "emb", "emb_ml")
 RECORD_COLUMNS = ("id", "version", "title", "authors", "families", "year", "venue",
-                  "resource_type", "designs", "populations", "languages", "citation", "glossary")
+                  "resource_type", "designs", "populations", "languages", "citation", "glossary",
+                  "findings_digest")
 
 
 class PgSpace:
@@ -87,12 +91,12 @@ def _set_meta(conn: psycopg.Connection, key: str, value: str) -> None:
                  (key, value))
 
 
-def record_values(record: Record, version: int) -> tuple:
-    """The search_records row of a record."""
+def record_values(record: Record, version: int, digest: str) -> tuple:
+    """The search_records row of a record (`digest`: of its findings rows, findings_digest)."""
     return (record.id, version, record.title, authors_line(record),
             " ".join(a.ascii_family() for a in record.authors), record.year, record.venue,
             record.resource_type, record.study.design, record.study.population,
-            index_db.record_languages(record), record.citation_short(), Jsonb(record.glossary))
+            index_db.record_languages(record), record.citation_short(), Jsonb(record.glossary), digest)
 
 
 class IndexRows(NamedTuple):
@@ -111,10 +115,38 @@ class IndexRows(NamedTuple):
     def version(self) -> int:
         return int(self.values[1])
 
+    @property
+    def digest(self) -> str:
+        return str(self.values[-1])
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Jsonb):
+        return value.obj
+    raise TypeError(f"cannot hash a {type(value).__name__}")
+
+
+def findings_digest(findings: list[list], texts: list[str]) -> str:
+    """What a record's findings rows and vector texts hash to: equal digests, equal rows."""
+    data = json.dumps([findings, texts], default=_plain, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
 
 def index_rows(record: Record, version: int) -> IndexRows:
-    return IndexRows(record_values(record, version), finding_values(record),
-                     [index_db.vector_text(f.text, record.title) for f in record.findings])
+    findings = finding_values(record)
+    texts = [index_db.vector_text(f.text, record.title) for f in record.findings]
+    return IndexRows(record_values(record, version, findings_digest(findings, texts)), findings, texts)
+
+
+KEEP_FINDINGS = (f"UPDATE search_records SET ({', '.join(RECORD_COLUMNS[1:])}) = "
+                 f"({', '.join(['%s'] * (len(RECORD_COLUMNS) - 1))}) WHERE id = %s AND findings_digest = %s")
+
+
+def keep_findings(conn: psycopg.Connection, rows: IndexRows) -> bool:
+    """When the record's findings rows are indexed as `rows` has them already (the same
+    digest), update its search_records row alone and say so; else change nothing."""
+    cur = conn.execute(KEEP_FINDINGS, (*rows.values[1:], rows.id, rows.digest))
+    return cur.rowcount == 1
 
 
 INSERT_RECORD = (f"INSERT INTO search_records ({', '.join(RECORD_COLUMNS)}) VALUES "
@@ -239,6 +271,13 @@ class PgIndex:
             _set_meta(conn, space.meta_key, space.model_id)
         return f"the {space.name} embedding model is now {space.model_id}" if stored else None
 
+    def load_models(self) -> None:
+        """Load every space's model now (one short text each, not cached), before a writer's
+        first transaction: a model loaded inside it (the multilingual one takes seconds) would
+        hold that transaction's locks, and every writer waiting on them, as long."""
+        for space in self.spaces:
+            space.embedder.inner.encode([WARM_TEXT])
+
     def ensure_ann(self) -> None:
         """Build the HNSW index of each space once the findings are many (owner only)."""
         with self.store.connection() as conn:
@@ -344,7 +383,8 @@ class PgIndex:
         RecordIndexer): a search sees its old rows or its new ones, never a mix, and never a
         record without its findings."""
         rows = index_rows(record, version)
-        write_rows(conn, [rows], self._embed(rows.texts))
+        if not keep_findings(conn, rows):  # a merge that only added a source keeps its findings
+            write_rows(conn, [rows], self._embed(rows.texts))
 
     def _fill_vectors(self, report: RefreshReport) -> None:
         """Embed findings that have no vector in a space (after a model change)."""

@@ -102,3 +102,44 @@ def test_a_bulk_reindex_vacuums_and_analyzes_the_index_tables(pg_url: str, kb_ho
         store.close()
     done = after <= len(TEXTS)
     assert ran == [("findings", done, done), ("search_records", done, done)]
+
+
+def test_a_change_that_leaves_the_findings_as_they_were_keeps_their_rows(index: PgIndex) -> None:
+    store = index.store
+
+    def rows() -> tuple[list[tuple], tuple]:
+        with store.connection() as conn:
+            findings = conn.execute("SELECT fid, finding_id FROM findings WHERE record_id = %s ORDER BY fid",
+                                    ("alpha-2020-ferries",)).fetchall()
+            record = conn.execute("SELECT s.version = r.version, s.venue FROM search_records s "
+                                  "JOIN records r ON r.id = s.id WHERE s.id = %s", ("alpha-2020-ferries",)).fetchone()
+        return findings, record
+
+    before, _ = rows()
+    store.update("alpha-2020-ferries", lambda r: r.model_copy(update={"venue": "Island Health Journal"}))
+    kept, record = rows()
+    assert kept == before and record == (True, "Island Health Journal")  # the same rows, the row updated
+    assert [g.record_id for g in index.search("vouchers", k=5, mode="lexical").groups] == ["alpha-2020-ferries"]
+    store.update("alpha-2020-ferries", lambda r: r.model_copy(update={"year": 2019}))  # findings carry the year
+    replaced, record = rows()
+    assert len(replaced) == len(before) and not {f for f, _ in replaced} & {f for f, _ in before}
+    assert record == (True, "Island Health Journal")
+    assert not index.refresh().changed  # nothing left for a refresh to catch up on
+
+
+def test_a_batch_of_writes_loads_the_models_before_its_first_transaction(pg_url: str, kb_home: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from kb.search.backend import index_writes
+
+    loaded: list[list[str]] = []
+    real = PgIndex.load_models
+    monkeypatch.setattr(PgIndex, "load_models", lambda self: (loaded.append([s.name for s in self.spaces]),
+                                                              real(self)))
+    store = PostgresStore(pg_url, kb_home)
+    try:
+        index_writes(store)
+        assert store.indexer is not None and len(loaded) == 1 and loaded[0][0] == "main"
+        index_writes(store)  # attached already: nothing again
+        assert len(loaded) == 1
+    finally:
+        store.close()
