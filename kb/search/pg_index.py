@@ -138,28 +138,34 @@ def index_rows(record: Record, version: int) -> IndexRows:
     return IndexRows(record_values(record, version, findings_digest(findings, texts)), findings, texts)
 
 
-KEEP_FINDINGS = (f"UPDATE search_records SET ({', '.join(RECORD_COLUMNS[1:])}) = "
-                 f"({', '.join(['%s'] * (len(RECORD_COLUMNS) - 1))}) WHERE id = %s AND findings_digest = %s")
+KEEP_OR_DELETE = (f"WITH kept AS (UPDATE search_records SET ({', '.join(RECORD_COLUMNS[1:])}) = "
+                  f"({', '.join(['%s'] * (len(RECORD_COLUMNS) - 1))}) WHERE id = %s AND findings_digest = %s "
+                  "RETURNING rid), gone AS (DELETE FROM search_records WHERE id = %s AND NOT EXISTS "
+                  "(SELECT FROM kept)) SELECT count(*) FROM kept")
 
 
-def keep_findings(conn: psycopg.Connection, rows: IndexRows) -> bool:
-    """When the record's findings rows are indexed as `rows` has them already (the same
-    digest), update its search_records row alone and say so; else change nothing."""
-    cur = conn.execute(KEEP_FINDINGS, (*rows.values[1:], rows.id, rows.digest))
-    return cur.rowcount == 1
+def keep_or_delete(conn: psycopg.Connection, rows: IndexRows) -> bool:
+    """In one statement: when the record's findings rows are indexed as `rows` has them
+    already (the same digest), update its search_records row alone and return True; else
+    delete its rows (the findings cascade) for write_rows to write afresh, and return False."""
+    row = conn.execute(KEEP_OR_DELETE, (*rows.values[1:], rows.id, rows.digest, rows.id)).fetchone()
+    return bool(row and row[0])
 
 
 INSERT_RECORD = (f"INSERT INTO search_records ({', '.join(RECORD_COLUMNS)}) VALUES "
                  f"({', '.join(['%s'] * len(RECORD_COLUMNS))}) RETURNING id, rid")
 
 
-def write_rows(conn: psycopg.Connection, built: list[IndexRows], vectors: dict[str, np.ndarray | None]) -> None:
+def write_rows(conn: psycopg.Connection, built: list[IndexRows], vectors: dict[str, np.ndarray | None], *,
+               deleted: bool = False) -> None:
     """Replace these records' search_records and findings rows on `conn` (inside the caller's
-    transaction): one delete, the record rows in one pipelined batch, the findings by COPY.
-    `vectors` holds each space's vectors of every text of `built`, in order."""
+    transaction): one delete (unless `deleted` already), the record rows in one pipelined
+    batch, the findings by COPY. `vectors` holds each space's vectors of every text of
+    `built`, in order."""
     if not built:
         return
-    conn.execute("DELETE FROM search_records WHERE id = ANY(%s)", ([b.id for b in built],))
+    if not deleted:
+        conn.execute("DELETE FROM search_records WHERE id = ANY(%s)", ([b.id for b in built],))
     rids: dict[str, int] = {}
     with conn.cursor() as cur:
         cur.executemany(INSERT_RECORD, [b.values for b in built], returning=True)
@@ -383,8 +389,8 @@ class PgIndex:
         RecordIndexer): a search sees its old rows or its new ones, never a mix, and never a
         record without its findings."""
         rows = index_rows(record, version)
-        if not keep_findings(conn, rows):  # a merge that only added a source keeps its findings
-            write_rows(conn, [rows], self._embed(rows.texts))
+        if not keep_or_delete(conn, rows):  # a merge that only added a source keeps its findings
+            write_rows(conn, [rows], self._embed(rows.texts), deleted=True)
 
     def _fill_vectors(self, report: RefreshReport) -> None:
         """Embed findings that have no vector in a space (after a model change)."""
