@@ -44,11 +44,16 @@ def open_search_index(store: RecordStore, embedder: Embedder | None = None, *, r
 
 def index_writes(store: RecordStore) -> None:
     """Before a batch of writes: a database store whose role may write gets its search index
-    attached (if it has none yet), so each record it stores is re-indexed in the same
-    transaction. A folder's index is refreshed after the batch instead (kb.cli refresh_index)."""
+    attached (if it has none yet), with its models loaded, so each record it stores is
+    re-indexed in the same transaction without waiting for a model there. A folder's index is
+    refreshed after the batch instead (kb.cli refresh_index)."""
     if store.backend != "postgresql" or getattr(store, "indexer", None) is not None or not store.can_write():
         return
-    open_search_index(store, refresh=False).close()
+    index = open_search_index(store, refresh=False)
+    load_models = getattr(index, "load_models", None)
+    if load_models is not None:  # before the first write transaction, not inside it
+        load_models()
+    index.close()
 
 
 def index_exists(store: RecordStore) -> bool:

@@ -8,11 +8,13 @@ surface as kb.search.index.Index."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from concurrent.futures import Future
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 import psycopg
@@ -31,15 +33,19 @@ from kb.search.types import Mode, SearchFilters, SearchResponse
 from kb.store.postgres import PostgresStore
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 CHUNK = 256                # records re-indexed per transaction
 ANN_THRESHOLD = 20_000     # at or above this many findings an HNSW index serves the meaning arms
+VACUUM_AFTER = CHUNK       # records re-indexed by one refresh after which it vacuums the index tables
 INDEX_LOCK_KEY = 7_320_021  # one indexer per database at a time (per batch)
+WARM_TEXT = "a text that loads the model"
 COLUMNS = {"main": "emb", "multilingual": "emb_ml"}
 FINDING_COLUMNS = ("rid", "record_id", "finding_id", "kind", "role", "section", "span_start",
                    "span_end", "text", "context", "zh", "zh_grams", "themes", "effects", "year",
                    "resource_type", "languages", "emb", "emb_ml")
 RECORD_COLUMNS = ("id", "version", "title", "authors", "families", "year", "venue",
-                  "resource_type", "designs", "populations", "languages", "citation", "glossary")
+                  "resource_type", "designs", "populations", "languages", "citation", "glossary",
+                  "findings_digest")
 
 
 class PgSpace:
@@ -85,12 +91,12 @@ def _set_meta(conn: psycopg.Connection, key: str, value: str) -> None:
                  (key, value))
 
 
-def record_values(record: Record, version: int) -> tuple:
-    """The search_records row of a record."""
+def record_values(record: Record, version: int, digest: str) -> tuple:
+    """The search_records row of a record (`digest`: of its findings rows, findings_digest)."""
     return (record.id, version, record.title, authors_line(record),
             " ".join(a.ascii_family() for a in record.authors), record.year, record.venue,
             record.resource_type, record.study.design, record.study.population,
-            index_db.record_languages(record), record.citation_short(), Jsonb(record.glossary))
+            index_db.record_languages(record), record.citation_short(), Jsonb(record.glossary), digest)
 
 
 class IndexRows(NamedTuple):
@@ -109,23 +115,57 @@ class IndexRows(NamedTuple):
     def version(self) -> int:
         return int(self.values[1])
 
+    @property
+    def digest(self) -> str:
+        return str(self.values[-1])
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Jsonb):
+        return value.obj
+    raise TypeError(f"cannot hash a {type(value).__name__}")
+
+
+def findings_digest(findings: list[list], texts: list[str]) -> str:
+    """What a record's findings rows and vector texts hash to: equal digests, equal rows."""
+    data = json.dumps([findings, texts], default=_plain, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
 
 def index_rows(record: Record, version: int) -> IndexRows:
-    return IndexRows(record_values(record, version), finding_values(record),
-                     [index_db.vector_text(f.text, record.title) for f in record.findings])
+    findings = finding_values(record)
+    texts = [index_db.vector_text(f.text, record.title) for f in record.findings]
+    return IndexRows(record_values(record, version, findings_digest(findings, texts)), findings, texts)
+
+
+KEEP_OR_DELETE = (f"WITH kept AS (UPDATE search_records SET ({', '.join(RECORD_COLUMNS[1:])}) = "
+                  f"({', '.join(['%s'] * (len(RECORD_COLUMNS) - 1))}) WHERE id = %s AND findings_digest = %s "
+                  "RETURNING rid), gone AS (DELETE FROM search_records WHERE id = %s AND NOT EXISTS "
+                  "(SELECT FROM kept)) SELECT count(*) FROM kept")
+
+
+def keep_or_delete(conn: psycopg.Connection, rows: IndexRows) -> bool:
+    """In one statement: when the record's findings rows are indexed as `rows` has them
+    already (the same digest), update its search_records row alone and return True; else
+    delete its rows (the findings cascade) for write_rows to write afresh, and return False."""
+    row = conn.execute(KEEP_OR_DELETE, (*rows.values[1:], rows.id, rows.digest, rows.id)).fetchone()
+    return bool(row and row[0])
 
 
 INSERT_RECORD = (f"INSERT INTO search_records ({', '.join(RECORD_COLUMNS)}) VALUES "
                  f"({', '.join(['%s'] * len(RECORD_COLUMNS))}) RETURNING id, rid")
 
 
-def write_rows(conn: psycopg.Connection, built: list[IndexRows], vectors: dict[str, np.ndarray | None]) -> None:
+def write_rows(conn: psycopg.Connection, built: list[IndexRows], vectors: dict[str, np.ndarray | None], *,
+               deleted: bool = False) -> None:
     """Replace these records' search_records and findings rows on `conn` (inside the caller's
-    transaction): one delete, the record rows in one pipelined batch, the findings by COPY.
-    `vectors` holds each space's vectors of every text of `built`, in order."""
+    transaction): one delete (unless `deleted` already), the record rows in one pipelined
+    batch, the findings by COPY. `vectors` holds each space's vectors of every text of
+    `built`, in order."""
     if not built:
         return
-    conn.execute("DELETE FROM search_records WHERE id = ANY(%s)", ([b.id for b in built],))
+    if not deleted:
+        conn.execute("DELETE FROM search_records WHERE id = ANY(%s)", ([b.id for b in built],))
     rids: dict[str, int] = {}
     with conn.cursor() as cur:
         cur.executemany(INSERT_RECORD, [b.values for b in built], returning=True)
@@ -237,6 +277,13 @@ class PgIndex:
             _set_meta(conn, space.meta_key, space.model_id)
         return f"the {space.name} embedding model is now {space.model_id}" if stored else None
 
+    def load_models(self) -> None:
+        """Load every space's model now (one short text each, not cached), before a writer's
+        first transaction: a model loaded inside it (the multilingual one takes seconds) would
+        hold that transaction's locks, and every writer waiting on them, as long."""
+        for space in self.spaces:
+            space.embedder.inner.encode([WARM_TEXT])
+
     def ensure_ann(self) -> None:
         """Build the HNSW index of each space once the findings are many (owner only)."""
         with self.store.connection() as conn:
@@ -282,11 +329,21 @@ class PgIndex:
         self._fill_vectors(report)
         if report.changed:
             self.cache.clear()
+        if report.added + report.updated >= VACUUM_AFTER:
+            self._vacuum()
         with self.store.connection() as conn:
             row = conn.execute("SELECT count(*) FROM findings").fetchone()
         report.findings = int(row[0]) if row else 0
         report.seconds = time.perf_counter() - started
         return report
+
+    def _vacuum(self) -> None:
+        """After a bulk re-index: mark the new pages all-visible, so keyword counts are read from
+        the GIN index alone (no heap page), and give the planner fresh statistics. Autovacuum
+        would do both a minute or so later; a role that does not own the tables is skipped with
+        PostgreSQL's warning."""
+        with self.store.connection() as conn:
+            conn.execute("VACUUM (ANALYZE) findings, search_records")
 
     def _index_chunk(self, ids: list[str], known: set[str], report: RefreshReport) -> None:
         with self.store.connection() as conn:
@@ -332,7 +389,8 @@ class PgIndex:
         RecordIndexer): a search sees its old rows or its new ones, never a mix, and never a
         record without its findings."""
         rows = index_rows(record, version)
-        write_rows(conn, [rows], self._embed(rows.texts))
+        if not keep_or_delete(conn, rows):  # a merge that only added a source keeps its findings
+            write_rows(conn, [rows], self._embed(rows.texts), deleted=True)
 
     def _fill_vectors(self, report: RefreshReport) -> None:
         """Embed findings that have no vector in a space (after a model change)."""
@@ -357,6 +415,10 @@ class PgIndex:
 
     def query_vector(self, text: str) -> np.ndarray:
         return self.main.query_vector(text)
+
+    def in_background(self, job: Callable[..., T], *args: Any) -> Future[T]:
+        """Run `job(*args)` on the query thread (a search's meaning arms)."""
+        return self._worker.submit(job, *args)
 
     def search(self, query: str, *, filters: SearchFilters | None = None, k: int = 10,
                mode: Mode = "hybrid") -> SearchResponse:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import psycopg
+from psycopg import sql
 
 from kb.search.acronyms import Expansion, Glossary, expand_query, load_acronyms
 from kb.search.hybrid import (
@@ -30,7 +31,7 @@ from kb.search.hybrid import (
     fuse,
     start_response,
 )
-from kb.search.keyword import CONTEXT_WEIGHT, POOL, POSTING_BUDGET, RANK_BUDGET, TEXT_WEIGHT
+from kb.search.keyword import CONTEXT_WEIGHT, POSTING_BUDGET, RANK_BUDGET, TEXT_WEIGHT
 from kb.search.lexical import cjk_query_groups, has_cjk, query_terms
 from kb.search.lookup import TITLE_CANDIDATES, AuthorTable, match_records
 from kb.search.types import Mode, RecordMatch, SearchFilters, SearchResponse
@@ -108,9 +109,16 @@ def _quote(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
+# Capped counts whose scans need no heap page that the visibility map marks all-visible: the
+# select list is empty (`SELECT FROM`), so PostgreSQL counts from the GIN bitmap alone there.
+COUNT_SQL = "SELECT count(*) FROM (SELECT FROM findings WHERE {column} @@ {q} LIMIT {cap}) x"
+DF_CAP = RANK_BUDGET + 1
+
+
 class Lexemes:
     """Query words as tsquery text, stemmed by PostgreSQL's english configuration, and how many
-    findings contain them (counted up to a cap), remembered per index generation."""
+    findings contain them (counted up to a cap), remembered per index generation. The words of
+    a query are stemmed and counted in one statement."""
 
     def __init__(self, conn: psycopg.Connection, cache: dict) -> None:
         self.conn = conn
@@ -121,21 +129,24 @@ class Lexemes:
         missing = [w for w in dict.fromkeys(words) if (w, phrase) not in self.words]
         if missing:
             fn = "phraseto_tsquery" if phrase else "plainto_tsquery"
-            for word, text in self.conn.execute(
-                    f"SELECT w, {fn}('english', w)::text FROM unnest(%s::text[]) w", (missing,)):
+            count = COUNT_SQL.format(column="tsv", q="q", cap=DF_CAP)
+            for word, text, df in self.conn.execute(
+                    f"SELECT w, q::text, CASE WHEN q::text = '' THEN 0 ELSE ({count}) END "
+                    f"FROM unnest(%s::text[]) w, LATERAL {fn}('english', w) q", (missing,)):
                 self.words[(word, phrase)] = text
+                if text:
+                    self.counts.setdefault(text, int(df))
 
     def of(self, word: str, *, phrase: bool = False) -> str:
         self.load([word], phrase=phrase)
         return self.words[(word, phrase)]
 
-    def df(self, tsq: str, cap: int = RANK_BUDGET + 1) -> int:
-        """Findings matching a tsquery, counted up to `cap`."""
+    def df(self, tsq: str) -> int:
+        """Findings matching a tsquery, counted up to DF_CAP."""
         if not tsq:
             return 0
         if tsq not in self.counts:
-            row = self.conn.execute("SELECT count(*) FROM (SELECT 1 FROM findings WHERE tsv @@ %s::tsquery "
-                                    "LIMIT %s) x", (tsq, cap)).fetchone()
+            row = self.conn.execute(COUNT_SQL.format(column="tsv", q="%s::tsquery", cap=DF_CAP), (tsq,)).fetchone()
             self.counts[tsq] = int(row[0]) if row else 0
         return self.counts[tsq]
 
@@ -178,20 +189,19 @@ def english_exprs(lex: Lexemes, terms: list[str], expansions: list[Expansion]) -
 
 def _ranked(conn: psycopg.Connection, tsq: str, where: str, params: list, *, column: str = "tsv",
             check: bool = False) -> list[tuple[int, Key]]:
-    """(fid, key) of the best POOL findings matching a tsquery and the filters; [] when `check`
-    and the expression matches more than RANK_BUDGET findings (too common to rank)."""
+    """(fid, key) of the best CANDIDATES findings matching a tsquery and the filters (the arms
+    are cut there: deeper rows would only be ranked and dropped); [] when `check` and the
+    expression matches more than RANK_BUDGET findings (too common to rank; the count is the
+    statement's own one-time condition, so it costs no round trip)."""
     if not tsq:
         return []
-    if check:
-        row = conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM findings WHERE {column} @@ %s::tsquery "
-                           "LIMIT %s) x", (tsq, RANK_BUDGET + 1)).fetchone()
-        if row and row[0] > RANK_BUDGET:
-            return []
     rank = RANK if column == "tsv" else "ts_rank(f.zh_tsv, q.q)"
+    guard = (f" AND ({COUNT_SQL.format(column=column, q='%s::tsquery', cap=RANK_BUDGET + 1)}) <= {RANK_BUDGET}"
+             if check else "")
     rows = conn.execute(
         f"SELECT f.fid, f.record_id, f.finding_id FROM findings f, (SELECT %s::tsquery AS q) q "
-        f"WHERE f.{column} @@ q.q AND {where} ORDER BY {rank} DESC, f.record_id, f.finding_id LIMIT %s",
-        [tsq, *params, POOL]).fetchall()
+        f"WHERE f.{column} @@ q.q AND {where}{guard} ORDER BY {rank} DESC, f.record_id, f.finding_id LIMIT %s",
+        [tsq, *params, *([tsq] if check else []), CANDIDATES]).fetchall()
     return [(fid, (rid, fnd)) for fid, rid, fnd in rows]
 
 
@@ -209,7 +219,7 @@ def lexical_ranking(index: PgIndex, conn: psycopg.Connection, query: str, terms:
         strict_expr, loose_expr = english_exprs(lex, terms, expansions)
         needs_count = bool(terms) and min(lex.df(lex.of(t)) for t in terms) > RANK_BUDGET
         english = _ranked(conn, strict_expr, where, params, check=needs_count)
-        if len(english) < POOL and not (len(terms) == 1 and not expansions) and loose_expr \
+        if len(english) < CANDIDATES and not (len(terms) == 1 and not expansions) and loose_expr \
                 and loose_expr != strict_expr:
             english = _after(english, _ranked(conn, loose_expr, where, params))
         arms.append([f for f, _ in english])
@@ -219,7 +229,7 @@ def lexical_ranking(index: PgIndex, conn: psycopg.Connection, query: str, terms:
         strict = " & ".join(_quote(g) for g in grams)
         loose = " | ".join(_quote(g) for g in grams)
         chinese = _ranked(conn, strict, where, params, column="zh_tsv", check=True)
-        if len(chinese) < POOL and loose != strict:
+        if len(chinese) < CANDIDATES and loose != strict:
             chinese = _after(chinese, _ranked(conn, loose, where, params, column="zh_tsv", check=True))
         arms.append([f for f, _ in chinese])
         keys.update(chinese)
@@ -229,40 +239,57 @@ def lexical_ranking(index: PgIndex, conn: psycopg.Connection, query: str, terms:
     return [f for f, _ in fuse(arms, key=keys.get)][:CANDIDATES]
 
 
-def dense_ranking(conn: psycopg.Connection, space: PgSpace, vector: np.ndarray, where: str,
-                  params: list, exact: bool, keys: dict[int, Key]) -> tuple[list[int], dict[int, float]]:
-    """Findings by inner product with the query vector (cosine: vectors are normalised)."""
-    vec = np.asarray(vector, dtype=np.float32)
-    conn.execute(f"SET LOCAL hnsw.ef_search = {EF_SEARCH}")  # to the end of the search's snapshot
-    if exact:
-        conn.execute("SET LOCAL enable_indexscan = off")
-    rows = conn.execute(
-        f"SELECT f.fid, f.record_id, f.finding_id, -({space.expr} <#> %s::vector({space.dim})) "
-        f"FROM findings f WHERE f.{space.column} IS NOT NULL AND {where} "
-        f"ORDER BY {space.expr} <#> %s::vector({space.dim}) LIMIT %s",
-        [vec, *params, vec, CANDIDATES]).fetchall()
-    if exact:
-        conn.execute("SET LOCAL enable_indexscan = on")
-    sims = {fid: float(sim) for fid, _, _, sim in rows}
+DenseRows = list[tuple[int, str, str, float]]
+
+
+def dense_sql(space: PgSpace, where: str) -> str:
+    """The nearest findings of a query vector by inner product (cosine: vectors are normalised)."""
+    return (f"SELECT f.fid, f.record_id, f.finding_id, -({space.expr} <#> %s::vector({space.dim})) "
+            f"FROM findings f WHERE f.{space.column} IS NOT NULL AND {where} "
+            f"ORDER BY {space.expr} <#> %s::vector({space.dim}) LIMIT %s")
+
+
+def meaning_job(index: PgIndex, space: PgSpace, text: str, snapshot_id: str, where: str, params: list,
+                exact: bool) -> DenseRows:
+    """Embed the query in a space and read its nearest findings on a second pooled connection,
+    in the search's own snapshot (imported: it sees exactly what the keyword arm sees), so it
+    runs on the query thread while keyword search runs on the caller's."""
+    vec = np.asarray(space.query_vector(text), dtype=np.float32)
+    setup = ("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET TRANSACTION SNAPSHOT {}; "
+             f"SET LOCAL hnsw.ef_search = {EF_SEARCH}" + ("; SET LOCAL enable_indexscan = off" if exact else ""))
+    with index.store.connection() as conn, conn.transaction():
+        conn.execute(sql.SQL(setup).format(sql.Literal(snapshot_id)))
+        rows = conn.execute(dense_sql(space, where), [vec, *params, vec, CANDIDATES]).fetchall()
+    return [(int(fid), rid, fnd, float(sim)) for fid, rid, fnd, sim in rows]
+
+
+def dense_ranking(rows: DenseRows, keys: dict[int, Key]) -> tuple[list[int], dict[int, float]]:
+    """Finding ids by cosine (best first, ties by record and finding id), with their cosines."""
+    sims = {fid: sim for fid, _, _, sim in rows}
     keys.update({fid: (rid, fnd) for fid, rid, fnd, _ in rows})
     ranking = [fid for fid, _, _, _ in sorted(rows, key=lambda r: (-r[3], r[1], r[2]))]
     return ranking, sims
 
 
 @contextmanager
-def snapshot(conn: psycopg.Connection) -> Iterator[None]:
+def snapshot(conn: psycopg.Connection) -> Iterator[str]:
     """One read-only transaction at REPEATABLE READ: every statement of a search sees the same
     committed state, so a record re-indexed meanwhile is seen with its old findings or its new
     ones (in autocommit each statement saw the latest commit: a finding ranked by one arm could
-    be gone when its row was read)."""
+    be gone when its row was read). Yields the snapshot's id, which other connections import
+    to read the same state while this transaction is open."""
     with conn.transaction():
-        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        yield
+        cur = conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SELECT pg_export_snapshot()")
+        cur.nextset()
+        row = cur.fetchone()
+        yield str(row[0]) if row else ""
 
 
 def search(index: PgIndex, query: str, *, filters: SearchFilters | None = None, k: int = 10,
            mode: Mode = "hybrid") -> SearchResponse:
-    """The k best findings for a query, grouped by record (as kb.search.hybrid.search)."""
+    """The k best findings for a query, grouped by record (as kb.search.hybrid.search): the
+    meaning arms run on the query thread, each on its own connection in the search's snapshot,
+    while the keyword arm runs on this one."""
     started = time.perf_counter()
     response, terms = start_response(query, filters, mode)
     query, filters = response.query, response.filters
@@ -273,17 +300,17 @@ def search(index: PgIndex, query: str, *, filters: SearchFilters | None = None, 
     where, params = filter_sql(filters)
     spaces = [] if mode == "lexical" else [s for s in index.spaces if s.name != "main" or not _mostly_cjk(query)]
     text = dense_query_text(query, expansions)
-    pending = [(space, index.query_vector_soon(text, space)) for space in spaces]
     keys: dict[int, Key] = {}
-    with index.store.connection() as conn, snapshot(conn):
+    with index.store.connection() as conn, snapshot(conn) as snapshot_id:
+        pending = [(space, index.in_background(meaning_job, index, space, text, snapshot_id, where, params,
+                                               filters.active())) for space in spaces]
         lexical = Arm("lexical", weight=LEXICAL_WEIGHT)
         if mode != "dense":
             lexical.ranking = lexical_ranking(index, conn, query, terms, expansions, where, params, keys)
         keyword_set = set(lexical.ranking)
         arms = [lexical]
-        exact = filters.active()
-        for space, vector in pending:
-            ranking, sims = dense_ranking(conn, space, vector.result(), where, params, exact, keys)
+        for space, job in pending:
+            ranking, sims = dense_ranking(job.result(), keys)
             ranking = [f for f in ranking if f in keyword_set or sims[f] >= DENSE_FLOOR]
             arms.append(Arm("dense" if space.name == "main" else space.name, ranking, sims, DENSE_WEIGHT))
         candidates = list({f for arm in arms for f in arm.ranking})

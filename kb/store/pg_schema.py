@@ -117,10 +117,15 @@ GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {EDITOR_ROLE};
 REVOKE INSERT, UPDATE, DELETE ON kb_migrations FROM {EDITOR_ROLE};
 """
 
+# what a record's findings rows and vector texts hash to (kb.search.pg_index): a change that
+# leaves them as they were (a merge adding a source) updates the record's row only
+M004_FINDINGS_DIGEST = "ALTER TABLE search_records ADD COLUMN findings_digest text;"
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "m001_create_tables", M001_TABLES),
     (2, "m002_search_tables", M002_SEARCH),
     (3, "m003_roles", M003_ROLES),
+    (4, "m004_findings_digest", M004_FINDINGS_DIGEST),
 ]
 LATEST = MIGRATIONS[-1][0]
 
