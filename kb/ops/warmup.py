@@ -71,10 +71,13 @@ class Warmup:
             self.live.search(WARM_QUERY, k=1)  # opens the index and encodes with its models
             self._searchable.set()
             self._settled.set()
+            log.info("search warm-up: searches can run after %.1f s", time.perf_counter() - self._started)
             if self.multilingual is not None:
                 self.multilingual.encode([WARM_QUERY])  # loads the model, outside the index lock
                 self.live.add_multilingual(self.multilingual)
                 self.live.search(WARM_QUERY, k=1)
+                log.info("search warm-up: the multilingual space joined after %.1f s",
+                         time.perf_counter() - self._started)
         except FAILURES as err:
             self._error = str(err) if isinstance(err, KBError) else f"{type(err).__name__}: {err}"
             log.warning("search warm-up failed: %s", self._error)
