@@ -31,6 +31,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -200,7 +201,7 @@ def first_search_run(browser, home: Path, shot: Path | None) -> dict[str, float]
     port = _free_port()
     started = time.perf_counter()
     proc = subprocess.Popen(_kb("app", "--port", str(port)), cwd=ROOT, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     out = _Lines(proc.stdout, r"URL: http")
     err = _Lines(proc.stderr, r"app on .*http://")
     try:
@@ -219,8 +220,8 @@ def first_search_run(browser, home: Path, shot: Path | None) -> dict[str, float]
         if shot:
             page.screenshot(path=str(shot), full_page=False)
         page.context.close()
-    finally:
-        proc.terminate()
+    finally:  # Ctrl-C, as in the terminal of `make run`: to the whole process group, so no
+        os.killpg(proc.pid, signal.SIGINT)  # Streamlit server outlives a `kb app` that runs it in a child
         proc.wait(timeout=30)
     return {"kb_line": (err.at or out.at) - started, "url_line": out.at - started,
             "to_box": boxed - out.at, "to_results": shown - out.at,

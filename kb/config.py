@@ -159,6 +159,8 @@ def force_offline() -> None:
 # The app: the Streamlit entry script inside the package, and the server options `kb app` passes
 # (the repository's .streamlit/config.toml says the same for `streamlit run app.py`).
 APP_SCRIPT = Path(__file__).resolve().parent / "app" / "run" / "streamlit_app.py"
+# imported by `kb app` before it serves, so the first page finds them loaded
+APP_IMPORTS = ("kb.app.pages.common", "kb.app.search_form", "kb.app.ui_text", "kb.model.present")
 MAX_UPLOAD_MB = 100
 STREAMLIT_OPTIONS: dict[str, str] = {
     "server.headless": "true",

@@ -138,6 +138,23 @@ class Index:
             index.last_report = index._open_and_refresh(refresh=refresh, full=full)
         return index
 
+    def add_multilingual(self, embedder: Embedder) -> str | None:
+        """Give an index opened without its multilingual space (multilingual=False) that space:
+        its vectors read from disk when they were written for the database as it is, else
+        rebuilt from it (under the writer lock). Returns why they were rebuilt, or None."""
+        if self.multilingual is not None:
+            return None
+        space = Space("multilingual", embedder, self.dir, self.dir / EMBED_CACHE)
+        db = self.require_db()
+        with self._lock():
+            why = space.open(db)
+            if why:
+                log.info("search index: %s; building those vectors", why)
+                space.rebuild(db)
+        self.spaces.append(space)
+        self.cache.changed(keep=False)
+        return why
+
     def update(self, records: Collection[str] | None = None) -> RefreshReport:
         """Bring this open index up to date with records/ (holding the writer lock); picks up
         first what another process wrote to the index since this one read it. `records`: the

@@ -6,7 +6,10 @@ Finding out what changed: the records this process saved are named by the store'
 (fingerprint of every record file, then a refresh if it moved) is taken when the store cannot
 tell, and otherwise whenever it is cheap (under kb.config.FREE_SCAN_S) or the last one is older
 than kb.config.RESCAN_FACTOR times what it cost — so a large knowledge base spends a few per
-cent of its time looking for files edited in place by hand, and a small one notices them at once."""
+cent of its time looking for files edited in place by hand, and a small one notices them at once.
+
+It may open without the multilingual space and be given it once that model has loaded
+(`multilingual_later`, kb.ops.warmup), so English searches can start first."""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from pathlib import Path
 from kb import config
 from kb.embed import Embedder
 from kb.search.backend import SearchIndex, open_search_index
-from kb.search.index import RefreshReport
+from kb.search.index import Index, RefreshReport
 from kb.search.types import Mode, SearchFilters, SearchResponse
 from kb.store import RecordStore, Store
 from kb.store.journal import ChangeToken
@@ -26,7 +29,11 @@ from kb.store.journal import ChangeToken
 class LiveIndex:
     """The open index of one knowledge base, kept in step with its records."""
 
-    def __init__(self, store: RecordStore | Path, embedder: Embedder | None = None) -> None:
+    def __init__(self, store: RecordStore | Path, embedder: Embedder | None = None, *,
+                 multilingual_later: bool = False) -> None:
+        """multilingual_later: open a folder's index without its multilingual space and as the
+        database last left it (no refresh, so that space's vectors stay current), until
+        add_multilingual() gives it that space; then it is refreshed as usual."""
         self.store = store if not isinstance(store, Path) else Store(store)
         self.home = self.store.home
         self._embedder = embedder
@@ -39,19 +46,23 @@ class LiveIndex:
         self.report = RefreshReport()
         self.opened = 0  # how many times the index was opened (once)
         self.refreshed = 0  # how many times it was brought up to date in place
+        self.multilingual_pending = multilingual_later and self.store.backend == "folder"
 
     def current(self) -> SearchIndex:
         """The index, refreshed first when a record was added, changed or removed (use it
         under `with live.lock:` when other threads may search at the same time)."""
         changes = self.store.changes_since(self._token)
         with self.lock:
-            if self._index is None or changes.ids is None or self._look_due():
+            if self._index is None or (not self.multilingual_pending
+                                       and (changes.ids is None or self._look_due())):
                 self._look()
+            elif self.multilingual_pending:
+                return self._index  # refreshed once the multilingual space has joined
             elif changes.ids:
                 self.report = self._index.update(records=changes.ids)  # only the ones saved
                 self.refreshed += 1
                 self._seen = None  # the next full look refreshes once more, to be sure
-            self._token = changes.token
+            self._token = None if self.multilingual_pending else changes.token
             assert self._index is not None
             return self._index
 
@@ -65,13 +76,39 @@ class LiveIndex:
         fingerprint = self.store.fingerprint()
         self._scan_s, self._scanned_at = time.monotonic() - started, time.monotonic()
         if self._index is None:
-            self._index = open_search_index(self.store, self._embedder)
+            pending = self.multilingual_pending
+            self._index = open_search_index(self.store, self._embedder, refresh=not pending,
+                                            multilingual=False if pending else None)
             self.report = self._index.last_report
             self.opened += 1
         elif fingerprint != self._seen:
             self.report = self._index.update()  # in place: only the changed records
             self.refreshed += 1
-        self._seen = fingerprint
+        self._seen = None if self.multilingual_pending else fingerprint
+
+    def _look_again(self) -> None:
+        """Make the next current() look at every record file and refresh."""
+        self._seen, self._token = None, None
+
+    def add_multilingual(self, embedder: Embedder) -> str | None:
+        """Give the index opened without it its multilingual space (kb.search.index.Index.
+        add_multilingual: read from disk, or built when missing or stale), then refresh it;
+        returns why that space was built, or None. Searches wait meanwhile."""
+        with self.lock:
+            index = self.current()
+            why = index.add_multilingual(embedder) if isinstance(index, Index) else None
+            self.multilingual_pending = False
+            self._look_again()
+            self.current()
+            return why
+
+    def without_multilingual(self) -> None:
+        """Stop waiting for the multilingual space (its model could not be loaded): the index
+        is refreshed as usual from now on, English spaces only."""
+        with self.lock:
+            if self.multilingual_pending:
+                self.multilingual_pending = False
+                self._look_again()
 
     def search(self, query: str, *, filters: SearchFilters | None = None, k: int = 10,
                mode: Mode = "hybrid") -> SearchResponse:

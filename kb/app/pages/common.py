@@ -16,7 +16,7 @@ from kb.dedup.index import DedupIndex
 from kb.embed import Embedder
 from kb.model.schema import Record
 from kb.model.taxonomy import Taxonomy, load_taxonomy
-from kb.ops.warmup import WarmStatus, Warmup, start_warmup
+from kb.ops.warmup import WarmStatus, Warmup, shared_warmup
 from kb.search.live import LiveIndex
 from kb.store import RecordStore, open_store
 from kb.synthesis.evidence import source_label
@@ -88,14 +88,8 @@ def get_filter_options() -> FilterOptions:
     return _filter_options(str(store.home), store.fingerprint())
 
 
-@st.cache_resource(show_spinner=False)
-def _live_index(home: str) -> LiveIndex:
-    return LiveIndex(_store(home))
-
-
-@st.cache_resource(show_spinner=False)
 def _warmup(home: str) -> Warmup:
-    return start_warmup(_live_index(home))
+    return shared_warmup(_store(home))  # the one `kb app` started before serving, if it did
 
 
 def warm_in_background() -> WarmStatus:
@@ -106,15 +100,14 @@ def warm_in_background() -> WarmStatus:
 
 def get_index() -> LiveIndex:
     """The search index (and with it the embedding model), opened once per process and
-    refreshed when records/ changes; waits for the background warm-up if it still runs."""
-    home = str(get_store().home)
-    warm = _warmup(home)
-    if not warm.wait(0):
+    refreshed when records/ changes; waits for the background warm-up until searches can run
+    (the multilingual model may still be loading: warm_in_background() says so)."""
+    warm = _warmup(str(get_store().home))
+    if not warm.wait_searchable(0):
         with st.spinner(warm.status().message + "…"):
-            warm.wait()
-    live = _live_index(home)
-    live.current()
-    return live
+            warm.wait_searchable()
+    warm.live.current()
+    return warm.live
 
 
 @st.cache_resource(show_spinner=False)
