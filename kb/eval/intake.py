@@ -45,6 +45,7 @@ class Extracted(BaseModel):
     year: int | None = None
     doi: str | None = None
     abstract: str = ""
+    abstract_labelled: str = ""  # … with each section's label on a line before its text, as shown
     parser: str | None = None
     error: str | None = None
 
@@ -70,7 +71,8 @@ def snapshot(name: str, record: Record | None, *, parser: str | None = None,
         name=name, title=record.title, year=record.year, doi=record.identifiers.doi, parser=parser,
         authors=[Person(family=a.family, given=a.given, initials=a.initials, collective=a.collective)
                  for a in record.authors],
-        abstract="\n".join(s.text for s in record.abstract))
+        abstract="\n".join(s.text for s in record.abstract),
+        abstract_labelled="\n".join(f"{s.label}\n{s.text}" if s.label else s.text for s in record.abstract))
 
 
 def extract_capture(path: Path) -> Extracted:
@@ -103,8 +105,9 @@ def score(got: Extracted, gold: dict) -> dict[str, bool]:
     have = _people(got.authors)
     first_ok = bool(want) == bool(have)
     text = _squash(got.abstract)
-    if gold["has_abstract"]:
-        abstract = _squash(gold["abstract_first"]) in text and _squash(gold["abstract_last"]) in text
+    if gold["has_abstract"]:  # the page's words, its section headings among them or not
+        abstract = any(_squash(gold["abstract_first"]) in t and _squash(gold["abstract_last"]) in t
+                       for t in (text, _squash(got.abstract_labelled)))
     else:
         abstract = not text
     return {

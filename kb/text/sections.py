@@ -136,9 +136,10 @@ _LABEL_WORDS = frozenset(
 
 
 def is_label_line(line: str) -> bool:
-    """True for a line that is only a known section label ('Abstract' excluded)."""
-    m = _UPPER_LABEL.match(line.strip() + ": x") or _TITLE_LABEL.match(line.strip() + ": x")
-    return bool(m) and role_of_label(line) != "other" and len(line) < 60
+    """True for a line that is only a known section label, with or without its colon
+    ('Methods', 'MAIN OUTCOME MEASURES:'; 'Abstract' excluded)."""
+    text = line.strip().rstrip(":").strip()
+    return 0 < len(text) < 60 and "\n" not in text and _is_known_label(text)
 
 
 def cue_score(text: str, role: str) -> float:
@@ -197,10 +198,28 @@ def infer_roles(paragraphs: list[Labelled], *, trailing: int = 0) -> list[str]:
     return max(best[-1].values(), key=lambda v: v[0])[1]
 
 
+def _labelled(paragraphs: list[str]) -> list[Labelled]:
+    """Label-split paragraphs; a paragraph that is only a section heading ('Methods' on a line
+    of its own, as web pages and PDFs print them) labels the paragraph after it instead of
+    becoming a section of one word."""
+    out: list[Labelled] = []
+    heading: str | None = None
+    for paragraph in paragraphs:
+        if is_label_line(paragraph):
+            heading = paragraph.strip().rstrip(":").strip()
+            continue
+        part = split_label(paragraph)
+        if heading is not None and part.label is None and part.text:
+            part = Labelled(label=heading, role=role_of_label(heading), text=part.text)
+        heading = None
+        if part.text or part.label:
+            out.append(part)
+    return out
+
+
 def to_sections(paragraphs: list[str], *, trailing: int = 0) -> list[Section]:
     """Label-split paragraphs and give each a role."""
-    labelled = [split_label(p) for p in paragraphs]
-    labelled = [p for p in labelled if p.text or p.label]
+    labelled = _labelled(paragraphs)
     if not labelled:
         return []
     roles = infer_roles(labelled, trailing=trailing)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.text.sections import role_of_label, split_label, to_sections
+from kb.text.sections import is_label_line, role_of_label, split_label, to_sections
 
 
 @pytest.mark.parametrize("label,role", [
@@ -56,3 +56,16 @@ def test_barrier_and_facilitator_blocks_of_an_evidence_page_read_as_results() ->
     ])
     assert [s.label for s in sections] == [None, "Barriers", None, "Facilitators"]
     assert [s.role for s in sections][1:] == ["results", "results", "results"]
+
+
+def test_a_heading_on_a_line_of_its_own_labels_the_paragraph_after_it() -> None:
+    sections = to_sections(["Methods", "We surveyed 355 staff in 51 counties.", "RESULTS:",
+                            "Contracted organisations reported better integration.", "Conclusions"])
+    assert [(s.label, s.role, s.text[:12]) for s in sections] == [
+        ("Methods", "methods", "We surveyed "), ("RESULTS", "results", "Contracted o")]
+
+
+def test_a_label_line_is_only_a_label() -> None:
+    assert is_label_line("Main outcome measures") and is_label_line("RESULTS:")
+    assert not is_label_line("RESULTS: It worked.") and not is_label_line("Abstract")
+    assert not is_label_line("Methods matter for equity")
