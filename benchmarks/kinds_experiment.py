@@ -241,17 +241,23 @@ def prepare(split: str) -> tuple[list[Row], list[km.KindInput], list[str]]:
     return rows, extra_items, extra_kinds
 
 
-def run_tune(out: Path) -> None:
-    rows, extra_items, extra_kinds = prepare("tune")
-    y = np.array([r.row.gold.kind for r in rows])
-    ey = np.array(extra_kinds)
+def tune_vocabularies(rows: list, extra_items: list) -> tuple[list[str], dict[str, int]]:
+    """The word n-gram vocabulary (tune rows and the extra findings-gold items) and the heading
+    n-grams seen at least twice in tune, as the models' feature columns."""
     vocabulary = tm._vocabulary([r.row.item.text for r in rows] + [i.text for i in extra_items],
                                 min_df=2, cap=4000)
     hcount: dict[str, int] = {}
     for r in rows:
         for g in _heading_grams(r.label):
             hcount[g] = hcount.get(g, 0) + 1
-    headings = {g: i for i, g in enumerate(sorted(g for g, n in hcount.items() if n >= 2))}
+    return vocabulary, {g: i for i, g in enumerate(sorted(g for g, n in hcount.items() if n >= 2))}
+
+
+def run_tune(out: Path) -> None:
+    rows, extra_items, extra_kinds = prepare("tune")
+    y = np.array([r.row.gold.kind for r in rows])
+    ey = np.array(extra_kinds)
+    vocabulary, headings = tune_vocabularies(rows, extra_items)
     vectors = _embed([r.row.item.text for r in rows])
     extra_vectors = _embed([i.text for i in extra_items])
     b2 = np.array([r.row.gold.sid in _batch2() for r in rows])
@@ -326,13 +332,7 @@ def run_heldout(decision_file: Path, out: Path) -> None:
     held = [r for a in kinds_gold("heldout") for r in context_rows(a)]
     y = np.array([r.row.gold.kind for r in tune])
     ey = np.array(extra_kinds)
-    vocabulary = tm._vocabulary([r.row.item.text for r in tune] + [i.text for i in extra_items],
-                                min_df=2, cap=4000)
-    hcount: dict[str, int] = {}
-    for r in tune:
-        for g in _heading_grams(r.label):
-            hcount[g] = hcount.get(g, 0) + 1
-    headings = {g: i for i, g in enumerate(sorted(g for g, n in hcount.items() if n >= 2))}
+    vocabulary, headings = tune_vocabularies(tune, extra_items)
     vectors, extra_vectors = _embed([r.row.item.text for r in tune]), _embed([i.text for i in extra_items])
     held_vectors = _embed([r.row.item.text for r in held])
     b1 = np.array([r.row.gold.sid not in _batch2() for r in held])
