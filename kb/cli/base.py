@@ -103,7 +103,7 @@ def refresh_index(store: RecordStore, record_ids: Collection[str] | None = None)
         return
     try:
         with waiting("Updating the search index with the new records…"):
-            index = open_search_index(store, refresh=record_ids is None)
+            index = open_search_index(store, refresh=record_ids is None, writing=record_ids is not None)
             try:
                 if record_ids is not None:
                     index.update(records=record_ids)

@@ -31,15 +31,19 @@ class SearchIndex(Protocol):
 
 
 def open_search_index(store: RecordStore, embedder: Embedder | None = None, *, refresh: bool = True,
-                      full: bool = False, multilingual: Embedder | None | bool = None) -> SearchIndex:
-    """The search index of `store`, built or brought up to date (`full`: rebuilt)."""
+                      full: bool = False, multilingual: Embedder | None | bool = None,
+                      writing: bool = False) -> SearchIndex:
+    """The search index of `store`, built or brought up to date (`full`: rebuilt; `writing`:
+    opened to write a few records' changes, not to search — a folder index then leaves its
+    large vector files unread unless a change needs them)."""
     if store.backend == "postgresql":
         from kb.search.pg_index import PgIndex
         from kb.store.postgres import PostgresStore
 
         assert isinstance(store, PostgresStore)
         return PgIndex.open(store, embedder, refresh=refresh, full=full, multilingual=multilingual)
-    return Index.open(store.home, embedder, refresh=refresh, full=full, multilingual=multilingual)
+    return Index.open(store.home, embedder, refresh=refresh, full=full, multilingual=multilingual,
+                      writing=writing)
 
 
 def index_writes(store: RecordStore) -> None:

@@ -103,10 +103,13 @@ class Index:
     """An open index of one knowledge-base home."""
 
     def __init__(self, home: Path, embedder: Embedder | None = None,
-                 multilingual: Embedder | None | bool = None) -> None:
+                 multilingual: Embedder | None | bool = None, *, writing: bool = False) -> None:
         """embedder: the English model (default: the configured one); multilingual: an embedder
-        for the cross-lingual space, False for none, None for the default (see KB_MULTILINGUAL)."""
+        for the cross-lingual space, False for none, None for the default (see KB_MULTILINGUAL);
+        writing: opened to write a few records' changes, so large vector files are read only if
+        a change needs them (see Space.open)."""
         self.home = Path(home)
+        self.writing = writing
         self.dir = index_dir(self.home)
         self.dir.mkdir(parents=True, exist_ok=True)
         cache = self.dir / EMBED_CACHE
@@ -117,7 +120,7 @@ class Index:
         if multilingual is not None and multilingual is not False and multilingual is not True:
             self.spaces.append(Space("multilingual", multilingual, self.dir, cache))
         self.db: sqlite3.Connection | None = None
-        self.arrays = FilterArrays()
+        self._arrays: FilterArrays | None = None  # the filter columns, read on first use
         self._worker = QueryWorker()
         self._reading = QueryWorker()            # a second keyword query, on its own connection
         self._reader: tuple[sqlite3.Connection, sqlite3.Connection] | None = None  # (for db, reader)
@@ -130,10 +133,11 @@ class Index:
     # -- opening -------------------------------------------------------------------------
     @classmethod
     def open(cls, home: Path, embedder: Embedder | None = None, *, refresh: bool = True,
-             full: bool = False, multilingual: Embedder | None | bool = None) -> Index:
+             full: bool = False, multilingual: Embedder | None | bool = None,
+             writing: bool = False) -> Index:
         """Open the index of `home`, rebuilding what is missing or damaged and (by default)
-        bringing it up to date with records/."""
-        index = cls(home, embedder, multilingual)
+        bringing it up to date with records/ (`writing`: see __init__)."""
+        index = cls(home, embedder, multilingual, writing=writing)
         with index._lock():
             index.last_report = index._open_and_refresh(refresh=refresh, full=full)
         return index
@@ -163,7 +167,7 @@ class Index:
         with self._lock():
             db = self.require_db()
             if index_db.get_meta(db, "generation") != self.generation:
-                self._rebuild([space for space in self.spaces if space.open(db)])
+                self._rebuild([space for space in self.spaces if space.open(db, lazy=self.writing)])
                 self._load_arrays()
                 self.generation = index_db.get_meta(db, "generation")
             self.last_report = self.refresh(records)
@@ -249,7 +253,7 @@ class Index:
         rebuilt = [reason] if reason else []
         stale = []
         for space in ([] if reason else self.spaces):
-            why = space.open(self.require_db())
+            why = space.open(self.require_db(), lazy=self.writing)
             if why:
                 log.info("search index: %s; rebuilding those vectors", why)
                 stale.append(space)
@@ -281,7 +285,7 @@ class Index:
         try:
             self.db = index_db.connect(str(path))
             version = index_db.get_meta(self.db, "schema_version")
-            self.db.execute("SELECT count(*) FROM findings_fts").fetchone()
+            self.db.execute("SELECT rowid FROM findings_fts LIMIT 1").fetchone()  # readable
         except sqlite3.DatabaseError as err:
             return f"index database damaged ({err})"
         if version != str(index_db.SCHEMA_VERSION):
@@ -344,7 +348,7 @@ class Index:
             self._reusable = {}
             db.execute("ROLLBACK")
             for space in self.spaces:  # may hold uncommitted changes: reload what is on disk
-                space.open(db)
+                space.open(db, lazy=self.writing)
             raise
         self._reusable = {}
         if report.added + report.updated + report.removed > index_db.BIG_CHANGE:
@@ -354,7 +358,7 @@ class Index:
             for space in self.spaces:
                 space.save(db)
             self._load_arrays(since_fid=first_new, removed=removed)
-        report.findings = self.vectors.size
+        report.findings = self.main.size
         report.seconds = time.perf_counter() - started
         return report
 
@@ -452,8 +456,9 @@ class Index:
                 digest = text_hash(text)
                 for space in spaces:
                     row_id = self._reusable.get((space.table, digest))
-                    if row_id is not None:
-                        found[text] = space.vectors.vectors_of(np.array([row_id]))[0]
+                    vector = None if row_id is None else space.stored_vector(row_id)
+                    if vector is not None:
+                        found[text] = vector
                         break
             rest = [t for t in texts if t not in found]
             if rest and self._kept is not None:
@@ -468,14 +473,23 @@ class Index:
         return sum(len(v) for v in items.values())
 
     # -- filter columns ------------------------------------------------------------------
+    @property
+    def arrays(self) -> FilterArrays:
+        """The filter columns of every finding (read from the database on first use)."""
+        arrays = self._arrays
+        if arrays is None:
+            arrays = self._arrays = FilterArrays.load(self.require_db())
+        return arrays
+
     def _load_arrays(self, since_fid: int | None = None, removed: list[int] | None = None) -> None:
-        """Reload the filter columns (only the changed rows when `since_fid` is given)."""
-        db = self.require_db()
-        self.cache.changed(keep=since_fid is not None and self.vectors.size >= config.STALE_DERIVED_FROM)
-        if since_fid is None:
-            self.arrays = FilterArrays.load(db)
+        """Reload the filter columns (only the changed rows when `since_fid` is given). They are
+        read with the vectors, so a reader searches one state while another process writes; an
+        index opened for writing reads them only if it is searched."""
+        self.cache.changed(keep=since_fid is not None and self.main.size >= config.STALE_DERIVED_FROM)
+        if since_fid is None or self._arrays is None:
+            self._arrays = None if self.writing else FilterArrays.load(self.require_db())
         else:
-            self.arrays = self.arrays.extended(db, since_fid=since_fid, removed=removed)
+            self._arrays = self._arrays.extended(self.require_db(), since_fid=since_fid, removed=removed)
 
     # -- reading -------------------------------------------------------------------------
     def query_vector_soon(self, text: str, space: Space | None = None) -> Future[np.ndarray]:

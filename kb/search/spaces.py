@@ -19,6 +19,7 @@ import numpy as np
 from kb import config
 from kb.config import MAIN_VECTORS
 from kb.embed import CachedEmbedder, Embedder, text_hash
+from kb.errors import IndexStaleError
 from kb.search import index_db
 from kb.search.vectors import VectorIndex, one_search_thread
 from kb.store import atomic_write_with
@@ -115,7 +116,8 @@ class Space:
                          else CachedEmbedder(embedder, cache_path))
         self.path = folder / (MAIN_VECTORS if name == "main" else f"vectors-{name}.faiss")
         self.meta_key = "model" if name == "main" else f"model-{name}"
-        self.vectors = VectorIndex(self.embedder.dim)
+        self._vectors: VectorIndex | None = VectorIndex(self.embedder.dim)  # None: not read yet
+        self._base_count = 0  # vectors in the file on disk, while they are not read
         # the sentence space only votes for records (their closest sentence): once approximate,
         # its vectors are stored as int8; the findings' shown scores keep float16
         self.ivf_codec = config.SENTENCE_IVF_CODEC if table == "sentences" else None
@@ -131,20 +133,46 @@ class Space:
     def model_id(self) -> str:
         return self.embedder.model_id
 
-    def open(self, db: sqlite3.Connection) -> str | None:
+    @property
+    def vectors(self) -> VectorIndex:
+        """The space's vectors (read from disk on first use when opened lazily)."""
+        if self._vectors is None:
+            self._vectors = self._read_base()
+        return self._vectors
+
+    @vectors.setter
+    def vectors(self, value: VectorIndex) -> None:
+        self._vectors = value
+
+    @property
+    def size(self) -> int:
+        """How many vectors the space holds (without reading them when not read yet)."""
+        if self._vectors is not None:
+            return self._vectors.size
+        return self._base_count - len(self._removed) + len(self._added)
+
+    @property
+    def approximate(self) -> bool:
+        return self._vectors is None or self._vectors.approximate  # only IVF files are opened lazily
+
+    def open(self, db: sqlite3.Connection, *, lazy: bool = False) -> str | None:
         """Load the vectors; None when they were written for the findings the database holds
-        (same ids, same texts: kb.search.index_db.vector_stamp), else why not."""
+        (same ids, same texts: kb.search.index_db.vector_stamp), else why not. `lazy`: a large
+        (approximate) vector file is only checked by its header here and read when first
+        needed, so a writer adding a few records to a big index does not read it at all."""
         if index_db.get_meta(db, self.meta_key) != self.model_id:
             return f"the {self.name} embedding model is now {self.model_id}"
         self._added, self._removed, self._dirty, self._overflow = {}, set(), False, False
         try:
-            self.vectors, self._base = VectorIndex.load(self.path, self.embedder.dim)
+            opened_lazily = lazy and self._open_lazily()
+            if not opened_lazily:
+                self.vectors, self._base = VectorIndex.load(self.path, self.embedder.dim)
         except (RuntimeError, OSError, ValueError, KeyError, EOFError) as err:
             log.debug("cannot read %s: %s", self.path, err)
             self.vectors, self._base = VectorIndex(self.embedder.dim), ""
             return f"{self.path.name} is missing or damaged"
         try:
-            stamp = self._apply_delta()
+            stamp = self._read_delta() if opened_lazily else self._apply_delta()
         except DAMAGED_NPZ as err:
             log.debug("cannot read %s: %s", self.delta_path, err)
             self.vectors = VectorIndex(self.embedder.dim)
@@ -158,9 +186,33 @@ class Space:
                     f"({stamp or 'no stamp'}, the index holds {expected})")
         return None
 
-    def _apply_delta(self) -> str:
-        """Replay the side file of changes made since the vector file was written, when it was
-        written on top of that file; returns the stamp of the vectors now loaded."""
+    def _open_lazily(self) -> bool:
+        """Take the vector file's stamp and size from its header, leaving its vectors unread
+        (True), when it is an approximate index of this space's dimension."""
+        stamp, approximate, dim, count = VectorIndex.peek(self.path)
+        if not approximate or dim != self.embedder.dim:
+            return False
+        self._vectors, self._base, self._base_count = None, stamp, count
+        return True
+
+    def _read_base(self) -> VectorIndex:
+        """The vector file opened lazily, with the changes made since applied to it."""
+        try:
+            vectors, stamp = VectorIndex.load(self.path, self.embedder.dim)
+        except (RuntimeError, OSError, ValueError, KeyError, EOFError) as err:
+            raise IndexStaleError(f"{self.path.name} cannot be read ({err}); run `kb reindex`") from err
+        if stamp != self._base:
+            raise IndexStaleError(f"{self.path.name} was rewritten by another process while open; "
+                               "run the command again")
+        vectors.remove(np.array(sorted(self._removed), dtype=np.int64))
+        if self._added:
+            ids = np.array(sorted(self._added), dtype=np.int64)
+            vectors.add(ids, np.stack([self._added[i] for i in ids]).astype(np.float32))
+        return vectors
+
+    def _read_delta(self) -> str:
+        """Take the side file of changes made since the vector file was written into
+        `_added`/`_removed` when it builds on that file; returns the stamp they bring it to."""
         if not self.delta_path.exists():
             return self._base
         with np.load(self.delta_path, allow_pickle=False) as delta:
@@ -169,11 +221,27 @@ class Space:
         if base != self._base:  # left over from before the vector file was last rewritten
             log.debug("%s: written on another vector file; ignored", self.delta_path.name)
             return self._base
-        self.vectors.remove(removed)
-        self.vectors.add(ids, vecs.astype(np.float32))  # float16 on disk (float32 before)
         self._added = {int(i): v.astype(np.float16) for i, v in zip(ids, vecs, strict=True)}
         self._removed = {int(i) for i in removed}
         return stamp
+
+    def _apply_delta(self) -> str:
+        """Replay the side file of changes made since the vector file was written, when it was
+        written on top of that file; returns the stamp of the vectors now loaded."""
+        stamp = self._read_delta()
+        self.vectors.remove(np.array(sorted(self._removed), dtype=np.int64))
+        if self._added:
+            ids = np.array(sorted(self._added), dtype=np.int64)
+            self.vectors.add(ids, np.stack([self._added[i] for i in ids]).astype(np.float32))
+        return stamp
+
+    def stored_vector(self, row_id: int) -> np.ndarray | None:
+        """The vector this space holds for a row, when it has it at hand (None for one only in
+        a vector file not read yet: the caller embeds the text again instead of reading it)."""
+        if self._vectors is None:
+            vec = self._added.get(row_id)
+            return None if vec is None else vec.astype(np.float32)
+        return self._vectors.vectors_of(np.array([row_id], dtype=np.int64))[0]
 
     def reset(self, db: sqlite3.Connection) -> None:
         self.path.unlink(missing_ok=True)
@@ -187,6 +255,10 @@ class Space:
         if items:
             if vecs is None:
                 vecs = self.embedder.encode([text for _, text in items], keep=False)
+            if self._vectors is None and self._fits_delta(len(items)):
+                self._added.update((fid, v.astype(np.float16)) for (fid, _), v in zip(items, vecs, strict=True))
+                self._dirty = True
+                return
             self.vectors.add(np.array([fid for fid, _ in items], dtype=np.int64), vecs)
             if not self._overflow:
                 self._added.update((fid, v.astype(np.float16))
@@ -198,7 +270,8 @@ class Space:
                 self._overflow = True
 
     def remove(self, fids: list[int]) -> None:
-        self.vectors.remove(np.array(fids, dtype=np.int64))
+        if self._vectors is not None or not self._fits_delta(len(fids)):
+            self.vectors.remove(np.array(fids, dtype=np.int64))
         self._dirty = self._dirty or bool(fids)
         if self._overflow:
             return
@@ -206,6 +279,11 @@ class Space:
             if self._added.pop(fid, None) is None:
                 self._removed.add(fid)
         self._note_overflow()
+
+    def _fits_delta(self, more: int) -> bool:
+        """Whether `more` changes still fit in the side file (a space not read yet is read
+        before the changes that would overflow it)."""
+        return len(self._added) + len(self._removed) + more <= DELTA_LIMIT
 
     def _note_overflow(self) -> None:
         """Past DELTA_LIMIT changes the side file is given up (the next save writes the whole
@@ -215,7 +293,7 @@ class Space:
 
     def settle(self, db: sqlite3.Connection) -> None:
         """After changes: switch to the approximate index once large, record the model."""
-        if not self.vectors.approximate and self.vectors.size >= config.APPROX_THRESHOLD:
+        if not self.approximate and self.vectors.size >= config.APPROX_THRESHOLD:
             self.vectors = self.vectors.to_approximate(codec=self.ivf_codec)
             self._dirty = self._overflow = True
         index_db.set_meta(db, self.meta_key, self.model_id)

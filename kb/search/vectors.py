@@ -12,6 +12,7 @@ import logging
 import math
 import os
 import platform
+import struct
 from pathlib import Path
 from typing import IO
 
@@ -26,6 +27,8 @@ log = logging.getLogger(__name__)
 BUILD_THREADS = os.cpu_count() or 1
 M_MMAP_THRESHOLD = -3  # glibc mallopt parameter
 HEADER = b"KB-VECTORS 1 "  # then the stamp and a newline, then faiss's own format
+# faiss's four-byte tags of the inverted-file indexes this module writes (flat and scalar-quantised)
+IVF_TAGS = (b"IwFl", b"IwSq", b"IwSQ")
 
 # One query at a time is faster on one thread, and faiss's idle OpenMP threads would otherwise
 # spin and slow the query encoder running next to them; building uses every core. OpenMP keeps
@@ -181,6 +184,22 @@ class VectorIndex:
             atomic_write_with(path, write)
         finally:
             self.index.set_direct_map_type(faiss.DirectMap.Hashtable)
+
+    @staticmethod
+    def peek(path: Path) -> tuple[str, bool, int, int]:
+        """(stamp, approximate, dimension, vector count) read from the first bytes of an index
+        file without reading the vectors; raises RuntimeError/OSError if it is not one."""
+        with path.open("rb") as handle:
+            head = handle.readline(256)
+            tag, fields = handle.read(4), handle.read(12)
+        if not head.startswith(HEADER) or not head.endswith(b"\n") or len(fields) < 12:
+            raise RuntimeError(f"{path.name} has no stamp (written by an older version?)")
+        dim, count = struct.unpack("<iq", fields)  # faiss's index header: d, ntotal
+        if tag == b"IxM2":  # an exact index: an id map around the flat index, same header
+            pass
+        elif tag not in IVF_TAGS:
+            raise RuntimeError(f"{path.name} holds a kind of index this version does not write")
+        return head[len(HEADER):-1].decode("ascii", "replace"), tag in IVF_TAGS, dim, count
 
     @classmethod
     def load(cls, path: Path, dim: int) -> tuple[VectorIndex, str]:
