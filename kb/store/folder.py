@@ -75,9 +75,7 @@ class Store:
 
     def ids(self) -> list[str]:
         """Ids of all stored records, sorted."""
-        if not self.records.is_dir():
-            return []
-        return sorted(p.stem for p in self.records.glob("*.json") if not p.name.startswith("_"))
+        return [name[:-5] for name, _ in self._record_entries()]
 
     def load(self, record_id: str) -> Record:
         """Load and validate one record."""
@@ -163,18 +161,25 @@ class Store:
 
     def fingerprint(self) -> tuple[tuple[str, int, int], ...]:
         """(name, size, mtime_ns) of every record file: changes whenever a record changes."""
-        if not self.records.is_dir():
-            return ()
         out = []
-        for path in sorted(self.records.glob("*.json")):
-            if path.name.startswith("_"):
-                continue
+        for name, entry in self._record_entries():
             try:
-                st = path.stat()
+                st = entry.stat()
             except FileNotFoundError:  # deleted since it was listed
                 continue
-            out.append((path.name, st.st_size, st.st_mtime_ns))
+            out.append((name, st.st_size, st.st_mtime_ns))
         return tuple(out)
+
+    def _record_entries(self) -> list[tuple[str, os.DirEntry[str]]]:
+        """(file name, directory entry) of every record file, by name (one directory read:
+        at 100,000 records several times faster than globbing and sorting paths)."""
+        try:
+            with os.scandir(self.records) as entries:
+                found = [(e.name, e) for e in entries
+                         if e.name.endswith(".json") and not e.name.startswith(("_", "."))]
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        return sorted(found, key=lambda pair: pair[0])
 
     def changes_since(self, token: ChangeToken | None) -> Changes:
         """The records this store object wrote since `token`, when nothing else touched
