@@ -231,6 +231,63 @@ def first_search_run(browser, home: Path, shot: Path | None, *, port: int | None
             "from_kb_line": shown - (err.at or out.at)}
 
 
+FLOOR_APP = """import streamlit as st
+query = st.text_input("Search", placeholder="Ask a question")
+if query:
+    st.caption(f"{len(query)} matching findings · best 1 in 1 records · 0 ms")
+"""
+
+
+def floor_run(browser, script: Path, *, port: int | None = None, context=None) -> dict[str, float]:
+    """The same measure on a one-box Streamlit page that answers at once, served with the
+    app's Streamlit options: what Streamlit itself costs on this machine and browser (the
+    floor under any Streamlit app's first search)."""
+    from kb.config import STREAMLIT_OPTIONS
+
+    port = port or _free_port()
+    options = [f"--{name}={value}" for name, value in {**STREAMLIT_OPTIONS, "server.port": str(port)}.items()]
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), *options],
+                            cwd=script.parent, text=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    out = _Lines(proc.stdout, r"URL: http")
+    try:
+        if not out.seen.wait(120) or out.at is None:
+            raise RuntimeError("streamlit printed no URL line")
+        page = (context or browser.new_context(viewport={"width": 1400, "height": 1000})).new_page()
+        page.set_default_timeout(120_000)
+        page.goto(f"http://localhost:{port}", wait_until="commit")
+        box = page.get_by_placeholder(re.compile("Ask a question"))
+        box.wait_for()
+        boxed = time.perf_counter()
+        box.fill(FIRST_QUERY)
+        box.press("Enter")
+        page.wait_for_function(CHANGED, polling=20)
+        shown = time.perf_counter()
+        page.close() if context else page.context.close()
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        proc.wait(timeout=30)
+    return {"to_box": boxed - out.at, "to_results": shown - out.at}
+
+
+def floor_rows(browser, workdir: Path, runs: int) -> list[tuple[str, str]]:
+    """The floor, in a first-visit browser and in a returning one."""
+    script = workdir / "floor_app.py"
+    script.write_text(FLOOR_APP)
+    rows = []
+    for returning in (False, True):
+        port = _free_port() if returning else None
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}) if returning else None
+        if returning:
+            floor_run(browser, script, port=port, context=context)
+        results = [floor_run(browser, script, port=port, context=context) for _ in range(runs)]
+        label = "one-box Streamlit page (floor)" + (", returning browser" if returning else "")
+        rows.append((f"{label}: URL -> box; URL -> answer, medians of {runs}",
+                     f"{statistics.median(r['to_box'] for r in results):.2f} s; "
+                     f"{statistics.median(r['to_results'] for r in results):.2f} s"))
+    return rows
+
+
 def first_search_rows(runs: int, shot: Path | None) -> list[tuple[str, str]]:
     """The issue-19 figure: URL printed -> first results shown, `runs` fresh processes each on a
     fresh clone (no .kb/: the warm-up builds the index) and on one whose .kb/ was built before,
@@ -263,6 +320,7 @@ def first_search_rows(runs: int, shot: Path | None) -> list[tuple[str, str]]:
                          f"{statistics.median(to_results):.2f} / {max(to_results):.2f} s"))
             rows.append((f"{label}: first search after kb's 'app on ...' line, median / max of {runs}",
                          f"{statistics.median(from_kb):.2f} / {max(from_kb):.2f} s"))
+        rows += floor_rows(browser, Path(tmp), runs)
         browser.close()
     return rows
 

@@ -25,7 +25,7 @@ INDEX_LOCK = "index.lock"
 EMBED_CACHE = "embeddings.sqlite"
 KEPT_VECTORS = "vectors-kept.sqlite"  # the vectors of the index being rebuilt by `kb reindex --full`
 MAIN_VECTORS = "vectors.faiss"  # the English model's space; others are vectors-<name>.faiss
-DEDUP_KEYS = "dedup_keys.json"
+DEDUP_KEYS = "dedup_keys.sqlite"
 
 # vectors in .kb/: how they are stored and when an approximate index replaces the exact one
 VECTOR_CODEC = "fp16"          # faiss scalar quantizer of stored vectors: fp16 (default) or fp32

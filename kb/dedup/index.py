@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from typing import Protocol
 
 from kb.dedup.keys import DedupKey, key_of, significant
 from kb.dedup.match import Match, compare, ranked_matches
@@ -30,6 +31,14 @@ def block_keys(key: DedupKey) -> set[str]:
     if not words and key.abstract_head:
         keys.add("b:" + " ".join(key.abstract_head.split()[:12]))
     return keys
+
+
+class DuplicateLookup(Protocol):
+    """What an ingest or a preview asks of a dedup index (in memory or in the key cache)."""
+
+    def match(self, key: DedupKey) -> Match | None: ...
+
+    def matches(self, key: DedupKey) -> list[Match]: ...
 
 
 class DedupIndex:

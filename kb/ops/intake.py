@@ -13,8 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from ingest.reader import Input
 from kb.config import MAX_UPLOAD_MB  # noqa: F401 (the app shows it)
 from kb.dedup.cache import KeyCache
-from kb.dedup.index import DedupIndex
+from kb.dedup.index import DuplicateLookup
 from kb.dedup.match import key_of
+from kb.dedup.stored import StoredDedupIndex
 from kb.errors import KBError
 from kb.model.present import display_title
 from kb.model.review import save_blocker  # noqa: F401 (the app asks it before offering Save)
@@ -83,7 +84,7 @@ class Pending(BaseModel):
     merge_into: str | None = None
 
 
-def _duplicate(store: RecordStore, dedup: DedupIndex, record: Record) -> Duplicate | None:
+def _duplicate(store: RecordStore, dedup: DuplicateLookup, record: Record) -> Duplicate | None:
     match = dedup.match(key_of(record))
     if match is None or match.decision == "distinct":
         return None
@@ -95,14 +96,13 @@ def _duplicate(store: RecordStore, dedup: DedupIndex, record: Record) -> Duplica
                      decision=match.decision, score=match.score)
 
 
-def dedup_index(store: RecordStore) -> DedupIndex:
-    """Dedup keys of every stored record (from the key cache in .kb/; changed files re-read)."""
-    keys, _ = KeyCache(store).load()
-    return DedupIndex(keys.values())
+def dedup_index(store: RecordStore) -> StoredDedupIndex:
+    """Duplicate lookup over every stored record (the key cache in .kb/; changed files re-read)."""
+    return KeyCache(store).index()
 
 
 def preview(data: bytes, source: str, store: RecordStore, enrich: Enrich,
-            dedup: DedupIndex | None = None) -> Preview:
+            dedup: DuplicateLookup | None = None) -> Preview:
     """Parse and extract an input without saving, and find each record's stored duplicate."""
     report = ingest_bytes(data, source, store, dry_run=True, enrich=enrich)
     dedup = dedup if dedup is not None else dedup_index(store)

@@ -20,9 +20,9 @@ from ingest.sniff import BY_NAME
 from kb.dedup.cache import KeyCache
 from kb.dedup.decisions import Decisions, load_decisions
 from kb.dedup.history import MergeHistory
-from kb.dedup.index import DedupIndex
 from kb.dedup.match import Match, key_of
 from kb.dedup.merge import merge
+from kb.dedup.stored import StoredDedupIndex
 from kb.errors import IdentifierTaken, IngestError, KBError, RecordError, RecordExists, RecordNotFound
 from kb.model.ids import base_id, unique_id
 from kb.model.review import refresh_flags, save_blocker
@@ -146,19 +146,18 @@ class Batch:
         self.store = store
         self.enrich = enrich
         self.on_outcome = on_outcome
-        self._index: DedupIndex | None = None
+        self._index: StoredDedupIndex | None = None
         self.cache = KeyCache(store)
-        self._sources: dict[str, set[str]] = {}
         self._touched: set[str] = set()  # records added or merged during this run
         self._decisions: Decisions | None = None
         self.history = MergeHistory(store)  # merged-away versions kept for undo
 
     @property
-    def index(self) -> DedupIndex:
-        """Dedup keys of every stored record, loaded on first use (each record file read once)."""
+    def index(self) -> StoredDedupIndex:
+        """Dedup keys of every stored record, opened on first use (record files changed since
+        the key cache was written are read again; the others are not read)."""
         if self._index is None:
-            keys, self._sources = self.cache.load()
-            self._index = DedupIndex(keys.values())
+            self._index = self.cache.index()
         return self._index
 
     @property
@@ -172,7 +171,6 @@ class Batch:
         """Index a record just saved (for duplicates later in this batch)."""
         self._touched.add(record.id)
         self.index.add(key_of(record))
-        self._sources[record.id] = {s.sha256 for s in record.sources}
         self.cache.refresh(record)
 
     def close(self) -> None:
@@ -181,10 +179,11 @@ class Batch:
         self.history.flush()
         if self._index is not None and self._touched:
             self.cache.save()
+        self.cache.close()
 
     def _forget(self, record_id: str) -> None:
         self.index.remove(record_id)
-        self._sources.pop(record_id, None)
+        self.cache.forget(record_id)
 
     def store_one(self, record: Record, sha: str, *, choice: str = "auto",
                   merge_into: str | None = None, extract: bool = True) -> RecordOutcome:
@@ -200,7 +199,7 @@ class Batch:
                 raise RecordError(f"cannot merge into '{merge_into}': no such record")
             return self.merge(self.store.load(merge_into), record, f"merged into {merge_into} as chosen")
         found = self.decisions.curate(self.index.matches(key_of(record))) if choice == "auto" else []
-        again = next((m for m in found if sha in self._sources.get(m.record_id, set())
+        again = next((m for m in found if sha in self.cache.sources(m.record_id)
                       and m.record_id not in self._touched), None)
         if again:
             return RecordOutcome(status="unchanged", record_id=again.record_id,

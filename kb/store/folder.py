@@ -75,7 +75,7 @@ class Store:
 
     def ids(self) -> list[str]:
         """Ids of all stored records, sorted."""
-        return [name[:-5] for name, _ in self._record_entries()]
+        return sorted(name[:-5] for name, _ in self._record_entries())  # by id, not file name
 
     def load(self, record_id: str) -> Record:
         """Load and validate one record."""

@@ -4,7 +4,6 @@ damaged derived file, is noticed on open and rebuilt, naming the file (issue 17,
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
 from pathlib import Path
@@ -125,14 +124,17 @@ def test_a_wrongly_shaped_dedup_cache_is_rebuilt_naming_it(shipped_copy: Path,
     path = index_dir(shipped_copy) / DEDUP_KEYS
     path.parent.mkdir(parents=True, exist_ok=True)
     expected, _ = KeyCache(store).load()
-    for shape in ({"version": VERSION, "records": [1, 2]},
-                  {"version": VERSION, "records": {"chuang-2025-collaboration-strategies": {"stamp": 3}}},
-                  {"version": VERSION, "records": {"x": {"stamp": "1:2", "key": {"id": "x"}, "sources": []}}}):
-        path.write_text(json.dumps(shape))
+    damage = ("UPDATE entries SET key = '[1, 2]'",                       # a key that is not one
+              "UPDATE entries SET key = '{\"id\": \"x\"}'",            # a key missing fields
+              "DROP TABLE blocks",                                      # a table gone
+              f"UPDATE meta SET value = '{VERSION + 1}'")                # another version
+    for statement in damage:
+        with sqlite3.connect(path) as db:
+            db.execute(statement)
         with caplog.at_level(logging.WARNING):
             keys, _ = KeyCache(store).load()
         assert keys == expected
-        assert any(DEDUP_KEYS in r.getMessage() for r in caplog.records)
+        assert any(DEDUP_KEYS in r.getMessage() for r in caplog.records), statement
         caplog.clear()
 
 
