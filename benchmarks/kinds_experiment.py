@@ -6,6 +6,11 @@ the commit that added this file's first version.
     nice -n 10 .venv/bin/python benchmarks/kinds_experiment.py tune      # grouped CV inside tune
     nice -n 10 .venv/bin/python benchmarks/kinds_experiment.py heldout   # once, after the decision
 
+A new labelled batch is compared the same way with S and A only (the rule of MANIFEST.md "Batch 3"):
+
+    nice -n 10 .venv/bin/python benchmarks/kinds_experiment.py batch-tune --batch labels_b7.jsonl
+    nice -n 10 .venv/bin/python benchmarks/kinds_experiment.py batch-heldout --batch labels_b7.jsonl
+
 `tune` writes the CV figures and the decision to --out (JSON); `heldout` refuses to run without it.
 Every score is row-wise (kb.eval.kinds.kind_rows: a sentence is `none` when extraction would not
 classify it or p(none) reaches the threshold), the same way for every model.
@@ -365,16 +370,108 @@ def run_heldout(decision_file: Path, out: Path) -> None:
                      s["kind_accuracy"], s["macro_f1"], s["findings_f1"], s["per_kind_f1"])
 
 
+KINDS_CONFUSION = ("none", "outcome", "result", "strategy", "barrier", "facilitator", "recommendation",
+                   "conclusion")
+
+
+def _batch_sids(name: str) -> set[str]:
+    with (KINDS_GOLD / name).open(encoding="utf-8") as handle:
+        return {json.loads(line)["sid"] for line in handle if line.strip()}
+
+
+def _confusion(rows: list[Row], predicted: list[str]) -> dict[str, dict[str, int]]:
+    """gold kind -> predicted kind -> count."""
+    cm = {g: dict.fromkeys(KINDS_CONFUSION, 0) for g in KINDS_CONFUSION}
+    for r, p in zip(rows, predicted, strict=True):
+        cm[r.row.gold.kind][p] += 1
+    return cm
+
+
+def run_batch_tune(batch: str, out: Path) -> None:
+    """S and A (the shipped features retrained, grid as in run_tune) in the grouped CV inside tune,
+    on all tune rows and on the rows of one labels batch; the decision of MANIFEST.md "Batch 3"."""
+    rows, extra_items, extra_kinds = prepare("tune")
+    y, ey = np.array([r.row.gold.kind for r in rows]), np.array(extra_kinds)
+    vocabulary, headings = tune_vocabularies(rows, extra_items)
+    new = np.array([r.row.gold.sid in _batch_sids(batch) for r in rows])
+    report: dict = {"batch": batch, "rows": len(rows), "batch_rows": int(new.sum()), "models": {}}
+    s_pred = shipped_predictions(rows)
+    report["models"]["S"] = {"all_tune": scores_of(rows, s_pred), "batch": scores_of(rows, s_pred, new),
+                             "before_batch": scores_of(rows, s_pred, ~new)}
+    data = build("A", rows, extra_items, vocabulary, headings, None, None)
+    kind_rows_only = [r.row for r in rows]
+    best = None
+    for weight in GRID_WEIGHT:
+        for c in GRID_C:
+            proba, classes = tm._cv(kind_rows_only, data.x, y, (data.extra, ey), data.scale, c, weight)
+            for threshold in GRID_THRESHOLD:
+                pred = tm._predict(kind_rows_only, proba, classes, threshold)
+                s = scores_of(rows, pred)
+                log.info("A C=%s weight=%s none>=%s: kind acc %.3f macro-F1 %.3f findings F1 %.3f", c, weight,
+                         threshold, s["kind_accuracy"], s["macro_f1"], s["findings_f1"])
+                if best is None or _key(s) > _key(best[0]):
+                    best = (s, {"C": c, "class_weight": weight, "none_threshold": threshold}, pred)
+    assert best is not None
+    s, params, pred = best
+    report["models"]["A"] = {"params": params, "all_tune": s, "batch": scores_of(rows, pred, new),
+                             "before_batch": scores_of(rows, pred, ~new), "confusion": _confusion(rows, pred)}
+    recorded = km.kind_model().meta["cv_tune"]
+    ma, ms = report["models"]["A"], report["models"]["S"]
+    rule1 = (_ka_mf(ma["batch"]) > _ka_mf(ms["batch"])
+             and ma["batch"]["findings_f1"] >= ms["batch"]["findings_f1"] - 0.02)
+    rule2 = (_ka_mf(ma["all_tune"]) > recorded["kind_accuracy"] + recorded["macro_f1"]
+             and ma["all_tune"]["findings_f1"] >= recorded["findings_f1"] - 0.01)
+    report["decision"] = {"rule1_batch": rule1, "rule2_vs_recorded_cv": rule2, "recorded_cv": recorded,
+                          "ship": bool(rule1 and rule2)}
+    out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    log.info("decision: %s", report["decision"])
+
+
+def run_batch_heldout(batch: str, decision_file: Path, out: Path) -> None:
+    """S, and A fitted on all tune with its chosen parameters, on held-out (all, the batch's rows,
+    the rows before it); once, after run_batch_tune recorded a decision."""
+    report = json.loads(decision_file.read_text(encoding="utf-8"))
+    if "decision" not in report:
+        raise SystemExit("no decision recorded: run batch-tune first")
+    params = report["models"]["A"]["params"]
+    tune, extra_items, extra_kinds = prepare("tune")
+    held = [r for a in kinds_gold("heldout") for r in context_rows(a)]
+    y, ey = np.array([r.row.gold.kind for r in tune]), np.array(extra_kinds)
+    vocabulary, headings = tune_vocabularies(tune, extra_items)
+    new = np.array([r.row.gold.sid in _batch_sids(batch) for r in held])
+    data = build("A", tune, extra_items, vocabulary, headings, None, None)
+    hdata = build("A", held, [], vocabulary, headings, None, None)
+    clf = tm._fit(sparse.vstack([data.x, data.extra]).tocsr(), np.concatenate([y, ey]), data.scale,
+                  params["C"], params["class_weight"])
+    proba = clf.predict_proba(tm._scaled(hdata.x, data.scale))
+    a_pred = tm._predict([r.row for r in held], proba, [str(c) for c in clf.classes_], params["none_threshold"])
+    result = {}
+    for name, pred in (("S", shipped_predictions(held)), ("A", a_pred)):
+        result[name] = {"heldout_all": scores_of(held, pred), "heldout_batch": scores_of(held, pred, new),
+                        "heldout_before_batch": scores_of(held, pred, ~new)}
+        for part, s in result[name].items():
+            log.info("%s %s: kind acc %.3f macro-F1 %.3f findings F1 %.3f per-kind %s", name, part,
+                     s["kind_accuracy"], s["macro_f1"], s["findings_f1"], s["per_kind_f1"])
+    report["heldout"] = result
+    out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("phase", choices=("tune", "heldout"))
+    parser.add_argument("phase", choices=("tune", "heldout", "batch-tune", "batch-heldout"))
     parser.add_argument("--out", type=Path, default=Path("kinds_experiment.json"))
+    parser.add_argument("--batch", default="labels_b7.jsonl", help="the labels file of the batch (batch-* phases)")
     args = parser.parse_args()
+    held_out = args.out.with_name(args.out.stem + "_heldout.json")
     if args.phase == "tune":
         run_tune(args.out)
+    elif args.phase == "heldout":
+        run_heldout(args.out, held_out)
+    elif args.phase == "batch-tune":
+        run_batch_tune(args.batch, args.out)
     else:
-        run_heldout(args.out, args.out.with_name(args.out.stem + "_heldout.json"))
+        run_batch_heldout(args.batch, args.out, held_out)
 
 
 if __name__ == "__main__":
