@@ -42,11 +42,11 @@ FOREIGN_MONTHS = (
 _MONTH = "|".join(sorted({*MONTHS, *FOREIGN_MONTHS}, key=len, reverse=True))
 _DATE = re.compile(rf"\b(?:{_MONTH})\.?\s+(?:\d{{1,2}},?\s+)?(?:1[89]|20)\d{{2}}\b|"
                    rf"\b\d{{1,2}}\.?\s+(?:{_MONTH})\.?,?\s+(?:1[89]|20)\d{{2}}\b|\b(?:1[89]|20)\d{{2}}-\d{{2}}-\d{{2}}\b|"
-                   r"^\d{1,2}[/.]\d{1,2}[/.](?:1[89]|20)\d{2}$",
+                   r"^\d{1,2}[/.]\d{1,2}[/.](?:1[89]|20)\d{2}$|\b(?:1[89]|20)\d{2}\s+(?:года|г\.)",
                    re.I)
-_LABEL_VALUE = re.compile(r"^(?P<label>[^\W\d_][\w'’()\-]*(?: [\w'’()\-]+)?)\s*[:：]\s*\S")
+_LABEL_VALUE = re.compile(r"^(?P<label>[^\W\d_][\w'’()\-]*(?: [\w'’()\-]+){0,3})\s*[:：]\s*\S")
 _BYLINE = re.compile(r"^\W*(?:by|authors?|author\(s\)|written by|autor(?:es|a)?(?:\s+principal(?:es)?)?|auteurs?|"
-                     r"autoren)\s*[:：]?\s+\S", re.I)
+                     r"autoren|(?:[^,\n]{0,80},\s*)?автор(?:ы)?(?:\s+научной\s+работы)?)\s*[:：—–]?\s+\S", re.I)
 _SEPARATOR = re.compile(r"\s+[–—|-]\s+")
 #: Words of page furniture and article-type labels: a short line made of them is chrome.
 CHROME_WORDS = frozenset(
@@ -135,7 +135,8 @@ def _is_chrome_words(words: list[str]) -> bool:
 
 
 def _is_label_value(line: str) -> bool:
-    """'Published: 12 May 2020', 'Author(s): …': a one- or two-word metadata label, a value."""
+    """'Published: 12 May 2020', 'Author(s): …', 'Published in the journal: …': a metadata label of
+    up to four words, a value."""
     m = _LABEL_VALUE.match(line)
     return bool(m) and all(fold(w) in METADATA_WORDS | CHROME_WORDS for w in m.group("label").split())
 
@@ -153,7 +154,8 @@ def _title_shaped(line: str, words: list[str]) -> bool:
     if _ORGANISATION.search(line) and len(words) <= MAX_ORGANISATION_WORDS \
             and all(w[0].isupper() or fold(w) in _FUNCTION for w in words):
         return False  # an organisation's name in title case
-    if is_sentence(line, min_words=12) and not line.rstrip().endswith("?") and not _headline(line, words):
+    if is_sentence(line, min_words=12) and not line.rstrip().endswith("?") and not _headline(line, words) \
+            and not _question_and_subtitle(line):
         return False
     return line[0].isupper() or line[0].isdigit() or line[0] in "“\"'‘"
 
@@ -173,6 +175,16 @@ def read_header(lines: list[str]) -> list[HeaderLine]:
 
 _INNER_SENTENCE_END = re.compile(r"[a-z0-9)][.!?]\s+[A-Z]")
 _FINITE = re.compile(r"\b(?:is|are|was|were|we|our|has|have|had|did|does|will|can)\b", re.I)
+
+
+_QUESTION_SUBTITLE = re.compile(r"^[^?]{10,}\?\s+(?P<subtitle>[A-Z][^?.!]{2,80})$")
+
+
+def _question_and_subtitle(line: str) -> bool:
+    """A question and a short subtitle after it ('Are … associated with …? A systematic review'):
+    a title, not a sentence, when the subtitle has no finite verb and is at most eight words."""
+    m = _QUESTION_SUBTITLE.match(line.strip())
+    return bool(m) and len(m.group("subtitle").split()) <= 8 and not _FINITE.search(m.group("subtitle"))
 
 
 def _headline(line: str, words: list[str]) -> bool:
@@ -287,7 +299,22 @@ def clean_title(text: str) -> str:
         if not (_all_chrome_words(tail.split()) or not re.search(r"[^\W\d_]{2}", tail)):
             break
         text = text[:cuts[-1].start()]
-    return text.strip().rstrip(".")
+    return _without_type_lead(text.strip()).rstrip(".")
+
+
+def _without_type_lead(text: str) -> str:
+    """A title without the article-type label a PDF copy runs into it ('REVIEW ARTICLE The …',
+    'RESEARCH ARTICLE Open Access Components of …'): leading capitals words of page furniture."""
+    words = text.split()
+    cut = 0
+    while cut < len(words) and len(words[cut]) > 1 and words[cut].isupper() and fold(words[cut]) in CHROME_WORDS:
+        cut += 1
+    if cut and [fold(w) for w in words[cut:cut + 2]] == ["open", "access"]:
+        cut += 2
+    rest = words[cut:]
+    if not cut or len(rest) < MIN_TITLE_WORDS or not rest[0][:1].isupper():
+        return text
+    return " ".join(rest)
 
 
 _TRAILING_BRACKET = re.compile(r"\s*[(\[](?P<words>[^()\[\]]{1,30})[)\]]\s*$")

@@ -279,27 +279,32 @@ def credited_byline(lines: list[str]) -> str | None:
 # 'Suggested citation for this article: Hanni KD, Mendoza E. A methodology … Prev Chronic Dis 2007;4(4).'
 _CITE_AS = re.compile(r"^(?:suggested citation(?: for this article)?|recommended citation|citation|"
                       r"to cite(?: this (?:article|version|paper))?|(?:how to )?cite this (?:article|paper)|"
-                      r"how to cite)\s*[:：]\s*(?P<rest>\S.*)$", re.I)
-_CITED_NAMES_END = re.compile(r"(?<![A-Z])(?<!\b[A-Z][a-z])\.\s+(?=[(A-Z\d])|\s\((?:1[89]|20)\d{2}\)")
+                      r"how to cite|(?:please )?cite (?:this (?:article|paper|report) )?as)\s*[:：]\s*(?P<rest>\S.*)$", re.I)
+# Where the names of a 'cite as' line may end: a full stop before the next part (after initials too:
+# 'Smith J. Title …'), or a year in parentheses ('Smith J (2020). Title …', 'Rivera A (2007) …').
+_CITED_NAMES_END = re.compile(r"\.\s+(?=[(A-Z\d])|\s\((?P<year>(?:1[89]|20)\d{2})[a-z]?\)\.?")
 
 
-def _cited(lines: list[str]) -> tuple[str, str] | None:
-    """(the author part, the rest) of the first 'cite as' line."""
+def _cited(lines: list[str]) -> tuple[str | None, str] | None:
+    """(the author part, the rest) of the first 'cite as' line: the first place where the names may
+    end and what comes before it is a list of names; the rest keeps a year printed at that place.
+    No author part (None) when no such place is found ('Suggested Citation: "Summary." National …')."""
     for line in lines:
         if m := _CITE_AS.match(line.strip()):
             rest = m.group("rest")
-            end = _CITED_NAMES_END.search(rest)
-            if end:
-                return rest[:end.start()].strip(" ."), rest[end.end():]
+            for end in _CITED_NAMES_END.finditer(rest):
+                names = rest[:end.start()].strip(" .")
+                if names and is_author_line(names, allow_single=True):
+                    year = f"({end.group('year')}) " if end.group("year") else ""
+                    return names, year + rest[end.end():]
+            return None, rest
     return None
 
 
 def cited_authors(lines: list[str]) -> str | None:
     """The authors of the page's own 'cite as' line, when no byline is printed."""
     found = _cited(lines)
-    if found and is_author_line(found[0], allow_single=True):
-        return found[0]
-    return None
+    return found[0] if found else None
 
 
 _SHORT_BYLINE = re.compile(r"^(?P<names>[^.,;]{3,80}?)\s+et al\.(?:\s+\S.*)?$")

@@ -102,3 +102,31 @@ def test_lines_that_are_not_titles() -> None:
         "Versorgung in der Allgemeinmedizin – A Bavarian Perspective"
     assert generic_text.page_title_line("Screening for Social Risk Factors in Primary Care | Guidelines | JAMA | "
                                         "JAMA Network") == "Screening for Social Risk Factors in Primary Care"
+
+
+def test_cite_as_line_with_initials_before_the_full_stop() -> None:
+    head = ("Nurse Home Visits after Discharge in Rural Counties\n"
+            "We describe a programme of nurse home visits after discharge and report what it changed for patients.\n")
+    record = _record(head + "Cite as: Smith J. Nurse home visits after discharge. Rural Health Rev. 2019;12(3):45-52.\n")
+    assert [(a.family, a.initials) for a in record.authors] == [("Smith", "J")]
+    assert record.year == 2019
+    record = _record(head + "Citation: Rivera AB, Okafor C. Nurse home visits after discharge. Rural Health Rev 2019.\n")
+    assert [(a.family, a.initials) for a in record.authors] == [("Rivera", "AB"), ("Okafor", "C")]
+
+
+def test_cite_as_line_with_the_year_in_parentheses_after_the_authors() -> None:
+    head = ("Nurse Home Visits after Discharge in Rural Counties\n"
+            "We describe a programme of nurse home visits after discharge and report what it changed for patients.\n")
+    record = _record(head + "How to cite: Smith J (2020). Nurse home visits after discharge. Rural Health Rev, 12, 45.\n")
+    assert [(a.family, a.initials) for a in record.authors] == [("Smith", "J")]
+    assert record.year == 2020
+    record = _record(head + "Citation: Smith J, Lee K (2018) Nurse home visits in 1999 and after. Rural Health Rev.\n")
+    assert [(a.family, a.initials) for a in record.authors] == [("Smith", "J"), ("Lee", "K")]
+    assert record.year == 2018
+
+
+def test_browser_notice_is_chrome() -> None:
+    notice = ("Thank you for visiting example.org. You are using a browser version with limited support for CSS. "
+              "To obtain the best experience, we recommend you use a more up to date browser.")
+    assert strip_chrome([notice, "A real line"]) == ["A real line"]
+    assert strip_chrome(["We asked which browser the nurses used to read the records."]) != []
