@@ -204,7 +204,7 @@ def context(header: list[HeaderLine], page: list[str]) -> Context:
 
 def plausible_title(ctx: Context, n: int) -> bool:
     """Rules: line n is title-shaped, is not the rest of the line before it nor a short name the
-    page repeats, and something supports it — a byline just after it, the page echoing it, metadata
+    page repeats, and something supports it — a byline or affiliations just after it, the page echoing it, metadata
     (citation, date, identifier) and article-type chrome beside it, the page printing it twice, or it opens the page's content
     with at least six words, or with fewer and page furniture or the text after it (a short
     question directly above the text is that text's heading; a short line above another
@@ -225,7 +225,8 @@ def plausible_title(ctx: Context, n: int) -> bool:
     opens = f["first_content"] and (len(ctx.texts[n].split()) >= 6 or short_ok)
     beside = f["metadata_near"] and f["chrome_before"]  # either alone also stands beside page furniture
     printed_twice = bool(f["recurs"])  # long enough (above): a title the page prints twice
-    return bool(f["authors_after"] or f["echoed"] or printed_twice or beside or opens)
+    affiliations_after = bool(f["next=affiliation"])  # the byline lost (icons), its affiliations kept
+    return bool(f["authors_after"] or f["echoed"] or printed_twice or beside or opens or affiliations_after)
 
 
 def _rules_score(ctx: Context, n: int) -> float:

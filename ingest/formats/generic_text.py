@@ -87,9 +87,15 @@ def body_start(lines: list[str]) -> int:
             if _table_of_contents(lines, i):
                 continue
             return i + 1
-        if _is_paragraph(line) or is_section_label(line):
+        if (_is_paragraph(line) and not _above_byline(lines, i)) or is_section_label(line):
             return _wrapped_start(lines, i)
     return next((i for i, line in enumerate(lines) if is_sentence(line)), len(lines))
+
+
+def _above_byline(lines: list[str], i: int) -> bool:
+    """The line just before a labelled byline ('Author: …'): a header line (a title with a full
+    stop inside: 'Journal policy (2010-2014). Article themes'), not the abstract."""
+    return i + 1 < len(lines) and is_byline(lines[i + 1]) and len(lines[i].split()) < 30
 
 
 def _table_of_contents(lines: list[str], i: int) -> bool:

@@ -130,3 +130,17 @@ def test_browser_notice_is_chrome() -> None:
               "To obtain the best experience, we recommend you use a more up to date browser.")
     assert strip_chrome([notice, "A real line"]) == ["A real line"]
     assert strip_chrome(["We asked which browser the nurses used to read the records."]) != []
+
+
+def test_title_with_a_full_stop_above_a_labelled_byline_and_a_title_above_affiliations() -> None:
+    record = _record("Community health workers in cities (2010-2020). A review of their roles\n"
+                     "Author: Rivera Ana Petrovna, Okafor Chidi Ivanovich\n"
+                     "We reviewed the roles of community health workers in cities and found seven of them in the studies, "
+                     "from outreach and health education to care coordination, advocacy and the support of clinical teams.\n")
+    assert record.title == "Community health workers in cities (2010-2020). A review of their roles"
+    assert [a.family for a in record.authors] == ["Rivera", "Okafor"]
+    record = _record("ORIGINAL RESEARCH article\n"
+                     "Nurse home visits after discharge: a review of trials in rural counties\n"
+                     "• 1School of Nursing, Riverside University, Springfield, OH, United States\n"
+                     "We reviewed trials of nurse home visits after discharge and found that readmissions fell in most.\n")
+    assert record.title == "Nurse home visits after discharge: a review of trials in rural counties"
