@@ -13,7 +13,7 @@ from ingest import title_model
 from ingest.citation import MONTHS, parse_citation
 from ingest.header_features import PAGE_WINDOW, Context, continues_previous, echoed, line_features
 from ingest.journals import is_journal_name
-from ingest.names import is_affiliation_line, is_author_line
+from ingest.names import is_affiliation_line, is_author_line, is_listed_name
 from ingest.names.vocab import is_degree
 from ingest.prose import is_sentence
 from ingest.title_model import Decision
@@ -162,8 +162,13 @@ def _title_shaped(line: str, words: list[str]) -> bool:
 
 def read_header(lines: list[str]) -> list[HeaderLine]:
     """Each line of a header (at most MAX_HEADER lines) with its kind; a lone name of two to
-    four words just under a title-shaped line is its byline ('Alicia C. Bunger')."""
+    four words just under a title-shaped line is its byline ('Alicia C. Bunger'), and so are
+    bulleted name lines one after another ('• Samantha Tesfaye 1 , 2 ,')."""
     kinds: list[Kind] = [kind_of(line) for line in lines[:MAX_HEADER]]
+    listed = [is_listed_name(line) for line in lines[:MAX_HEADER]]
+    for n, is_listed in enumerate(listed):  # a byline listed one name a line behind bullets
+        if is_listed and ((n > 0 and listed[n - 1]) or (n + 1 < len(listed) and listed[n + 1])):
+            kinds[n] = "authors"
     for n in range(1, len(kinds)):
         line = lines[n]
         if kinds[n - 1] == "title" and kinds[n] in ("title", "other") and 2 <= len(line.split()) <= 4 \

@@ -22,7 +22,7 @@ from ingest.header import (
     published_year,
     read_header,
 )
-from ingest.names import INSTITUTION, is_affiliation_line, is_author_line, parse_author_line
+from ingest.names import INSTITUTION, is_affiliation_line, is_author_line, is_listed_name, listed_name, parse_author_line
 from ingest.names.vocab import is_degree
 from ingest.prose import build_abstract, has_prose, is_sentence, lines_of
 from kb.model.schema import Identifiers, Record, ReviewFlag
@@ -206,6 +206,8 @@ def _author_line(header: list[HeaderLine], title: HeaderLine | None) -> str | No
     run = [found]  # author lines one after another: a lone name, then the full list — the longest
     while run[-1].index + 1 < len(header) and header[run[-1].index + 1].kind == "authors":
         run.append(header[run[-1].index + 1])
+    if len(run) > 1 and all(is_listed_name(h.text) for h in run):
+        return ", ".join(listed_name(h.text) for h in run)  # one name a line behind bullets
     return max(run, key=lambda h: len(h.text)).text
 
 
@@ -241,8 +243,10 @@ def _credited(line: str) -> str:
 
 
 def _one_name(line: str) -> bool:
-    text = _credited(line).rstrip(",;").strip()
+    text = _credited(listed_name(line)).rstrip(",;").strip()
     words = text.split()
+    if not words:
+        return False  # a line of markers only ('*', '1 ,')
     capitalised = all(w[:1].isupper() or w in _LOWER_PARTICLES for w in words) and words[0][:1].isupper()
     return 2 <= len(words) <= 5 and capitalised and not any(c.isdigit() for c in text) \
         and is_author_line(text, allow_single=True, default="given-first")
@@ -259,7 +263,7 @@ def stacked_names(lines: list[str]) -> str | None:
         j, names = i, []
         while j < len(lines) and j - i < MAX_STACKED:
             if _one_name(lines[j]):
-                names.append(_credited(lines[j]).rstrip(",;").strip())
+                names.append(_credited(listed_name(lines[j])).rstrip(",;").strip())
             elif not (j + 1 < len(lines) and _one_name(lines[j + 1]) and (
                     (labelled and _ROLE_LABEL.match(lines[j].strip()))
                     or (names and is_affiliation_line(lines[j])))):

@@ -42,6 +42,15 @@ class AuthorList:
         return self.looked_like / self.names if self.names else 0.0
 
 
+_LISTED = re.compile(r"^[•·▪*\-]\s+|(?:\s*(?:\d{1,2}|[*†‡§&])\s*(?:,\s*)?)+$")
+
+
+def listed_name(line: str) -> str:
+    """A name line of a bulleted byline without its bullet, affiliation numbers and final '&'
+    ('• Samantha Tesfaye 1 , 2 ,' -> 'Samantha Tesfaye')."""
+    return _LISTED.sub("", _LISTED.sub("", line.strip())).strip(" ,")
+
+
 def _clean_line(line: str) -> tuple[str, bool]:
     text = _LEAD.sub("", line.strip())
     found = _ET_AL.search(text)

@@ -144,3 +144,24 @@ def test_title_with_a_full_stop_above_a_labelled_byline_and_a_title_above_affili
                      "• 1School of Nursing, Riverside University, Springfield, OH, United States\n"
                      "We reviewed trials of nurse home visits after discharge and found that readmissions fell in most.\n")
     assert record.title == "Nurse home visits after discharge: a review of trials in rural counties"
+
+
+def test_byline_listed_one_name_a_line_behind_bullets_with_affiliation_numbers() -> None:
+    text = ("• Open access\n• Published: 3 May 2022\n"
+            "Nurse home visits after discharge in rural counties of the Midwest\n"
+            "• Ana B. Rivera 1 , 2 ,\n• Chidi Okafor 3 ,\n• Jan van der Berg 1 &\n• Kim Lee 2\n"
+            "Rural Health volume 3 , Article number: 12 ( 2022 ) Cite this article\n"
+            "We reviewed trials of nurse home visits after discharge in rural counties and found that "
+            "readmissions fell in most of them, with the largest falls where visits began within two days.\n")
+    record = _record(text)
+    assert record.title == "Nurse home visits after discharge in rural counties of the Midwest"
+    assert [(a.family, a.given) for a in record.authors] == [
+        ("Rivera", "Ana B."), ("Okafor", "Chidi"), ("van der Berg", "Jan"), ("Lee", "Kim")]
+    from ingest.sniff import choose_parser
+    assert choose_parser(text) is generic_text  # bullets and 'Cite this article': an article page
+
+
+def test_a_line_of_markers_only_is_no_name() -> None:
+    record = _record("Nurse Home Visits after Discharge\n*\n1 ,\nAna Rivera\n"
+                     "We reviewed trials of nurse home visits after discharge and found that readmissions fell in most.\n")
+    assert [a.family for a in record.authors] == ["Rivera"] or record.authors == []
