@@ -42,7 +42,7 @@ FOREIGN_MONTHS = (
 _MONTH = "|".join(sorted({*MONTHS, *FOREIGN_MONTHS}, key=len, reverse=True))
 _DATE = re.compile(rf"\b(?:{_MONTH})\.?\s+(?:\d{{1,2}},?\s+)?(?:1[89]|20)\d{{2}}\b|"
                    rf"\b\d{{1,2}}\.?\s+(?:{_MONTH})\.?,?\s+(?:1[89]|20)\d{{2}}\b|\b(?:1[89]|20)\d{{2}}-\d{{2}}-\d{{2}}\b|"
-                   r"^\d{1,2}[/.]\d{1,2}[/.](?:1[89]|20)\d{2}$|\b(?:1[89]|20)\d{2}\s+(?:года|г\.)",
+                   r"^\d{1,2}[/.]\d{1,2}[/.](?:1[89]|20)\d{2}$|\b(?:1[89]|20)\d{2}\s+(?:года|г\.)|^\((?:1[89]|20)\d{2}\)$",
                    re.I)
 _LABEL_VALUE = re.compile(r"^(?P<label>[^\W\d_][\w'’()\-]*(?: [\w'’()\-]+){0,3})\s*[:：]\s*\S")
 _BYLINE = re.compile(r"^\W*(?:by|authors?|author\(s\)|written by|autor(?:es|a)?(?:\s+principal(?:es)?)?|auteurs?|"

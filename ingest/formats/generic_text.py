@@ -22,7 +22,15 @@ from ingest.header import (
     published_year,
     read_header,
 )
-from ingest.names import INSTITUTION, is_affiliation_line, is_author_line, is_listed_name, listed_name, parse_author_line
+from ingest.names import (
+    INSTITUTION,
+    is_affiliation_line,
+    is_author_line,
+    is_listed_name,
+    listed_name,
+    parse_author_line,
+    read_author_list,
+)
 from ingest.names.vocab import is_degree
 from ingest.prose import build_abstract, has_prose, is_sentence, lines_of
 from kb.model.schema import Identifiers, Record, ReviewFlag
@@ -57,11 +65,39 @@ _GLUE = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 _TRAILING_DATE = re.compile(rf"\s+(?:(?:{'|'.join(MONTHS)})\s+)?(?:1[89]|20)\d{{2}}\b.*$", re.I)
 
 
+_APA_REFERENCE = re.compile(r"^(?P<names>[^()]{3,300}?)\s+\((?P<year>(?:1[89]|20)\d{2})[a-z]?\)\.?\s+"
+                           r"(?P<title>[^.?!]{10,300}?[.?!])(?:\s+(?P<rest>\S.*))?$")
+_NAMES_STOP = re.compile(r"\.\s+(?=[A-Z\d])")
+
+
+def split_reference(line: str) -> list[str] | None:
+    """A reference printed as a header line, as [title, names, the rest]: 'Smith J, Lee K (2020).
+    Title. Journal, 12(3), 45-52.' (the year on a line of its own: '(2020)'), or 'Smith J, Lee K.
+    Title. Journal. 2020;12(3):45-52.' (names in 'Family Initials' form, and a year after the
+    title); None for any other line."""
+    if (apa := _APA_REFERENCE.match(line.strip())) and is_author_line(apa.group("names"), allow_single=True):
+        parts = [apa.group("title").rstrip("."), apa.group("names"), f"({apa.group('year')})"]
+        return parts + ([apa.group("rest")] if apa.group("rest") else [])
+    stop = _NAMES_STOP.search(line)
+    if stop is None or not re.search(r"\b(?:1[89]|20)\d{2}\b", line[stop.end():]):
+        return None
+    found = read_author_list(line[:stop.start()], default="family-first")
+    if found is None or not found.authors or found.looked_like != found.names \
+            or not all(a.initials and not a.given for a in found.authors):
+        return None
+    title, dot, rest = line[stop.end():].partition(". ")
+    if len(title.split()) < MIN_TITLE_WORDS or not rest:
+        return None
+    return [title.rstrip("."), line[:stop.start()].strip(), rest]
+
+
 def split_glued(line: str) -> list[str]:
     """A title and its byline that the copy ran into one line, as two lines: a running head
     'Shin, Han, Choi, Kim, and Lee: Title' -> [title, names]; a PDF line break lost between them
     ('… international evidenceSusan Baxter*, Maxine Johnson, …', '… JohannesburgMaruma, Thabang
     Wellington January 2018 (has links)') -> [title, names(, the date after them)]."""
+    if reference := split_reference(line):
+        return reference
     if (head := _RUNNING_HEAD.match(line)) and is_author_line(head.group("names")) \
             and kind_of(head.group("title")) == "title":
         return [head.group("title"), head.group("names")]

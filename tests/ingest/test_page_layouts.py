@@ -165,3 +165,19 @@ def test_a_line_of_markers_only_is_no_name() -> None:
     record = _record("Nurse Home Visits after Discharge\n*\n1 ,\nAna Rivera\n"
                      "We reviewed trials of nurse home visits after discharge and found that readmissions fell in most.\n")
     assert [a.family for a in record.authors] == ["Rivera"] or record.authors == []
+
+
+def test_a_reference_at_the_top_gives_title_authors_and_year() -> None:
+    body = ("\nWe reviewed trials of nurse home visits after discharge in rural counties and found that readmissions "
+            "fell in most of them, with the largest falls where visits began within two days of discharge.\n")
+    for line, year in (("Smith J, Lee K (2020). Nurse home visits after discharge in rural counties. "
+                        "Rural Health Rev, 12(3), 45-52.", 2020),
+                       ("Smith, J., & Lee, K. (2021). Nurse home visits after discharge in rural counties. "
+                        "Rural Health Review, 12(3), 45–52.", 2021),
+                       ("Smith J, Lee K. Nurse home visits after discharge in rural counties. Rural Health Rev. "
+                        "2019;12(3):45-52.", 2019)):
+        record = _record(line + body)
+        assert record.title == "Nurse home visits after discharge in rural counties"
+        assert [(a.family, a.initials) for a in record.authors] == [("Smith", "J"), ("Lee", "K")]
+        assert record.year == year
+    assert generic_text.split_reference("Nurse Home Visits. A review of trials in rural counties, 2010 to 2020") is None
