@@ -261,6 +261,21 @@ def choose_title(ctx: Context, probability: list[float] | None, mode: Decision,
             score = _rules_score(ctx, n)
         if score > best_score:
             best, best_score = n, score
+    if best is not None and mode != "model":
+        best = _full_form(ctx, best, probability, mode, threshold)
+    return best
+
+
+def _full_form(ctx: Context, best: int, probability: list[float] | None, mode: Decision, threshold: float) -> int:
+    """The plausible title line that prints the chosen one in full ('Title' above 'Title: Subtitle',
+    as a book or document site shows a short heading and then the title page)."""
+    short = fold(clean_title(ctx.texts[best]))
+    for n in range(len(ctx.texts)):
+        full = fold(clean_title(ctx.texts[n]))
+        if n != best and len(full) > len(short) and full.startswith(short) and not full[len(short)].isalnum() \
+                and plausible_title(ctx, n) and not (mode == "veto" and probability is not None
+                                                     and probability[n] < threshold):
+            return n
     return best
 
 
@@ -297,6 +312,9 @@ def title_from_lines(parts: list[str]) -> str | None:
 def clean_title(text: str) -> str:
     """A page-title line without trailing type or number parts ('Title – Issue Brief – 8659-03')
     and without its final full stop."""
+    words = text.split()
+    if len(words) > MIN_TITLE_WORDS and fold(words[-1]) in {"pdf", "[pdf]", "(pdf)"}:
+        text = " ".join(words[:-1])  # 'Title PDF' on a document site
     while (bracket := _TRAILING_BRACKET.search(text)) and all(
             fold(w) in CHROME_WORDS | LINK_WORDS for w in bracket.group("words").split()):
         text = text[:bracket.start()]  # '… Meta-Analysis (original) (raw)', '… [PDF]'

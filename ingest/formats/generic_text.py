@@ -91,12 +91,39 @@ def split_reference(line: str) -> list[str] | None:
     return [title.rstrip("."), line[:stop.start()].strip(), rest]
 
 
+_ABSTRACT_WORD = re.compile(r"\s(?:Abstract|ABSTRACT)[:.]?\s+(?=[A-Z])")
+_FOOTNOTE = re.compile(r"\s?[*†‡§]\s+(?=[A-Z])")
+_HEAD_DATE = re.compile(rf"\s+(?:(?:{'|'.join(MONTHS)})\s+(?:\d{{1,2}},?\s+)?|\d{{1,2}}\s+(?:{'|'.join(MONTHS)})\s+)"
+                        r"(?:1[89]|20)\d{2}$", re.I)
+MAX_PAGE_HEAD = 800  # characters before the word 'Abstract' on a flattened first page
+
+
+def split_first_page(line: str) -> list[str] | None:
+    """A PDF's first page flattened onto one line, as [title, names, (date,) 'Abstract', text]:
+    'Title * Timothy J. Layton Nicole Maestas April 2, 2019 Abstract Public health …' (the title
+    ends at the footnote mark after it); None for any other line."""
+    if len(line) < 200 or not (word := _ABSTRACT_WORD.search(line[:MAX_PAGE_HEAD])):
+        return None
+    head, text = line[:word.start()], line[word.end():]
+    mark = _FOOTNOTE.search(head)
+    if mark is None or not is_sentence(text):
+        return None
+    title, names = head[:mark.start()].strip(), head[mark.end():].strip()
+    if len(title.split()) < MIN_TITLE_WORDS or kind_of(title) != "title" or not names:
+        return None
+    date = _HEAD_DATE.search(names)
+    if date:
+        names, when = names[:date.start()].strip(), date.group(0).strip()
+        return [title, names, when, "Abstract", text] if names else [title, when, "Abstract", text]
+    return [title, names, "Abstract", text]
+
+
 def split_glued(line: str) -> list[str]:
     """A title and its byline that the copy ran into one line, as two lines: a running head
     'Shin, Han, Choi, Kim, and Lee: Title' -> [title, names]; a PDF line break lost between them
     ('… international evidenceSusan Baxter*, Maxine Johnson, …', '… JohannesburgMaruma, Thabang
     Wellington January 2018 (has links)') -> [title, names(, the date after them)]."""
-    if reference := split_reference(line):
+    if reference := split_reference(line) or split_first_page(line):
         return reference
     if (head := _RUNNING_HEAD.match(line)) and is_author_line(head.group("names")) \
             and kind_of(head.group("title")) == "title":

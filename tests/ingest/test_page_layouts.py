@@ -181,3 +181,26 @@ def test_a_reference_at_the_top_gives_title_authors_and_year() -> None:
         assert [(a.family, a.initials) for a in record.authors] == [("Smith", "J"), ("Lee", "K")]
         assert record.year == year
     assert generic_text.split_reference("Nurse Home Visits. A review of trials in rural counties, 2010 to 2020") is None
+
+
+def test_a_flattened_first_page_is_split_into_title_names_date_and_abstract() -> None:
+    line = ("Nurse Visits and Hospital Use: Evidence from Rural Counties * Ana B. Rivera Chidi Okafor § Kim Lee "
+            "April 2, 2019 Abstract Nurses visited patients at home after discharge in rural counties, and we "
+            "compared their use of hospitals with that of patients in counties without visits.")
+    assert generic_text.split_first_page(line) == [
+        "Nurse Visits and Hospital Use: Evidence from Rural Counties", "Ana B. Rivera Chidi Okafor § Kim Lee",
+        "April 2, 2019", "Abstract", line[line.index("Nurses"):]]
+    record = _record("99\n" + line + "\n")
+    assert record.title == "Nurse Visits and Hospital Use: Evidence from Rural Counties"
+    assert [a.family for a in record.authors] == ["Rivera", "Okafor", "Lee"] and record.year == 2019
+    assert generic_text.split_first_page("Short Title Abstract We studied it.") is None
+
+
+def test_the_full_form_of_a_short_title_line_is_preferred() -> None:
+    from ingest.header import choose_title, context, read_header
+    lines = ["Nurse Visits and Hospital Use Together PDF", "pages 69", "file size 1.4 MB",
+             "Nurse Visits and Hospital Use Together: Evidence from Rural Counties", "July 14, 2015"]
+    header = read_header(lines)
+    n = choose_title(context(header, lines), None, "rules", 0.5)
+    assert n == 3
+    assert clean_title(lines[0]) == "Nurse Visits and Hospital Use Together"
