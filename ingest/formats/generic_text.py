@@ -217,7 +217,8 @@ def parse(text: str, *, source: str) -> list[Record]:
             continue
         body.append(line)
     if record.year is None:
-        record.year = header_year(header) or published_year(window) or cited_year(window)
+        record.year = header_year(header) or published_year(window) or cited_year(window) \
+            or (byline_date(window, byline) if byline else None)
     if record.venue is None:
         record.venue = labelled_value(header, ("journal", "source title", "published in"))
     _find_ids(record, "\n".join(lines))
@@ -397,6 +398,22 @@ def cited_year(lines: list[str]) -> int | None:
     found = _cited(lines)
     year = re.search(r"\b(?:1[89]|20)\d{2}\b", found[1]) if found else None
     return int(year.group(0)) if year else None
+
+
+BYLINE_DATE_LINES = 3  # a page's date stands this near above its byline ('February 18, 2025' / 'Report' / names)
+
+
+def byline_date(lines: list[str], byline: str) -> int | None:
+    """The year of a date line printed just above the byline (a metadata block of date, type and
+    names), when the page has no other date for the publication."""
+    first = byline.split(",")[0].strip()
+    at = next((i for i, line in enumerate(lines) if first and first in line), None)
+    if at is None:
+        return None
+    for line in reversed(lines[max(0, at - BYLINE_DATE_LINES):at]):
+        if len(line.split()) <= 5 and kind_of(line) == "date" and (year := header_year([HeaderLine(0, line, "date")])):
+            return year
+    return None
 
 
 def _find_ids(record: Record, text: str) -> None:

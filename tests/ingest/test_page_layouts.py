@@ -199,8 +199,17 @@ def test_a_flattened_first_page_is_split_into_title_names_date_and_abstract() ->
 def test_the_full_form_of_a_short_title_line_is_preferred() -> None:
     from ingest.header import choose_title, context, read_header
     lines = ["Nurse Visits and Hospital Use Together PDF", "pages 69", "file size 1.4 MB",
-             "Nurse Visits and Hospital Use Together: Evidence from Rural Counties", "July 14, 2015"]
+             "Nurse Visits and Hospital Use Together in Rural Counties: Evidence", "July 14, 2015"]
     header = read_header(lines)
     n = choose_title(context(header, lines), None, "rules", 0.5)
     assert n == 3
     assert clean_title(lines[0]) == "Nurse Visits and Hospital Use Together"
+
+
+def test_a_date_line_just_above_the_byline_gives_the_year() -> None:
+    text = ("The Fund supports networks of state health policy makers who want to help identify and inform leaders.\n"
+            "The Fund publishes reports, issue briefs, and case studies on topics that are important to policy makers.\n"
+            "February 18, 2025\nReport\nAna Rivera\nChidi Okafor\nPublication\nFeb 28, 2024\n")
+    record = _record(text)
+    assert [a.family for a in record.authors] == ["Rivera", "Okafor"]
+    assert record.year == 2025
