@@ -316,6 +316,20 @@ def _one_name(line: str) -> bool:
         and is_author_line(text, allow_single=True, default="given-first")
 
 
+NAME_DETAILS = 5  # lines of one listed author's details ('About Thomas', 'MSc', 'X close', affiliation)
+
+
+def _name_details(lines: list[str], j: int) -> bool:
+    """Line j starts the details a labelled byline prints under a name (its affiliation, its
+    degrees, 'About …' and 'close' links) before the next name: short lines or affiliations, then a name."""
+    for k in range(j, min(len(lines), j + NAME_DETAILS + 1)):
+        if _one_name(lines[k]):
+            return k > j
+        if not (len(lines[k].split()) <= 3 or is_affiliation_line(lines[k])):
+            return False
+    return False
+
+
 def stacked_names(lines: list[str]) -> str | None:
     """The byline of a page that lists its authors one a line: the first run of two or more
     name lines (or of one after a lone 'Authors:' line, role labels such as 'Lead:' between the
@@ -330,7 +344,8 @@ def stacked_names(lines: list[str]) -> str | None:
                 names.append(_credited(listed_name(lines[j])).rstrip(",;").strip())
             elif not (j + 1 < len(lines) and _one_name(lines[j + 1]) and (
                     (labelled and _ROLE_LABEL.match(lines[j].strip()))
-                    or (names and is_affiliation_line(lines[j])))):
+                    or (names and is_affiliation_line(lines[j])))) \
+                    and not (labelled and names and _name_details(lines, j)):
                 break  # a role label, or a name's affiliation on its own line, may stand between names
             j += 1
         if len(names) >= 2 or (len(names) == 1 and labelled):

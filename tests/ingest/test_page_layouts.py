@@ -213,3 +213,12 @@ def test_a_date_line_just_above_the_byline_gives_the_year() -> None:
     record = _record(text)
     assert [a.family for a in record.authors] == ["Rivera", "Okafor"]
     assert record.year == 2025
+
+
+def test_labelled_names_each_with_its_details_under_it() -> None:
+    text = ("Nurse home visits after discharge: a scoping review of the literature\nAuthors:\nAna Rivera ,\n"
+            "School of Nursing, Riverside University, Springfield, United States\nAbout Ana\nMSc\nX close\n"
+            "Chidi Okafor,\nSchool of Nursing, Riverside University, Springfield, United States\nAbout Chidi\nPhD\n"
+            "X close\nAbstract\nWe reviewed trials of nurse home visits after discharge and found that readmissions "
+            "fell in most of them, with the largest falls where the visits began within two days.\n")
+    assert [a.family for a in _record(text).authors] == ["Rivera", "Okafor"]
