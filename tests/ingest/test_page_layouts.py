@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ingest.chrome import strip_chrome
 from ingest.formats import generic_text
+from ingest.glued import split_first_page, split_reference
 from ingest.header import HeaderLine, clean_title, header_year, kind_of
 from ingest.prose import is_sentence
 from ingest.unfold import unfold_credited, unfold_markdown
@@ -180,20 +181,20 @@ def test_a_reference_at_the_top_gives_title_authors_and_year() -> None:
         assert record.title == "Nurse home visits after discharge in rural counties"
         assert [(a.family, a.initials) for a in record.authors] == [("Smith", "J"), ("Lee", "K")]
         assert record.year == year
-    assert generic_text.split_reference("Nurse Home Visits. A review of trials in rural counties, 2010 to 2020") is None
+    assert split_reference("Nurse Home Visits. A review of trials in rural counties, 2010 to 2020") is None
 
 
 def test_a_flattened_first_page_is_split_into_title_names_date_and_abstract() -> None:
     line = ("Nurse Visits and Hospital Use: Evidence from Rural Counties * Ana B. Rivera Chidi Okafor § Kim Lee "
             "April 2, 2019 Abstract Nurses visited patients at home after discharge in rural counties, and we "
             "compared their use of hospitals with that of patients in counties without visits.")
-    assert generic_text.split_first_page(line) == [
+    assert split_first_page(line) == [
         "Nurse Visits and Hospital Use: Evidence from Rural Counties", "Ana B. Rivera Chidi Okafor § Kim Lee",
         "April 2, 2019", "Abstract", line[line.index("Nurses"):]]
     record = _record("99\n" + line + "\n")
     assert record.title == "Nurse Visits and Hospital Use: Evidence from Rural Counties"
     assert [a.family for a in record.authors] == ["Rivera", "Okafor", "Lee"] and record.year == 2019
-    assert generic_text.split_first_page("Short Title Abstract We studied it.") is None
+    assert split_first_page("Short Title Abstract We studied it.") is None
 
 
 def test_the_full_form_of_a_short_title_line_is_preferred() -> None:
