@@ -11,6 +11,7 @@ from ingest.citation import PMCID, PMID, find_doi, parse_citation
 from ingest.formats.pubmed_text import apply_citation
 from ingest.glued import split_glued
 from ingest.header import (
+    MIN_TITLE_WORDS,
     HeaderLine,
     clean_title,
     header_year,
@@ -127,6 +128,8 @@ def parse(text: str, *, source: str) -> list[Record]:
     elif lines and (tab := page_title_line(lines[0])):
         record.title = tab
     window = lines[:max(start, STACKED_WINDOW)]
+    if record.title is None:
+        record.title = cited_title(window)
     byline = _author_line(header, title) or stacked_names(window) or credited_byline(window) \
         or next((line for line in window if is_byline(line)), None) or cited_authors(window) or short_byline(window)
     # Pages print names given name first unless the list shows otherwise ('Chuang E, Ross R').
@@ -330,6 +333,25 @@ def short_byline(lines: list[str]) -> str | None:
                                                                          default="given-first"):
             return m.group("names")
     return None
+
+
+_CITED_YEAR_LEAD = re.compile(r"^\((?:1[89]|20)\d{2}\)\s*\.?\s*")
+_CITED_AFTER_YEAR = re.compile(r"\b(?:1[89]|20)\d{2}[a-z]?\)?\.\s+(?P<title>[^.?!]{10,300}[?!]?)(?:\.|(?<=[?!]))(?:\s|$)")
+_CITED_FIRST_PART = re.compile(r"^(?P<title>[^.?!]{10,300}[?!]?)(?:\.|(?<=[?!]))(?:\s|$)")
+
+
+def cited_title(lines: list[str]) -> str | None:
+    """The title of the page's own 'cite as' line, for a page whose header shows none: the part
+    after its names ('Rivera A, Okafor C. Title. Journal …', 'Rivera A (2007). Title. …') or,
+    when its authors are no list of names, the part after its year ('National Academies … 2017.
+    Title. Washington, DC: …')."""
+    found = _cited(lines)
+    if not found:
+        return None
+    names, rest = found
+    m = _CITED_FIRST_PART.match(_CITED_YEAR_LEAD.sub("", rest)) if names else _CITED_AFTER_YEAR.search(rest)
+    title = m.group("title").strip() if m else None
+    return title if title and len(title.split()) >= MIN_TITLE_WORDS and kind_of(title) == "title" else None
 
 
 def cited_year(lines: list[str]) -> int | None:

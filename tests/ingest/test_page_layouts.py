@@ -223,3 +223,14 @@ def test_labelled_names_each_with_its_details_under_it() -> None:
             "X close\nAbstract\nWe reviewed trials of nurse home visits after discharge and found that readmissions "
             "fell in most of them, with the largest falls where the visits began within two days.\n")
     assert [a.family for a in _record(text).authors] == ["Rivera", "Okafor"]
+
+
+def test_the_title_of_the_pages_own_cite_as_line_when_the_header_shows_none() -> None:
+    body = ("Summary\nWe reviewed trials of nurse home visits after discharge in rural counties and found that "
+            "readmissions fell in most of them, with the largest falls where visits began within two days.\n")
+    record = _record('Suggested Citation:"Summary." National Academy of Nursing. 2017. Nurse Home Visits after '
+                     "Discharge in Rural Counties. Washington, DC: The Academy Press.\n" + body)
+    assert record.title == "Nurse Home Visits after Discharge in Rural Counties" and record.year == 2017
+    record = _record("Cite as: Rivera A, Okafor C (2019). Nurse home visits after discharge in rural counties. "
+                     "Rural Health Rev, 12, 45.\n" + body)
+    assert record.title == "Nurse home visits after discharge in rural counties"
