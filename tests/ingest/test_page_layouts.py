@@ -234,3 +234,9 @@ def test_the_title_of_the_pages_own_cite_as_line_when_the_header_shows_none() ->
     record = _record("Cite as: Rivera A, Okafor C (2019). Nurse home visits after discharge in rural counties. "
                      "Rural Health Rev, 12, 45.\n" + body)
     assert record.title == "Nurse home visits after discharge in rural counties"
+
+
+def test_academic_titles_before_names_are_dropped() -> None:
+    from ingest.names import parse_author_line
+    authors = parse_author_line("MsC. Ana María Rivera, DrC. Luis Okafor, Lic. Carmen Lee", default="given-first")
+    assert [(a.family, a.given) for a in authors] == [("Rivera", "Ana María"), ("Okafor", "Luis"), ("Lee", "Carmen")]
