@@ -35,13 +35,24 @@ def is_cookie_banner(line: str) -> bool:
     return bool(_COOKIES.search(line) and _CONSENT.search(line))
 
 
+# A browser notice: 'You are using a browser version with limited support for CSS …'.
+_BROWSER = re.compile(r"\bbrowser\b", re.I)
+_BROWSER_ADVICE = re.compile(r"\b(?:CSS|JavaScript|compatibility mode|up[- ]to[- ]date|outdated|upgrade|"
+                             r"(?:not|no longer|limited) support(?:ed)?)\b", re.I)
+
+
+def is_browser_notice(line: str) -> bool:
+    """A line that tells the reader about their browser and what it does not support."""
+    return bool(_BROWSER.search(line) and _BROWSER_ADVICE.search(line)) and len(line) <= 600
+
+
 def strip_chrome(lines: list[str]) -> list[str]:
-    """Drop chrome lines (and cookie banners) and everything from the start of a comment form
-    or footer."""
+    """Drop chrome lines (cookie banners, browser notices) and everything from the start of a
+    comment form or footer."""
     kept: list[str] = []
     for line in lines:
         if TAIL_START.match(line):
             break
-        if not CHROME_LINE.match(line) and not is_cookie_banner(line):
+        if not CHROME_LINE.match(line) and not is_cookie_banner(line) and not is_browser_notice(line):
             kept.append(line)
     return kept

@@ -23,7 +23,8 @@ _CORE = re.compile(
     r"(?:\s*\((?P<issue>[^()]{1,40})\))?"
     r"(?:\s*:\s*(?P<pages>[A-Za-z]*\d+[A-Za-z0-9]*(?:\s*[-–]\s*[A-Za-z]*\d+[A-Za-z0-9]*)?))?"
 )
-DOI = re.compile(r"\b(?:doi:?\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/[^\s\"<>]+)", re.I)
+# A comma ends a DOI: the next field of a CSV row ('10.1234/x,PMC765', '… 10.1234/x, 2020').
+DOI = re.compile(r"\b(?:doi:?\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/[^\s\"<>,]+)", re.I)
 PMID = re.compile(r"\bPMID:?\s*(\d{1,9})\b")
 PMCID = re.compile(r"\bPMCID:?\s*(PMC\d+)\b")
 _EPUB = re.compile(r"\bEpub\s+(?P<year>\d{4})(?:\s+(?P<month>[A-Z][a-z]{2})(?:\s+(?P<day>\d{1,2}))?)?")

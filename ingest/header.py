@@ -13,7 +13,7 @@ from ingest import title_model
 from ingest.citation import MONTHS, parse_citation
 from ingest.header_features import PAGE_WINDOW, Context, continues_previous, echoed, line_features
 from ingest.journals import is_journal_name
-from ingest.names import is_affiliation_line, is_author_line
+from ingest.names import is_affiliation_line, is_author_line, is_listed_name
 from ingest.names.vocab import is_degree
 from ingest.prose import is_sentence
 from ingest.title_model import Decision
@@ -42,11 +42,11 @@ FOREIGN_MONTHS = (
 _MONTH = "|".join(sorted({*MONTHS, *FOREIGN_MONTHS}, key=len, reverse=True))
 _DATE = re.compile(rf"\b(?:{_MONTH})\.?\s+(?:\d{{1,2}},?\s+)?(?:1[89]|20)\d{{2}}\b|"
                    rf"\b\d{{1,2}}\.?\s+(?:{_MONTH})\.?,?\s+(?:1[89]|20)\d{{2}}\b|\b(?:1[89]|20)\d{{2}}-\d{{2}}-\d{{2}}\b|"
-                   r"^\d{1,2}[/.]\d{1,2}[/.](?:1[89]|20)\d{2}$",
+                   r"^\d{1,2}[/.]\d{1,2}[/.](?:1[89]|20)\d{2}$|\b(?:1[89]|20)\d{2}\s+(?:года|г\.)|^\((?:1[89]|20)\d{2}\)$",
                    re.I)
-_LABEL_VALUE = re.compile(r"^(?P<label>[^\W\d_][\w'’()\-]*(?: [\w'’()\-]+)?)\s*[:：]\s*\S")
+_LABEL_VALUE = re.compile(r"^(?P<label>[^\W\d_][\w'’()\-]*(?: [\w'’()\-]+){0,3})\s*[:：]\s*\S")
 _BYLINE = re.compile(r"^\W*(?:by|authors?|author\(s\)|written by|autor(?:es|a)?(?:\s+principal(?:es)?)?|auteurs?|"
-                     r"autoren)\s*[:：]?\s+\S", re.I)
+                     r"autoren|(?:[^,\n]{0,80},\s*)?автор(?:ы)?(?:\s+научной\s+работы)?)\s*[:：—–]?\s+\S", re.I)
 _SEPARATOR = re.compile(r"\s+[–—|-]\s+")
 #: Words of page furniture and article-type labels: a short line made of them is chrome.
 CHROME_WORDS = frozenset(
@@ -135,7 +135,8 @@ def _is_chrome_words(words: list[str]) -> bool:
 
 
 def _is_label_value(line: str) -> bool:
-    """'Published: 12 May 2020', 'Author(s): …': a one- or two-word metadata label, a value."""
+    """'Published: 12 May 2020', 'Author(s): …', 'Published in the journal: …': a metadata label of
+    up to four words, a value."""
     m = _LABEL_VALUE.match(line)
     return bool(m) and all(fold(w) in METADATA_WORDS | CHROME_WORDS for w in m.group("label").split())
 
@@ -153,15 +154,21 @@ def _title_shaped(line: str, words: list[str]) -> bool:
     if _ORGANISATION.search(line) and len(words) <= MAX_ORGANISATION_WORDS \
             and all(w[0].isupper() or fold(w) in _FUNCTION for w in words):
         return False  # an organisation's name in title case
-    if is_sentence(line, min_words=12) and not line.rstrip().endswith("?") and not _headline(line, words):
+    if is_sentence(line, min_words=12) and not line.rstrip().endswith("?") and not _headline(line, words) \
+            and not _question_and_subtitle(line):
         return False
     return line[0].isupper() or line[0].isdigit() or line[0] in "“\"'‘"
 
 
 def read_header(lines: list[str]) -> list[HeaderLine]:
     """Each line of a header (at most MAX_HEADER lines) with its kind; a lone name of two to
-    four words just under a title-shaped line is its byline ('Alicia C. Bunger')."""
+    four words just under a title-shaped line is its byline ('Alicia C. Bunger'), and so are
+    bulleted name lines one after another ('• Samantha Tesfaye 1 , 2 ,')."""
     kinds: list[Kind] = [kind_of(line) for line in lines[:MAX_HEADER]]
+    listed = [is_listed_name(line) for line in lines[:MAX_HEADER]]
+    for n, is_listed in enumerate(listed):  # a byline listed one name a line behind bullets
+        if is_listed and ((n > 0 and listed[n - 1]) or (n + 1 < len(listed) and listed[n + 1])):
+            kinds[n] = "authors"
     for n in range(1, len(kinds)):
         line = lines[n]
         if kinds[n - 1] == "title" and kinds[n] in ("title", "other") and 2 <= len(line.split()) <= 4 \
@@ -173,6 +180,16 @@ def read_header(lines: list[str]) -> list[HeaderLine]:
 
 _INNER_SENTENCE_END = re.compile(r"[a-z0-9)][.!?]\s+[A-Z]")
 _FINITE = re.compile(r"\b(?:is|are|was|were|we|our|has|have|had|did|does|will|can)\b", re.I)
+
+
+_QUESTION_SUBTITLE = re.compile(r"^[^?]{10,}\?\s+(?P<subtitle>[A-Z][^?.!]{2,80})$")
+
+
+def _question_and_subtitle(line: str) -> bool:
+    """A question and a short subtitle after it ('Are … associated with …? A systematic review'):
+    a title, not a sentence, when the subtitle has no finite verb and is at most eight words."""
+    m = _QUESTION_SUBTITLE.match(line.strip())
+    return bool(m) and len(m.group("subtitle").split()) <= 8 and not _FINITE.search(m.group("subtitle"))
 
 
 def _headline(line: str, words: list[str]) -> bool:
@@ -192,7 +209,7 @@ def context(header: list[HeaderLine], page: list[str]) -> Context:
 
 def plausible_title(ctx: Context, n: int) -> bool:
     """Rules: line n is title-shaped, is not the rest of the line before it nor a short name the
-    page repeats, and something supports it — a byline just after it, the page echoing it, metadata
+    page repeats, and something supports it — a byline or affiliations just after it, the page echoing it, metadata
     (citation, date, identifier) and article-type chrome beside it, the page printing it twice, or it opens the page's content
     with at least six words, or with fewer and page furniture or the text after it (a short
     question directly above the text is that text's heading; a short line above another
@@ -213,7 +230,8 @@ def plausible_title(ctx: Context, n: int) -> bool:
     opens = f["first_content"] and (len(ctx.texts[n].split()) >= 6 or short_ok)
     beside = f["metadata_near"] and f["chrome_before"]  # either alone also stands beside page furniture
     printed_twice = bool(f["recurs"])  # long enough (above): a title the page prints twice
-    return bool(f["authors_after"] or f["echoed"] or printed_twice or beside or opens)
+    affiliations_after = bool(f["next=affiliation"])  # the byline lost (icons), its affiliations kept
+    return bool(f["authors_after"] or f["echoed"] or printed_twice or beside or opens or affiliations_after)
 
 
 def _rules_score(ctx: Context, n: int) -> float:
@@ -243,6 +261,21 @@ def choose_title(ctx: Context, probability: list[float] | None, mode: Decision,
             score = _rules_score(ctx, n)
         if score > best_score:
             best, best_score = n, score
+    if best is not None and mode != "model":
+        best = _full_form(ctx, best, probability, mode, threshold)
+    return best
+
+
+def _full_form(ctx: Context, best: int, probability: list[float] | None, mode: Decision, threshold: float) -> int:
+    """The plausible title line that prints the chosen one in full ('Title' above 'Title: Subtitle',
+    as a book or document site shows a short heading and then the title page)."""
+    short = fold(clean_title(ctx.texts[best]))
+    for n in range(len(ctx.texts)):
+        full = fold(clean_title(ctx.texts[n]))
+        if n != best and len(full) > len(short) and full.startswith(short) and not full[len(short)].isalnum() \
+                and plausible_title(ctx, n) and not (mode == "veto" and probability is not None
+                                                     and probability[n] < threshold):
+            return n
     return best
 
 
@@ -279,6 +312,9 @@ def title_from_lines(parts: list[str]) -> str | None:
 def clean_title(text: str) -> str:
     """A page-title line without trailing type or number parts ('Title – Issue Brief – 8659-03')
     and without its final full stop."""
+    words = text.split()
+    if len(words) > MIN_TITLE_WORDS and fold(words[-1]) in {"pdf", "[pdf]", "(pdf)"}:
+        text = " ".join(words[:-1])  # 'Title PDF' on a document site
     while (bracket := _TRAILING_BRACKET.search(text)) and all(
             fold(w) in CHROME_WORDS | LINK_WORDS for w in bracket.group("words").split()):
         text = text[:bracket.start()]  # '… Meta-Analysis (original) (raw)', '… [PDF]'
@@ -287,7 +323,22 @@ def clean_title(text: str) -> str:
         if not (_all_chrome_words(tail.split()) or not re.search(r"[^\W\d_]{2}", tail)):
             break
         text = text[:cuts[-1].start()]
-    return text.strip().rstrip(".")
+    return _without_type_lead(text.strip()).rstrip(".")
+
+
+def _without_type_lead(text: str) -> str:
+    """A title without the article-type label a PDF copy runs into it ('REVIEW ARTICLE The …',
+    'RESEARCH ARTICLE Open Access Components of …'): leading capitals words of page furniture."""
+    words = text.split()
+    cut = 0
+    while cut < len(words) and len(words[cut]) > 1 and words[cut].isupper() and fold(words[cut]) in CHROME_WORDS:
+        cut += 1
+    if cut and [fold(w) for w in words[cut:cut + 2]] == ["open", "access"]:
+        cut += 2
+    rest = words[cut:]
+    if not cut or len(rest) < MIN_TITLE_WORDS or not rest[0][:1].isupper():
+        return text
+    return " ".join(rest)
 
 
 _TRAILING_BRACKET = re.compile(r"\s*[(\[](?P<words>[^()\[\]]{1,30})[)\]]\s*$")

@@ -14,12 +14,13 @@ _FUNCTION_WORDS = re.compile(
     r"\b(?:the|of|and|to|in|a|for|with|was|were|is|are|that|on|by|as|from|among|we|this)\b", re.I
 )
 # The same for the other languages of the captures' pages (Spanish, Portuguese, French, German,
-# Italian, Dutch): articles, prepositions and conjunctions that are not English words.
+# Italian, Dutch, Russian): articles, prepositions and conjunctions that are not English words.
 _OTHER_FUNCTION_WORDS = frozenset(
     """de la el los las del y en que por con para una un se su sus al es lo le les des et du est dans
     pour sur une au aux par qui ne pas der die das und ist mit von den dem zu für ein eine einer auf
     im nicht sich wird wurde werden e o da do dos em com não uma os na nos ao il di che per della
-    sono het een van voor op niet zijn""".split())
+    sono het een van voor op niet zijn и в во не на с со что как к по из за от для о об у это также при
+    но или а""".split())
 MIN_OTHER_WORDS = 8  # words of a sentence told by the other languages' function words
 _WORD = re.compile(r"[^\W\d_][^\W\d_'’\-]*")
 _SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)")
@@ -42,10 +43,8 @@ def is_sentence(text: str, *, min_words: int = 6) -> bool:
     if cjk_count(text) >= 15:
         return True
     words = re.findall(r"[A-Za-z][A-Za-z'\-]*", text)
-    if len(words) < min_words:
-        return False
     function = len(_FUNCTION_WORDS.findall(text))
-    if function < 2 or function / len(words) < 0.08:
+    if len(words) < min_words or function < 2 or function / len(words) < 0.08:
         # not English prose: the function words of the other languages, over words with accents
         words = _WORD.findall(text)
         if len(words) < max(min_words, MIN_OTHER_WORDS):

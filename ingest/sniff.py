@@ -6,6 +6,7 @@ from types import ModuleType
 
 from ingest.formats import (
     bibtex,
+    cord19_row,
     csl_json,
     csv_table,
     docx_file,
@@ -28,7 +29,7 @@ from kb.errors import IngestError
 # (BIBLIOGRAPHIC = True) need their own markup (TY  -, PMID-, @article{, a CSV header, JSON,
 # <PubmedArticleSet>), so prose never sniffs as one of them.
 PARSERS: tuple[ModuleType, ...] = (
-    pubmed_xml, ris, wos, refworks, medline, bibtex, csl_json, csv_table, html_page,
+    pubmed_xml, ris, wos, refworks, medline, bibtex, csl_json, csv_table, cord19_row, html_page,
     evidence_library, pubmed_text, grey_summary, structured_abstract, generic_text,
 )
 # Binary documents (PDF, Word) are recognised from their bytes by the reader, not sniffed as text.

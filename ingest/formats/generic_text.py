@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 
 from ingest.chrome import strip_chrome
-from ingest.citation import MONTHS, PMCID, PMID, find_doi, parse_citation
+from ingest.citation import PMCID, PMID, find_doi, parse_citation
 from ingest.formats.pubmed_text import apply_citation
+from ingest.glued import split_glued
 from ingest.header import (
     MIN_TITLE_WORDS,
     HeaderLine,
@@ -22,7 +23,14 @@ from ingest.header import (
     published_year,
     read_header,
 )
-from ingest.names import INSTITUTION, is_affiliation_line, is_author_line, parse_author_line
+from ingest.names import (
+    INSTITUTION,
+    is_affiliation_line,
+    is_author_line,
+    is_listed_name,
+    listed_name,
+    parse_author_line,
+)
 from ingest.names.vocab import is_degree
 from ingest.prose import build_abstract, has_prose, is_sentence, lines_of
 from kb.model.schema import Identifiers, Record, ReviewFlag
@@ -52,26 +60,6 @@ def page_lines(text: str) -> list[str]:
 
 
 GLUED_LINES = 12  # lines at the top where a title and a byline may have run together
-_RUNNING_HEAD = re.compile(r"^(?P<names>[^:]{3,120}):\s+(?P<title>\S.+)$")
-_GLUE = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
-_TRAILING_DATE = re.compile(rf"\s+(?:(?:{'|'.join(MONTHS)})\s+)?(?:1[89]|20)\d{{2}}\b.*$", re.I)
-
-
-def split_glued(line: str) -> list[str]:
-    """A title and its byline that the copy ran into one line, as two lines: a running head
-    'Shin, Han, Choi, Kim, and Lee: Title' -> [title, names]; a PDF line break lost between them
-    ('… international evidenceSusan Baxter*, Maxine Johnson, …', '… JohannesburgMaruma, Thabang
-    Wellington January 2018 (has links)') -> [title, names(, the date after them)]."""
-    if (head := _RUNNING_HEAD.match(line)) and is_author_line(head.group("names")) \
-            and kind_of(head.group("title")) == "title":
-        return [head.group("title"), head.group("names")]
-    for glue in _GLUE.finditer(line):
-        title, rest = line[:glue.start()], line[glue.start():]
-        names = _TRAILING_DATE.sub("", rest)
-        if len(title.split()) >= MIN_TITLE_WORDS and kind_of(title) == "title" \
-                and is_author_line(names, allow_single=True, default="given-first"):
-            return [title, names] + ([rest[len(names):].strip()] if rest[len(names):].strip() else [])
-    return [line]
 
 
 def body_start(lines: list[str]) -> int:
@@ -87,9 +75,15 @@ def body_start(lines: list[str]) -> int:
             if _table_of_contents(lines, i):
                 continue
             return i + 1
-        if _is_paragraph(line) or is_section_label(line):
+        if (_is_paragraph(line) and not _above_byline(lines, i)) or is_section_label(line):
             return _wrapped_start(lines, i)
     return next((i for i, line in enumerate(lines) if is_sentence(line)), len(lines))
+
+
+def _above_byline(lines: list[str], i: int) -> bool:
+    """The line just before a labelled byline ('Author: …'): a header line (a title with a full
+    stop inside: 'Journal policy (2010-2014). Article themes'), not the abstract."""
+    return i + 1 < len(lines) and is_byline(lines[i + 1]) and len(lines[i].split()) < 30
 
 
 def _table_of_contents(lines: list[str], i: int) -> bool:
@@ -134,6 +128,8 @@ def parse(text: str, *, source: str) -> list[Record]:
     elif lines and (tab := page_title_line(lines[0])):
         record.title = tab
     window = lines[:max(start, STACKED_WINDOW)]
+    if record.title is None:
+        record.title = cited_title(window)
     byline = _author_line(header, title) or stacked_names(window) or credited_byline(window) \
         or next((line for line in window if is_byline(line)), None) or cited_authors(window) or short_byline(window)
     # Pages print names given name first unless the list shows otherwise ('Chuang E, Ross R').
@@ -148,7 +144,8 @@ def parse(text: str, *, source: str) -> list[Record]:
             continue
         body.append(line)
     if record.year is None:
-        record.year = header_year(header) or published_year(window) or cited_year(window)
+        record.year = header_year(header) or published_year(window) or cited_year(window) \
+            or (byline_date(window, byline) if byline else None)
     if record.venue is None:
         record.venue = labelled_value(header, ("journal", "source title", "published in"))
     _find_ids(record, "\n".join(lines))
@@ -200,6 +197,8 @@ def _author_line(header: list[HeaderLine], title: HeaderLine | None) -> str | No
     run = [found]  # author lines one after another: a lone name, then the full list — the longest
     while run[-1].index + 1 < len(header) and header[run[-1].index + 1].kind == "authors":
         run.append(header[run[-1].index + 1])
+    if len(run) > 1 and all(is_listed_name(h.text) for h in run):
+        return ", ".join(listed_name(h.text) for h in run)  # one name a line behind bullets
     return max(run, key=lambda h: len(h.text)).text
 
 
@@ -235,11 +234,27 @@ def _credited(line: str) -> str:
 
 
 def _one_name(line: str) -> bool:
-    text = _credited(line).rstrip(",;").strip()
+    text = _credited(listed_name(line)).rstrip(",;").strip()
     words = text.split()
+    if not words:
+        return False  # a line of markers only ('*', '1 ,')
     capitalised = all(w[:1].isupper() or w in _LOWER_PARTICLES for w in words) and words[0][:1].isupper()
     return 2 <= len(words) <= 5 and capitalised and not any(c.isdigit() for c in text) \
         and is_author_line(text, allow_single=True, default="given-first")
+
+
+NAME_DETAILS = 5  # lines of one listed author's details ('About Thomas', 'MSc', 'X close', affiliation)
+
+
+def _name_details(lines: list[str], j: int) -> bool:
+    """Line j starts the details a labelled byline prints under a name (its affiliation, its
+    degrees, 'About …' and 'close' links) before the next name: short lines or affiliations, then a name."""
+    for k in range(j, min(len(lines), j + NAME_DETAILS + 1)):
+        if _one_name(lines[k]):
+            return k > j
+        if not (len(lines[k].split()) <= 3 or is_affiliation_line(lines[k])):
+            return False
+    return False
 
 
 def stacked_names(lines: list[str]) -> str | None:
@@ -253,10 +268,11 @@ def stacked_names(lines: list[str]) -> str | None:
         j, names = i, []
         while j < len(lines) and j - i < MAX_STACKED:
             if _one_name(lines[j]):
-                names.append(_credited(lines[j]).rstrip(",;").strip())
+                names.append(_credited(listed_name(lines[j])).rstrip(",;").strip())
             elif not (j + 1 < len(lines) and _one_name(lines[j + 1]) and (
                     (labelled and _ROLE_LABEL.match(lines[j].strip()))
-                    or (names and is_affiliation_line(lines[j])))):
+                    or (names and is_affiliation_line(lines[j])))) \
+                    and not (labelled and names and _name_details(lines, j)):
                 break  # a role label, or a name's affiliation on its own line, may stand between names
             j += 1
         if len(names) >= 2 or (len(names) == 1 and labelled):
@@ -279,27 +295,32 @@ def credited_byline(lines: list[str]) -> str | None:
 # 'Suggested citation for this article: Hanni KD, Mendoza E. A methodology … Prev Chronic Dis 2007;4(4).'
 _CITE_AS = re.compile(r"^(?:suggested citation(?: for this article)?|recommended citation|citation|"
                       r"to cite(?: this (?:article|version|paper))?|(?:how to )?cite this (?:article|paper)|"
-                      r"how to cite)\s*[:：]\s*(?P<rest>\S.*)$", re.I)
-_CITED_NAMES_END = re.compile(r"(?<![A-Z])(?<!\b[A-Z][a-z])\.\s+(?=[(A-Z\d])|\s\((?:1[89]|20)\d{2}\)")
+                      r"how to cite|(?:please )?cite (?:this (?:article|paper|report) )?as)\s*[:：]\s*(?P<rest>\S.*)$", re.I)
+# Where the names of a 'cite as' line may end: a full stop before the next part (after initials too:
+# 'Smith J. Title …'), or a year in parentheses ('Smith J (2020). Title …', 'Rivera A (2007) …').
+_CITED_NAMES_END = re.compile(r"\.\s+(?=[(A-Z\d])|\s\((?P<year>(?:1[89]|20)\d{2})[a-z]?\)\.?")
 
 
-def _cited(lines: list[str]) -> tuple[str, str] | None:
-    """(the author part, the rest) of the first 'cite as' line."""
+def _cited(lines: list[str]) -> tuple[str | None, str] | None:
+    """(the author part, the rest) of the first 'cite as' line: the first place where the names may
+    end and what comes before it is a list of names; the rest keeps a year printed at that place.
+    No author part (None) when no such place is found ('Suggested Citation: "Summary." National …')."""
     for line in lines:
         if m := _CITE_AS.match(line.strip()):
             rest = m.group("rest")
-            end = _CITED_NAMES_END.search(rest)
-            if end:
-                return rest[:end.start()].strip(" ."), rest[end.end():]
+            for end in _CITED_NAMES_END.finditer(rest):
+                names = rest[:end.start()].strip(" .")
+                if names and is_author_line(names, allow_single=True):
+                    year = f"({end.group('year')}) " if end.group("year") else ""
+                    return names, year + rest[end.end():]
+            return None, rest
     return None
 
 
 def cited_authors(lines: list[str]) -> str | None:
     """The authors of the page's own 'cite as' line, when no byline is printed."""
     found = _cited(lines)
-    if found and is_author_line(found[0], allow_single=True):
-        return found[0]
-    return None
+    return found[0] if found else None
 
 
 _SHORT_BYLINE = re.compile(r"^(?P<names>[^.,;]{3,80}?)\s+et al\.(?:\s+\S.*)?$")
@@ -314,11 +335,46 @@ def short_byline(lines: list[str]) -> str | None:
     return None
 
 
+_CITED_YEAR_LEAD = re.compile(r"^\((?:1[89]|20)\d{2}\)\s*\.?\s*")
+_CITED_AFTER_YEAR = re.compile(r"\b(?:1[89]|20)\d{2}[a-z]?\)?\.\s+(?P<title>[^.?!]{10,300}[?!]?)(?:\.|(?<=[?!]))(?:\s|$)")
+_CITED_FIRST_PART = re.compile(r"^(?P<title>[^.?!]{10,300}[?!]?)(?:\.|(?<=[?!]))(?:\s|$)")
+
+
+def cited_title(lines: list[str]) -> str | None:
+    """The title of the page's own 'cite as' line, for a page whose header shows none: the part
+    after its names ('Rivera A, Okafor C. Title. Journal …', 'Rivera A (2007). Title. …') or,
+    when its authors are no list of names, the part after its year ('National Academies … 2017.
+    Title. Washington, DC: …')."""
+    found = _cited(lines)
+    if not found:
+        return None
+    names, rest = found
+    m = _CITED_FIRST_PART.match(_CITED_YEAR_LEAD.sub("", rest)) if names else _CITED_AFTER_YEAR.search(rest)
+    title = m.group("title").strip() if m else None
+    return title if title and len(title.split()) >= MIN_TITLE_WORDS and kind_of(title) == "title" else None
+
+
 def cited_year(lines: list[str]) -> int | None:
     """The year of the page's own 'cite as' line."""
     found = _cited(lines)
     year = re.search(r"\b(?:1[89]|20)\d{2}\b", found[1]) if found else None
     return int(year.group(0)) if year else None
+
+
+BYLINE_DATE_LINES = 3  # a page's date stands this near above its byline ('February 18, 2025' / 'Report' / names)
+
+
+def byline_date(lines: list[str], byline: str) -> int | None:
+    """The year of a date line printed just above the byline (a metadata block of date, type and
+    names), when the page has no other date for the publication."""
+    first = byline.split(",")[0].strip()
+    at = next((i for i, line in enumerate(lines) if first and first in line), None)
+    if at is None:
+        return None
+    for line in reversed(lines[max(0, at - BYLINE_DATE_LINES):at]):
+        if len(line.split()) <= 5 and kind_of(line) == "date" and (year := header_year([HeaderLine(0, line, "date")])):
+            return year
+    return None
 
 
 def _find_ids(record: Record, text: str) -> None:

@@ -33,14 +33,17 @@ _FRAMEWORK = re.compile(
 _FUNDING_SENTENCE = re.compile(r"\b(?:funded|supported|sponsored) by\b", re.I)
 
 
+_ARTICLE_PAGE = re.compile(r"\bCite this article\b")
+
+
 def sniff(text: str, name: str = "") -> float:
     """Medium when bullets or blog chrome surround prose that describes a document."""
     lines = lines_of(text[:200000])
     bullets = sum(1 for line in lines if BULLET.match(line))
     chrome = any(TAIL_START.match(line) for line in lines)
     describes = bool(_DOC_TYPE.search(text[:5000]))
-    if not has_prose(text[:200000]):
-        return 0.0
+    if not has_prose(text[:200000]) or _ARTICLE_PAGE.search(text[:20000]):
+        return 0.0  # a journal's article page ('Cite this article') is no grey-literature summary
     if bullets >= 2 and (chrome or describes):
         return 0.75
     if chrome and describes:

@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 from ingest.names.affiliations import INSTITUTION, clean_affiliation, is_affiliation_line
-from ingest.names.lists import AuthorList, decide_order, looks_like_name, read_author_list
+from ingest.names.lists import AuthorList, decide_order, listed_name, looks_like_name, read_author_list
 from ingest.names.person import Order, read_person
 from ingest.names.vocab import PARTICLES
 from kb.model.schema import Author
 
 __all__ = [
     "PARTICLES", "AuthorList", "Order", "clean_affiliation", "decide_order", "is_affiliation_line",
-    "is_author_line", "is_single_author", "looks_like_name", "parse_author_line", "parse_name", "read_author_list",
+    "is_author_line", "is_listed_name", "is_single_author", "listed_name", "looks_like_name", "parse_author_line", "parse_name", "read_author_list",
     "read_person",
 ]
 
@@ -25,6 +25,13 @@ def is_author_line(line: str, *, allow_single: bool = False, default: Order = "f
     if found is None or not found.authors or (found.names < 2 and not allow_single):
         return False
     return found.looked_like >= max(1, int(0.8 * found.names + 0.5))
+
+
+def is_listed_name(line: str) -> bool:
+    """A line of a byline listed one name a line behind bullets ('• Samantha Tesfaye 1 , 2 ,')."""
+    name = listed_name(line)
+    return name != line.strip() and line.lstrip()[:1] in "•·▪" and 2 <= len(name.split()) <= 5 \
+        and is_author_line(name, allow_single=True, default="given-first")
 
 
 def is_single_author(line: str) -> bool:

@@ -15,8 +15,8 @@ INSTITUTION = re.compile(
 def is_affiliation_line(line: str) -> bool:
     """An institution line: names an institution, short, not a sentence of prose."""
     text = re.sub(r"^\s*(?:[•\-]\s*)?(?:\d+|[a-z])[.)]?\s*(?=[A-Z])", "", line)
-    if len(text) > 400 or not INSTITUTION.search(text):
-        return False
+    if len(text) > 400 or not INSTITUTION.search(text) or re.search(r"[^\W\d_]:\s", text):
+        return False  # 'Expanding Research on …: A Discussion of …' is a title
     lowered = text.lower()
     verbs = len(re.findall(r"\b(?:was|were|is|are|we|our|used|found|this|these)\b", lowered))
     return verbs == 0 and text.count(",") >= 1

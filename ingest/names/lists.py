@@ -13,13 +13,14 @@ from kb.model.schema import Author
 from kb.text.normalize import cjk_count
 
 _LEAD = re.compile(r"^\s*(?:\|\s*)?(?:by|authors?|author\(s\)|written by|autor(?:es|a)?(?:\s+principal(?:es)?)?|"
-                   r"auteurs?|autoren)\s*[:：]?\s+", re.I)
+                   r"auteurs?|autoren|(?:[^,\n]{0,80},\s*)?автор(?:ы)?(?:\s+научной\s+работы)?)\s*[:：—–]?\s+", re.I)
 _ET_AL = re.compile(r"[,;]?\s*\bet\s+al\b\.?", re.I)
 _AND = re.compile(r"\s+(?:and|&|und|y|e|et)\s+(?=[A-Z])")
 _BULLET = re.compile(r"(?:^|\s)[*•·●▪]\s+")
 _GLUED_MARK = re.compile(rf"(?<=[^\W\d_.])[{MARKER_CHARS},]*[{MARKER_CHARS}][{MARKER_CHARS},]*(?=\s*[^\W\d_])")
 _TRAIL_MARK = re.compile(rf"[\s{MARKER_CHARS},]+$")
 _SPACED_MARK = re.compile(rf"(?<=\w)\s+[{MARKER_CHARS}][{MARKER_CHARS},\s]*(?=,|$|\s+[^\W\d_])")
+_AFF_MARK = re.compile(r"\s*\baff\d{1,3}\b")  # affiliation ids of XML-rendered pages ('Paul Farand aff001;')
 _TWICE = re.compile(r"^(.+?)\s*\1$")
 _ICONS = re.compile(r"\s+(?:email symbol|symbol|orcid(?: icon)?|e-?mail|✉)\s*$", re.I)
 _SENTENCE = re.compile(r"\b(?:was|were|is|are|has|have|had|we|our|this|these|that|which|to|of the|in the|for the)\b")
@@ -41,6 +42,15 @@ class AuthorList:
         return self.looked_like / self.names if self.names else 0.0
 
 
+_LISTED = re.compile(r"^[•·▪*\-]\s+|(?:\s*(?:\d{1,2}|[*†‡§&])\s*(?:,\s*)?)+$")
+
+
+def listed_name(line: str) -> str:
+    """A name line of a bulleted byline without its bullet, affiliation numbers and final '&'
+    ('• Samantha Tesfaye 1 , 2 ,' -> 'Samantha Tesfaye')."""
+    return _LISTED.sub("", _LISTED.sub("", line.strip())).strip(" ,")
+
+
 def _clean_line(line: str) -> tuple[str, bool]:
     text = _LEAD.sub("", line.strip())
     found = _ET_AL.search(text)
@@ -48,6 +58,7 @@ def _clean_line(line: str) -> tuple[str, bool]:
     if found:
         text = text[:found.start()]  # what follows 'et al.' is a citation ('… et al. JAMA Intern Med.')
     text = _ICONS.sub("", text)
+    text = _AFF_MARK.sub("", text)
     text = text.replace("\\n", " ")
     text = _BULLET.sub(", ", text)
     text = _GLUED_MARK.sub(", ", text)
@@ -65,7 +76,9 @@ def _ends_with_initial(text: str) -> bool:
 def _pieces(text: str) -> tuple[list[str], bool]:
     """Name strings of a cleaned line, and whether they are explicit 'Family, Given' pairs."""
     if ";" in text:
-        parts = [p.strip(" ,") for p in text.split(";") if p.strip(" ,")]
+        # each name with its degrees: 'Anne Bozack, MPH; Patricia Volland, MSW, MBA; and Linda Weiss, PhD'
+        parts = [", ".join(_without_degrees(p)) for p in text.split(";")]
+        parts = [p for p in parts if p]
         if all(p.count(",") == 1 for p in parts):
             return [_pair(p) for p in parts], True
         return [q.strip() for p in parts for q in p.split(",") if q.strip()], False
@@ -74,6 +87,14 @@ def _pieces(text: str) -> tuple[list[str], bool]:
     if _alternating(parts):
         return [f"{parts[i]}, {parts[i + 1]}" for i in range(0, len(parts), 2)], True
     return [name for p in parts for name in (_unseparated(p) if _runs_together(p) else [p])], False
+
+
+def _without_degrees(part: str) -> list[str]:
+    """The comma-separated pieces of one name that are not degrees ('Linda Weiss, PhD' -> ['Linda Weiss'])."""
+    pieces = [q.strip() for q in part.strip(" ,").split(",") if q.strip()]
+    kept = [q for q in pieces if not all(is_degree(t) for t in q.split())]
+    # only after a full name: in 'Ross, MS' the 'MS' is initials
+    return kept if len(kept) == 1 and len(pieces) > 1 and len(kept[0].split()) >= 2 else pieces
 
 
 def _runs_together(piece: str) -> bool:

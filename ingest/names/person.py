@@ -13,6 +13,11 @@ Order = Literal["family-first", "given-first"]
 _NAME_TOKEN = re.compile(r"^(?:[^\W\d_][\w'’\-]*\.?|(?:[A-Z]\.-?){1,4}|[A-Z]{1,3})$", re.U)
 
 
+#: A Russian patronymic ('Nikolaevna', 'Dmitrievich', 'Михайлович'): printed last, it follows the
+#: given name of a family-first name.
+_PATRONYMIC = re.compile(r"(?:ovich|evich|ovna|evna|ichna|ович|евич|овна|евна|ична|инична)$", re.I)
+
+
 def tokens_of(name: str) -> list[str]:
     """The words of a name without honorifics ('Dr', 'Prof.') and stray punctuation; dotted
     initials written together stay one token ('G.L.')."""
@@ -66,6 +71,8 @@ def read_person(name: str, order: Order, *, initials_style: bool = False) -> Aut
         return None
     if len(tokens) == 1:
         return Author(family=tokens[0]) if not is_dotted_initials(tokens[0]) else None
+    if len(tokens) == 3 and _PATRONYMIC.search(tokens[-1]) and not _PATRONYMIC.search(tokens[1]):
+        return Author(family=tokens[0], given=" ".join(tokens[1:]))  # 'Sycheva Marina Nikolaevna'
     if order == "family-first":
         return _family_first(tokens, initials_style)
     return _given_first(tokens)

@@ -25,7 +25,9 @@ _EXTRA_DEGREES = {
 }
 DEGREES = frozenset({d.replace(".", "") for d in CONSTANTS.suffix_acronyms} | _EXTRA_DEGREES
                     | {d.replace(".", "") for d in CONSTANTS.suffix_not_acronyms})
-HONORIFICS = frozenset("dr dre prof professor mr mrs ms mx sir dame".split())
+#: Titles printed before a name, also the academic ones of Spanish and Portuguese bylines ('MsC.',
+#: 'DrC.', 'Dra.', 'Lic.', 'Ing.', 'Mtro.').
+HONORIFICS = frozenset("dr dre prof professor mr mrs ms mx sir dame msc drc dra lic ing mtro mtra".split())
 
 #: Capitalised words that are headings, labels or page chrome, never a person's name.
 NOT_NAMES = frozenset(
