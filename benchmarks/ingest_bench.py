@@ -238,15 +238,16 @@ def _embedded_imports(path: Path, tmp: Path, arms: list[str]) -> None:
 
 
 def _key_loads(store) -> tuple[float, float]:
-    """Seconds to get the dedup keys of the whole KB from .kb/ (warm) and from the records (cold)."""
+    """Seconds to open the dedup lookup of the whole KB as an ingest does, from the key tables
+    in .kb/ (warm) and from the records when there are none (cold)."""
     from kb.dedup.cache import KeyCache
 
     started = time.perf_counter()
-    KeyCache(store).load()
+    KeyCache(store).index()
     warm = time.perf_counter() - started
     KeyCache(store).path.unlink()
     started = time.perf_counter()
-    KeyCache(store).load()
+    KeyCache(store).index()
     return warm, time.perf_counter() - started
 
 
@@ -305,8 +306,8 @@ def _imports(files: dict[str, Path], tmp: Path) -> None:
         print(f"{label:<12} {r['records']:>8} {r['size_mb']:>6.1f} {r['seconds']:>8.1f} "
               f"{r['records'] / r['seconds']:>10.0f} {r['peak_mb']:>8.0f} {r['again_seconds']:>11.1f} {same:>9}"
               f"   {r['counts']}")
-        notes.append(f"{label}: dedup keys of the {r['records']:,}-record KB loaded in {r['keys_warm_s']:.1f} s "
-                     f"from .kb/dedup_keys.json (cold, reading every record: {r['keys_cold_s']:.1f} s)")
+        notes.append(f"{label}: dedup lookup of the {r['records']:,}-record KB opened in {r['keys_warm_s']:.1f} s "
+                     f"from .kb/dedup_keys.sqlite (cold, reading every record: {r['keys_cold_s']:.1f} s)")
     print("\n".join(notes))
 
 

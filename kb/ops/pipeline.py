@@ -174,7 +174,7 @@ class Batch:
         self.cache.refresh(record)
 
     def close(self) -> None:
-        """Keep the dedup keys for the next batch (.kb/dedup_keys.json) and the list of merges
+        """Keep the dedup keys for the next batch (.kb/dedup_keys.sqlite) and the list of merges
         kept for undo."""
         self.history.flush()
         if self._index is not None and self._touched:
