@@ -108,7 +108,8 @@ class KeyCache:
         """The key database, made anew when it is damaged or of another version."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         (self.path.parent / LEGACY).unlink(missing_ok=True)
-        if not self.path.exists():
+        if not self.path.exists():  # a journal left without its database must not be replayed
+            _unlink(self.path, ("-wal", "-shm"))
             return self._create()
         db = None
         try:
@@ -121,8 +122,7 @@ class KeyCache:
             log.warning("%s is unreadable (%s); rebuilding it", self.path, err)
         if db is not None:
             db.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        _unlink(self.path, ("", "-wal", "-shm"))
         return self._create()
 
     def _create(self) -> sqlite3.Connection:
@@ -172,6 +172,11 @@ def _connect(path: Path) -> sqlite3.Connection:
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     return db
+
+
+def _unlink(path: Path, suffixes: tuple[str, ...]) -> None:
+    for suffix in suffixes:
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _shaped(db: sqlite3.Connection) -> bool:
