@@ -1,6 +1,8 @@
 """Ingest inputs into a knowledge base: open and parse (ingest.reader), find duplicates in the
-KB and within the batch (kb.dedup.index), merge or add, extract, save. Records stream one at a
-time; one bad record or file is reported and never stops the batch."""
+KB and within the batch (kb.dedup.index), merge or add, extract, save. Records stream in chunks
+(CHUNK): a chunk is prepared at once (the records to add extracted, their search-index vectors
+embedded in one call per model), then each record is stored on its own, as one at a time; one
+bad record or file is reported and never stops the batch."""
 
 from __future__ import annotations
 
@@ -191,13 +193,13 @@ class Batch:
 
     def store_one(self, record: Record, sha: str, *, choice: str = "auto",
                   merge_into: str | None = None, extract: bool = True,
-                  extracted: Record | None = None) -> RecordOutcome:
+                  extracted: Record | Exception | None = None) -> RecordOutcome:
         """The one add-or-merge decision (CLI, batch import and the app's save all come here):
         `auto` merges a sure duplicate and adds anything else (a possible duplicate is noted);
         `new` always adds; `merge` folds the record into `merge_into`. A record already ingested
         from the same source file is left unchanged. `extract` is False for curated previews.
         A record with neither title nor abstract text is refused (RecordError). `extracted`
-        is the record as self.enrich made it ahead (Batch.prepare), used if it is added."""
+        is what self.enrich made of it ahead (Batch.prepare): used (or raised) if it is added."""
         if (why := save_blocker(record)) is not None:
             raise RecordError(why)
         if choice == "merge":
@@ -228,13 +230,14 @@ class Batch:
         return again is None and (match is None or match.decision != "duplicate")
 
     def add(self, record: Record, possible: Match | None, *, extract: bool = True,
-            extracted: Record | None = None) -> RecordOutcome:
+            extracted: Record | Exception | None = None) -> RecordOutcome:
         """Save a record as new (extracted first unless `extract` is False: a curated preview;
-        `extracted`: the record as self.enrich made it already, in a chunk's prepare step)."""
-        if extract and extracted is not None:
-            record = extracted
-        elif extract:
-            record = self.enrich(record)
+        `extracted`: what self.enrich made of it already in a chunk's prepare step, the record
+        or the error it raised, raised again here)."""
+        if extract:
+            if isinstance(extracted, Exception):
+                raise extracted
+            record = extracted if extracted is not None else self.enrich(record)
         record = refresh_flags(record)
         taken: set[str] = set()
         for _ in range(ID_TRIES):  # a database may see another writer take the id meanwhile
@@ -343,7 +346,7 @@ class Batch:
                     record, extracted = next(prepared)
                     self._report(report, self._store_reported(record, sha, extracted, inp.source))
 
-    def _store_reported(self, record: Record, sha: str, extracted: Record | None,
+    def _store_reported(self, record: Record, sha: str, extracted: Record | Exception | None,
                         source: str) -> RecordOutcome:
         """store_one, with a failure turned into the record's one-line outcome."""
         try:
@@ -354,24 +357,24 @@ class Batch:
             return RecordOutcome(status="failed", message=f"{record.title or 'a record'}: "
                                  f"{failure(source, err).reason}")
 
-    def prepare(self, records: list[Record], sha: str) -> list[Record | None]:
+    def prepare(self, records: list[Record], sha: str) -> list[Record | Exception | None]:
         """Ahead of storing a chunk of records: learn the stored records another writer added
         meanwhile with the chunk's DOIs (so their duplicates merge at once, never extracted
         first); extract the records that will be added; embed their vectors for the search
         index in one call per model (kb.search.backend.prepare_writes). Returns each
-        record's extracted form, None where it will not be added (or its extraction failed:
-        storing it extracts it again, and reports that failure)."""
+        record's extracted form, or the error its extraction raised (reported if the record
+        is added after all), or None where it will not be added."""
         self._learn_meanwhile(records)
-        out: list[Record | None] = []
+        out: list[Record | Exception | None] = []
         for record in records:
-            extracted = None
+            extracted: Record | Exception | None = None
             if self._adds(record, sha):
                 try:
                     extracted = self.enrich(record)
-                except (KBError, RecursionError, MemoryError) as err:
-                    log.debug("extraction ahead failed (%s); storing will report it", err)
+                except (KBError, RecursionError, MemoryError) as err:  # not extracted twice
+                    extracted = err
             out.append(extracted)
-        prepare_writes(self.store, [r for r in out if r is not None])
+        prepare_writes(self.store, [r for r in out if isinstance(r, Record)])
         return out
 
     def _learn_meanwhile(self, records: list[Record]) -> None:
@@ -381,14 +384,13 @@ class Batch:
         if not dois:
             return
         try:
-            found = self.store.stored_meanwhile(dois)
+            found = self.store.stored_meanwhile(dois, known=self.index.keys)
         except RecordError as err:  # an unreadable record: storing meets it and says so
             log.debug("cannot look ahead for stored duplicates: %s", err)
             return
         for stored in found:
-            if stored.id not in self.index.keys:
-                self.index.add(key_of(stored))
-                self._sources[stored.id] = {s.sha256 for s in stored.sources}
+            self.index.add(key_of(stored))
+            self._sources[stored.id] = {s.sha256 for s in stored.sources}
 
     def _save_source(self, inp: Input, sha: str) -> None:
         if inp.data is not None:

@@ -9,7 +9,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Container, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -181,7 +181,7 @@ class Store:
         records/ meanwhile (kb.store.journal); else ids None: compare fingerprints."""
         return self.journal.since(token)
 
-    def stored_meanwhile(self, dois: Collection[str]) -> list[Record]:
+    def stored_meanwhile(self, dois: Collection[str], *, known: Container[str] = ()) -> list[Record]:
         """None: a folder's writers take turns under its lock, so nobody stored any meanwhile."""
         return []
 

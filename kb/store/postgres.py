@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Container, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
@@ -230,14 +230,18 @@ class PostgresStore:
             row = conn.execute("SELECT data FROM documents WHERE name = %s", (_check_name(name),)).fetchone()
         return bytes(row[0]) if row else None
 
-    def stored_meanwhile(self, dois: Collection[str]) -> list[Record]:
-        """Every stored record holding one of these DOIs (other writers store records at any
-        time): one query, on the unique DOI index."""
+    def stored_meanwhile(self, dois: Collection[str], *, known: Container[str] = ()) -> list[Record]:
+        """Every stored record holding one of these DOIs whose id is not `known` (other writers
+        store records at any time): one query on the unique DOI index, its known rows unread."""
         if not dois:
             return []
         with self.connection() as conn:
-            rows = conn.execute("SELECT id, file FROM records WHERE doi = ANY(%s) ORDER BY id",
+            rows = conn.execute("SELECT id FROM records WHERE doi = ANY(%s) ORDER BY id",
                                 (sorted(set(dois)),)).fetchall()
+            unknown = [rid for (rid,) in rows if rid not in known]
+            if not unknown:
+                return []
+            rows = conn.execute("SELECT id, file FROM records WHERE id = ANY(%s) ORDER BY id", (unknown,)).fetchall()
         return [self._parse(rid, body) for rid, body in rows]
 
     def can_write(self) -> bool:

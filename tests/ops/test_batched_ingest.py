@@ -103,8 +103,13 @@ def test_chunks_store_what_one_record_at_a_time_stores(backend_store: RecordStor
 class _Poisoned(Enricher):
     """Extraction that fails on one record (its title names the poison)."""
 
+    def __init__(self, home: Path) -> None:
+        super().__init__(home)
+        self.failures = 0
+
     def __call__(self, record: Record) -> Record:
         if "region 5 " in f"{record.title} ":
+            self.failures += 1
             raise RecordError("its abstract could not be extracted")
         return super().__call__(record)
 
@@ -114,11 +119,13 @@ def test_a_failing_record_leaves_the_rest_of_its_chunk_stored(backend_store: Rec
     monkeypatch.setattr(pipeline, "CHUNK", 4)
     path = _ris(tmp_path / "in.ris", [_entry(n) for n in range(4)] + ["TY  - JOUR\nER  - "]
                 + [_entry(n) for n in range(4, 8)])
-    [report] = ingest_paths([path], backend_store, enrich=_Poisoned(backend_store.home))
+    enrich = _Poisoned(backend_store.home)
+    [report] = ingest_paths([path], backend_store, enrich=enrich)
     statuses = [o.status for o in report.outcomes]
     assert statuses == ["new"] * 4 + ["failed", "new", "failed", "new", "new"]  # in input order
     failed = report.outcomes[6].message
     assert failed == "Nutrition and coordination programmes in region 5: its abstract could not be extracted"
+    assert enrich.failures == 1  # extracted ahead once, its error reported when it was stored
     assert len(backend_store.ids()) == 7
     assert not any("region 5" in (r.title or "") for r in backend_store.load_all())
 
