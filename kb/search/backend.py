@@ -61,9 +61,13 @@ def prepare_writes(store: RecordStore, records: list[Record]) -> None:
     """Before these records are stored one by one: a database store's attached index embeds
     their vectors now, in one batch per model. A folder's index is refreshed after the
     batch, in batches already: nothing to do."""
-    indexer = getattr(store, "indexer", None) if store.backend == "postgresql" else None
-    if indexer is not None and records:
-        indexer.prepare(records)
+    if store.backend != "postgresql" or not records:
+        return
+    from kb.store.postgres import PostgresStore
+
+    assert isinstance(store, PostgresStore)
+    if store.indexer is not None:
+        store.indexer.prepare(records)
 
 
 def index_exists(store: RecordStore) -> bool:

@@ -182,7 +182,7 @@ class Store:
         return self.journal.since(token)
 
     def stored_meanwhile(self, dois: Collection[str], *, known: Container[str] = ()) -> list[Record]:
-        """None: a folder's writers take turns under its lock, so nobody stored any meanwhile."""
+        """No record: a folder's writers take turns under its lock, so none stored one meanwhile."""
         return []
 
     def source_text(self, sha: str) -> str | None:
