@@ -4,7 +4,8 @@ backend (the baseline) and on PostgreSQL. Every DOI is in two writers' inputs, s
 input records must merge into a record another writer stored. Both backends keep their search
 index up to date (a folder refreshes its index after each writer's batch; a database writer
 indexes each record in the transaction that stores it). Prints per backend: wall time,
-input records per second, records stored against expected, DOIs missing or stored twice,
+input records per second, the writers' CPU seconds (on a shared machine the steadier measure:
+wall time depends on what else runs), records stored against expected, DOIs missing or stored twice,
 records that do not load, and the speed ratio to the folder measured in the same run.
 
 The inputs are generated RIS files (titles, authors, a one-sentence abstract per record),
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -65,13 +67,20 @@ def write_inputs(folder: Path, writers: int, records: int) -> tuple[list[Path], 
     return paths, dois
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_writers(inputs: list[Path], env: dict[str, str], kills: int,
-                rng: random.Random) -> tuple[float, int, int]:
+                rng: random.Random) -> tuple[float, int, int, float]:
     """Start every writer, kill `kills` of them at random moments (each killed one starts again
     on its input), wait for all; a writer the folder's lock turned away (after 30 s) starts
-    again too. Returns the wall time, how many kills landed and how many restarts the lock
-    caused."""
+    again too. Returns the wall time, how many kills landed, how many restarts the lock
+    caused and the CPU seconds the writers used (killed ones included; not the database
+    server's)."""
     cmd = [sys.executable, "-c", "from kb.cli import main; main()", "ingest", "--no-progress"]
+    cpu = _children_cpu()
     start = time.perf_counter()
     procs = {i: subprocess.Popen([*cmd, str(p)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.PIPE) for i, p in enumerate(inputs)}
@@ -102,7 +111,7 @@ def run_writers(inputs: list[Path], env: dict[str, str], kills: int,
                     raise SystemExit(f"writer {i} failed ({code}): {err[-2000:]}")
                 del procs[i]
         time.sleep(0.1)
-    return time.perf_counter() - start, landed, retries
+    return time.perf_counter() - start, landed, retries, _children_cpu() - cpu
 
 
 def audit(store: RecordStore, expected: set[str]) -> dict[str, int]:
@@ -128,7 +137,7 @@ def bench(backend: str, url: str | None, inputs: list[Path], expected: set[str],
         # an index that exists, so it gets an (empty) one first, untimed, as a database has
         subprocess.run([sys.executable, "-c", "from kb.cli import main; main()", "reindex"], cwd=ROOT, env=env,
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wall, landed, retries = run_writers(inputs, env, kills, random.Random(seed))
+        wall, landed, retries, cpu = run_writers(inputs, env, kills, random.Random(seed))
         store = open_store(home, url)
         try:
             row = audit(store, expected)
@@ -137,7 +146,7 @@ def bench(backend: str, url: str | None, inputs: list[Path], expected: set[str],
     finally:
         shutil.rmtree(home, ignore_errors=True)
     total = sum(1 for p in inputs for line in p.read_text().splitlines() if line.startswith("TY  -"))
-    return {"wall_s": wall, "rate": total / wall, "kills": landed, "lock_retries": retries, **row}
+    return {"wall_s": wall, "rate": total / wall, "cpu_s": cpu, "kills": landed, "lock_retries": retries, **row}
 
 
 def _fresh_database(server_url: str) -> str:
@@ -190,11 +199,11 @@ def main() -> int:
     print(f"{args.writers} writers x {args.records} records, {args.kills} random kills planned, "
           f"{len(expected):,} distinct DOIs; {'fake' if args.fake_embedder else 'real'} embedder; "
           f"{os.cpu_count()} CPU cores, load average {os.getloadavg()[0]:.1f} at the end")
-    print(f"{'backend':<11} {'wall s':>8} {'in rec/s':>9} {'ratio':>6} {'kills':>5} {'stored':>7} "
+    print(f"{'backend':<11} {'wall s':>8} {'in rec/s':>9} {'ratio':>6} {'cpu s':>7} {'kills':>5} {'stored':>7} "
           f"{'expected':>8} {'missing':>7} {'twice':>5} {'unreadable':>10} {'lock retries':>12}")
     base = rows["folder"]["rate"] if "folder" in rows else rows["postgresql"]["rate"]
     for name, r in rows.items():
-        print(f"{name:<11} {r['wall_s']:>8.1f} {r['rate']:>9.1f} {r['rate'] / base:>6.2f} {r['kills']:>5} "
+        print(f"{name:<11} {r['wall_s']:>8.1f} {r['rate']:>9.1f} {r['rate'] / base:>6.2f} {r['cpu_s']:>7.1f} {r['kills']:>5} "
               f"{r['stored']:>7} {r['expected']:>8} {r['missing']:>7} {r['twice']:>5} {r['unreadable']:>10} "
               f"{r['lock_retries']:>12}")
     bad = any(r["missing"] or r["twice"] or r["unreadable"] or r["stored"] != r["expected"] for r in rows.values())

@@ -1,6 +1,8 @@
 """Ingest inputs into a knowledge base: open and parse (ingest.reader), find duplicates in the
-KB and within the batch (kb.dedup.index), merge or add, extract, save. Records stream one at a
-time; one bad record or file is reported and never stops the batch."""
+KB and within the batch (kb.dedup.index), merge or add, extract, save. Records stream in chunks
+(CHUNK): a chunk is prepared at once (the records to add extracted, their search-index vectors
+embedded in one call per model), then each record is stored on its own, as one at a time; one
+bad record or file is reported and never stops the batch."""
 
 from __future__ import annotations
 
@@ -9,8 +11,9 @@ from collections import Counter
 from collections.abc import Callable, Container, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -28,14 +31,16 @@ from kb.model.ids import base_id, unique_id
 from kb.model.review import refresh_flags, save_blocker
 from kb.model.schema import Provenance, Record
 from kb.ops.enrich import Enricher
-from kb.search.backend import index_writes
+from kb.search.backend import index_writes, prepare_writes
 from kb.store import RecordStore
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 Status = Literal["new", "merged", "unchanged", "failed", "parsed"]
 Enrich = Callable[[Record], Record]
 MAX_LISTED = 3  # a file with more outcomes than this is summarised as counts
 ID_TRIES = 20  # new ids tried when concurrent writers keep taking the chosen one
+CHUNK = 64  # records of an input prepared together (extracted, their vectors embedded in one call)
 
 
 class RecordOutcome(BaseModel):
@@ -186,32 +191,53 @@ class Batch:
         self.cache.forget(record_id)
 
     def store_one(self, record: Record, sha: str, *, choice: str = "auto",
-                  merge_into: str | None = None, extract: bool = True) -> RecordOutcome:
+                  merge_into: str | None = None, extract: bool = True,
+                  extracted: Record | Exception | None = None) -> RecordOutcome:
         """The one add-or-merge decision (CLI, batch import and the app's save all come here):
         `auto` merges a sure duplicate and adds anything else (a possible duplicate is noted);
         `new` always adds; `merge` folds the record into `merge_into`. A record already ingested
         from the same source file is left unchanged. `extract` is False for curated previews.
-        A record with neither title nor abstract text is refused (RecordError)."""
+        A record with neither title nor abstract text is refused (RecordError). `extracted`
+        is what self.enrich made of it ahead (Batch.prepare): used (or raised) if it is added."""
         if (why := save_blocker(record)) is not None:
             raise RecordError(why)
         if choice == "merge":
             if not merge_into or merge_into not in self.index.keys:
                 raise RecordError(f"cannot merge into '{merge_into}': no such record")
             return self.merge(self.store.load(merge_into), record, f"merged into {merge_into} as chosen")
-        found = self.decisions.curate(self.index.matches(key_of(record))) if choice == "auto" else []
-        again = next((m for m in found if sha in self.cache.sources(m.record_id)
-                      and m.record_id not in self._touched), None)
+        again, match = self._route(record, sha, choice)
         if again:
             return RecordOutcome(status="unchanged", record_id=again.record_id,
                                  message="already ingested from this file")
-        match = found[0] if found else None
         if match is not None and match.decision == "duplicate":
             return self.merge(self.store.load(match.record_id), record, match.reason)
-        return self.add(record, match, extract=extract)
+        return self.add(record, match, extract=extract, extracted=extracted)
 
-    def add(self, record: Record, possible: Match | None, *, extract: bool = True) -> RecordOutcome:
-        """Save a record as new (extracted first unless `extract` is False: a curated preview)."""
-        record = refresh_flags(self.enrich(record) if extract else record)
+    def _route(self, record: Record, sha: str, choice: str = "auto") -> tuple[Match | None, Match | None]:
+        """Where a record goes as the batch knows the store now: (a stored record it was
+        already ingested into from this same file, else None; its best match, else None)."""
+        found = self.decisions.curate(self.index.matches(key_of(record))) if choice == "auto" else []
+        again = next((m for m in found if sha in self.cache.sources(m.record_id)
+                      and m.record_id not in self._touched), None)
+        return again, found[0] if found else None
+
+    def _adds(self, record: Record, sha: str) -> bool:
+        """Whether store_one would add this record as new, as the batch knows the store now."""
+        if save_blocker(record) is not None:
+            return False
+        again, match = self._route(record, sha)
+        return again is None and (match is None or match.decision != "duplicate")
+
+    def add(self, record: Record, possible: Match | None, *, extract: bool = True,
+            extracted: Record | Exception | None = None) -> RecordOutcome:
+        """Save a record as new (extracted first unless `extract` is False: a curated preview;
+        `extracted`: what self.enrich made of it already in a chunk's prepare step, the record
+        or the error it raised, raised again here)."""
+        if extract:
+            if isinstance(extracted, Exception):
+                raise extracted
+            record = extracted if extracted is not None else self.enrich(record)
+        record = refresh_flags(record)
         taken: set[str] = set()
         for _ in range(ID_TRIES):  # a database may see another writer take the id meanwhile
             keys = self.index.keys.keys()  # a view: no copy per record
@@ -281,37 +307,89 @@ class Batch:
         if self.on_outcome:
             self.on_outcome(outcome)
 
-    def _items(self, opened: Opened, report: FileReport) -> Iterator[Record]:
+    def _items(self, opened: Opened, report: FileReport) -> Iterator[Record | RecordOutcome]:
+        """The input's records, and a failed outcome in place of each record it could not parse."""
         for item in opened.items:
             if isinstance(item, ParseNote):
                 report.notes.append(item.message)
             elif isinstance(item, IngestError):
-                self._report(report, RecordOutcome(status="failed", message=_reason(item)))
+                yield RecordOutcome(status="failed", message=_reason(item))
             else:
                 yield item
 
     def _dry(self, opened: Opened, report: FileReport) -> None:
-        for record in self._items(opened, report):
-            report.records.append(refresh_flags(self.enrich(record)))
+        for item in self._items(opened, report):
+            if isinstance(item, RecordOutcome):
+                self._report(report, item)
+                continue
+            report.records.append(refresh_flags(self.enrich(item)))
             self._report(report, RecordOutcome(status="parsed"))
 
     def _ingest(self, opened: Opened, inp: Input, report: FileReport) -> None:
+        """Records in chunks of CHUNK: each chunk prepared at once (Batch.prepare), then each
+        record stored in its own step, exactly as one at a time."""
         sha = inp.sha256()
         source = provenance(inp.source, sha, opened.parser.NAME)
         source_saved = False
-        for record in self._items(opened, report):
-            if not source_saved:
+        for chunk in _chunks(self._items(opened, report), CHUNK):
+            records = [item.model_copy(update={"sources": [source]}) for item in chunk
+                       if isinstance(item, Record)]
+            if records and not source_saved:
                 self._save_source(inp, sha)
                 source_saved = True
-            record = record.model_copy(update={"sources": [source]})
-            try:
-                outcome = self.store_one(record, sha)
-            except KBError as err:
-                outcome = RecordOutcome(status="failed", message=f"{record.title or 'a record'}: {err}")
-            except (RecursionError, MemoryError) as err:  # extraction on a pathological record
-                outcome = RecordOutcome(status="failed", message=f"{record.title or 'a record'}: "
-                                        f"{failure(inp.source, err).reason}")
-            self._report(report, outcome)
+            prepared = iter(zip(records, self.prepare(records, sha), strict=True))
+            for item in chunk:  # in input order, a parse failure in its place
+                if isinstance(item, RecordOutcome):
+                    self._report(report, item)
+                else:
+                    record, extracted = next(prepared)
+                    self._report(report, self._store_reported(record, sha, extracted, inp.source))
+
+    def _store_reported(self, record: Record, sha: str, extracted: Record | Exception | None,
+                        source: str) -> RecordOutcome:
+        """store_one, with a failure turned into the record's one-line outcome."""
+        try:
+            return self.store_one(record, sha, extracted=extracted)
+        except KBError as err:
+            return RecordOutcome(status="failed", message=f"{record.title or 'a record'}: {err}")
+        except (RecursionError, MemoryError) as err:  # extraction on a pathological record
+            return RecordOutcome(status="failed", message=f"{record.title or 'a record'}: "
+                                 f"{failure(source, err).reason}")
+
+    def prepare(self, records: list[Record], sha: str) -> list[Record | Exception | None]:
+        """Ahead of storing a chunk of records: learn the stored records another writer added
+        meanwhile with the chunk's DOIs (so their duplicates merge at once, never extracted
+        first); extract the records that will be added; embed their vectors for the search
+        index in one call per model (kb.search.backend.prepare_writes). Returns each
+        record's extracted form, or the error its extraction raised (reported if the record
+        is added after all), or None where it will not be added."""
+        self._learn_meanwhile(records)
+        out: list[Record | Exception | None] = []
+        for record in records:
+            extracted: Record | Exception | None = None
+            if self._adds(record, sha):
+                try:
+                    extracted = self.enrich(record)
+                except (KBError, RecursionError, MemoryError) as err:  # not extracted twice
+                    extracted = err
+            out.append(extracted)
+        prepare_writes(self.store, [r for r in out if isinstance(r, Record)])
+        return out
+
+    def _learn_meanwhile(self, records: list[Record]) -> None:
+        """Index the records other writers stored with these DOIs since this batch read the
+        store (a database's; a folder's writers take turns)."""
+        dois = {d for r in records if (d := r.identifiers.doi)}
+        if not dois:
+            return
+        try:
+            found = self.store.stored_meanwhile(dois, known=self.index.keys)
+        except RecordError as err:  # an unreadable record: storing meets it and says so
+            log.debug("cannot look ahead for stored duplicates: %s", err)
+            return
+        for stored in found:
+            self.index.add(key_of(stored))
+            self.cache.refresh(stored)
 
     def _save_source(self, inp: Input, sha: str) -> None:
         if inp.data is not None:
@@ -328,6 +406,12 @@ class _Either:
 
     def __contains__(self, item: object) -> bool:
         return item in self.first or item in self.second
+
+
+def _chunks(items: Iterator[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of up to `size` items (the parser is read lazily, chunk by chunk)."""
+    while chunk := list(islice(items, size)):
+        yield chunk
 
 
 def _reason(err: IngestError) -> str:

@@ -9,6 +9,7 @@ from typing import Protocol
 
 from kb.config import INDEX_DB, index_dir
 from kb.embed import Embedder
+from kb.model.schema import Record
 from kb.search.index import Index, RefreshReport
 from kb.search.types import Mode, SearchFilters, SearchResponse
 from kb.store import RecordStore
@@ -58,6 +59,19 @@ def index_writes(store: RecordStore) -> None:
     if load_models is not None:  # before the first write transaction, not inside it
         load_models()
     index.close()
+
+
+def prepare_writes(store: RecordStore, records: list[Record]) -> None:
+    """Before these records are stored one by one: a database store's attached index embeds
+    their vectors now, in one batch per model. A folder's index is refreshed after the
+    batch, in batches already: nothing to do."""
+    if store.backend != "postgresql" or not records:
+        return
+    from kb.store.postgres import PostgresStore
+
+    assert isinstance(store, PostgresStore)
+    if store.indexer is not None:
+        store.indexer.prepare(records)
 
 
 def index_exists(store: RecordStore) -> bool:

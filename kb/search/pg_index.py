@@ -132,9 +132,14 @@ def findings_digest(findings: list[list], texts: list[str]) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
+def vector_texts(record: Record) -> list[str]:
+    """What each finding's vectors are made of, in the record's order of findings."""
+    return [index_db.vector_text(f.text, record.title) for f in record.findings]
+
+
 def index_rows(record: Record, version: int) -> IndexRows:
     findings = finding_values(record)
-    texts = [index_db.vector_text(f.text, record.title) for f in record.findings]
+    texts = vector_texts(record)
     return IndexRows(record_values(record, version, findings_digest(findings, texts)), findings, texts)
 
 
@@ -384,13 +389,22 @@ class PgIndex:
             else:
                 report.added += 1
 
-    def index_record(self, conn: psycopg.Connection, record: Record, version: int) -> None:
+    def index_record(self, conn: psycopg.Connection, record: Record, version: int, *,
+                     fresh: bool = False) -> None:
         """Re-index one record inside the transaction that stores it (kb.store.postgres
         RecordIndexer): a search sees its old rows or its new ones, never a mix, and never a
-        record without its findings."""
+        record without its findings. A `fresh` record (inserted just now) has no rows to keep
+        or delete."""
         rows = index_rows(record, version)
-        if not keep_or_delete(conn, rows):  # a merge that only added a source keeps its findings
+        if fresh or not keep_or_delete(conn, rows):  # a merge that only added a source keeps its findings
             write_rows(conn, [rows], self._embed(rows.texts), deleted=True)
+
+    def prepare(self, records: list[Record]) -> None:
+        """Embed the vector texts of records about to be stored, in one call per space (a
+        batch runs the multilingual model several times faster per text than one text at a
+        time): each record's own transaction then finds its vectors in the cache, and spends
+        no model time while it holds its locks."""
+        self._embed([t for r in records for t in vector_texts(r)])
 
     def _fill_vectors(self, report: RefreshReport) -> None:
         """Embed findings that have no vector in a space (after a model change)."""

@@ -3,7 +3,7 @@ their raw sources, curated documents such as the duplicate decisions, and how wr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Container, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
@@ -75,6 +75,13 @@ class RecordStore(Protocol):
 
     def can_write(self) -> bool:
         """Whether this user may change the knowledge base (a database role may only read)."""
+        ...
+
+    def stored_meanwhile(self, dois: Collection[str], *, known: Container[str] = ()) -> list[Record]:
+        """The stored records with any of these DOIs that another writer may have added since a
+        batch read the store, except those whose id is `known`: a database's writers run at
+        once, so it returns every such record; a folder's writers take turns under its lock (a
+        batch has seen every record), so it returns none."""
         ...
 
     # -- writing ---------------------------------------------------------------------------------

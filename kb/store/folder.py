@@ -9,7 +9,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Container, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -185,6 +185,10 @@ class Store:
         """The records this store object wrote since `token`, when nothing else touched
         records/ meanwhile (kb.store.journal); else ids None: compare fingerprints."""
         return self.journal.since(token)
+
+    def stored_meanwhile(self, dois: Collection[str], *, known: Container[str] = ()) -> list[Record]:
+        """No record: a folder's writers take turns under its lock, so none stored one meanwhile."""
+        return []
 
     def source_text(self, sha: str) -> str | None:
         """The stored raw input as text (None if missing or not text)."""

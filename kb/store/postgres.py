@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Collection, Container, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
@@ -47,8 +47,15 @@ INSERT = (f"INSERT INTO records ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s']
 class RecordIndexer(Protocol):
     """Keeps rows derived from a record (the search index) in the record's own transaction."""
 
-    def index_record(self, conn: psycopg.Connection, record: Record, version: int) -> None:
-        """Replace the derived rows of `record`, stored just now as `version`, on `conn`."""
+    def index_record(self, conn: psycopg.Connection, record: Record, version: int, *,
+                     fresh: bool = False) -> None:
+        """Replace the derived rows of `record`, stored just now as `version`, on `conn`
+        (`fresh`: its row was inserted just now, so it has no derived rows yet)."""
+        ...
+
+    def prepare(self, records: list[Record]) -> None:
+        """Before these records are stored one transaction each: do the work that needs no
+        transaction (their vectors) for all of them at once."""
         ...
 
 
@@ -223,6 +230,20 @@ class PostgresStore:
             row = conn.execute("SELECT data FROM documents WHERE name = %s", (_check_name(name),)).fetchone()
         return bytes(row[0]) if row else None
 
+    def stored_meanwhile(self, dois: Collection[str], *, known: Container[str] = ()) -> list[Record]:
+        """Every stored record holding one of these DOIs whose id is not `known` (other writers
+        store records at any time): one query on the unique DOI index, its known rows unread."""
+        if not dois:
+            return []
+        with self.connection() as conn:
+            rows = conn.execute("SELECT id FROM records WHERE doi = ANY(%s) ORDER BY id",
+                                (sorted(set(dois)),)).fetchall()
+            unknown = [rid for (rid,) in rows if rid not in known]
+            if not unknown:
+                return []
+            rows = conn.execute("SELECT id, file FROM records WHERE id = ANY(%s) ORDER BY id", (unknown,)).fetchall()
+        return [self._parse(rid, body) for rid, body in rows]
+
     def can_write(self) -> bool:
         """Whether this role may insert records (a kb_researcher may not)."""
         if self._writable is None:
@@ -264,7 +285,7 @@ class PostgresStore:
         with self.connection() as conn:
             try:
                 with conn.transaction():
-                    self._written(conn, record, conn.execute(INSERT, values).fetchone())
+                    self._written(conn, record, conn.execute(INSERT, values).fetchone(), fresh=True)
             except psycopg.errors.UniqueViolation as err:
                 raise self._taken(conn, err, record) from err
 
@@ -282,18 +303,20 @@ class PostgresStore:
                     if new.id == record_id:
                         return new, self._written(conn, new, conn.execute(UPSERT, values).fetchone())
                     conn.execute("DELETE FROM records WHERE id = %s", (record_id,))
-                    self._written(conn, new, conn.execute(INSERT, values).fetchone())
+                    self._written(conn, new, conn.execute(INSERT, values).fetchone(), fresh=True)
                     return new, True
             except psycopg.errors.UniqueViolation as err:
                 raise self._taken(conn, err, new) from err
 
-    def _written(self, conn: psycopg.Connection, record: Record, row: tuple | None) -> bool:
+    def _written(self, conn: psycopg.Connection, record: Record, row: tuple | None, *,
+                 fresh: bool = False) -> bool:
         """After a record's row was written (`row` holds its new version; None: the same text
-        was stored already): its derived rows, in the same transaction."""
+        was stored already): its derived rows, in the same transaction (`fresh`: a row just
+        inserted, whose derived rows cannot exist: they cascade from the records row)."""
         if row is None:
             return False
         if self.indexer is not None:
-            self.indexer.index_record(conn, record, int(row[0]))
+            self.indexer.index_record(conn, record, int(row[0]), fresh=fresh)
         return True
 
     def delete(self, record_id: str) -> None:

@@ -114,8 +114,11 @@ def test_a_record_is_stored_with_its_index_rows_or_not_at_all(pg_url: str, kb_ho
         assert version is not None and indexed == [(version[0], len(OLD))]
 
         class Failing:
-            def index_record(self, conn: object, record: Record, version: int) -> None:
+            def index_record(self, conn: object, record: Record, version: int, *, fresh: bool = False) -> None:
                 raise RuntimeError("the index could not be written")
+
+            def prepare(self, records: list[Record]) -> None:
+                pass
 
         store.indexer = Failing()
         with pytest.raises(RuntimeError, match="could not be written"):
