@@ -36,7 +36,7 @@ def tag_themes(texts: list[str], taxonomy: Taxonomy, embedder: Embedder | None,
         scored: list[tuple[float, str]] = []
         for col, theme in enumerate(taxonomy.themes):
             sim = float(sims[row, col]) if sims is not None else None
-            hit = bool(theme.keyword_hits(text))
+            hit = theme.mentions(text)
             if sim is None:
                 keep, score = hit, 1.0
             else:
