@@ -109,20 +109,20 @@ def _dense(item: KindInput) -> list[float]:
     text = " ".join(item.text.split())
     low = lowered(text)
     role = item.role if item.role in ROLES else "other"
-    intervention = bool(_INTERVENTION.search(text, low))
+    intervention = _INTERVENTION.test(text, low)
     pos = item.position
-    contrast = bool(_CHANGE.search(text, low) or _EFFECT_SIZE.search(text, low)
-                    or _SHAPES[_SHAPE_COMPARISON].search(text, low))
+    contrast = (_CHANGE.test(text, low) or _EFFECT_SIZE.test(text, low)
+                or _SHAPES[_SHAPE_COMPARISON].test(text, low))
     trialish = bool(item.context & {"interventional", "program"})
     return [
         *(1.0 if g in item.context else 0.0 for g in (*DESIGN_GROUPS, "program")),
         float(trialish and contrast), float(trialish and intervention and contrast),
         float("observational" in item.context and contrast and not trialish),
-        *(1.0 if rx.search(text, low) else 0.0 for rx in _CUES),
-        *(1.0 if rx.search(text, low) else 0.0 for rx in _SHAPES),
-        *(1.0 if rx.search(text, low) else 0.0 for rx in _CONTRAST),
-        float(intervention and bool(_EFFECT_SIZE.search(text, low))),
-        float(intervention and bool(_CHANGE.search(text, low))),
+        *(1.0 if rx.test(text, low) else 0.0 for rx in _CUES),
+        *(1.0 if rx.test(text, low) else 0.0 for rx in _SHAPES),
+        *(1.0 if rx.test(text, low) else 0.0 for rx in _CONTRAST),
+        float(intervention and _EFFECT_SIZE.test(text, low)),
+        float(intervention and _CHANGE.test(text, low)),
         float(intervention and any(c.isdigit() for c in text)),
         *(1.0 if role == r else 0.0 for r in (*ROLES, "other")),
         float(item.bullet), float(item.has_effects), min(len(text.split()), 80) / 40.0,

@@ -40,10 +40,6 @@ class Theme(BaseModel):
         alts = sorted((re.escape(k.lower()) for k in self.keywords), key=len, reverse=True)
         return re.compile(r"(?<![\w-])(?:%s)" % "|".join(alts), re.I)
 
-    def mentions(self, text: str) -> bool:
-        """True when the text holds one of the keywords (keyword_hits is not empty)."""
-        return self.pattern is not None and self.pattern.search(text) is not None
-
     def keyword_hits(self, text: str) -> list[str]:
         """The keywords found in a text (lower-cased, distinct)."""
         if self.pattern is None:

@@ -87,15 +87,68 @@ def needs_of(pattern: re.Pattern[str]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(sorted(c)) for c in sorted(chosen, key=lambda c: (len(c), sorted(c))))  # cheapest first
 
 
+_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+
+
+def alternatives_of(pattern: re.Pattern[str]) -> list[re.Pattern[str]]:
+    """The top-level alternatives of a pattern ('a|b(c|d)' -> 'a', 'b(c|d)'), each compiled with
+    the pattern's flags; [] when it has one, or when splitting it could change what it means
+    (verbose mode, global inline flags, an alternative that does not compile alone)."""
+    source = pattern.pattern
+    if pattern.flags & re.VERBOSE or _GLOBAL_FLAGS.search(source):
+        return []
+    parts, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(source):
+        c = source[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            i += 1
+            if source[i:i + 1] == "^":
+                i += 1
+            if source[i:i + 1] == "]":  # a ']' first in a class is a literal
+                i += 1
+            continue
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append(source[start:i])
+            start = i + 1
+        i += 1
+    parts.append(source[start:])
+    if len(parts) < 2:
+        return []
+    try:
+        return [re.compile(part, pattern.flags) for part in parts]
+    except re.error:
+        return []
+
+
 class Prefiltered:
     """A compiled regex with its prefilter. `low` is `lowered(text)` of the text searched, made
-    once per text and shared by every prefiltered regex run over it."""
+    once per text and shared by every prefiltered regex run over it. A pattern that requires no
+    literal as a whole but is an alternation is also kept alternative by alternative, each with
+    its own prefilter, for `test` (a text matches an alternation when it matches one of its
+    alternatives)."""
 
-    __slots__ = ("needs", "regex")
+    __slots__ = ("needs", "parts", "regex")
 
     def __init__(self, regex: re.Pattern[str]) -> None:
         self.regex = regex
         self.needs = needs_of(regex)
+        self.parts = () if self.needs else tuple(Prefiltered(p) for p in alternatives_of(regex))
+
+    def test(self, text: str, low: str | None) -> bool:
+        """Whether the regex matches anywhere in the text (`bool(regex.search(text))`)."""
+        if self.parts:
+            return any(part.test(text, low) for part in self.parts)
+        return self.may_match(low) and self.regex.search(text) is not None
 
     def may_match(self, low: str | None) -> bool:
         """False only when no match is possible in the text `low` was made from."""

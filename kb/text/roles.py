@@ -78,14 +78,14 @@ def cue_role_scores(text: str) -> list[float]:
     """How strongly a text's wording suggests each role of CUES, in CUES order."""
     head = text[:600]
     low = lowered(head)
-    return [sum(w for rx, w in _COMPILED[role] if rx.search(head, low)) for role in CUES]
+    return [sum(w for rx, w in _COMPILED[role] if rx.test(head, low)) for role in CUES]
 
 
 def _own_features(text: str) -> list[float]:
     cues = cue_role_scores(text)
     words = len(text.split())
     low = lowered(text)
-    return [*cues, *(1.0 if rx.search(text, low) else 0.0 for rx in _SHAPES), math.log1p(words)]
+    return [*cues, *(1.0 if rx.test(text, low) else 0.0 for rx in _SHAPES), math.log1p(words)]
 
 
 OWN_SIZE = len(_own_features("x"))
