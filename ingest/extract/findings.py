@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ingest.extract import lexicon as lx
 from kb.model.schema import Section
+from kb.text.prefilter import Prefiltered, lowered
 from kb.text.roles import sentence_roles as model_sentence_roles
 from kb.text.sentences import Sentence
 
@@ -17,6 +18,12 @@ _TRIM_END = re.compile(r"(?:[\s;,.:]|\band\b|\bor\b)+$")
 _PAST = re.compile(r"\b(?:(?P<adv>[a-z]+ly)\s+)?(?P<verb>[a-z]{2,}ed|%s)\b" % "|".join(
     sorted(lx.PAST_VERB_EXCEPTIONS)))
 _OUTCOME_VERBS = frozenset("reduced improved increased decreased lowered raised declined".split())
+#: the cue lexicon with literal prefilters (kb.text.prefilter), in the order the rules try it
+_KIND_CUES = tuple((kind, Prefiltered(rx)) for kind, rx in (
+    ("recommendation", lx.RECOMMENDATION), ("barrier", lx.BARRIER), ("strategy", lx.STRATEGY),
+    ("facilitator", lx.FACILITATOR)))
+_OUTCOME, _RESULT, _NOT_A_FINDING = (Prefiltered(rx) for rx in (lx.OUTCOME, lx.RESULT, lx.NOT_A_FINDING))
+_ENUM_INTRO_KIND = tuple((Prefiltered(rx), kind) for rx, kind in lx.ENUM_INTRO_KIND)
 
 
 @dataclass(frozen=True)
@@ -89,25 +96,26 @@ def classify(text: str, role: str, *, bullet: bool = False, has_effects: bool = 
     """The rule baseline's kind of a finding and a confidence, from cue phrases, effects and
     section role (the learned model, ingest.extract.kinds, decides in extraction)."""
     text = " ".join(text.split())  # no-break and thin spaces read as plain spaces
-    for kind, rx in (("recommendation", lx.RECOMMENDATION), ("barrier", lx.BARRIER),
-                     ("strategy", lx.STRATEGY), ("facilitator", lx.FACILITATOR)):
-        if rx.search(text):
+    low = lowered(text)
+    for kind, rx in _KIND_CUES:
+        if rx.test(text, low):
             return kind, 0.7
     if default:
         return default, 0.6
     if has_effects:
         return "result", 0.8
-    if lx.OUTCOME.search(text) and not lx.RESULT.search(text):
+    if _OUTCOME.test(text, low) and not _RESULT.test(text, low):
         return "outcome", 0.6
-    if role == "results" and not bullet and lx.RESULT.search(text):
+    if role == "results" and not bullet and _RESULT.test(text, low):
         return "result", 0.6
     if role == "conclusions" or bullet:
-        return ("outcome", 0.5) if lx.OUTCOME.search(text) else ("conclusion", 0.5)
+        return ("outcome", 0.5) if _OUTCOME.test(text, low) else ("conclusion", 0.5)
     return "result", 0.5
 
 
 def _intro_kind(intro: str) -> str | None:
-    return next((kind for rx, kind in lx.ENUM_INTRO_KIND if rx.search(intro)), None)
+    low = lowered(intro)
+    return next((kind for rx, kind in _ENUM_INTRO_KIND if rx.test(intro, low)), None)
 
 
 def sentence_roles(section: Section, sentences: list[Sentence], n_sections: int) -> list[str]:
@@ -122,7 +130,8 @@ def sentence_candidates(index: int, role: str, text: str, sentence: Sentence,
                         effect_starts: list[int], bullet: bool = False) -> list[Candidate]:
     """Findings of one sentence: one per enumeration item or action, else the sentence."""
     s, e = _trim(text, sentence.start, sentence.end)
-    if lx.NOT_A_FINDING.search(" ".join(text[s:e].split())):
+    flat = " ".join(text[s:e].split())
+    if _NOT_A_FINDING.test(flat, lowered(flat)):
         return []
     local = text[s:e]
     items = enumeration_items(local)

@@ -18,16 +18,17 @@ import numpy as np
 from ingest.extract import lexicon as lx
 from ingest.extract.study.design import design_families
 from kb.text.linear import LEXICAL, ModelFile, load_model
+from kb.text.prefilter import Prefiltered, lowered
 
 MODEL_STEM = Path(__file__).with_name("kind_model")
 NONE = "none"
 WINDOW = 256
 #: section roles the model tells apart; any other role counts as "other"
 ROLES = ("results", "conclusions")
-_CUES = (lx.RECOMMENDATION, lx.BARRIER, lx.STRATEGY, lx.FACILITATOR, lx.OUTCOME, lx.RESULT,
-         lx.NOT_A_FINDING)
+_CUES = tuple(Prefiltered(rx) for rx in (lx.RECOMMENDATION, lx.BARRIER, lx.STRATEGY, lx.FACILITATOR,
+                                         lx.OUTCOME, lx.RESULT, lx.NOT_A_FINDING))
 _COMPARISON = r"\b(?:compared (?:with|to)|versus|vs\.?|than|relative to)\b"
-_SHAPES = tuple(re.compile(p, re.I) for p in (
+_SHAPES = tuple(Prefiltered(re.compile(p, re.I)) for p in (
     r"\d", r"\d\s?%", r"\bp\s?[<=>]", r"\b(?:95|99|90)\s?%|\bci\b|confidence interval",
     r"(?-i:\b(?:a?[OHI]RR?|RD|MD|SMD)\b)|odds ratio|hazard ratio|relative risk",
     r"\b(?:intervention|control|placebo|usual care|arms?|randomi[sz]ed|treatment) (?:group|arm)s?\b",
@@ -39,15 +40,15 @@ _SHAPES = tuple(re.compile(p, re.I) for p in (
 ))
 _SHAPE_COMPARISON = 6  # the index of _COMPARISON among _SHAPES
 #: what separates an intervention `outcome` from another `result` (and interpretation from finding)
-_CHANGE = re.compile(r"\b(?:reduc|decreas|increas|improv|lower|declin|fell|rose|drop|shorten|prevent|avert|"
-                     r"sav)\w*", re.I)
-_INTERVENTION = re.compile(
+_CHANGE = Prefiltered(re.compile(
+    r"\b(?:reduc|decreas|increas|improv|lower|declin|fell|rose|drop|shorten|prevent|avert|sav)\w*", re.I))
+_INTERVENTION = Prefiltered(re.compile(
     r"\b(?:intervention|program(?:me)?|policy|policies|initiative|pilot|implementation|expansion|model|"
     r"treatment|therapy|trial|randomi[sz]|placebo|control|usual care|arm|group|mandate|reform|exposure|"
-    r"exposed)\w*", re.I)
-_EFFECT_SIZE = re.compile(r"(?-i:\b(?:a?OR|a?HR|a?RR|IRR|RD|MD|SMD|NNT|DiD)\b)|difference-in-difference|"
-                          r"odds|hazard", re.I)
-_CONTRAST = (_CHANGE, _INTERVENTION, _EFFECT_SIZE, *(re.compile(p, re.I) for p in (
+    r"exposed)\w*", re.I))
+_EFFECT_SIZE = Prefiltered(re.compile(
+    r"(?-i:\b(?:a?OR|a?HR|a?RR|IRR|RD|MD|SMD|NNT|DiD)\b)|difference-in-difference|odds|hazard", re.I))
+_CONTRAST = (_CHANGE, _INTERVENTION, _EFFECT_SIZE, *(Prefiltered(re.compile(p, re.I)) for p in (
     r"\b(?:higher|lower|fewer|more|less|greater|smaller|larger|shorter|longer|better|worse)\b",
     r"\bfrom \S+ ?%? to \S+",
     r"\b(?:no|not|did not|without) (?:\w+ ){0,3}(?:differ|change|effect|improv|reduc|increas)\w*",
@@ -106,20 +107,22 @@ def abstract_position(section_lengths: list[int], section: int, start: int) -> f
 
 def _dense(item: KindInput) -> list[float]:
     text = " ".join(item.text.split())
+    low = lowered(text)
     role = item.role if item.role in ROLES else "other"
-    intervention = bool(_INTERVENTION.search(text))
+    intervention = _INTERVENTION.test(text, low)
     pos = item.position
-    contrast = bool(_CHANGE.search(text) or _EFFECT_SIZE.search(text) or _SHAPES[_SHAPE_COMPARISON].search(text))
+    contrast = (_CHANGE.test(text, low) or _EFFECT_SIZE.test(text, low)
+                or _SHAPES[_SHAPE_COMPARISON].test(text, low))
     trialish = bool(item.context & {"interventional", "program"})
     return [
         *(1.0 if g in item.context else 0.0 for g in (*DESIGN_GROUPS, "program")),
         float(trialish and contrast), float(trialish and intervention and contrast),
         float("observational" in item.context and contrast and not trialish),
-        *(1.0 if rx.search(text) else 0.0 for rx in _CUES),
-        *(1.0 if rx.search(text) else 0.0 for rx in _SHAPES),
-        *(1.0 if rx.search(text) else 0.0 for rx in _CONTRAST),
-        float(intervention and bool(_EFFECT_SIZE.search(text))),
-        float(intervention and bool(_CHANGE.search(text))),
+        *(1.0 if rx.test(text, low) else 0.0 for rx in _CUES),
+        *(1.0 if rx.test(text, low) else 0.0 for rx in _SHAPES),
+        *(1.0 if rx.test(text, low) else 0.0 for rx in _CONTRAST),
+        float(intervention and _EFFECT_SIZE.test(text, low)),
+        float(intervention and _CHANGE.test(text, low)),
         float(intervention and any(c.isdigit() for c in text)),
         *(1.0 if role == r else 0.0 for r in (*ROLES, "other")),
         float(item.bullet), float(item.has_effects), min(len(text.split()), 80) / 40.0,

@@ -3,10 +3,14 @@ description, or a strong similarity alone."""
 
 from __future__ import annotations
 
+import re
+from functools import cache
+
 import numpy as np
 
 from kb.embed import Embedder
 from kb.model.taxonomy import Taxonomy
+from kb.text.prefilter import Prefiltered, lowered
 
 # Calibrated on the tune half of tests/gold/findings (see `kb eval`); MiniLM cosine similarities.
 KEYWORD_CONFIRM = 0.15
@@ -16,6 +20,12 @@ MAX_THEMES = 4
 
 def _theme_text(theme_label: str, description: str) -> str:
     return f"{theme_label}. {description}"
+
+
+@cache
+def _keywords(pattern: re.Pattern[str]) -> Prefiltered:
+    """A theme's keyword pattern with its literal prefilter (made once per taxonomy theme)."""
+    return Prefiltered(pattern)
 
 
 def similarities(texts: list[str], taxonomy: Taxonomy, embedder: Embedder) -> np.ndarray:
@@ -34,9 +44,10 @@ def tag_themes(texts: list[str], taxonomy: Taxonomy, embedder: Embedder | None,
     out: list[list[str]] = []
     for row, text in enumerate(texts):
         scored: list[tuple[float, str]] = []
+        low = lowered(text)
         for col, theme in enumerate(taxonomy.themes):
             sim = float(sims[row, col]) if sims is not None else None
-            hit = bool(theme.keyword_hits(text))
+            hit = theme.pattern is not None and _keywords(theme.pattern).test(text, low)  # keyword_hits non-empty
             if sim is None:
                 keep, score = hit, 1.0
             else:

@@ -29,7 +29,11 @@ def fold(text: str | None) -> str:
     """Lower case without accents ('Échelle' -> 'echelle'), the form terms are compared in."""
     if not text:
         return ""
+    if text.isascii():  # nothing to decompose or drop: the common case, kept cheap
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
+    if decomposed.isascii():
+        return decomposed
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 

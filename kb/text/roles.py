@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from kb.text.linear import ModelFile, Variant, load_model
+from kb.text.prefilter import Prefiltered, lowered
 
 MODEL_STEM = Path(__file__).with_name("role_model")
 #: the roles the model tells apart (setting and design come only from authors' labels)
@@ -64,8 +65,8 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\b(?:may|could|can) (?:help|inform|support|be)\b", 0.7),
     ),
 }
-_COMPILED = {role: [(re.compile(p, re.I), w) for p, w in cues] for role, cues in CUES.items()}
-_SHAPES = tuple(re.compile(p, re.I) for p in (
+_COMPILED = {role: [(Prefiltered(re.compile(p, re.I)), w) for p, w in cues] for role, cues in CUES.items()}
+_SHAPES = tuple(Prefiltered(re.compile(p, re.I)) for p in (
     r"\d", r"\d\s?%", r"\bp\s?[<=>]|\bp-?value", r"\bci\b|confidence interval", r"\bn\s?=\s?\d",
     r"\bwe\b", r"\b(?:will|would)\b", r"\b(?:may|might|could|can)\b", r"\b(?:should|must|need)",
     r"\b(?:is|are)\b", r"\b(?:was|were)\b", r"\b\w+ed\b", r"\?$", r"^\(?\d+\)?$",
@@ -76,13 +77,15 @@ _SHAPES = tuple(re.compile(p, re.I) for p in (
 def cue_role_scores(text: str) -> list[float]:
     """How strongly a text's wording suggests each role of CUES, in CUES order."""
     head = text[:600]
-    return [sum(w for rx, w in _COMPILED[role] if rx.search(head)) for role in CUES]
+    low = lowered(head)
+    return [sum(w for rx, w in _COMPILED[role] if rx.test(head, low)) for role in CUES]
 
 
 def _own_features(text: str) -> list[float]:
     cues = cue_role_scores(text)
     words = len(text.split())
-    return [*cues, *(1.0 if rx.search(text) else 0.0 for rx in _SHAPES), math.log1p(words)]
+    low = lowered(text)
+    return [*cues, *(1.0 if rx.test(text, low) else 0.0 for rx in _SHAPES), math.log1p(words)]
 
 
 OWN_SIZE = len(_own_features("x"))

@@ -142,11 +142,6 @@ def is_label_line(line: str) -> bool:
     return 0 < len(text) < 60 and "\n" not in text and _is_known_label(text)
 
 
-def cue_score(text: str, role: str) -> float:
-    """How strongly the paragraph's wording suggests the role (the rule baseline's evidence)."""
-    return cue_role_scores(text)[CUE_ROLES.index(role)]
-
-
 def _position_prior(i: int, n: int, role: str) -> float:
     """Openings tend to be background/objective, endings results then conclusions."""
     if n == 1:
@@ -174,10 +169,11 @@ def infer_roles(paragraphs: list[Labelled], *, trailing: int = 0) -> list[str]:
     best: list[dict[str, tuple[float, list[str]]]] = []
     for i, para in enumerate(paragraphs):
         row: dict[str, tuple[float, list[str]]] = {}
+        cues = dict(zip(CUE_ROLES, cue_role_scores(para.text), strict=True))  # once per paragraph
         for role in ROLES:
             if fixed[i] and role != fixed[i]:
                 continue
-            gain = cue_score(para.text, role) + _position_prior(i, n, role)
+            gain = cues[role] + _position_prior(i, n, role)
             if i == 0:
                 row[role] = (gain, [role])
                 continue

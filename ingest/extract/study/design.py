@@ -13,9 +13,10 @@ from ingest.extract.study.tables import (
     DESIGN_NORMALISE,
     DESIGN_ROLES,
 )
+from kb.text.prefilter import Prefiltered, lowered
 
 _DESIGN_COMPILED = [
-    (family, re.compile(pattern, re.I), label, generic)
+    (family, Prefiltered(re.compile(pattern, re.I)), label, generic)
     for family, pattern, label, generic in DESIGN_LEXICON
 ]
 
@@ -32,8 +33,9 @@ def _design_hits(text: str) -> list[tuple[int, str, str, bool]]:
     """(start, family, label, generic) of non-overlapping lexicon matches, table order first."""
     taken = Spans()
     hits = []
+    low = lowered(text)
     for family, rx, label, generic in _DESIGN_COMPILED:
-        for m in rx.finditer(text):
+        for m in rx.finditer(text, low):
             if taken.claim(m.start(), m.end()):
                 hits.append((m.start(), family, label or _normalise_design(m.group()), generic))
     return hits

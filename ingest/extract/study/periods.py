@@ -20,6 +20,7 @@ from ingest.extract.study.tables import (
     PERIOD_ROLES,
     SEARCH_SENTENCE,
 )
+from kb.text.prefilter import Prefiltered, lowered
 
 _MONTH_RX = r"\b(?:%s)\b\.?" % "|".join(sorted(MONTHS, key=len, reverse=True))
 _YEAR_CORE = r"(?:19|20)\d{2}"
@@ -55,7 +56,8 @@ PERIOD_PATTERNS: tuple[tuple[str, Callable[[re.Match[str]], str]], ...] = (
      lambda m: _ym(m["y1"], m["m1"])),
     (rf"(?P<y1>{_YEAR})", lambda m: m["y1"]),
 )
-_PERIOD_COMPILED = [(re.compile(p, re.I), build) for p, build in PERIOD_PATTERNS]
+_PERIOD_COMPILED = [(Prefiltered(re.compile(p, re.I)), build) for p, build in PERIOD_PATTERNS]
+_SEARCH_SENTENCE, _FLOW_CUES = Prefiltered(SEARCH_SENTENCE), Prefiltered(FLOW_CUES)
 
 
 def _period_is_context(text: str, m: re.Match[str]) -> bool:
@@ -70,12 +72,13 @@ def _period_is_context(text: str, m: re.Match[str]) -> bool:
 
 def periods_in(text: str) -> list[str]:
     """Normalised periods in one sentence, in order of appearance."""
-    if SEARCH_SENTENCE.search(text):
+    low = lowered(text)
+    if _SEARCH_SENTENCE.test(text, low):
         return []
     taken = Spans()
     found: list[tuple[int, str]] = []
     for rx, build in _PERIOD_COMPILED:
-        for m in rx.finditer(text):
+        for m in rx.finditer(text, low):
             if taken.claim(m.start(), m.end()) and not _period_is_context(text, m):
                 found.append((m.start(), build(m)))
     return [p for _, p in sorted(found)]
@@ -85,7 +88,7 @@ def extract_periods(sentences: list[Sentence]) -> list[str]:
     """Data-collection / program periods as YYYY, YYYY-YYYY, YYYY-MM or YYYY-MM/YYYY-MM."""
     periods: list[str] = []
     for sent in sentences:
-        use = sent.role in PERIOD_ROLES or (sent.role == "results" and FLOW_CUES.search(sent.text))
+        use = sent.role in PERIOD_ROLES or (sent.role == "results" and _FLOW_CUES.test(sent.text, lowered(sent.text)))
         for period in periods_in(sent.text) if use else []:
             if period not in periods:
                 periods.append(period)

@@ -22,6 +22,7 @@ from ingest.extract.study.tables import (
     POPULATION_ROLES,
 )
 from kb.model.schema import SampleSize
+from kb.text.prefilter import Prefiltered, lowered
 
 _POP_CUE = re.compile(r"\b(?:for|among|of|in|including|enrolled|recruited|involving)\s+", re.I)
 _POP_LEAD = re.compile(r"(?:(?:the|a|an|all|eligible)\s+)*", re.I)
@@ -29,6 +30,7 @@ _POP_AGE = re.compile(r"\s*\(?(?:aged|ages)\s+\d+(?:\s*(?:-|–|to)\s*\d+)?(?:\s
                       r"(?:\s+(?:and|or)\s+(?:older|over|above))?", re.I)
 _POP_WITH = re.compile(r"\s+with\b")
 _WORD = re.compile(r"\s+([A-Za-z][\w\-]*)(?![\w\-'’])")
+_NOT_A_SAMPLE = Prefiltered(NOT_A_SAMPLE)
 
 
 def _population_tail(text: str, end: int) -> int:
@@ -59,7 +61,7 @@ def _ends_phrase(text: str, end: int) -> bool:
 
 def populations_in(text: str) -> list[str]:
     """Population phrases after 'for', 'among', 'of', 'in' … whose head is a person noun."""
-    if NOT_A_SAMPLE.search(text):
+    if _NOT_A_SAMPLE.test(text, lowered(text)):
         return []
     found = []
     for cue in _POP_CUE.finditer(text):

@@ -26,6 +26,7 @@ from ingest.extract.study.tables import (
     UNIT_LOOKBACK,
 )
 from kb.model.schema import SampleSize
+from kb.text.prefilter import Prefiltered, lowered
 
 _NUMBER_WORD_RX = "|".join(sorted(ALL_NUMBER_WORDS, key=len, reverse=True))
 _TENS_RX = "|".join(w for w, n in ALL_NUMBER_WORDS.items() if n >= 20)
@@ -43,6 +44,10 @@ _N_OF_M = re.compile(rf"(?P<n>{_NUM})\s+of\s+(?:the\s+)?(?P<m>{_NUM})\s+")
 _IN_GROUP = re.compile(rf"(?P<n>{_NUM})\s+in\s+the\s+(?P<unit>(?:[\w\-]+\s+){{0,4}}?(?:group|arm))\b")
 _PER_GROUP = re.compile(rf"(?P<n>{_NUM})\s*(?:/|\s+per\s+)(?P<unit>group|arm|site|condition)\b")
 _COMPOUND = re.compile(rf"(?P<n>{_NUM})-(?P<unit>{'|'.join(COMPOUND_UNITS)})\b", re.I)
+#: the patterns above with literal prefilters (kb.text.prefilter), for the per-sentence scans
+_N_EQUALS_P, _N_OF_M_P, _IN_GROUP_P, _PER_GROUP_P, _COMPOUND_P = (
+    Prefiltered(rx) for rx in (_N_EQUALS, _N_OF_M, _IN_GROUP, _PER_GROUP, _COMPOUND))
+_NOT_A_SAMPLE, _FLOW_CUES = Prefiltered(NOT_A_SAMPLE), Prefiltered(FLOW_CUES)
 _BARE_INHERIT = re.compile(rf"(?:,|\band)\s+(?P<n>{_NUM})(?=\s*\()")
 _RATIO_BEFORE = re.compile(r"(?:\d\s+in|out\s+of|per|every)\s*$", re.I)
 _YEAR_BEFORE = re.compile(r"\b(?:in|since|between|from|during|until|by|and|to)\s*$", re.I)
@@ -122,9 +127,9 @@ def _is_year_like(n: int, text: str, start: int) -> bool:
     return 1900 <= n <= 2099 and bool(_YEAR_BEFORE.search(text[max(0, start - 12):start]))
 
 
-def _counted_mentions(text: str) -> Iterator[_Mention]:
+def _counted_mentions(text: str, low: str | None) -> Iterator[_Mention]:
     """'507 organizations', 'Ten consecutive patients', '51 of 58 California counties'."""
-    for m in _N_OF_M.finditer(text):
+    for m in _N_OF_M_P.finditer(text, low):
         np = noun_phrase_after(text, m.end())
         n = _to_int(m.group("n"))
         if np and n is not None:
@@ -161,20 +166,20 @@ def _unit_before(text: str, pos: int) -> tuple[str | None, int]:
     return last.group(), last.start() if touching else pos
 
 
-def _explicit_mentions(text: str) -> Iterator[_Mention]:
+def _explicit_mentions(text: str, low: str | None) -> Iterator[_Mention]:
     """'(n = 221)', 'Pilots (n = 26)', 'N = 600', '1277 in the … group', '127/group', '24-site'."""
-    for m in _N_EQUALS.finditer(text):
+    for m in _N_EQUALS_P.finditer(text, low):
         opened = bool(m.group("open") and m.group("close"))
         start, end = m.span() if opened else m.span("body")
         unit, unit_start = _unit_before(text, start)
         yield _Mention(min(start, unit_start), end, int(m.group("n").replace(",", "")), unit)
-    for rx in (_IN_GROUP, _PER_GROUP):
-        for m in rx.finditer(text):
+    for rx in (_IN_GROUP_P, _PER_GROUP_P):
+        for m in rx.finditer(text, low):
             n = _to_int(m.group("n"))
-            unit = m.group("unit") if rx is _IN_GROUP else f"per {m.group('unit')}"
+            unit = m.group("unit") if rx is _IN_GROUP_P else f"per {m.group('unit')}"
             if n is not None:
                 yield _Mention(m.start(), m.end(), n, unit)
-    for m in _COMPOUND.finditer(text):
+    for m in _COMPOUND_P.finditer(text, low):
         n = _to_int(m.group("n"))
         if n is not None:
             yield _Mention(m.start(), m.end(), n, COMPOUND_UNITS[m.group("unit").lower()])
@@ -203,9 +208,10 @@ def _non_overlapping(mentions: list[_Mention]) -> list[_Mention]:
 
 def sample_mentions(text: str) -> list[_Mention]:
     """All sample-size mentions in one sentence, non-overlapping, in order."""
-    if NOT_A_SAMPLE.search(text):
+    low = lowered(text)
+    if _NOT_A_SAMPLE.test(text, low):
         return []
-    found = _non_overlapping([*_explicit_mentions(text), *_counted_mentions(text)])
+    found = _non_overlapping([*_explicit_mentions(text, low), *_counted_mentions(text, low)])
     found = _non_overlapping([*found, *_inherited_mentions(text, found)])
     return found
 
@@ -213,7 +219,7 @@ def sample_mentions(text: str) -> list[_Mention]:
 def _sentence_mentions(sent: Sentence) -> list[_Mention]:
     """Mentions a sentence contributes given its role (results need a flow cue)."""
     mentions = sample_mentions(sent.text)
-    if sent.role in SAMPLE_ROLES or (sent.role == "results" and FLOW_CUES.search(sent.text)):
+    if sent.role in SAMPLE_ROLES or (sent.role == "results" and _FLOW_CUES.test(sent.text, lowered(sent.text))):
         return mentions
     if sent.role == "results":
         opening = re.match(rf"(?:Of|Among|In)\s+(?:the\s+)?(?:{_NUM})", sent.text)

@@ -17,6 +17,7 @@ from ingest.extract.study.tables import (
     SETTING_ROLES,
     US_STATES,
 )
+from kb.text.prefilter import Prefiltered, lowered
 
 _PLACE_NAMES = {name: name for name in (*US_STATES, *COUNTRIES)} | PLACE_ALIASES
 _PLACE_ALT = "|".join(re.escape(p) for p in sorted(_PLACE_NAMES, key=len, reverse=True))
@@ -24,6 +25,7 @@ _PLACE_RX = re.compile(rf"(?<![\w\-])(?:{_PLACE_ALT})(?![\w\-]|\.\w)")
 _CITY_PLACE_RX = re.compile(
     rf"\b(?:in|of|from|at|near)\s+(?P<city>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?),\s+(?P<place>{_PLACE_ALT})"
     r"(?![\w\-])")
+_PLACE_EVENTS, _PLACE_LISTS = Prefiltered(PLACE_EVENTS), Prefiltered(PLACE_LISTS)
 _DEMONYM_RX = re.compile(
     rf"(?<![\w\-])(?P<d>{'|'.join(sorted(DEMONYMS, key=len, reverse=True))})\s+"
     r"(?P<next>(?:[\w'’\-]+\s+){0,2}[\w'’\-]+)")
@@ -52,9 +54,10 @@ def _places_in(text: str) -> list[tuple[int, str]]:
         words = [re.sub(r"['’]s$", "", w).lower() for w in m.group("next").split()]
         if any(w in DEMONYM_NOUNS for w in words):
             found.append((m.start(), DEMONYMS[m.group("d")]))
-    for m in PLACE_EVENTS.finditer(text):
+    low = lowered(text)
+    for m in _PLACE_EVENTS.finditer(text, low):
         found.append((m.start("place"), _PLACE_NAMES.get(m.group("place"), m.group("place"))))
-    for m in PLACE_LISTS.finditer(text):
+    for m in _PLACE_LISTS.finditer(text, low):
         items = _place_list_items(m.group("items"))
         found.extend((m.start("items") + i, item) for i, item in enumerate(items))
     return sorted(found)
