@@ -98,3 +98,36 @@ def test_lock_is_exclusive(store: Store) -> None:
         other = Store(store.home)
         with pytest.raises(LockTimeout), other.lock(timeout=0.1):
             pass
+
+
+def test_writes_inside_synced_together_sync_their_folder_once_at_the_end(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kb.store import files
+
+    synced: list[Path] = []
+    monkeypatch.setattr(files, "fsync_dir", synced.append)
+    files.atomic_write(tmp_path / "alone.json", b"{}")
+    assert synced == [tmp_path]  # outside a block: every write syncs its folder
+    synced.clear()
+    with files.synced_together():
+        for i in range(5):
+            files.atomic_write(tmp_path / f"r{i}.json", b"{}")
+            assert (tmp_path / f"r{i}.json").read_bytes() == b"{}"  # in place at once
+        with files.synced_together():  # nested: the outer block's end syncs it
+            files.atomic_write(tmp_path / "sub" / "x.json", b"{}")
+        assert synced == []
+    assert synced == [tmp_path, tmp_path / "sub"]
+
+
+def test_an_ingest_syncs_the_records_folder_once_a_chunk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kb.ops.pipeline import CHUNK, ingest_bytes
+    from kb.store import files
+
+    synced: list[Path] = []
+    monkeypatch.setattr(files, "fsync_dir", synced.append)
+    store = Store(tmp_path / "kb")
+    entries = "".join(f"TY  - JOUR\nTI  - Peer navigation study number {i} in county clinics\n"
+                      f"AU  - Doe{i}, Jane\nPY  - 2020\nAB  - We followed {i + 10} adults.\nER  - \n"
+                      for i in range(CHUNK + 3))
+    assert ingest_bytes(entries.encode(), "many.ris", store).counts() == {"new": CHUNK + 3}
+    assert synced.count(store.records) <= 4, synced  # one a chunk (two), not one a record (67)

@@ -32,7 +32,7 @@ from kb.model.review import refresh_flags, save_blocker
 from kb.model.schema import Provenance, Record
 from kb.ops.enrich import Enricher
 from kb.search.backend import index_writes, prepare_writes
-from kb.store import RecordStore
+from kb.store import RecordStore, synced_together
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -338,12 +338,16 @@ class Batch:
                 self._save_source(inp, sha)
                 source_saved = True
             prepared = iter(zip(records, self.prepare(records, sha), strict=True))
-            for item in chunk:  # in input order, a parse failure in its place
-                if isinstance(item, RecordOutcome):
-                    self._report(report, item)
-                else:
-                    record, extracted = next(prepared)
-                    self._report(report, self._store_reported(record, sha, extracted, inp.source))
+            outcomes = []
+            with synced_together():  # the chunk's records durable together, then reported
+                for item in chunk:  # in input order, a parse failure in its place
+                    if isinstance(item, RecordOutcome):
+                        outcomes.append(item)
+                    else:
+                        record, extracted = next(prepared)
+                        outcomes.append(self._store_reported(record, sha, extracted, inp.source))
+            for outcome in outcomes:
+                self._report(report, outcome)
 
     def _store_reported(self, record: Record, sha: str, extracted: Record | Exception | None,
                         source: str) -> RecordOutcome:

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from kb.config import database_url, kb_home
 from kb.store.base import Backend, RecordStore
-from kb.store.files import atomic_write, atomic_write_with, describe_validation_error, serialize
+from kb.store.files import atomic_write, atomic_write_with, describe_validation_error, serialize, synced_together
 from kb.store.folder import Store
 
 FolderStore = Store
 
 __all__ = ["Backend", "FolderStore", "RecordStore", "Store", "atomic_write", "atomic_write_with",
-           "describe_validation_error", "open_store", "serialize"]
+           "describe_validation_error", "open_store", "serialize", "synced_together"]
 
 
 def open_store(home: str | Path | None = None, db: str | None = None) -> RecordStore:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 from typing import BinaryIO
@@ -53,6 +55,36 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+_DEFERRED_SYNCS: ContextVar[set[Path] | None] = ContextVar("kb_deferred_folder_syncs", default=None)
+
+
+@contextmanager
+def synced_together() -> Iterator[None]:
+    """Within this block, the atomic writes' folder syncs are made once each when it ends, so
+    a batch of records becomes durable together (a group commit: one folder sync for a chunk
+    of records instead of one per record). Each write stays atomic and its data is synced
+    before its rename as always; only the renames of the block wait for its end."""
+    if _DEFERRED_SYNCS.get() is not None:  # already inside one: its end syncs these too
+        yield
+        return
+    folders: set[Path] = set()
+    token = _DEFERRED_SYNCS.set(folders)
+    try:
+        yield
+    finally:
+        _DEFERRED_SYNCS.reset(token)
+        for folder in sorted(folders):
+            fsync_dir(folder)
+
+
+def _sync_folder(folder: Path) -> None:
+    deferred = _DEFERRED_SYNCS.get()
+    if deferred is None:
+        fsync_dir(folder)
+    else:
+        deferred.add(folder)
+
+
 def atomic_write_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
     """Let `write` fill a temporary file, then put it in place of `path` in one rename, so
     readers see the old or the new file, never a partial one; the file and the rename are
@@ -69,7 +101,7 @@ def atomic_write_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    fsync_dir(path.parent)
+    _sync_folder(path.parent)
 
 
 def atomic_write(path: Path, data: bytes) -> None:

@@ -4,7 +4,9 @@ and the one `fold` (the form in which words are compared: lower case, accents re
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
+from functools import cache
 
 #: CJK unified ideographs: extension A, the basic block, compatibility ideographs.
 CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -25,6 +27,22 @@ def cjk_count(text: str) -> int:
     return len(CJK_CHAR.findall(text))
 
 
+@cache
+def _combining_class() -> re.Pattern[str]:
+    """Every combining mark (unicodedata.combining(c) != 0) as one character class, so dropping
+    them is one C-level pass instead of a Python test per character (made on first use)."""
+    marks = [c for c in map(chr, range(sys.maxunicode + 1)) if unicodedata.combining(c)]
+    ranges: list[tuple[str, str]] = []
+    for c in marks:
+        if ranges and ord(c) == ord(ranges[-1][1]) + 1:
+            ranges[-1] = (ranges[-1][0], c)
+        else:
+            ranges.append((c, c))
+    return re.compile("[" + "".join(re.escape(a) if a == b else f"{re.escape(a)}-{re.escape(b)}"
+                                    for a, b in ranges) + "]")
+
+
+
 def fold(text: str | None) -> str:
     """Lower case without accents ('Échelle' -> 'echelle'), the form terms are compared in."""
     if not text:
@@ -34,7 +52,7 @@ def fold(text: str | None) -> str:
     decomposed = unicodedata.normalize("NFKD", text.lower())
     if decomposed.isascii():
         return decomposed
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _combining_class().sub("", decomposed)
 
 
 def fold_words(text: str | None) -> str:
