@@ -193,6 +193,25 @@ def shipped_copy(workdir: Path, *, indexed: bool) -> Path:
     return home
 
 
+def first_results(browser, port: int, context, shot: Path | None) -> tuple[float, float]:
+    """Open the page on `port` at once (in `context`, else a new one), type the first query
+    and press Enter: the perf_counter moments the query box showed and the results did."""
+    page = (context or browser.new_context(viewport={"width": 1400, "height": 1000})).new_page()
+    page.set_default_timeout(120_000)
+    page.goto(f"http://localhost:{port}", wait_until="commit")
+    box = page.get_by_placeholder(re.compile("Ask a question"))
+    box.wait_for()
+    boxed = time.perf_counter()
+    box.fill(FIRST_QUERY)
+    box.press("Enter")
+    page.wait_for_function(CHANGED, polling=20)
+    shown = time.perf_counter()
+    if shot:
+        page.screenshot(path=str(shot), full_page=False)
+    page.close() if context else page.context.close()
+    return boxed, shown
+
+
 def first_search_run(browser, home: Path, shot: Path | None, *, port: int | None = None,
                      context=None) -> dict[str, float]:
     """One `make run` on `home`: seconds from the URL lines to the first results shown in the
@@ -210,19 +229,7 @@ def first_search_run(browser, home: Path, shot: Path | None, *, port: int | None
     try:
         if not out.seen.wait(120) or out.at is None:
             raise RuntimeError("`kb app` printed no URL line")
-        page = (context or browser.new_context(viewport={"width": 1400, "height": 1000})).new_page()
-        page.set_default_timeout(120_000)
-        page.goto(f"http://localhost:{port}", wait_until="commit")
-        box = page.get_by_placeholder(re.compile("Ask a question"))
-        box.wait_for()
-        boxed = time.perf_counter()
-        box.fill(FIRST_QUERY)
-        box.press("Enter")
-        page.wait_for_function(CHANGED, polling=20)
-        shown = time.perf_counter()
-        if shot:
-            page.screenshot(path=str(shot), full_page=False)
-        page.close() if context else page.context.close()
+        boxed, shown = first_results(browser, port, context, shot)
     finally:  # Ctrl-C, as in the terminal of `make run`: to the whole process group, so no
         os.killpg(proc.pid, signal.SIGINT)  # Streamlit server outlives a `kb app` that runs it in a child
         proc.wait(timeout=30)
@@ -253,17 +260,7 @@ def floor_run(browser, script: Path, *, port: int | None = None, context=None) -
     try:
         if not out.seen.wait(120) or out.at is None:
             raise RuntimeError("streamlit printed no URL line")
-        page = (context or browser.new_context(viewport={"width": 1400, "height": 1000})).new_page()
-        page.set_default_timeout(120_000)
-        page.goto(f"http://localhost:{port}", wait_until="commit")
-        box = page.get_by_placeholder(re.compile("Ask a question"))
-        box.wait_for()
-        boxed = time.perf_counter()
-        box.fill(FIRST_QUERY)
-        box.press("Enter")
-        page.wait_for_function(CHANGED, polling=20)
-        shown = time.perf_counter()
-        page.close() if context else page.context.close()
+        boxed, shown = first_results(browser, port, context, None)
     finally:
         os.killpg(proc.pid, signal.SIGINT)
         proc.wait(timeout=30)
