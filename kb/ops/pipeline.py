@@ -185,6 +185,7 @@ class Batch:
         if self._index is not None and self._touched:
             self.cache.save()
         self.cache.close()
+        self._index = None  # its tables' connection is closed: a later use opens them again
 
     def _forget(self, record_id: str) -> None:
         self.index.remove(record_id)
