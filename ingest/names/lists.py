@@ -42,13 +42,32 @@ class AuthorList:
         return self.looked_like / self.names if self.names else 0.0
 
 
-_LISTED = re.compile(r"^[•·▪*\-]\s+|(?:\s*(?:\d{1,2}|[*†‡§&])\s*(?:,\s*)?)+$")
+_LISTED_BULLET = re.compile(r"^[•·▪*\-]\s+")
+# affiliation numbers and marks at the end of a name ('1 , 2 ,', '*†'): each separator is spaces
+# or one comma, so no text can be split two ways (a nested `(…\s*…)+$` backtracked for minutes on
+# a long run of numbers that did not end the line)
+_LISTED_MARKS = re.compile(r"\s*[\d*†‡§&](?:(?:\s*,\s*|\s+)?[\d*†‡§&])*(?:\s*,)?\s*$")
+_MARK_SYMBOLS = frozenset("*†‡§&,")
+
+
+def _without_marks(text: str) -> str:
+    """`text` without its trailing affiliation marks, the pattern run on the tail that can hold
+    them (the characters it matches), never on the whole line."""
+    start = len(text)
+    while start and (text[start - 1] in _MARK_SYMBOLS or text[start - 1].isspace()
+                     or text[start - 1].isdecimal()):
+        start -= 1
+    return text[:start] + _LISTED_MARKS.sub("", text[start:])
+
+
+def _listed_once(text: str) -> str:
+    return _without_marks(_LISTED_BULLET.sub("", text))
 
 
 def listed_name(line: str) -> str:
     """A name line of a bulleted byline without its bullet, affiliation numbers and final '&'
     ('• Samantha Tesfaye 1 , 2 ,' -> 'Samantha Tesfaye')."""
-    return _LISTED.sub("", _LISTED.sub("", line.strip())).strip(" ,")
+    return _listed_once(_listed_once(line.strip())).strip(" ,")
 
 
 def _clean_line(line: str) -> tuple[str, bool]:

@@ -69,3 +69,22 @@ def test_degrees_markers_and_pairs() -> None:
 
 def test_a_title_with_a_colon_is_not_a_name_list() -> None:
     assert not is_author_line("Report to Congress: Social Risk Factors and Performance Under Medicare Programs")
+
+
+def test_a_bulleted_name_loses_its_bullet_and_affiliation_marks() -> None:
+    from ingest.names.lists import listed_name
+
+    assert listed_name("• Samantha Tesfaye 1 , 2 ,") == "Samantha Tesfaye"
+    assert listed_name("Ann Lee*†") == "Ann Lee"
+    assert listed_name("- Bo Chen 12 &") == "Bo Chen"
+    assert listed_name("Ann Lee 1 2 3 and more") == "Ann Lee 1 2 3 and more"  # not at the end
+
+
+def test_a_long_run_of_numbers_inside_a_line_is_read_at_once() -> None:
+    """A mutated page once made the mark pattern backtrack for minutes (seen by the fuzz test):
+    numbers that do not end the line are scanned once."""
+    from ingest.names.lists import listed_name
+
+    line = "Ann Lee " + "1 " * 40 + "x"
+    assert listed_name(line) == line.strip()
+    assert listed_name("Ann Lee " + "1 , " * 40) == "Ann Lee"
