@@ -52,7 +52,7 @@ class Entry:
 
 
 class KeyCache:
-    """The key tables of one store, brought up to date when opened (`index()` or `load()`)."""
+    """The key tables of one store, brought up to date when opened (`index()`)."""
 
     def __init__(self, store: RecordStore) -> None:
         self.store = store
@@ -66,15 +66,6 @@ class KeyCache:
         """Candidates of every current record, looked up in the tables."""
         db = self._synced()
         return StoredDedupIndex(db, pending=self._pending)
-
-    def load(self) -> tuple[dict[str, DedupKey], dict[str, set[str]]]:
-        """Keys and source hashes of all current records (all read: for whole-base scans)."""
-        db = self._synced()
-        keys, sources = {}, {}
-        for record_id, key, hashes in db.execute("SELECT id, key, sources FROM entries ORDER BY id"):
-            keys[record_id] = DedupKey.from_dict(json.loads(key))
-            sources[record_id] = set(json.loads(hashes))
-        return keys, sources
 
     def _synced(self) -> sqlite3.Connection:
         """The tables, with the rows of records changed since they were written read again."""

@@ -26,20 +26,21 @@ def test_keys_come_from_the_cache_until_a_file_changes(store: Store, monkeypatch
     reads: list[Path] = []
     original = Store.load_file
     monkeypatch.setattr(Store, "load_file", lambda self, path: reads.append(path) or original(self, path))
-    keys, sources = KeyCache(store).load()
+    cache = KeyCache(store)
+    keys = cache.index().keys
     assert len(keys) == 4 and reads == []
+    assert all(len(cache.sources(i)) == 1 for i in keys)
     changed = store.load(store.ids()[0])
     store.save(changed.model_copy(update={"keywords": ["edited"]}))
     reads.clear()
-    KeyCache(store).load()
+    KeyCache(store).index()
     assert [p.stem for p in reads] == [changed.id]
-    assert all(len(s) == 1 for s in sources.values())
 
 
 def test_a_broken_cache_is_rebuilt(store: Store) -> None:
     ingest_bytes(NBIB.encode(), "four.nbib", store)
     (store.home / ".kb" / CACHE_NAME).write_bytes(b"not a database " * 200)
-    keys, _ = KeyCache(store).load()
+    keys = KeyCache(store).index().keys
     assert len(keys) == 4
     again = ingest_bytes(NBIB.encode(), "four.nbib", store)
     assert again.counts() == {"unchanged": 4}
@@ -49,7 +50,7 @@ def test_a_cache_of_the_version_before_is_replaced(store: Store) -> None:
     ingest_bytes(NBIB.encode(), "four.nbib", store)
     legacy = store.home / ".kb" / "dedup_keys.json"
     legacy.write_text('{"version": 3, "records": {}}')
-    keys, _ = KeyCache(store).load()
+    keys = KeyCache(store).index().keys
     assert len(keys) == 4 and not legacy.exists()
 
 

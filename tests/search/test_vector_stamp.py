@@ -123,7 +123,7 @@ def test_a_wrongly_shaped_dedup_cache_is_rebuilt_naming_it(shipped_copy: Path,
     store = Store(shipped_copy)
     path = index_dir(shipped_copy) / DEDUP_KEYS
     path.parent.mkdir(parents=True, exist_ok=True)
-    expected, _ = KeyCache(store).load()
+    expected = dict(KeyCache(store).index().keys)
     damage = ("UPDATE entries SET key = '[1, 2]'",                       # a key that is not one
               "UPDATE entries SET key = '{\"id\": \"x\"}'",            # a key missing fields
               "DROP TABLE blocks",                                      # a table gone
@@ -132,7 +132,7 @@ def test_a_wrongly_shaped_dedup_cache_is_rebuilt_naming_it(shipped_copy: Path,
         with sqlite3.connect(path) as db:
             db.execute(statement)
         with caplog.at_level(logging.WARNING):
-            keys, _ = KeyCache(store).load()
+            keys = dict(KeyCache(store).index().keys)
         assert keys == expected
         assert any(DEDUP_KEYS in r.getMessage() for r in caplog.records), statement
         caplog.clear()
