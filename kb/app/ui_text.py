@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from kb.model.present import md_escape
 from kb.model.schema import Effect
+from kb.search.types import RecordGroup
 from kb.synthesis.evidence_table import effect_text
 
 KIND_COLORS: dict[str, str] = {
@@ -145,6 +146,33 @@ def language_name(code: str) -> str:
 def meta_line(*parts: object) -> str:
     """Known parts joined with ' · ', escaped ('Chuang E, Ross R · 2025 · Health Serv Res')."""
     return " · ".join(_escape(str(p)) for p in parts if p not in (None, "", []))
+
+
+def small_md(markdown: str) -> str:
+    """Markdown shown small and grey, as a caption is, inside a larger Markdown block."""
+    return f":small[:gray[{markdown}]]" if markdown else ""
+
+
+def group_md(number: int, title: str, group: RecordGroup, labels: dict[str, str]) -> str:
+    """One search result's text as a single Markdown block: the numbered title, the citation
+    line, each matching finding (kind badge, matched words in bold, its Chinese translation
+    when that matched) with its themes, effects and why it matched, then the record's context
+    sentences. One block, not one element per line, so a page of results draws quickly."""
+    lines = [f"**{number}. {md_text(title)}**",
+             small_md(meta_line(group.authors, group.year, group.venue, group.resource_type,
+                                "; ".join(group.designs[:3])))]
+    for hit in group.hits:
+        lines.append(f"{kind_badge(hit.kind)} {highlight_md(hit.text, hit.highlights)}")
+        if hit.highlights_zh:
+            lines.append(highlight_md(hit.translation_zh, hit.highlights_zh))
+        details = [f"themes: {labels_md(hit.themes, labels)}" if hit.themes else "",
+                   f"effects: {effects_md(hit.effects)}" if hit.effects else "",
+                   md_text(hit.why())]
+        lines.append(small_md(" · ".join(d for d in details if d)))
+    for context in group.context:
+        lines.append(f"*context:* {highlight_md(context.text, context.highlights)}")
+        lines.append(small_md(md_text(context.why())))
+    return "\n\n".join(line for line in lines if line)
 
 
 def count_line(n_hits: int, n_shown: int, n_records: int, took_ms: float) -> str:

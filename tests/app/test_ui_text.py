@@ -12,6 +12,7 @@ from kb.app.ui_text import (
     Mark,
     count_line,
     effects_md,
+    group_md,
     highlight_md,
     kind_badge,
     labels_md,
@@ -22,6 +23,7 @@ from kb.app.ui_text import (
     trim_span,
 )
 from kb.model.schema import Effect
+from kb.search.types import ContextHit, FindingHit, RecordGroup
 
 SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=&")
 
@@ -117,3 +119,32 @@ def test_picker_key_follows_the_labels() -> None:
     assert first == picker_key("record_pick", ["[no title] To improve…", "Chuang et al."])
     assert first != picker_key("record_pick", ["Integrating health care", "Chuang et al."])
     assert first.startswith("record_pick_")
+
+
+def _hit(kind: str, text: str, **extra: object) -> FindingHit:
+    return FindingHit(record_id="r1", finding_id="f1", kind=kind, text=text, section=0,
+                      span=(0, len(text)), score=1.0, **extra)
+
+
+def test_a_result_group_is_one_markdown_block_in_reading_order() -> None:
+    group = RecordGroup(
+        record_id="r1", title="T", authors="Chuang E, Ross R", year=2025, venue="Health Serv Res",
+        resource_type="journal-article", citation="Chuang 2025", designs=["survey"], score=1.0,
+        hits=[_hit("barrier", "Data sharing [was] hard", themes=["data"], matched_terms=["data"],
+                   highlights=[(0, 4)], translation_zh="数据共享很难", highlights_zh=[(0, 4)]),
+              _hit("outcome", "ED visits fell", similarity=0.9,
+                   effects=[Effect(measure="RR", value=0.8, ci_low=0.7, ci_high=0.9, ci_level=95, text="RR 0.8")])],
+        context=[ContextHit(text="We interviewed leaders.", section=0, span=(0, 23), matched_terms=["leaders"],
+                            highlights=[(15, 22)])])
+    lines = group_md(2, "A title: with *stars*", group, {"data": "Data sharing"}).split("\n\n")
+    assert lines == [
+        "**2. A title\\: with \\*stars\\***",
+        ":small[:gray[Chuang E, Ross R · 2025 · Health Serv Res · journal\\-article · survey]]",
+        ":red-badge[barrier] **Data** sharing \\[was\\] hard",
+        "**数据共享**很难",
+        ":small[:gray[themes: Data sharing · matched words\\: data]]",
+        ":violet-badge[outcome] ED visits fell",
+        ":small[:gray[effects: RR 0\\.8 \\(95% CI 0\\.7–0\\.9\\) · very close in meaning]]",
+        "*context:* We interviewed **leaders**\\.",
+        ":small[:gray[context, not a finding · matched words\\: leaders]]",
+    ]

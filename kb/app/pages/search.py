@@ -16,13 +16,9 @@ from kb.app.pages.common import (
 from kb.app.search_form import build_filters
 from kb.app.ui_text import (
     count_line,
-    effects_md,
-    highlight_md,
-    kind_badge,
-    labels_md,
+    group_md,
     language_name,
     md_text,
-    meta_line,
 )
 from kb.model.present import display_title
 
@@ -106,20 +102,7 @@ for number, group in enumerate(response.groups, 1):
     with st.container(border=True, key=f"group_{group.record_id}"):
         record = by_id.get(group.record_id)
         title = display_title(record) if record else (group.title or group.record_id)
-        st.markdown(f"**{number}. {md_text(title)}**")
-        st.caption(meta_line(group.authors, group.year, group.venue, group.resource_type,
-                             "; ".join(group.designs[:3])))
-        for hit in group.hits:
-            st.markdown(f"{kind_badge(hit.kind)} {highlight_md(hit.text, hit.highlights)}")
-            if hit.highlights_zh:
-                st.markdown(highlight_md(hit.translation_zh, hit.highlights_zh))
-            details = [f"themes: {labels_md(hit.themes, labels)}" if hit.themes else "",
-                       f"effects: {effects_md(hit.effects)}" if hit.effects else "",
-                       md_text(hit.why())]
-            st.caption(" · ".join(d for d in details if d))
-        for context in group.context:
-            st.markdown(f"*context:* {highlight_md(context.text, context.highlights)}")
-            st.caption(md_text(context.why()))
+        st.markdown(group_md(number, title, group, labels))
         with st.container(horizontal=True, vertical_alignment="center"):
             st.page_link(PAGES["record"], label="Open record", icon=":material/description:",
                          query_params={"id": group.record_id})

@@ -20,6 +20,6 @@ pages = [
     st.Page(PAGES["library"], title="Library", icon=":material/library_books:", url_path="library"),
 ]
 warm_in_background()  # index and models load on a thread; the first page paints meanwhile
-page = st.navigation(pages)
+page = st.navigation(pages, position="top")  # the sidebar keeps the basket and a page's filters
 basket_sidebar()
 page.run()
