@@ -1,15 +1,16 @@
-"""The search page's filters: the choices offered (from the records and the taxonomy) and the
+"""The search page's filters: the choices offered (from the index's facets and the taxonomy) and the
 chosen values turned into SearchFilters."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 
 from pydantic import BaseModel, Field
 
-from kb.model.schema import FINDING_KINDS, Record
+from kb.model.schema import FINDING_KINDS
 from kb.model.taxonomy import Taxonomy
+from kb.search.facets import Facets
 from kb.search.types import SearchFilters
 
 MAX_CHOICES = 200  # free-text facets (design, population) offer their most frequent values
@@ -33,32 +34,32 @@ class FilterOptions(BaseModel):
         return self.year_min is not None and self.year_max is not None and self.year_min < self.year_max
 
 
-def _frequent(values: Iterable[str], limit: int = MAX_CHOICES) -> list[str]:
-    """Distinct values (case-insensitively), most frequent first, then alphabetical."""
-    counts: Counter[str] = Counter()
-    spelling: dict[str, str] = {}
-    for value in values:
-        key = " ".join(value.split()).casefold()
+def _frequent(counts: Mapping[str, int], limit: int = MAX_CHOICES) -> list[str]:
+    """Distinct values (case-insensitively, spaces normalised), those most records give first,
+    then alphabetical; each in its most frequent spelling (ties: the first in code-point order)."""
+    totals: Counter[str] = Counter()
+    spellings: dict[str, Counter[str]] = {}
+    for value, n in counts.items():
+        spelling = " ".join(value.split())
+        key = spelling.casefold()
         if key:
-            counts[key] += 1
-            spelling.setdefault(key, " ".join(value.split()))
-    ranked = sorted(counts, key=lambda k: (-counts[k], k))[:limit]
-    return [spelling[k] for k in ranked]
+            totals[key] += n
+            spellings.setdefault(key, Counter())[spelling] += n
+    ranked = sorted(totals, key=lambda k: (-totals[k], k))[:limit]
+    return [min(spellings[k], key=lambda v: (-spellings[k][v], v)) for k in ranked]
 
 
-def filter_options(records: Sequence[Record], taxonomy: Taxonomy) -> FilterOptions:
-    """Filter choices for these records: themes any finding has, the years, designs, …"""
-    used = {t for r in records for f in r.findings for t in f.themes}
+def filter_options(facets: Facets, taxonomy: Taxonomy) -> FilterOptions:
+    """Filter choices for what the knowledge base holds (its search index's facets): the kinds
+    and themes its findings have (themes in taxonomy order, unknown ids after), the years, the
+    designs and populations most records give, languages and resource types."""
+    used = set(facets.themes)
     themes = {t.id: t.label for t in taxonomy.themes if t.id in used}
     themes.update({t: t for t in sorted(used - set(themes))})
-    years = [r.year for r in records if r.year is not None]
     return FilterOptions(
-        kinds=[k for k in FINDING_KINDS if any(f.kind == k for r in records for f in r.findings)],
-        themes=themes, year_min=min(years, default=None), year_max=max(years, default=None),
-        designs=_frequent(d for r in records for d in r.study.design),
-        populations=_frequent(p for r in records for p in r.study.population),
-        languages=sorted({lang for r in records for lang in [r.language, *r.translations]}),
-        resource_types=sorted({r.resource_type for r in records if r.resource_type}))
+        kinds=list(facets.kinds), themes=themes, year_min=facets.year_min, year_max=facets.year_max,
+        designs=_frequent(facets.designs), populations=_frequent(facets.populations),
+        languages=list(facets.languages), resource_types=list(facets.resource_types))
 
 
 def year_bounds(options: FilterOptions, chosen: Sequence[int] | None) -> tuple[int | None, int | None]:

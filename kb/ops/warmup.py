@@ -69,6 +69,7 @@ class Warmup:
     def _run(self) -> None:
         try:
             self.live.search(WARM_QUERY, k=1)  # opens the index and encodes with its models
+            self.live.facets()  # what the search page's filters offer, kept until records change
             self._searchable.set()
             self._settled.set()
             log.info("search warm-up: searches can run after %.1f s", time.perf_counter() - self._started)

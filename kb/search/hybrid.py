@@ -18,6 +18,7 @@ import numpy as np
 from kb.search.acronyms import Expansion, Glossary, expand_query, load_acronyms
 from kb.search.arms import Arm, Ranking
 from kb.search.derived import Derived
+from kb.search.facets import Facets, folder_facets
 from kb.search.filters import allowed_by_fid, finding_mask
 from kb.search.fusion import score_fuse
 from kb.search.grouping import build_groups, record_groups
@@ -89,6 +90,11 @@ def _glossary(db: sqlite3.Connection) -> Glossary:
         for acronym, expansion in json.loads(entries).items():
             glossary.add(acronym, expansion)
     return glossary
+
+
+def index_facets(index: Index) -> Facets:
+    """Counts and the values in use, by facet (kb.search.facets)."""
+    return _derived(index, "facets", folder_facets)
 
 
 def index_order(index: Index) -> StableOrder:

@@ -20,6 +20,8 @@ from pathlib import Path
 from kb import config
 from kb.embed import Embedder
 from kb.search.backend import SearchIndex, open_search_index
+from kb.search.facets import Facets, pg_facets
+from kb.search.hybrid import index_facets
 from kb.search.index import Index, RefreshReport
 from kb.search.types import Mode, SearchFilters, SearchResponse
 from kb.store import RecordStore, Store
@@ -44,6 +46,7 @@ class LiveIndex:
         self._scan_s = 0.0  # what the last full look cost …
         self._scanned_at = 0.0  # … and when it was taken (time.monotonic)
         self.report = RefreshReport()
+        self.problems: list[str] = []  # record files the last look at all of them could not read
         self.opened = 0  # how many times the index was opened (once)
         self.refreshed = 0  # how many times it was brought up to date in place
         self.multilingual_pending = multilingual_later and self.store.backend == "folder"
@@ -60,6 +63,7 @@ class LiveIndex:
                 return self._index  # refreshed once the multilingual space has joined
             elif changes.ids:
                 self.report = self._index.update(records=changes.ids)  # only the ones saved
+                self.problems = list(dict.fromkeys(self.problems + self.report.problems))
                 self.refreshed += 1
                 self._seen = None  # the next full look refreshes once more, to be sure
             self._token = None if self.multilingual_pending else changes.token
@@ -80,9 +84,11 @@ class LiveIndex:
             self._index = open_search_index(self.store, self._embedder, refresh=not pending,
                                             multilingual=False if pending else None)
             self.report = self._index.last_report
+            self.problems = list(self.report.problems)
             self.opened += 1
         elif fingerprint != self._seen:
             self.report = self._index.update()  # in place: only the changed records
+            self.problems = list(self.report.problems)
             self.refreshed += 1
         self._seen = None if self.multilingual_pending else fingerprint
 
@@ -109,6 +115,16 @@ class LiveIndex:
             if self.multilingual_pending:
                 self.multilingual_pending = False
                 self._look_again()
+
+    def facets(self) -> Facets:
+        """What the current index holds, by facet (kb.search.facets): kept until the folder's
+        index changes; a database's tables are asked each time (other writers change them)."""
+        with self.lock:
+            index = self.current()
+            if isinstance(index, Index):
+                return index_facets(index)
+            with index.store.connection() as conn:  # type: ignore[attr-defined]
+                return pg_facets(conn)
 
     def search(self, query: str, *, filters: SearchFilters | None = None, k: int = 10,
                mode: Mode = "hybrid") -> SearchResponse:

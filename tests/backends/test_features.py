@@ -176,3 +176,30 @@ def test_check_finds_a_changed_source(loaded: RecordStore) -> None:
             conn.execute("UPDATE sources SET data = 'tampered' WHERE sha256 = %s", (sha,))
     _, err = _run("check", ok=False)
     assert f"{record.id}: source" in err and "was changed" in err
+
+
+def _facets_of(records: list) -> dict:
+    """What the facets must say, counted from the records themselves."""
+    designs: dict[str, int] = {}
+    for r in records:
+        for d in r.study.design:
+            designs[d] = designs.get(d, 0) + 1
+    years = [r.year for r in records if r.year is not None]
+    return {"records": len(records), "findings": sum(len(r.findings) for r in records),
+            "kinds": sorted({f.kind for r in records for f in r.findings}),
+            "themes": sorted({t for r in records for f in r.findings for t in f.themes}),
+            "years": (min(years), max(years)), "designs": designs,
+            "languages": sorted({lang for r in records for lang in [r.language, *r.translations]}),
+            "types": sorted({r.resource_type for r in records if r.resource_type})}
+
+
+def test_facets_come_from_the_index(loaded: RecordStore, shipped: Store) -> None:
+    from kb.search.live import LiveIndex
+
+    facets = LiveIndex(loaded).facets()
+    expected = _facets_of(shipped.load_all())
+    assert (facets.records, facets.findings) == (expected["records"], expected["findings"])
+    assert sorted(facets.kinds) == expected["kinds"] and facets.themes == expected["themes"]
+    assert (facets.year_min, facets.year_max) == expected["years"]
+    assert facets.designs == expected["designs"] and facets.languages == expected["languages"]
+    assert facets.resource_types == expected["types"]

@@ -63,3 +63,19 @@ def test_a_large_knowledge_base_reindexes_only_what_this_process_saved(
     assert live.search("lighthouse keepers").groups[0].record_id != "copy-estuary"
     monkeypatch.undo()
     assert live.search("lighthouse keepers").groups[0].record_id == "copy-estuary"
+
+
+def test_facets_follow_the_records_and_unreadable_files_are_named(shipped_copy: Path) -> None:
+    store = Store(shipped_copy)
+    live = LiveIndex(store)
+    before = live.facets()
+    assert before.records == 4 and "rapid review" not in before.designs and not live.problems
+    data = _copy_with_finding(shipped_copy, "copy-2025-review", "Counties shared data weekly")
+    data["study"]["design"] = ["rapid review"]
+    data["year"] = 2019
+    store.save(Record.model_validate(data))
+    (shipped_copy / "records" / "broken-2020-file.json").write_text("{not json")
+    after = live.facets()
+    assert after.records == 5 and after.designs["rapid review"] == 1 and after.year_min == 2019
+    assert after.findings == before.findings + len(data["findings"])
+    assert [p for p in live.problems if "broken-2020-file.json" in p]  # a small KB looks at every file

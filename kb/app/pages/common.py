@@ -14,6 +14,8 @@ from kb.app.ui_text import meta_line
 from kb.config import kb_home
 from kb.dedup.index import DedupIndex
 from kb.embed import Embedder
+from kb.errors import KBError
+from kb.model.present import display_title
 from kb.model.schema import Record
 from kb.model.taxonomy import Taxonomy, load_taxonomy
 from kb.ops.warmup import WarmStatus, Warmup, shared_warmup
@@ -46,10 +48,6 @@ def _loaded(home: str, fingerprint: tuple) -> tuple[list[Record], list[str]]:
     return readable_records(_store(home))
 
 
-def _records(home: str, fingerprint: tuple) -> list[Record]:
-    return _loaded(home, fingerprint)[0]
-
-
 def load_records() -> list[Record]:
     """All records that load, reloaded only when a record file changed; a broken file is
     left out with a warning (the Library page lists the problems)."""
@@ -59,6 +57,15 @@ def load_records() -> list[Record]:
         st.warning(f"{len(problems)} record file(s) could not be read and are left out — see "
                    "the check on the Library page.", icon=":material/error:")
     return records
+
+
+def record_title(record_id: str) -> str:
+    """A record's title, or its marked stand-in (kb.model.present.display_title), read from that
+    record alone; the id when it cannot be read."""
+    try:
+        return display_title(get_store().load(record_id))
+    except KBError:
+        return record_id
 
 
 def records_by_id() -> dict[str, Record]:
@@ -77,15 +84,10 @@ def theme_labels() -> dict[str, str]:
     return {t.id: t.label for t in get_taxonomy().themes}
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _filter_options(home: str, fingerprint: tuple) -> FilterOptions:
-    return filter_options(_records(home, fingerprint), get_taxonomy())
-
-
-def get_filter_options() -> FilterOptions:
-    """The search filters' choices for the current records."""
-    store = get_store()
-    return _filter_options(str(store.home), store.fingerprint())
+def get_filter_options(live: LiveIndex) -> FilterOptions:
+    """The search filters' choices for what the index holds now (its facets: no record file is
+    read)."""
+    return filter_options(live.facets(), get_taxonomy())
 
 
 def _warmup(home: str) -> Warmup:
@@ -193,10 +195,21 @@ def basket_button(record_id: str, key: str) -> None:
               type="secondary" if state.adds else "tertiary")
 
 
+def _readable(ids: list[str]) -> dict[str, Record]:
+    """The records of these ids that exist and load, each read alone (not the whole knowledge
+    base: the basket holds at most a few)."""
+    store, out = get_store(), {}
+    for record_id in ids:
+        try:
+            out[record_id] = store.load(record_id)
+        except KBError:
+            continue
+    return out
+
+
 def basket_sidebar() -> None:
     """The basket in the sidebar: its records (each removable) and a link to Compare."""
-    store = get_store()
-    records = {r.id: r for r in _records(str(store.home), store.fingerprint())}
+    records = _readable(get_basket())
     ids = basket.keep_known(get_basket(), set(records))
     if ids != get_basket():
         set_basket(ids)

@@ -9,7 +9,7 @@ from kb.app.pages.common import (
     empty_kb_help,
     get_filter_options,
     get_index,
-    load_records,
+    record_title,
     theme_labels,
     warm_in_background,
 )
@@ -20,21 +20,23 @@ from kb.app.ui_text import (
     language_name,
     md_text,
 )
-from kb.model.present import display_title
 
 BIND = "query-params"
 
 st.title("Search")
-records = load_records()
-if not records:
-    empty_kb_help()
-    st.stop()
-
-options = get_filter_options()
 query = st.text_input(
     "Search findings", key="q", bind=BIND, icon=":material/search:",
     placeholder="Ask a question or type a few words, then press Enter — "
                 "e.g. barriers to sustaining whole person care pilots")
+live = get_index()  # the box paints first; a large knowledge base's index may still be opening
+facets = live.facets()
+if not facets.records:
+    empty_kb_help()
+    st.stop()
+if live.problems:
+    st.warning(f"{len(live.problems)} record file(s) could not be read and are left out — see "
+               "the check on the Library page.", icon=":material/error:")
+options = get_filter_options(live)
 
 with st.sidebar:
     st.markdown("**Filters**")
@@ -68,16 +70,12 @@ def warm_status() -> None:
 if warm_in_background().state != "ready":
     warm_status()
 if not query.strip():
-    n_findings = sum(len(r.findings) for r in records)
-    st.caption(f"Searches {n_findings} findings of {len(records)} records by meaning and by "
+    st.caption(f"Searches {facets.findings} findings of {facets.records} records by meaning and by "
                "keywords. Acronyms are expanded (WPC ↔ Whole Person Care); Chinese queries "
                "reach English findings through their translations. Filters are in the sidebar.")
     st.stop()
 
-live = get_index()
 response = live.search(query, filters=filters, k=k)
-for problem in live.report.problems:
-    st.warning(f"Not searchable: {problem}", icon=":material/error:")
 if response.notice:
     st.info(response.notice)
 summary = count_line(response.total_hits, response.matched_shown(), len(response.groups),
@@ -97,11 +95,9 @@ if not response.groups and not response.notice:
     st.info("No finding matches this search." + hint)
 
 labels = theme_labels()
-by_id = {r.id: r for r in records}
 for number, group in enumerate(response.groups, 1):
     with st.container(border=True, key=f"group_{group.record_id}"):
-        record = by_id.get(group.record_id)
-        title = display_title(record) if record else (group.title or group.record_id)
+        title = group.title or record_title(group.record_id)
         st.markdown(group_md(number, title, group, labels))
         with st.container(horizontal=True, vertical_alignment="center"):
             st.page_link(PAGES["record"], label="Open record", icon=":material/description:",
