@@ -64,9 +64,15 @@ def search(ctx: click.Context, query: str, kinds: tuple[str, ...], themes: tuple
                             year_to=year_to, designs=list(designs), populations=list(populations),
                             languages=list(languages), resource_types=list(resource_types),
                             record_ids=list(record_ids))
-    index = open_index(store_of(ctx))
-    with waiting("Searching (loading the embedding model the first time)…"):
-        response = index.search(query, filters=filters, k=limit, mode=mode)
+    from kb.ops.running_app import SearchRequest, search_running_app
+
+    # the app serving this knowledge base, if one runs, answers from its warm index
+    response = search_running_app(store_of(ctx), SearchRequest(query=query, filters=filters,
+                                                               k=limit, mode=mode))
+    if response is None:
+        index = open_index(store_of(ctx))
+        with waiting("Searching (loading the embedding model the first time)…"):
+            response = index.search(query, filters=filters, k=limit, mode=mode)
     if as_json:
         click.echo(response.model_dump_json(indent=2))
     else:

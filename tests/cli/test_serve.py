@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from kb.cli import main
 from kb.config import APP_IMPORTS, APP_SCRIPT, STREAMLIT_OPTIONS
-from kb.ops import warmup
+from kb.ops import running_app, warmup
 from kb.store import Store
 
 
@@ -30,7 +30,8 @@ def served(shipped_copy: Path, monkeypatch: pytest.MonkeyPatch):
         def streamlit_main(args, prog_name, standalone_mode):
             seen.update(args=args, prog_name=prog_name, standalone=standalone_mode,
                         home=os.environ["KB_HOME"], imported=[m for m in APP_IMPORTS if m in sys.modules],
-                        warming=dict(warmup._SHARED))
+                        warming=dict(warmup._SHARED),
+                        beacon=running_app.running_app(Store(shipped_copy)))
             if exit_with is not None:
                 sys.exit(exit_with)  # what Streamlit does when it cannot start
 
@@ -52,8 +53,13 @@ def test_streamlit_runs_in_process_after_the_warmup_started(served, shipped_copy
     # the server stopped (Ctrl-C): as when Streamlit ran in a child process, "Aborted!" and 1
     assert result.exit_code == 1 and "Aborted!" in result.output, result.output
     assert f"Evidence KB app on {shipped_copy.resolve()}: http://localhost:8765" in result.output
+    # while it served, `kb search` could find it; once stopped, the beacon is out
+    assert seen["beacon"].port != 8765 and seen["beacon"].token  # its own loopback port
+    assert running_app.running_app(Store(shipped_copy)) is None
+    assert not running_app.beacon_path(Store(shipped_copy)).exists()
 
 
-def test_streamlit_own_exit_status_is_kept(served) -> None:
+def test_streamlit_own_exit_status_is_kept(served, shipped_copy: Path) -> None:
     result, _ = served(exit_with=3)
     assert result.exit_code == 3, result.output
+    assert not running_app.beacon_path(Store(shipped_copy)).exists()
