@@ -29,7 +29,11 @@ REPEATED_TITLE_WORDS = 8
 MAX_ORGANISATION_WORDS = 12  # a longer line in title case that names a Center is a title, not the Center  # a line of this many words the page prints twice is a title, not a site's name
 _IDENTIFIER = re.compile(r"\b(?:doi|pmid|pmcid|issn|isbn|arxiv)\b|\b10\.\d{4,9}/|https?://|www\.|@", re.I)
 _NAVIGATION = re.compile(r"^(?:back to|return to|go to|skip to|home\b|«|‹|<)|\s(?:>|»|›|/)\s.*\s(?:>|»|›|/)\s|"
-                         r"\blogo|\|", re.I)
+                         r"\blogo|\||"
+                         # an instruction to the reader about the page itself ('Click the Poster to View Full Screen')
+                         r"^(?:click|right[- ]click|double[- ]click|tap|scroll|hover|swipe)\b", re.I)
+#: The number a listing prints before an article's title ('3 |Comprendre le refus …').
+_NUMBER_LEAD = re.compile(r"^\d{1,4}\s*\|\s*(?=\S)")
 _VOLUME = re.compile(r"\b(?:vol(?:ume)?|issue|no|pp?)\.?\s*\d|\(\d{4}\)\s*\d|\d+\s*\(\d+\)\s*:", re.I)
 #: Month names of the pages' other languages (French, Spanish, Portuguese, German, Italian, Dutch),
 #: for dates only: 'Septembre 2012', 'Publié le 02 fév 2011', '3. März 2020'.
@@ -45,7 +49,7 @@ _DATE = re.compile(rf"\b(?:{_MONTH})\.?\s+(?:\d{{1,2}},?\s+)?(?:1[89]|20)\d{{2}}
                    r"^\d{1,2}[/.]\d{1,2}[/.](?:1[89]|20)\d{2}$|\b(?:1[89]|20)\d{2}\s+(?:года|г\.)|^\((?:1[89]|20)\d{2}\)$",
                    re.I)
 _LABEL_VALUE = re.compile(r"^(?P<label>[^\W\d_][\w'’()\-]*(?: [\w'’()\-]+){0,3})\s*[:：]\s*\S")
-_BYLINE = re.compile(r"^\W*(?:by|authors?|author\(s\)|written by|autor(?:es|a)?(?:\s+principal(?:es)?)?|auteurs?|"
+_BYLINE = re.compile(r"^\W*(?:by|authors?|author\(s\)|written by|verfasst von|autor(?:es|a)?(?:\s+principal(?:es)?)?|auteurs?|"
                      r"autoren|(?:[^,\n]{0,80},\s*)?автор(?:ы)?(?:\s+научной\s+работы)?)\s*[:：—–]?\s+\S", re.I)
 _SEPARATOR = re.compile(r"\s+[–—|-]\s+")
 #: Words of page furniture and article-type labels: a short line made of them is chrome.
@@ -61,8 +65,11 @@ CHROME_WORDS = frozenset(
     publication published publications resource resources library page pages home back a an the
     of to and for in on by""".split())
 _FUNCTION = frozenset("a an the of to and for in on by with from at or as".split())
+# an organisation's noun as the head of its name: last, or before 'of', 'for', 'on' … ('Department of
+# Health', 'Urban Institute', 'Center on Budget …'), not inside a phrase ('… Health Center Use on …')
 _ORGANISATION = re.compile(r"\b(?:Department|University|Ministry|Institute|Agency|Office|Council|Academy|"
-                           r"Centers?|Centres?|Academies|Foundation|Association|Society|Press|Publishing|Publishers)\b")
+                           r"Centers?|Centres?|Academies|Foundation|Association|Society|Press|Publishing|Publishers)\b"
+                           r"(?=\s*$|\s*[,;(&]|\s+(?:of|for|on|and|in|at)\b)")
 _ABBREVIATED_LEAD = re.compile(r"^[A-Z][a-z]{1,3}\.\s")
 _LIST_ITEM = re.compile(r"^\d{1,2}[.)]\s")
 _DOMAIN_LEAD = re.compile(r"^[\w-]+\.(?:com|org|net|info|io|edu|gov|de|fr|es|it|nl|uk|eu|ca|au|br|cn)\b", re.I)
@@ -89,8 +96,17 @@ def is_byline(line: str) -> bool:
     return bool(_BYLINE.match(line)) and is_author_line(line, allow_single=True)
 
 
+def without_number_lead(line: str) -> str:
+    """A line without the article number a listing prints before a title ('3 |Title' -> 'Title'),
+    when no other bar follows (then the line is a menu)."""
+    if (lead := _NUMBER_LEAD.match(line)) and "|" not in line[lead.end():]:
+        return line[lead.end():]
+    return line
+
+
 def kind_of(line: str) -> Kind:
     """What a header line is, from its own shape."""
+    line = without_number_lead(line)
     words = line.split()
     if is_byline(line):
         return "authors"
@@ -162,20 +178,46 @@ def _title_shaped(line: str, words: list[str]) -> bool:
 
 def read_header(lines: list[str]) -> list[HeaderLine]:
     """Each line of a header (at most MAX_HEADER lines) with its kind; a lone name of two to
-    four words just under a title-shaped line is its byline ('Alicia C. Bunger'), and so are
+    four words just under a title-shaped line (page furniture between them or not) is its byline
+    ('Alicia C. Bunger'), a short title printed twice just above a byline is a title, and so are
     bulleted name lines one after another ('• Samantha Tesfaye 1 , 2 ,')."""
     kinds: list[Kind] = [kind_of(line) for line in lines[:MAX_HEADER]]
     listed = [is_listed_name(line) for line in lines[:MAX_HEADER]]
     for n, is_listed in enumerate(listed):  # a byline listed one name a line behind bullets
         if is_listed and ((n > 0 and listed[n - 1]) or (n + 1 < len(listed) and listed[n + 1])):
             kinds[n] = "authors"
+    for n in range(len(kinds)):
+        if kinds[n] == "other" and _short_title(lines, n, kinds):
+            kinds[n] = "title"
     for n in range(1, len(kinds)):
         line = lines[n]
-        if kinds[n - 1] == "title" and kinds[n] in ("title", "other") and 2 <= len(line.split()) <= 4 \
-                and not continues_previous(lines[n - 1]) and not any(c.isdigit() for c in line) \
+        above = n - 1
+        while above > 0 and kinds[above] == "chrome":
+            above -= 1  # page furniture between the title and its byline ('Click the poster to …')
+        if kinds[above] == "title" and kinds[n] in ("title", "other") and 2 <= len(line.split()) <= 4 \
+                and not continues_previous(lines[above]) and not any(c.isdigit() for c in line) \
                 and is_author_line(line, allow_single=True, default="given-first"):
             kinds[n] = "authors"
     return [HeaderLine(i, line, kind) for i, (line, kind) in enumerate(zip(lines, kinds, strict=False))]
+
+
+SHORT_TITLE_WORDS = 2  # a title this short needs the page to print it twice, just above its byline
+
+
+def _short_title(lines: list[str], n: int, kinds: list[Kind]) -> bool:
+    """A title of two or three words ('Transitional Care'): in title case, no digits, not a name
+    nor page furniture, printed again on the page (alone or with a number: 'Transitional Care 36'),
+    with the byline within the next two lines."""
+    line = lines[n].strip()
+    words = line.split()
+    if not SHORT_TITLE_WORDS <= len(words) < MIN_TITLE_WORDS or any(c.isdigit() for c in line) \
+            or not all(w[:1].isupper() or fold(w) in _FUNCTION for w in words) or _is_chrome_words(words) \
+            or is_author_line(line, allow_single=True, default="given-first") or is_section_label(line):
+        return False
+    if not any(k == "authors" for k in kinds[n + 1:n + 3]):
+        return False
+    again = (other.strip() for i, other in enumerate(lines) if i != n)
+    return any(o.startswith(line) and re.fullmatch(r"[\s\d]*", o[len(line):]) for o in again)
 
 
 _INNER_SENTENCE_END = re.compile(r"[a-z0-9)][.!?]\s+[A-Z]")
@@ -231,7 +273,9 @@ def plausible_title(ctx: Context, n: int) -> bool:
     beside = f["metadata_near"] and f["chrome_before"]  # either alone also stands beside page furniture
     printed_twice = bool(f["recurs"])  # long enough (above): a title the page prints twice
     affiliations_after = bool(f["next=affiliation"])  # the byline lost (icons), its affiliations kept
-    return bool(f["authors_after"] or f["echoed"] or printed_twice or beside or opens or affiliations_after)
+    translated = any(_translation_pair(ctx, n, m) for m in (n - 1, n + 1))  # printed with its translation
+    return bool(f["authors_after"] or f["echoed"] or printed_twice or beside or opens or affiliations_after
+                or translated)
 
 
 def _rules_score(ctx: Context, n: int) -> float:
@@ -263,7 +307,48 @@ def choose_title(ctx: Context, probability: list[float] | None, mode: Decision,
             best, best_score = n, score
     if best is not None and mode != "model":
         best = _full_form(ctx, best, probability, mode, threshold)
+        best = _original_of_translation(ctx, best)
     return best
+
+
+#: Function words of the languages the pages print titles in besides English (French, Spanish,
+#: Portuguese, Italian, German, Dutch): a title with one of them is not in English.
+FOREIGN_WORDS = frozenset(
+    """de la le les des du et une un au aux sur dans pour el los las y del una con por para em da do dos
+    das com nos nas di il della delle degli per e der die das und von für mit zur zum eine einer im vom
+    bei nach een het voor""".split())
+
+
+def _language_hint(line: str) -> str:
+    """'foreign' for a line with a function word of another language or a letter outside ASCII,
+    'english' for a line of ASCII letters with none, '' when it has no letters."""
+    letters = [c for c in line if c.isalpha()]
+    if not letters:
+        return ""
+    words = {fold(w.strip(".,:;()–—-")) for w in line.split()}
+    if words & FOREIGN_WORDS or any(not c.isascii() for c in letters):
+        return "foreign"
+    return "english"
+
+
+def _original_of_translation(ctx: Context, best: int) -> int:
+    """The title in its own language when the chosen line is its English translation printed
+    just below it ('Versorgungsforschung … – eine bayerische Perspektive' / 'Health Services
+    Research … – A Bavarian Perspective'): a title-shaped line of about the same length in
+    another language directly above."""
+    return best - 1 if best > 0 and _translation_pair(ctx, best - 1, best) \
+        and _language_hint(ctx.texts[best]) == "english" else best
+
+
+def _translation_pair(ctx: Context, n: int, m: int) -> bool:
+    """Lines n and m are next to each other, both title-shaped, of about the same length, one in
+    English and the other in another language: a title and its translation."""
+    if not (min(n, m) >= 0 and max(n, m) < len(ctx.texts) and abs(n - m) == 1) \
+            or ctx.kinds[n] != "title" or ctx.kinds[m] != "title":
+        return False
+    first, second = without_number_lead(ctx.texts[n]), without_number_lead(ctx.texts[m])
+    hints = {_language_hint(first), _language_hint(second)}
+    return hints == {"english", "foreign"} and 0.5 <= len(first) / len(second) <= 2.0
 
 
 def _full_form(ctx: Context, best: int, probability: list[float] | None, mode: Decision, threshold: float) -> int:
@@ -312,6 +397,7 @@ def title_from_lines(parts: list[str]) -> str | None:
 def clean_title(text: str) -> str:
     """A page-title line without trailing type or number parts ('Title – Issue Brief – 8659-03')
     and without its final full stop."""
+    text = quoted_title(without_number_lead(text))
     words = text.split()
     if len(words) > MIN_TITLE_WORDS and fold(words[-1]) in {"pdf", "[pdf]", "(pdf)"}:
         text = " ".join(words[:-1])  # 'Title PDF' on a document site
@@ -339,6 +425,21 @@ def _without_type_lead(text: str) -> str:
     if not cut or len(rest) < MIN_TITLE_WORDS or not rest[0][:1].isupper():
         return text
     return " ".join(rest)
+
+
+#: A site's template line that quotes the title ("Научная статья на тему 'TITLE'", 'Full text of "TITLE"').
+_QUOTED = re.compile(r"^(?P<lead>[^'\"«“‘\d]{3,60}?)\s*['\"«“‘](?P<title>[^'\"«»“”‘’]{10,})['\"»”’]\s*$")
+#: Words of such a template's lead: what the page calls the text it shows.
+TEMPLATE_WORDS = frozenset("article text topic paper статья статьи текст тему тема работы".split())
+
+
+def quoted_title(text: str) -> str:
+    """The quoted title of a template line whose lead names the text ('… article on the topic
+    "Title"'); any other line as it is (a 'Commentary on "…"' keeps its quote)."""
+    m = _QUOTED.match(text.strip())
+    if not m or len(m.group("lead").split()) > 5 or len(m.group("title").split()) < MIN_TITLE_WORDS:
+        return text
+    return m.group("title") if any(fold(w) in TEMPLATE_WORDS for w in m.group("lead").split()) else text
 
 
 _TRAILING_BRACKET = re.compile(r"\s*[(\[](?P<words>[^()\[\]]{1,30})[)\]]\s*$")

@@ -28,8 +28,10 @@ from ingest.names import (
     is_affiliation_line,
     is_author_line,
     is_listed_name,
+    letter_keys,
     listed_name,
     parse_author_line,
+    without_letter_marks,
 )
 from ingest.names.vocab import is_degree
 from ingest.prose import build_abstract, has_prose, is_sentence, lines_of
@@ -128,10 +130,14 @@ def parse(text: str, *, source: str) -> list[Record]:
     elif lines and (tab := page_title_line(lines[0])):
         record.title = tab
     window = lines[:max(start, STACKED_WINDOW)]
+    if labelled := labelled_title(window):
+        record.title = labelled  # the page's own 'Title:' label outweighs any guess from the header's shape
     if record.title is None:
         record.title = cited_title(window)
-    byline = _author_line(header, title) or stacked_names(window) or credited_byline(window) \
+    byline = _first_byline(header, title, window) or credited_byline(window) \
         or next((line for line in window if is_byline(line)), None) or cited_authors(window) or short_byline(window)
+    if byline:
+        byline = without_letter_marks(byline, letter_keys(window))
     # Pages print names given name first unless the list shows otherwise ('Chuang E, Ross R').
     record.authors = parse_author_line(byline, default="given-first") if byline else []
     body: list[str] = []
@@ -185,6 +191,33 @@ def wrapped_title(title: str, lines: list[str]) -> str:
                 and kind_of(joined) == "title":
             return joined
     return title
+
+
+_TITLE_LABEL = re.compile(r"^(?:title|titre|t[íi]tulo|titel|titolo)\s*[:：]\s*(?P<title>\S.*)$", re.I)
+
+
+def labelled_title(lines: list[str]) -> str | None:
+    """The value of the page's own 'Title: …' line (a poster's or a record's label), when it is
+    title-shaped."""
+    for line in lines:
+        if (m := _TITLE_LABEL.match(line.strip())) and kind_of(m.group("title")) == "title":
+            return clean_title(m.group("title")) or None
+    return None
+
+
+def _first_byline(header: list[HeaderLine], title: HeaderLine | None, window: list[str]) -> str | None:
+    """The byline that comes first after the title: an author line of the header, or names listed
+    one a line (when such a run starts before the header's author line, it is the byline and the
+    author line is one of its names with an affiliation: 'Ignacio Sierra Maynar. CS El Progreso.')."""
+    line = _author_line(header, title)
+    stacked = _stacked(window)
+    if stacked is None:
+        return line
+    at = next((h.index for h in header if h.kind == "authors" and h.text == line), None) if line else None
+    after_title = title is None or stacked[0] > title.index
+    if line is None or (at is not None and after_title and stacked[0] < at):
+        return stacked[1]
+    return line
 
 
 def _author_line(header: list[HeaderLine], title: HeaderLine | None) -> str | None:
@@ -262,6 +295,12 @@ def stacked_names(lines: list[str]) -> str | None:
     name lines (or of one after a lone 'Authors:' line, role labels such as 'Lead:' between the
     names, or each name's affiliation on the line after it), as one comma-joined list. A listed
     name may carry academic titles and degrees, and its affiliation after its degrees."""
+    found = _stacked(lines)
+    return found[1] if found else None
+
+
+def _stacked(lines: list[str]) -> tuple[int, str] | None:
+    """(index of the first name line, the comma-joined names) of stacked_names."""
     i = 0
     while i < len(lines):
         labelled = i > 0 and bool(_AUTHORS_LABEL.match(lines[i - 1].strip()))
@@ -269,6 +308,9 @@ def stacked_names(lines: list[str]) -> str | None:
         while j < len(lines) and j - i < MAX_STACKED:
             if _one_name(lines[j]):
                 names.append(_credited(listed_name(lines[j])).rstrip(",;").strip())
+            elif names and (dotted := _NAME_DOT.match(lines[j].strip())) and _one_name(dotted.group("name")) \
+                    and not is_sentence(dotted.group("rest")):
+                names.append(dotted.group("name"))  # in a run of names, 'Name. Its place of work.'
             elif not (j + 1 < len(lines) and _one_name(lines[j + 1]) and (
                     (labelled and _ROLE_LABEL.match(lines[j].strip()))
                     or (names and is_affiliation_line(lines[j])))) \
@@ -276,7 +318,7 @@ def stacked_names(lines: list[str]) -> str | None:
                 break  # a role label, or a name's affiliation on its own line, may stand between names
             j += 1
         if len(names) >= 2 or (len(names) == 1 and labelled):
-            return ", ".join(names)
+            return i, ", ".join(names)
         i = j + 1
     return None
 

@@ -1,0 +1,132 @@
+"""Header layouts of issue 13's tune captures (sixth round), on made-up text: a listing's article
+number before a title, a title printed with its translation, instructions to the reader, a title
+naming a center, a short title printed twice above its byline, a site's template quoting the
+title, link text glued to a DOI, bylines behind bullets or in German, affiliation letters glued to
+names, the page's own 'Title:' label, and a byline of 'Name. Place.' lines."""
+
+from __future__ import annotations
+
+from ingest import title_model
+from ingest.citation import find_doi
+from ingest.formats import generic_text
+from ingest.header import choose_title, clean_title, context, kind_of, read_header, without_number_lead
+from ingest.names import letter_keys, parse_author_line, without_letter_marks
+
+ABSTRACT = ("Abstract\nWe studied whether nurse home visits after discharge changed readmissions in three rural "
+            "counties, and found that readmissions fell by a quarter over two years.\n")
+
+
+def _record(text: str):  # type: ignore[no-untyped-def]
+    return generic_text.parse(text, source="page.txt")[0]
+
+
+def _rules_title(lines: list[str]) -> str | None:
+    header = read_header(lines)
+    n = choose_title(context(header, lines), None, "rules", 0.5)
+    return header[n].text if n is not None else None
+
+
+def test_an_article_number_before_the_title_is_no_menu() -> None:
+    line = "3 |Le refus de la référence médicale en milieu rural au Burkina Faso"
+    assert kind_of(line) == "title"
+    assert clean_title(line) == "Le refus de la référence médicale en milieu rural au Burkina Faso"
+    assert without_number_lead("3 | Home | About us | Contact") == "3 | Home | About us | Contact"
+    assert kind_of("3 | Home | About us | Contact") == "chrome"
+
+
+def test_the_title_in_its_own_language_beats_its_english_translation_below_it() -> None:
+    lines = ["Gesundheitswesen 2015; 77(03): 213-218",
+             "Versorgungsforschung in der Allgemeinmedizin – eine regionale Perspektive",
+             "Health Services Research in General Practice – A Regional Perspective",
+             "Ana Rivera, Chidi Okafor"]
+    assert _rules_title(lines) == lines[1]
+    # two English lines are no translation pair: the one above the byline stays the title
+    lines[1] = "Health Services Research in Rural Counties – A Regional Perspective"
+    assert _rules_title(lines) == lines[2]
+
+
+def test_a_title_and_its_translation_support_each_other_without_a_byline() -> None:
+    lines = ["2018/Vol.1-N°2 : La santé dans le monde rural",
+             "3 |Comprendre le refus de la référence médicale en milieu rural au Burkina Faso",
+             "Understanding the refusal of medical referral in rural Burkina Faso", "Auteurs"]
+    assert _rules_title(lines) == lines[1]
+
+
+def test_an_instruction_to_the_reader_is_page_furniture() -> None:
+    assert kind_of("Click the Poster to View Full Screen, Right click to save image") == "chrome"
+    assert kind_of("Clicking through: how patients use online portals after discharge") == "title"
+
+
+def test_a_center_inside_a_title_does_not_make_it_an_organisation() -> None:
+    assert kind_of("Impact of School-Based Health Center Use on Academic Outcomes") == "title"
+    assert kind_of("Riverside Center for Rural Health Policy") != "title"
+    assert kind_of("Riverside Community Health Center") != "title"
+
+
+def test_a_short_title_printed_twice_above_its_byline() -> None:
+    lines = ["Patient Navigation", "Patient Navigation   12", "Ana Rivera, Chidi Okafor, and Lee Tan"]
+    assert [h.kind for h in read_header(lines)][0] == "title"
+    assert _rules_title(lines) == "Patient Navigation"
+    # printed once, or without a byline under it, a two-word line stays no title
+    assert [h.kind for h in read_header(["Patient Navigation", "Ana Rivera, Chidi Okafor"])][0] != "title"
+    assert [h.kind for h in read_header(["Patient Navigation", "Patient Navigation", "Contents"])][0] != "title"
+    # a line that could be a person's name is never taken on this evidence
+    assert [h.kind for h in read_header(["Ana Rivera", "Ana Rivera   12", "Chidi Okafor, Lee Tan"])][0] != "title"
+
+
+def test_the_quoted_title_of_a_site_template_line() -> None:
+    assert clean_title("Научная статья на тему 'СЕЛЬСКОЕ ЗДРАВООХРАНЕНИЕ РОССИИ И ЕГО ПРОБЛЕМЫ'") \
+        == "СЕЛЬСКОЕ ЗДРАВООХРАНЕНИЕ РОССИИ И ЕГО ПРОБЛЕМЫ"
+    assert clean_title('Full text of "Nurse home visits after discharge in rural counties"') \
+        == "Nurse home visits after discharge in rural counties"
+    kept = 'Commentary on "Nurse home visits after discharge in rural counties"'
+    assert clean_title(kept) == kept
+
+
+def test_link_text_glued_to_a_doi_is_not_part_of_it() -> None:
+    assert find_doi("https://doi.org/10.1016/j.jadohealth.2009.07.002Get rights and content") \
+        == "10.1016/j.jadohealth.2009.07.002"
+    assert find_doi("doi: 10.1002/14651858.CD007228.pub3") == "10.1002/14651858.CD007228.pub3"
+
+
+def test_bylines_behind_a_bullet_and_in_german() -> None:
+    record = _record("Nurse home visits after discharge in rural counties: a cohort study\n"
+                     "• Author(s): Rivera, Ana Maria\n• Advisor(s): Okafor, Chidi\n" + ABSTRACT)
+    assert [(a.family, a.given) for a in record.authors] == [("Rivera", "Ana Maria")]
+    authors = parse_author_line("verfasst von: Dr. phil. Ana Rivera, Dr. med. Chidi Okafor", default="given-first")
+    assert [(a.family, a.given) for a in authors] == [("Rivera", "Ana"), ("Okafor", "Chidi")]
+
+
+def test_affiliation_letters_glued_to_names() -> None:
+    byline = "Ana Riveraa, c, Chidi Okaforb, Lee Tanb"
+    keys = letter_keys(["aSchool of Nursing, Riverside University", "bRiverside Medical Center",
+                        "cCorresponding author: Ana Rivera"])
+    assert keys == "abc"
+    assert without_letter_marks(byline, keys) == "Ana Rivera, Chidi Okafor, Lee Tan"
+    assert without_letter_marks(byline) == "Ana Rivera, Chidi Okafor, Lee Tan"  # the letters run a, b, b
+    # names that merely end in those letters are kept: two names only, or letters out of order
+    assert without_letter_marks("Ana Silva, Rob Jacob") == "Ana Silva, Rob Jacob"
+    assert without_letter_marks("Rob Jacob, Ana Silva, Eva Costa") == "Rob Jacob, Ana Silva, Eva Costa"
+    record = _record("A Strategy to Reduce Readmissions after Discharge in Rural Counties\n" + byline + "\n"
+                     "aSchool of Nursing, Riverside University, Springfield, USA\n"
+                     "bRiverside Medical Center, Springfield, USA\n" + ABSTRACT)
+    assert [a.family for a in record.authors] == ["Rivera", "Okafor", "Tan"]
+
+
+def test_the_pages_own_title_label(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(title_model, "OVERRIDE", "rules")
+    record = _record("Nurse Home Visits after Discharge: A Program for Rural Counties\n"
+                     "Click the Poster to View Full Screen\nAna Rivera\nCollege:\nNursing\n"
+                     "Abstract:\nTitle: Nurse Home Visits after Discharge: A Program for Rural Counties\n"
+                     "Background: We studied whether nurse home visits after discharge changed readmissions in "
+                     "three rural counties, and found that readmissions fell.\n")
+    assert record.title == "Nurse Home Visits after Discharge: A Program for Rural Counties"
+    assert [a.family for a in record.authors] == ["Rivera"]
+
+
+def test_a_byline_of_name_and_place_lines_comes_before_a_later_author_line() -> None:
+    record = _record("Originales\nNurse home visits after discharge in three rural counties of the region\n"
+                     "Ana María Rivera Costa. Ayuntamiento de Riverside.\nChidi Okafor. Ayuntamiento de Riverside.\n"
+                     "Lee Tan. CS El Progreso. Springfield.\nPara contactar:\n" + ABSTRACT)
+    assert [a.family for a in record.authors][:2] == ["Costa", "Okafor"]
+    assert len(record.authors) == 3
