@@ -479,7 +479,8 @@ def published_year(lines: list[str]) -> int | None:
 
 def header_year(header: list[HeaderLine]) -> int | None:
     """The year of a citation without its journal name, else of a citation line of the header,
-    else of its first date line (its publication date, when no citation gives one)."""
+    else of its first date line (its publication date, when no citation gives one), else of a
+    numeric date in a bar-separated meta line (not an 'accessed' or 'updated' date)."""
     for line in header:
         if bare := _BARE_CITATION.match(line.text):
             return int(bare.group(1))
@@ -495,7 +496,15 @@ def header_year(header: list[HeaderLine]) -> int | None:
             year = re.search(r"(?:1[89]|20)\d{2}", m.group(0)) if m else None
             if year:
                 return int(year.group(0))
+    for line in header:  # a numeric date in a bar-separated meta line ('Open Access 11.06.2024 | Originalien')
+        if line.kind == "chrome" and "|" in line.text and not _ACCESSED.search(line.text) \
+                and (numeric := _NUMERIC_DATE.search(line.text)):
+            return int(numeric.group("year"))
     return None
+
+
+_NUMERIC_DATE = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,2}\.(?P<year>(?:19|20)\d{2})(?![\d.])")
+_ACCESSED = re.compile(r"\b(?:accessed|retrieved|viewed|abgerufen|consultado|consulté|updated|aktualisiert)\b", re.I)
 
 
 def labelled_value(header: list[HeaderLine], labels: tuple[str, ...]) -> str | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from ingest.chrome import strip_chrome
-from ingest.citation import PMCID, PMID, find_doi, parse_citation
+from ingest.citation import MONTHS, PMCID, PMID, find_doi, parse_citation
 from ingest.formats.pubmed_text import apply_citation
 from ingest.glued import split_glued
 from ingest.header import (
@@ -35,7 +35,7 @@ from ingest.names import (
 )
 from ingest.names.vocab import is_degree
 from ingest.prose import build_abstract, has_prose, is_sentence, lines_of
-from kb.model.schema import Identifiers, Record, ReviewFlag
+from kb.model.schema import Author, Identifiers, Record, ReviewFlag
 
 NAME = "generic_text"
 FORMAT = "text"
@@ -140,6 +140,8 @@ def parse(text: str, *, source: str) -> list[Record]:
         byline = without_letter_marks(byline, letter_keys(window))
     # Pages print names given name first unless the list shows otherwise ('Chuang E, Ross R').
     record.authors = parse_author_line(byline, default="given-first") if byline else []
+    if not record.authors:
+        record.authors = [Author(collective=name) for name in corporate_authors(header, title, window)]
     body: list[str] = []
     for line in lines:
         citation = parse_citation(line) if not is_sentence(line) or "doi" in line.lower() else None
@@ -232,7 +234,22 @@ def _author_line(header: list[HeaderLine], title: HeaderLine | None) -> str | No
         run.append(header[run[-1].index + 1])
     if len(run) > 1 and all(is_listed_name(h.text) for h in run):
         return ", ".join(listed_name(h.text) for h in run)  # one name a line behind bullets
-    return max(run, key=lambda h: len(h.text)).text
+    return _fullest(max(run, key=lambda h: len(h.text)).text, [h.text for h in header if h.kind == "authors"])
+
+
+def _fullest(byline: str, others: list[str]) -> str:
+    """The byline, or another author line of the header that names the same people with their
+    given names written out ('Thetsane RM, Mokhethi M' in a citation, 'Regina M. Thetsane,
+    Motšelisi Mokhethi' in the byline)."""
+    def families_and_given(line: str) -> tuple[list[str], int]:
+        authors = parse_author_line(line, default="given-first")
+        return [a.family for a in authors], sum(len(a.given or "") for a in authors)
+    families, given = families_and_given(byline)
+    for other in others:
+        other_families, other_given = families_and_given(other)
+        if families and other_families == families and other_given > given:
+            byline, given = other, other_given
+    return byline
 
 
 _AUTHORS_LABEL = re.compile(r"^(?:authors?|author\(s\)|by|written by|autor(?:es|as?)?|auteurs?|autoren)\s*[:：]?$",
@@ -357,6 +374,38 @@ def _cited(lines: list[str]) -> tuple[str | None, str] | None:
                     return names, year + rest[end.end():]
             return None, rest
     return None
+
+
+#: An organisation's name: its head noun last or before 'of', 'for', 'on', 'and' ('United States
+#: Department of Health and Human Services', 'National Academies of Sciences, Engineering, and Medicine').
+_ORGANISATION = re.compile(r"\b(?:Department|Ministry|Office|Agency|Administration|Academies|Academy|Council|"
+                           r"Commission|Institute|Foundation|Association|Society|Organi[sz]ation|Bureau|Board)\b"
+                           r"(?=\s*$|\s*,|\s+(?:of|for|on|and)\b)")
+_CITED_ORGANISATION = re.compile(r"^(?:\"[^\"]{1,80}\"\.?\s*)?(?P<name>[^.\d]{8,150}?)\.\s+(?:1[89]|20)\d{2}\.")
+_TRAILING_DATE = re.compile(rf",\s*(?:(?:{'|'.join(MONTHS)})\w*\.?\s+)?(?:\d{{1,2}},?\s+)?(?:1[89]|20)\d{{2}}$", re.I)
+MAX_ORGANISATION_WORDS = 12
+
+
+def corporate_authors(header: list[HeaderLine], title: HeaderLine | None, window: list[str]) -> list[str]:
+    """Organisations named as a page's authors when it names no person: the part before the year
+    of its own 'cite as' line ('Suggested Citation: "Summary." National Academies of …. 2017.
+    Title. …'), else the organisation lines just under the title ('United States Department of
+    Health and Human Services' / 'Office of the Assistant Secretary …, December 2016') — each one
+    name with no place or other comma-joined details, so an author's lost affiliation is not one."""
+    found = _cited(window)
+    if found and found[0] is None and (m := _CITED_ORGANISATION.match(found[1])) \
+            and _ORGANISATION.search(m.group("name")):
+        return [m.group("name").strip()]
+    if title is None:
+        return []
+    names = []
+    for line in header[title.index + 1:]:
+        name = _TRAILING_DATE.sub("", line.text.strip())
+        if "," in name or len(name.split()) > MAX_ORGANISATION_WORDS or not _ORGANISATION.search(name) \
+                or not all(w[:1].isupper() or w in ("of", "for", "on", "and", "the", "&") for w in name.split()):
+            break
+        names.append(name)
+    return names
 
 
 def cited_authors(lines: list[str]) -> str | None:

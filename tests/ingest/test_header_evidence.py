@@ -130,3 +130,43 @@ def test_a_byline_of_name_and_place_lines_comes_before_a_later_author_line() -> 
                      "Lee Tan. CS El Progreso. Springfield.\nPara contactar:\n" + ABSTRACT)
     assert [a.family for a in record.authors][:2] == ["Costa", "Okafor"]
     assert len(record.authors) == 3
+
+
+def test_an_author_section_at_the_top_is_no_footer() -> None:
+    from ingest.chrome import strip_chrome
+    lines = ["About the Author(s)", "Ana Rivera", "School of Nursing, Riverside University",
+             "We studied whether nurse home visits after discharge changed readmissions in rural counties.",
+             "About the author", "Ana Rivera teaches nursing."]
+    assert strip_chrome(lines) == lines[:4]
+
+
+def test_the_byline_that_writes_out_the_given_names_of_the_same_people() -> None:
+    record = _record("Citation\nRivera AM, Okafor C. Nurse home visits after discharge in rural counties. "
+                     "Rural Health Rev. 2022;64(1), a5581.\nOriginal Research\n"
+                     "Nurse home visits after discharge in rural counties\nAna M. Rivera, Chidi Okafor\n" + ABSTRACT)
+    assert [(a.family, a.given) for a in record.authors] == [("Rivera", "Ana M."), ("Okafor", "Chidi")]
+
+
+def test_a_numeric_date_in_a_bar_separated_meta_line_gives_the_year() -> None:
+    from ingest.header import HeaderLine, header_year
+    def line(text: str) -> HeaderLine:
+        return HeaderLine(0, text, kind_of(text))
+    assert header_year([line("Open Access 11.06.2024 | Allgemeinmedizin | Originalien")]) == 2024
+    assert header_year([line("Accessed 26.05.2016 | Home | Contact")]) is None
+
+
+def test_organisations_as_authors_when_no_person_is_named() -> None:
+    body = ("Summary\nWe reviewed payment programs that account for social risk factors and found that "
+            "adjusting for them changed the rankings of many providers.\n")
+    record = _record('Suggested Citation:"Summary." National Academy of Nursing. 2017. Nurse Home Visits after '
+                     "Discharge in Rural Counties. Washington, DC: The Academy Press.\n" + body)
+    assert [a.collective for a in record.authors] == ["National Academy of Nursing"]
+    record = _record("Report to Congress: Nurse Home Visits after Discharge in Rural Counties\n"
+                     "United States Department of Rural Health\n"
+                     "Office of the Assistant Secretary for Planning, December 2016\n" + body)
+    assert [a.collective for a in record.authors] == ["United States Department of Rural Health",
+                                                      "Office of the Assistant Secretary for Planning"]
+    # an affiliation with its place under a title is an author's lost affiliation, not an author
+    record = _record("Nurse Home Visits after Discharge in Rural Counties\n"
+                     "Department of Nursing, Riverside University, Springfield, USA\n" + body)
+    assert not record.authors
