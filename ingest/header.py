@@ -69,7 +69,11 @@ _FUNCTION = frozenset("a an the of to and for in on by with from at or as".split
 # Health', 'Urban Institute', 'Center on Budget …'), not inside a phrase ('… Health Center Use on …')
 _ORGANISATION = re.compile(r"\b(?:Department|University|Ministry|Institute|Agency|Office|Council|Academy|"
                            r"Centers?|Centres?|Academies|Foundation|Association|Society|Press|Publishing|Publishers)\b"
-                           r"(?=\s*$|\s*[,;(&]|\s+(?:of|for|on|and|in|at)\b)")
+                           r"(?=\s*$|\s*[,;:(&]|\s+(?:of|for|on|and|in|at)\b)")
+#: A site's name and slogan: one word, a dash, a few capitalised words ('SciELO - Scientific
+#: Electronic Library Online').
+_SITE_SLOGAN = re.compile(r"^(?P<name>[^\s:]+)\s+[-–—]\s+(?P<slogan>[^-–—:]+)$")
+MAX_SLOGAN_WORDS = 6
 _ABBREVIATED_LEAD = re.compile(r"^[A-Z][a-z]{1,3}\.\s")
 _LIST_ITEM = re.compile(r"^\d{1,2}[.)]\s")
 _DOMAIN_LEAD = re.compile(r"^[\w-]+\.(?:com|org|net|info|io|edu|gov|de|fr|es|it|nl|uk|eu|ca|au|br|cn)\b", re.I)
@@ -161,7 +165,7 @@ def _title_shaped(line: str, words: list[str]) -> bool:
     """Enough words, not prose, starts with a capital or a digit, not a list of names."""
     if not MIN_TITLE_WORDS <= len(words) <= MAX_TITLE_WORDS or len(line) > 350:
         return False
-    if line.rstrip().endswith(("...", "…")) or _DOMAIN_LEAD.match(line):
+    if line.rstrip().endswith(("...", "…")) or _DOMAIN_LEAD.match(line) or _site_slogan(line):
         return False  # a title the site cut short ('… review of UK ...'), a site's name and slogan
     if fold(words[-1].strip(".,;")) in _FUNCTION or _ABBREVIATED_LEAD.match(line) or _LIST_ITEM.match(line):
         return False  # cut off mid-phrase ('… the degree of'), led by 'Sec.', 'Vol.', or a list item ('1. …')
@@ -174,6 +178,18 @@ def _title_shaped(line: str, words: list[str]) -> bool:
             and not _question_and_subtitle(line):
         return False
     return line[0].isupper() or line[0].isdigit() or line[0] in "“\"'‘"
+
+
+def _site_slogan(line: str) -> bool:
+    """'SciELO - Scientific Electronic Library Online': a one-word name in mixed case, a dash, a
+    slogan of a few words all capitalised (a title's dash joins longer parts: 'Versorgungsforschung
+    … – eine …', and its first word is no brand: 'Telehealth – A Bavarian Perspective')."""
+    m = _SITE_SLOGAN.match(line.strip())
+    name = m.group("name") if m else ""
+    if not (any(c.isupper() for c in name[1:]) and any(c.islower() for c in name)):
+        return False  # a brand's name in mixed case ('SciELO', 'PubMed'), not a title's first word
+    words = m.group("slogan").split()
+    return len(words) <= MAX_SLOGAN_WORDS and all(w[:1].isupper() or fold(w) in _FUNCTION for w in words)
 
 
 def read_header(lines: list[str]) -> list[HeaderLine]:

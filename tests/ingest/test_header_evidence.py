@@ -170,3 +170,11 @@ def test_organisations_as_authors_when_no_person_is_named() -> None:
     record = _record("Nurse Home Visits after Discharge in Rural Counties\n"
                      "Department of Nursing, Riverside University, Springfield, USA\n" + body)
     assert not record.authors
+
+
+def test_a_sites_name_and_slogan_is_no_title() -> None:
+    assert kind_of("SciELO - Scientific Electronic Library Online") != "title"
+    assert kind_of("PubMed – Rural Health Evidence Library") != "title"
+    # a title's first word is no brand, and a longer part after the dash is a subtitle
+    assert kind_of("Telehealth – A Regional Perspective on Rural Care") == "title"
+    assert kind_of("COVID-19 - A review of rural nurse home visits") == "title"
