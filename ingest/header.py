@@ -305,8 +305,9 @@ def _rules_score(ctx: Context, n: int) -> float:
 def choose_title(ctx: Context, probability: list[float] | None, mode: Decision,
                  threshold: float) -> int | None:
     """Index of the title line, or None. 'rules': the best placed line the rules find plausible;
-    'veto': the same, less lines whose title probability is under the threshold; 'model': the
-    title-shaped line of highest probability, when it reaches the threshold."""
+    'veto': the same, less lines whose title probability is under the threshold (unless their
+    evidence is of a kind the model's features do not show); 'model': the title-shaped line of
+    highest probability, when it reaches the threshold."""
     best, best_score = None, 0.0
     for n in range(len(ctx.texts)):
         if mode == "model":
@@ -316,7 +317,8 @@ def choose_title(ctx: Context, probability: list[float] | None, mode: Decision,
         else:
             if not plausible_title(ctx, n):
                 continue
-            if mode == "veto" and probability is not None and probability[n] < threshold:
+            if mode == "veto" and probability is not None and probability[n] < threshold \
+                    and not evidence_unseen_by_model(ctx, n):
                 continue
             score = _rules_score(ctx, n)
         if score > best_score:
@@ -354,6 +356,14 @@ def _original_of_translation(ctx: Context, best: int) -> int:
     another language directly above."""
     return best - 1 if best > 0 and _translation_pair(ctx, best - 1, best) \
         and _language_hint(ctx.texts[best]) == "english" else best
+
+
+def evidence_unseen_by_model(ctx: Context, n: int) -> bool:
+    """Line n is a title by evidence the title model's features do not carry, so its probability
+    says nothing against it: it is printed with its translation, or it is a short title the page
+    prints twice above its byline (only that evidence makes a line under four words a title)."""
+    short = len(without_number_lead(ctx.texts[n]).split()) < MIN_TITLE_WORDS and ctx.kinds[n] == "title"
+    return short or any(_translation_pair(ctx, n, m) for m in (n - 1, n + 1))
 
 
 def _translation_pair(ctx: Context, n: int, m: int) -> bool:

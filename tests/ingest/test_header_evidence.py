@@ -178,3 +178,17 @@ def test_a_sites_name_and_slogan_is_no_title() -> None:
     # a title's first word is no brand, and a longer part after the dash is a subtitle
     assert kind_of("Telehealth – A Regional Perspective on Rural Care") == "title"
     assert kind_of("COVID-19 - A review of rural nurse home visits") == "title"
+
+
+def test_the_model_does_not_veto_evidence_its_features_do_not_show() -> None:
+    lines = ["Gesundheitswesen 2015; 77(03): 213-218",
+             "Versorgungsforschung in der Allgemeinmedizin – eine regionale Perspektive",
+             "Health Services Research in General Practice – A Regional Perspective", "Ana Rivera, Chidi Okafor"]
+    ctx = context(read_header(lines), lines)
+    low = [0.1] * len(lines)
+    assert choose_title(ctx, low, "veto", 0.7) == 1
+    short = ["Patient Navigation", "Patient Navigation   12", "Ana Rivera, Chidi Okafor, and Lee Tan"]
+    assert choose_title(context(read_header(short), short), [0.1] * 3, "veto", 0.7) == 0
+    # a title with no such evidence is still vetoed
+    plain = ["Nurse Home Visits after Discharge in Rural Counties", "Ana Rivera, Chidi Okafor"]
+    assert choose_title(context(read_header(plain), plain), [0.1] * 2, "veto", 0.7) is None
