@@ -13,7 +13,7 @@ from ingest import title_model
 from ingest.citation import MONTHS, parse_citation
 from ingest.header_features import PAGE_WINDOW, Context, continues_previous, echoed, line_features
 from ingest.journals import is_journal_name
-from ingest.names import is_affiliation_line, is_author_line, is_listed_name
+from ingest.names import INSTITUTION, is_affiliation_line, is_author_line, is_listed_name
 from ingest.names.vocab import is_degree
 from ingest.prose import is_sentence
 from ingest.title_model import Decision
@@ -124,7 +124,7 @@ def kind_of(line: str) -> Kind:
         return "date"
     if _is_chrome_words(words):
         return "chrome"
-    if is_author_line(line):
+    if is_author_line(line) or _name_and_place(line):
         return "authors"
     if is_affiliation_line(line):
         return "affiliation"
@@ -133,6 +133,18 @@ def kind_of(line: str) -> Kind:
     if not _title_shaped(line, words):
         return "other"
     return "citation" if is_journal_name(line) else "title"  # a journal's name is a venue
+
+
+_NAME_FIRST = re.compile(r"^(?P<name>[^.,;:]{3,60}?[^\W\d_]{2})\.\s+(?P<rest>\S.*)$")
+
+
+def _name_and_place(line: str) -> bool:
+    """'Karla Cristina Giacomin. Ayuntamiento de Belo Horizonte (Brasil).': a person's name, a
+    full stop, where the person works."""
+    m = _NAME_FIRST.match(line.strip())
+    return bool(m) and bool(INSTITUTION.search(m.group("rest"))) and not is_sentence(m.group("rest")) \
+        and 2 <= len(m.group("name").split()) <= 5 \
+        and is_author_line(m.group("name"), allow_single=True, default="given-first")
 
 
 def is_section_label(line: str) -> bool:

@@ -209,15 +209,15 @@ def labelled_title(lines: list[str]) -> str | None:
 
 def _first_byline(header: list[HeaderLine], title: HeaderLine | None, window: list[str]) -> str | None:
     """The byline that comes first after the title: an author line of the header, or names listed
-    one a line (when such a run starts before the header's author line, it is the byline and the
-    author line is one of its names with an affiliation: 'Ignacio Sierra Maynar. CS El Progreso.')."""
+    one a line (when such a run starts at or before the header's author line, it is the byline and
+    the author line is one of its names with an affiliation: 'Ignacio Sierra Maynar. CS El Progreso.')."""
     line = _author_line(header, title)
     stacked = _stacked(window)
     if stacked is None:
         return line
     at = next((h.index for h in header if h.kind == "authors" and h.text == line), None) if line else None
     after_title = title is None or stacked[0] > title.index
-    if line is None or (at is not None and after_title and stacked[0] < at):
+    if line is None or (at is not None and after_title and stacked[0] <= at):
         return stacked[1]
     return line
 

@@ -130,6 +130,10 @@ def test_a_byline_of_name_and_place_lines_comes_before_a_later_author_line() -> 
                      "Lee Tan. CS El Progreso. Springfield.\nPara contactar:\n" + ABSTRACT)
     assert [a.family for a in record.authors][:2] == ["Costa", "Okafor"]
     assert len(record.authors) == 3
+    assert record.title == "Nurse home visits after discharge in three rural counties of the region"
+    # a name and its place of work is a byline line, never a title (nor the translation of one)
+    assert kind_of("Ana María Rivera Costa. Ayuntamiento de Riverside.") == "authors"
+    assert kind_of("Nurse visits at home. A review of rural programs in the region") != "authors"
 
 
 def test_an_author_section_at_the_top_is_no_footer() -> None:
