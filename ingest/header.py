@@ -17,13 +17,13 @@ from ingest.names import INSTITUTION, is_affiliation_line, is_author_line, is_li
 from ingest.names.vocab import is_degree
 from ingest.prose import is_sentence
 from ingest.title_model import Decision
+from ingest.title_text import MIN_TITLE_WORDS, language_hint, quoted_title, without_number_lead
 from kb.text.normalize import fold
 from kb.text.sections import split_label
 
 Kind = Literal["chrome", "label", "identifier", "citation", "date", "authors", "affiliation",
                "title", "other"]
 MAX_HEADER = 30
-MIN_TITLE_WORDS = 4
 MAX_TITLE_WORDS = 45
 REPEATED_TITLE_WORDS = 8
 MAX_ORGANISATION_WORDS = 12  # a longer line in title case that names a Center is a title, not the Center  # a line of this many words the page prints twice is a title, not a site's name
@@ -32,8 +32,6 @@ _NAVIGATION = re.compile(r"^(?:back to|return to|go to|skip to|home\b|«|‹|<)|
                          r"\blogo|\||"
                          # an instruction to the reader about the page itself ('Click the Poster to View Full Screen')
                          r"^(?:click|right[- ]click|double[- ]click|tap|scroll|hover|swipe)\b", re.I)
-#: The number a listing prints before an article's title ('3 |Comprendre le refus …').
-_NUMBER_LEAD = re.compile(r"^\d{1,4}\s*\|\s*(?=\S)")
 _VOLUME = re.compile(r"\b(?:vol(?:ume)?|issue|no|pp?)\.?\s*\d|\(\d{4}\)\s*\d|\d+\s*\(\d+\)\s*:", re.I)
 #: Month names of the pages' other languages (French, Spanish, Portuguese, German, Italian, Dutch),
 #: for dates only: 'Septembre 2012', 'Publié le 02 fév 2011', '3. März 2020'.
@@ -100,14 +98,6 @@ def is_byline(line: str) -> bool:
     return bool(_BYLINE.match(line)) and is_author_line(line, allow_single=True)
 
 
-def without_number_lead(line: str) -> str:
-    """A line without the article number a listing prints before a title ('3 |Title' -> 'Title'),
-    when no other bar follows (then the line is a menu)."""
-    if (lead := _NUMBER_LEAD.match(line)) and "|" not in line[lead.end():]:
-        return line[lead.end():]
-    return line
-
-
 def kind_of(line: str) -> Kind:
     """What a header line is, from its own shape."""
     line = without_number_lead(line)
@@ -142,9 +132,11 @@ def _name_and_place(line: str) -> bool:
     """'Karla Cristina Giacomin. Ayuntamiento de Belo Horizonte (Brasil).': a person's name, a
     full stop, where the person works."""
     m = _NAME_FIRST.match(line.strip())
-    return bool(m) and bool(INSTITUTION.search(m.group("rest"))) and not is_sentence(m.group("rest")) \
-        and 2 <= len(m.group("name").split()) <= 5 \
-        and is_author_line(m.group("name"), allow_single=True, default="given-first")
+    if m is None:
+        return False
+    name, rest = m.group("name"), m.group("rest")
+    return bool(INSTITUTION.search(rest)) and not is_sentence(rest) and 2 <= len(name.split()) <= 5 \
+        and is_author_line(name, allow_single=True, default="given-first")
 
 
 def is_section_label(line: str) -> bool:
@@ -197,7 +189,9 @@ def _site_slogan(line: str) -> bool:
     slogan of a few words all capitalised (a title's dash joins longer parts: 'Versorgungsforschung
     … – eine …', and its first word is no brand: 'Telehealth – A Bavarian Perspective')."""
     m = _SITE_SLOGAN.match(line.strip())
-    name = m.group("name") if m else ""
+    if m is None:
+        return False
+    name = m.group("name")
     if not (any(c.isupper() for c in name[1:]) and any(c.islower() for c in name)):
         return False  # a brand's name in mixed case ('SciELO', 'PubMed'), not a title's first word
     words = m.group("slogan").split()
@@ -341,33 +335,13 @@ def choose_title(ctx: Context, probability: list[float] | None, mode: Decision,
     return best
 
 
-#: Function words of the languages the pages print titles in besides English (French, Spanish,
-#: Portuguese, Italian, German, Dutch): a title with one of them is not in English.
-FOREIGN_WORDS = frozenset(
-    """de la le les des du et une un au aux sur dans pour el los las y del una con por para em da do dos
-    das com nos nas di il della delle degli per e der die das und von für mit zur zum eine einer im vom
-    bei nach een het voor""".split())
-
-
-def _language_hint(line: str) -> str:
-    """'foreign' for a line with a function word of another language or a letter outside ASCII,
-    'english' for a line of ASCII letters with none, '' when it has no letters."""
-    letters = [c for c in line if c.isalpha()]
-    if not letters:
-        return ""
-    words = {fold(w.strip(".,:;()–—-")) for w in line.split()}
-    if words & FOREIGN_WORDS or any(not c.isascii() for c in letters):
-        return "foreign"
-    return "english"
-
-
 def _original_of_translation(ctx: Context, best: int) -> int:
     """The title in its own language when the chosen line is its English translation printed
     just below it ('Versorgungsforschung … – eine bayerische Perspektive' / 'Health Services
     Research … – A Bavarian Perspective'): a title-shaped line of about the same length in
     another language directly above."""
     return best - 1 if best > 0 and _translation_pair(ctx, best - 1, best) \
-        and _language_hint(ctx.texts[best]) == "english" else best
+        and language_hint(ctx.texts[best]) == "english" else best
 
 
 def evidence_unseen_by_model(ctx: Context, n: int) -> bool:
@@ -385,7 +359,7 @@ def _translation_pair(ctx: Context, n: int, m: int) -> bool:
             or ctx.kinds[n] != "title" or ctx.kinds[m] != "title":
         return False
     first, second = without_number_lead(ctx.texts[n]), without_number_lead(ctx.texts[m])
-    hints = {_language_hint(first), _language_hint(second)}
+    hints = {language_hint(first), language_hint(second)}
     return hints == {"english", "foreign"} and 0.5 <= len(first) / len(second) <= 2.0
 
 
@@ -463,21 +437,6 @@ def _without_type_lead(text: str) -> str:
     if not cut or len(rest) < MIN_TITLE_WORDS or not rest[0][:1].isupper():
         return text
     return " ".join(rest)
-
-
-#: A site's template line that quotes the title ("Научная статья на тему 'TITLE'", 'Full text of "TITLE"').
-_QUOTED = re.compile(r"^(?P<lead>[^'\"«“‘\d]{3,60}?)\s*['\"«“‘](?P<title>[^'\"«»“”‘’]{10,})['\"»”’]\s*$")
-#: Words of such a template's lead: what the page calls the text it shows.
-TEMPLATE_WORDS = frozenset("article text topic paper статья статьи текст тему тема работы".split())
-
-
-def quoted_title(text: str) -> str:
-    """The quoted title of a template line whose lead names the text ('… article on the topic
-    "Title"'); any other line as it is (a 'Commentary on "…"' keeps its quote)."""
-    m = _QUOTED.match(text.strip())
-    if not m or len(m.group("lead").split()) > 5 or len(m.group("title").split()) < MIN_TITLE_WORDS:
-        return text
-    return m.group("title") if any(fold(w) in TEMPLATE_WORDS for w in m.group("lead").split()) else text
 
 
 _TRAILING_BRACKET = re.compile(r"\s*[(\[](?P<words>[^()\[\]]{1,30})[)\]]\s*$")

@@ -243,7 +243,7 @@ def _fullest(byline: str, others: list[str]) -> str:
     Motšelisi Mokhethi' in the byline)."""
     def families_and_given(line: str) -> tuple[list[str], int]:
         authors = parse_author_line(line, default="given-first")
-        return [a.family for a in authors], sum(len(a.given or "") for a in authors)
+        return [a.family or "" for a in authors], sum(len(a.given or "") for a in authors)
     families, given = families_and_given(byline)
     for other in others:
         other_families, other_given = families_and_given(other)
