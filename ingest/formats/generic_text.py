@@ -234,7 +234,21 @@ def _author_line(header: list[HeaderLine], title: HeaderLine | None) -> str | No
         run.append(header[run[-1].index + 1])
     if len(run) > 1 and all(is_listed_name(h.text) for h in run):
         return ", ".join(listed_name(h.text) for h in run)  # one name a line behind bullets
-    return _fullest(max(run, key=lambda h: len(h.text)).text, [h.text for h in header if h.kind == "authors"])
+    others = [h.text for h in header if h.kind == "authors"]
+    chosen = _fullest(max(run, key=lambda h: len(h.text)).text, others)
+    if not _all_given(chosen):  # a subtitle read as names ('Online-Befragungen von … und Praxisinhabern')
+        later = [h.text for h in header if h.kind == "authors" and 0 < h.index - run[-1].index <= NAMES_NEARBY]
+        chosen = next((o for o in later if _all_given(o) and len(parse_author_line(o)) >= 2), chosen)
+    return chosen
+
+
+NAMES_NEARBY = 3  # lines: how far below a doubtful author line the real byline may stand
+
+
+def _all_given(line: str) -> bool:
+    """Every name of the line has a given name or initials (a subtitle read as names has a bare word)."""
+    authors = parse_author_line(line, default="given-first")
+    return bool(authors) and all(a.given or a.initials for a in authors)
 
 
 def _fullest(byline: str, others: list[str]) -> str:

@@ -8,7 +8,15 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.names.person import Order, is_name_token, read_person, tokens_of
-from ingest.names.vocab import MARKER_CHARS, NOT_NAMES, is_degree, is_dotted_initials, is_initials, is_particle
+from ingest.names.vocab import (
+    HONORIFICS,
+    MARKER_CHARS,
+    NOT_NAMES,
+    is_degree,
+    is_dotted_initials,
+    is_initials,
+    is_particle,
+)
 from kb.model.schema import Author
 from kb.text.normalize import cjk_count
 
@@ -72,8 +80,29 @@ def listed_name(line: str) -> str:
     return _listed_once(_listed_once(line.strip())).strip(" ,")
 
 
+_ROMAN = r"(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)"
+_ROMAN_MARK = re.compile(rf",\s*{_ROMAN}\s+(?=[^\W\d_])")
+_ROMAN_GLUED_END = re.compile(rf"(?<=[a-zà-ÿ]){_ROMAN}\s*$")
+
+
+def _without_roman_marks(text: str) -> str:
+    """A byline without the Roman numerals that key its affiliations ('Judit Martínez Abreu, I MsC.
+    Silvio …, II DrC. …, …DurruthyV'), when the line shows them as a run: ', I ' then ', II '."""
+    first, second = re.search(r",\s*I\s", text), re.search(r",\s*II\s", text)
+    if not (first and second and first.start() < second.start()):
+        return text
+    return _ROMAN_GLUED_END.sub("", _ROMAN_MARK.sub(", ", text))
+
+
+# an honorific with its full stop before a name ('MsC. Silvio Faustino Soler Cárdenas'), so five
+# name words after it are one name, not names run together
+_DOTTED_HONORIFIC = re.compile(r"(?:^|(?<=,\s))(?:" + "|".join(sorted(HONORIFICS, key=len, reverse=True))
+                               + r")\.\s+(?=[^\W\d_])", re.I)
+
+
 def _clean_line(line: str) -> tuple[str, bool]:
-    text = _GERMAN_DEGREE.sub(r"\1 ", _LEAD.sub("", line.strip()))
+    text = _without_roman_marks(_GERMAN_DEGREE.sub(r"\1 ", _LEAD.sub("", line.strip())))
+    text = _DOTTED_HONORIFIC.sub("", text)
     found = _ET_AL.search(text)
     et_al = bool(found)
     if found:

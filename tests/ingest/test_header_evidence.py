@@ -196,3 +196,22 @@ def test_the_model_does_not_veto_evidence_its_features_do_not_show() -> None:
     # a title with no such evidence is still vetoed
     plain = ["Nurse Home Visits after Discharge in Rural Counties", "Ana Rivera, Chidi Okafor"]
     assert choose_title(context(read_header(plain), plain), [0.1] * 2, "veto", 0.7) is None
+
+
+def test_roman_numeral_affiliation_marks_and_dotted_honorifics() -> None:
+    authors = parse_author_line("MsC. Ana María Rivera, I MsC. Luis Carlos Okafor Tan, II DrC. Carmen Lee, "
+                                "III Dra. Rosa Díaz MoraIV", default="given-first")
+    assert [(a.family, a.given) for a in authors] == [("Rivera", "Ana María"), ("Tan", "Luis Carlos Okafor"),
+                                                      ("Lee", "Carmen"), ("Mora", "Rosa Díaz")]
+    # a lone 'I' with no 'II' after it is left to the name reader (an initial: 'I Okafor')
+    authors = parse_author_line("Ana Rivera, I Okafor", default="given-first")
+    assert [(a.family, a.initials) for a in authors][1] == ("Okafor", "I")
+
+
+def test_a_subtitle_read_as_names_gives_way_to_the_byline_below_it() -> None:
+    record = _record("Medizinische Fachangestellte können mehr\nDOI: 10.3238/zfa.2014.0517-0522\n"
+                     "Online-Befragungen von VERAH-Absolventen und Praxisinhabern\nPDF\n"
+                     "Ana Rivera, Chidi Okafor, Lee Tan\n"
+                     "Hintergrund: Die stetig wachsende hausärztliche Belastung hat in den letzten Jahren zu "
+                     "Diskussionen um die Delegation von Aufgaben an Fachangestellte geführt.\n")
+    assert [a.family for a in record.authors] == ["Rivera", "Okafor", "Tan"]
