@@ -153,7 +153,7 @@ def parse(text: str, *, source: str) -> list[Record]:
         body.append(line)
     if record.year is None:
         record.year = header_year(header) or published_year(window) or cited_year(window) \
-            or (byline_date(window, byline) if byline else None)
+            or (byline_date(window, byline) if byline else None) or copyright_year(window)
     if record.venue is None:
         record.venue = labelled_value(header, ("journal", "source title", "published in"))
     _find_ids(record, "\n".join(lines))
@@ -464,6 +464,16 @@ def cited_year(lines: list[str]) -> int | None:
     found = _cited(lines)
     year = re.search(r"\b(?:1[89]|20)\d{2}\b", found[1]) if found else None
     return int(year.group(0)) if year else None
+
+
+_COPYRIGHT = re.compile(r"(?:©|\(c\)|\bcopyright\b)\s*:?\s*(?:©\s*)?(?P<year>(?:1[89]|20)\d{2})\b", re.I)
+
+
+def copyright_year(lines: list[str]) -> int | None:
+    """The year of a copyright notice near the top ('© 2014. Elsevier España', 'Copyright: © 2022.
+    The Author(s)'), when nothing else dates the publication: an article's notice stands with
+    its header, a site's own notice in its footer (cut with the tail)."""
+    return next((int(m.group("year")) for line in lines if (m := _COPYRIGHT.search(line))), None)
 
 
 BYLINE_DATE_LINES = 3  # a page's date stands this near above its byline ('February 18, 2025' / 'Report' / names)

@@ -215,3 +215,13 @@ def test_a_subtitle_read_as_names_gives_way_to_the_byline_below_it() -> None:
                      "Hintergrund: Die stetig wachsende hausärztliche Belastung hat in den letzten Jahren zu "
                      "Diskussionen um die Delegation von Aufgaben an Fachangestellte geführt.\n")
     assert [a.family for a in record.authors] == ["Rivera", "Okafor", "Tan"]
+
+
+def test_a_copyright_notice_dates_a_page_nothing_else_dates() -> None:
+    record = _record("Nurse Home Visits after Discharge in Rural Counties\n13\n"
+                     "1 1 © 2014. Riverside Press, S.L. All rights reserved. We studied whether nurse home visits "
+                     "after discharge changed readmissions in three rural counties, and they fell by a quarter.\n")
+    assert record.year == 2014
+    dated = _record("Nurse Home Visits after Discharge in Rural Counties\nPublished: 12 May 2019\n"
+                    "Copyright: © 2021 The Authors\n" + ABSTRACT)
+    assert dated.year == 2019
