@@ -1,4 +1,4 @@
-"""Real-world intake: metadata of the 96 web-page captures (tests/data/captures, split tune /
+"""Real-world intake: metadata of the web-page captures (tests/data/captures, split tune /
 held-out by site) as parsed by this tree ("after") and by another git revision ("before",
 default the commit issue 13 started from), scored by kb.eval.intake with the same rules, plus
 the targets of issue 13. Prints a table.

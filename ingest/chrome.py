@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ingest.prose import is_sentence
+
 # A line that is pure site chrome.
 CHROME_LINE = re.compile(
     r"^(?:home|menu|search|skip to (?:main )?content|share(?: this)?:?|print|email|like this:?|"
@@ -48,10 +50,11 @@ def is_browser_notice(line: str) -> bool:
 
 def strip_chrome(lines: list[str]) -> list[str]:
     """Drop chrome lines (cookie banners, browser notices) and everything from the start of a
-    comment form or footer."""
+    comment form or footer — a footer follows the page's text, so a 'tail' line before any
+    paragraph ('About the Author(s)' heading an author list at the top) is kept."""
     kept: list[str] = []
     for line in lines:
-        if TAIL_START.match(line):
+        if TAIL_START.match(line) and any(is_sentence(k) for k in kept):
             break
         if not CHROME_LINE.match(line) and not is_cookie_banner(line) and not is_browser_notice(line):
             kept.append(line)

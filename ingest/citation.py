@@ -65,8 +65,12 @@ def iso_date(year: str | int, month: str | None = None, day: str | None = None) 
 
 
 def clean_doi(raw: str) -> str:
-    """Strip the trailing punctuation a DOI picks up at the end of a sentence."""
-    return raw.rstrip(".,;)]")
+    """Strip the trailing punctuation a DOI picks up at the end of a sentence, and a link text
+    the copied page glued to it ('…/j.jadohealth.2009.07.002Get rights and content')."""
+    return _GLUED_WORD.sub("", raw.rstrip(".,;)]"))
+
+
+_GLUED_WORD = re.compile(r"(?<=\d)[A-Z][a-z]{2,}$")
 
 
 def find_doi(text: str) -> str | None:

@@ -13,23 +13,25 @@ from ingest import title_model
 from ingest.citation import MONTHS, parse_citation
 from ingest.header_features import PAGE_WINDOW, Context, continues_previous, echoed, line_features
 from ingest.journals import is_journal_name
-from ingest.names import is_affiliation_line, is_author_line, is_listed_name
+from ingest.names import INSTITUTION, is_affiliation_line, is_author_line, is_listed_name
 from ingest.names.vocab import is_degree
 from ingest.prose import is_sentence
 from ingest.title_model import Decision
+from ingest.title_text import MIN_TITLE_WORDS, language_hint, quoted_title, without_number_lead
 from kb.text.normalize import fold
 from kb.text.sections import split_label
 
 Kind = Literal["chrome", "label", "identifier", "citation", "date", "authors", "affiliation",
                "title", "other"]
 MAX_HEADER = 30
-MIN_TITLE_WORDS = 4
 MAX_TITLE_WORDS = 45
 REPEATED_TITLE_WORDS = 8
 MAX_ORGANISATION_WORDS = 12  # a longer line in title case that names a Center is a title, not the Center  # a line of this many words the page prints twice is a title, not a site's name
 _IDENTIFIER = re.compile(r"\b(?:doi|pmid|pmcid|issn|isbn|arxiv)\b|\b10\.\d{4,9}/|https?://|www\.|@", re.I)
 _NAVIGATION = re.compile(r"^(?:back to|return to|go to|skip to|home\b|«|‹|<)|\s(?:>|»|›|/)\s.*\s(?:>|»|›|/)\s|"
-                         r"\blogo|\|", re.I)
+                         r"\blogo|\||"
+                         # an instruction to the reader about the page itself ('Click the Poster to View Full Screen')
+                         r"^(?:click|right[- ]click|double[- ]click|tap|scroll|hover|swipe)\b", re.I)
 _VOLUME = re.compile(r"\b(?:vol(?:ume)?|issue|no|pp?)\.?\s*\d|\(\d{4}\)\s*\d|\d+\s*\(\d+\)\s*:", re.I)
 #: Month names of the pages' other languages (French, Spanish, Portuguese, German, Italian, Dutch),
 #: for dates only: 'Septembre 2012', 'Publié le 02 fév 2011', '3. März 2020'.
@@ -45,7 +47,7 @@ _DATE = re.compile(rf"\b(?:{_MONTH})\.?\s+(?:\d{{1,2}},?\s+)?(?:1[89]|20)\d{{2}}
                    r"^\d{1,2}[/.]\d{1,2}[/.](?:1[89]|20)\d{2}$|\b(?:1[89]|20)\d{2}\s+(?:года|г\.)|^\((?:1[89]|20)\d{2}\)$",
                    re.I)
 _LABEL_VALUE = re.compile(r"^(?P<label>[^\W\d_][\w'’()\-]*(?: [\w'’()\-]+){0,3})\s*[:：]\s*\S")
-_BYLINE = re.compile(r"^\W*(?:by|authors?|author\(s\)|written by|autor(?:es|a)?(?:\s+principal(?:es)?)?|auteurs?|"
+_BYLINE = re.compile(r"^\W*(?:by|authors?|author\(s\)|written by|verfasst von|autor(?:es|a)?(?:\s+principal(?:es)?)?|auteurs?|"
                      r"autoren|(?:[^,\n]{0,80},\s*)?автор(?:ы)?(?:\s+научной\s+работы)?)\s*[:：—–]?\s+\S", re.I)
 _SEPARATOR = re.compile(r"\s+[–—|-]\s+")
 #: Words of page furniture and article-type labels: a short line made of them is chrome.
@@ -61,8 +63,15 @@ CHROME_WORDS = frozenset(
     publication published publications resource resources library page pages home back a an the
     of to and for in on by""".split())
 _FUNCTION = frozenset("a an the of to and for in on by with from at or as".split())
+# an organisation's noun as the head of its name: last, or before 'of', 'for', 'on' … ('Department of
+# Health', 'Urban Institute', 'Center on Budget …'), not inside a phrase ('… Health Center Use on …')
 _ORGANISATION = re.compile(r"\b(?:Department|University|Ministry|Institute|Agency|Office|Council|Academy|"
-                           r"Centers?|Centres?|Academies|Foundation|Association|Society|Press|Publishing|Publishers)\b")
+                           r"Centers?|Centres?|Academies|Foundation|Association|Society|Press|Publishing|Publishers)\b"
+                           r"(?=\s*$|\s*[,;:(&]|\s+(?:of|for|on|and|in|at)\b)")
+#: A site's name and slogan: one word, a dash, a few capitalised words ('SciELO - Scientific
+#: Electronic Library Online').
+_SITE_SLOGAN = re.compile(r"^(?P<name>[^\s:]+)\s+[-–—]\s+(?P<slogan>[^-–—:]+)$")
+MAX_SLOGAN_WORDS = 6
 _ABBREVIATED_LEAD = re.compile(r"^[A-Z][a-z]{1,3}\.\s")
 _LIST_ITEM = re.compile(r"^\d{1,2}[.)]\s")
 _DOMAIN_LEAD = re.compile(r"^[\w-]+\.(?:com|org|net|info|io|edu|gov|de|fr|es|it|nl|uk|eu|ca|au|br|cn)\b", re.I)
@@ -91,6 +100,7 @@ def is_byline(line: str) -> bool:
 
 def kind_of(line: str) -> Kind:
     """What a header line is, from its own shape."""
+    line = without_number_lead(line)
     words = line.split()
     if is_byline(line):
         return "authors"
@@ -104,7 +114,7 @@ def kind_of(line: str) -> Kind:
         return "date"
     if _is_chrome_words(words):
         return "chrome"
-    if is_author_line(line):
+    if is_author_line(line) or _name_and_place(line):
         return "authors"
     if is_affiliation_line(line):
         return "affiliation"
@@ -113,6 +123,20 @@ def kind_of(line: str) -> Kind:
     if not _title_shaped(line, words):
         return "other"
     return "citation" if is_journal_name(line) else "title"  # a journal's name is a venue
+
+
+_NAME_FIRST = re.compile(r"^(?P<name>[^.,;:]{3,60}?[^\W\d_]{2})\.\s+(?P<rest>\S.*)$")
+
+
+def _name_and_place(line: str) -> bool:
+    """'Karla Cristina Giacomin. Ayuntamiento de Belo Horizonte (Brasil).': a person's name, a
+    full stop, where the person works."""
+    m = _NAME_FIRST.match(line.strip())
+    if m is None:
+        return False
+    name, rest = m.group("name"), m.group("rest")
+    return bool(INSTITUTION.search(rest)) and not is_sentence(rest) and 2 <= len(name.split()) <= 5 \
+        and is_author_line(name, allow_single=True, default="given-first")
 
 
 def is_section_label(line: str) -> bool:
@@ -145,7 +169,7 @@ def _title_shaped(line: str, words: list[str]) -> bool:
     """Enough words, not prose, starts with a capital or a digit, not a list of names."""
     if not MIN_TITLE_WORDS <= len(words) <= MAX_TITLE_WORDS or len(line) > 350:
         return False
-    if line.rstrip().endswith(("...", "…")) or _DOMAIN_LEAD.match(line):
+    if line.rstrip().endswith(("...", "…")) or _DOMAIN_LEAD.match(line) or _site_slogan(line):
         return False  # a title the site cut short ('… review of UK ...'), a site's name and slogan
     if fold(words[-1].strip(".,;")) in _FUNCTION or _ABBREVIATED_LEAD.match(line) or _LIST_ITEM.match(line):
         return False  # cut off mid-phrase ('… the degree of'), led by 'Sec.', 'Vol.', or a list item ('1. …')
@@ -160,22 +184,62 @@ def _title_shaped(line: str, words: list[str]) -> bool:
     return line[0].isupper() or line[0].isdigit() or line[0] in "“\"'‘"
 
 
+def _site_slogan(line: str) -> bool:
+    """'SciELO - Scientific Electronic Library Online': a one-word name in mixed case, a dash, a
+    slogan of a few words all capitalised (a title's dash joins longer parts: 'Versorgungsforschung
+    … – eine …', and its first word is no brand: 'Telehealth – A Bavarian Perspective')."""
+    m = _SITE_SLOGAN.match(line.strip())
+    if m is None:
+        return False
+    name = m.group("name")
+    if not (any(c.isupper() for c in name[1:]) and any(c.islower() for c in name)):
+        return False  # a brand's name in mixed case ('SciELO', 'PubMed'), not a title's first word
+    words = m.group("slogan").split()
+    return len(words) <= MAX_SLOGAN_WORDS and all(w[:1].isupper() or fold(w) in _FUNCTION for w in words)
+
+
 def read_header(lines: list[str]) -> list[HeaderLine]:
     """Each line of a header (at most MAX_HEADER lines) with its kind; a lone name of two to
-    four words just under a title-shaped line is its byline ('Alicia C. Bunger'), and so are
+    four words just under a title-shaped line (page furniture between them or not) is its byline
+    ('Alicia C. Bunger'), a short title printed twice just above a byline is a title, and so are
     bulleted name lines one after another ('• Samantha Tesfaye 1 , 2 ,')."""
     kinds: list[Kind] = [kind_of(line) for line in lines[:MAX_HEADER]]
     listed = [is_listed_name(line) for line in lines[:MAX_HEADER]]
     for n, is_listed in enumerate(listed):  # a byline listed one name a line behind bullets
         if is_listed and ((n > 0 and listed[n - 1]) or (n + 1 < len(listed) and listed[n + 1])):
             kinds[n] = "authors"
+    for n in range(len(kinds)):
+        if kinds[n] == "other" and _short_title(lines, n, kinds):
+            kinds[n] = "title"
     for n in range(1, len(kinds)):
         line = lines[n]
-        if kinds[n - 1] == "title" and kinds[n] in ("title", "other") and 2 <= len(line.split()) <= 4 \
-                and not continues_previous(lines[n - 1]) and not any(c.isdigit() for c in line) \
+        above = n - 1
+        while above > 0 and kinds[above] == "chrome":
+            above -= 1  # page furniture between the title and its byline ('Click the poster to …')
+        if kinds[above] == "title" and kinds[n] in ("title", "other") and 2 <= len(line.split()) <= 4 \
+                and not continues_previous(lines[above]) and not any(c.isdigit() for c in line) \
                 and is_author_line(line, allow_single=True, default="given-first"):
             kinds[n] = "authors"
     return [HeaderLine(i, line, kind) for i, (line, kind) in enumerate(zip(lines, kinds, strict=False))]
+
+
+SHORT_TITLE_WORDS = 2  # a title this short needs the page to print it twice, just above its byline
+
+
+def _short_title(lines: list[str], n: int, kinds: list[Kind]) -> bool:
+    """A title of two or three words ('Transitional Care'): in title case, no digits, not a name
+    nor page furniture, printed again on the page (alone or with a number: 'Transitional Care 36'),
+    with the byline within the next two lines."""
+    line = lines[n].strip()
+    words = line.split()
+    if not SHORT_TITLE_WORDS <= len(words) < MIN_TITLE_WORDS or any(c.isdigit() for c in line) \
+            or not all(w[:1].isupper() or fold(w) in _FUNCTION for w in words) or _is_chrome_words(words) \
+            or is_author_line(line, allow_single=True, default="given-first") or is_section_label(line):
+        return False
+    if not any(k == "authors" for k in kinds[n + 1:n + 3]):
+        return False
+    again = (other.strip() for i, other in enumerate(lines) if i != n)
+    return any(o.startswith(line) and re.fullmatch(r"[\s\d]*", o[len(line):]) for o in again)
 
 
 _INNER_SENTENCE_END = re.compile(r"[a-z0-9)][.!?]\s+[A-Z]")
@@ -231,7 +295,9 @@ def plausible_title(ctx: Context, n: int) -> bool:
     beside = f["metadata_near"] and f["chrome_before"]  # either alone also stands beside page furniture
     printed_twice = bool(f["recurs"])  # long enough (above): a title the page prints twice
     affiliations_after = bool(f["next=affiliation"])  # the byline lost (icons), its affiliations kept
-    return bool(f["authors_after"] or f["echoed"] or printed_twice or beside or opens or affiliations_after)
+    translated = any(_translation_pair(ctx, n, m) for m in (n - 1, n + 1))  # printed with its translation
+    return bool(f["authors_after"] or f["echoed"] or printed_twice or beside or opens or affiliations_after
+                or translated)
 
 
 def _rules_score(ctx: Context, n: int) -> float:
@@ -245,8 +311,9 @@ def _rules_score(ctx: Context, n: int) -> float:
 def choose_title(ctx: Context, probability: list[float] | None, mode: Decision,
                  threshold: float) -> int | None:
     """Index of the title line, or None. 'rules': the best placed line the rules find plausible;
-    'veto': the same, less lines whose title probability is under the threshold; 'model': the
-    title-shaped line of highest probability, when it reaches the threshold."""
+    'veto': the same, less lines whose title probability is under the threshold (unless their
+    evidence is of a kind the model's features do not show); 'model': the title-shaped line of
+    highest probability, when it reaches the threshold."""
     best, best_score = None, 0.0
     for n in range(len(ctx.texts)):
         if mode == "model":
@@ -256,14 +323,44 @@ def choose_title(ctx: Context, probability: list[float] | None, mode: Decision,
         else:
             if not plausible_title(ctx, n):
                 continue
-            if mode == "veto" and probability is not None and probability[n] < threshold:
+            if mode == "veto" and probability is not None and probability[n] < threshold \
+                    and not evidence_unseen_by_model(ctx, n):
                 continue
             score = _rules_score(ctx, n)
         if score > best_score:
             best, best_score = n, score
     if best is not None and mode != "model":
         best = _full_form(ctx, best, probability, mode, threshold)
+        best = _original_of_translation(ctx, best)
     return best
+
+
+def _original_of_translation(ctx: Context, best: int) -> int:
+    """The title in its own language when the chosen line is its English translation printed
+    just below it ('Versorgungsforschung … – eine bayerische Perspektive' / 'Health Services
+    Research … – A Bavarian Perspective'): a title-shaped line of about the same length in
+    another language directly above."""
+    return best - 1 if best > 0 and _translation_pair(ctx, best - 1, best) \
+        and language_hint(ctx.texts[best]) == "english" else best
+
+
+def evidence_unseen_by_model(ctx: Context, n: int) -> bool:
+    """Line n is a title by evidence the title model's features do not carry, so its probability
+    says nothing against it: it is printed with its translation, or it is a short title the page
+    prints twice above its byline (only that evidence makes a line under four words a title)."""
+    short = len(without_number_lead(ctx.texts[n]).split()) < MIN_TITLE_WORDS and ctx.kinds[n] == "title"
+    return short or any(_translation_pair(ctx, n, m) for m in (n - 1, n + 1))
+
+
+def _translation_pair(ctx: Context, n: int, m: int) -> bool:
+    """Lines n and m are next to each other, both title-shaped, of about the same length, one in
+    English and the other in another language: a title and its translation."""
+    if not (min(n, m) >= 0 and max(n, m) < len(ctx.texts) and abs(n - m) == 1) \
+            or ctx.kinds[n] != "title" or ctx.kinds[m] != "title":
+        return False
+    first, second = without_number_lead(ctx.texts[n]), without_number_lead(ctx.texts[m])
+    hints = {language_hint(first), language_hint(second)}
+    return hints == {"english", "foreign"} and 0.5 <= len(first) / len(second) <= 2.0
 
 
 def _full_form(ctx: Context, best: int, probability: list[float] | None, mode: Decision, threshold: float) -> int:
@@ -312,6 +409,7 @@ def title_from_lines(parts: list[str]) -> str | None:
 def clean_title(text: str) -> str:
     """A page-title line without trailing type or number parts ('Title – Issue Brief – 8659-03')
     and without its final full stop."""
+    text = quoted_title(without_number_lead(text))
     words = text.split()
     if len(words) > MIN_TITLE_WORDS and fold(words[-1]) in {"pdf", "[pdf]", "(pdf)"}:
         text = " ".join(words[:-1])  # 'Title PDF' on a document site
@@ -378,7 +476,8 @@ def published_year(lines: list[str]) -> int | None:
 
 def header_year(header: list[HeaderLine]) -> int | None:
     """The year of a citation without its journal name, else of a citation line of the header,
-    else of its first date line (its publication date, when no citation gives one)."""
+    else of its first date line (its publication date, when no citation gives one), else of a
+    numeric date in a bar-separated meta line (not an 'accessed' or 'updated' date)."""
     for line in header:
         if bare := _BARE_CITATION.match(line.text):
             return int(bare.group(1))
@@ -394,7 +493,15 @@ def header_year(header: list[HeaderLine]) -> int | None:
             year = re.search(r"(?:1[89]|20)\d{2}", m.group(0)) if m else None
             if year:
                 return int(year.group(0))
+    for line in header:  # a numeric date in a bar-separated meta line ('Open Access 11.06.2024 | Originalien')
+        if line.kind == "chrome" and "|" in line.text and not _ACCESSED.search(line.text) \
+                and (numeric := _NUMERIC_DATE.search(line.text)):
+            return int(numeric.group("year"))
     return None
+
+
+_NUMERIC_DATE = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,2}\.(?P<year>(?:19|20)\d{2})(?![\d.])")
+_ACCESSED = re.compile(r"\b(?:accessed|retrieved|viewed|abgerufen|consultado|consulté|updated|aktualisiert)\b", re.I)
 
 
 def labelled_value(header: list[HeaderLine], labels: tuple[str, ...]) -> str | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from ingest.chrome import strip_chrome
-from ingest.citation import PMCID, PMID, find_doi, parse_citation
+from ingest.citation import MONTHS, PMCID, PMID, find_doi, parse_citation
 from ingest.formats.pubmed_text import apply_citation
 from ingest.glued import split_glued
 from ingest.header import (
@@ -28,12 +28,14 @@ from ingest.names import (
     is_affiliation_line,
     is_author_line,
     is_listed_name,
+    letter_keys,
     listed_name,
     parse_author_line,
+    without_letter_marks,
 )
 from ingest.names.vocab import is_degree
 from ingest.prose import build_abstract, has_prose, is_sentence, lines_of
-from kb.model.schema import Identifiers, Record, ReviewFlag
+from kb.model.schema import Author, Identifiers, Record, ReviewFlag
 
 NAME = "generic_text"
 FORMAT = "text"
@@ -128,12 +130,18 @@ def parse(text: str, *, source: str) -> list[Record]:
     elif lines and (tab := page_title_line(lines[0])):
         record.title = tab
     window = lines[:max(start, STACKED_WINDOW)]
+    if labelled := labelled_title(window):
+        record.title = labelled  # the page's own 'Title:' label outweighs any guess from the header's shape
     if record.title is None:
         record.title = cited_title(window)
-    byline = _author_line(header, title) or stacked_names(window) or credited_byline(window) \
+    byline = _first_byline(header, title, window) or credited_byline(window) \
         or next((line for line in window if is_byline(line)), None) or cited_authors(window) or short_byline(window)
+    if byline:
+        byline = without_letter_marks(byline, letter_keys(window))
     # Pages print names given name first unless the list shows otherwise ('Chuang E, Ross R').
     record.authors = parse_author_line(byline, default="given-first") if byline else []
+    if not record.authors:
+        record.authors = [Author(collective=name) for name in corporate_authors(header, title, window)]
     body: list[str] = []
     for line in lines:
         citation = parse_citation(line) if not is_sentence(line) or "doi" in line.lower() else None
@@ -145,7 +153,7 @@ def parse(text: str, *, source: str) -> list[Record]:
         body.append(line)
     if record.year is None:
         record.year = header_year(header) or published_year(window) or cited_year(window) \
-            or (byline_date(window, byline) if byline else None)
+            or (byline_date(window, byline) if byline else None) or copyright_year(window)
     if record.venue is None:
         record.venue = labelled_value(header, ("journal", "source title", "published in"))
     _find_ids(record, "\n".join(lines))
@@ -187,6 +195,33 @@ def wrapped_title(title: str, lines: list[str]) -> str:
     return title
 
 
+_TITLE_LABEL = re.compile(r"^(?:title|titre|t[íi]tulo|titel|titolo)\s*[:：]\s*(?P<title>\S.*)$", re.I)
+
+
+def labelled_title(lines: list[str]) -> str | None:
+    """The value of the page's own 'Title: …' line (a poster's or a record's label), when it is
+    title-shaped."""
+    for line in lines:
+        if (m := _TITLE_LABEL.match(line.strip())) and kind_of(m.group("title")) == "title":
+            return clean_title(m.group("title")) or None
+    return None
+
+
+def _first_byline(header: list[HeaderLine], title: HeaderLine | None, window: list[str]) -> str | None:
+    """The byline that comes first after the title: an author line of the header, or names listed
+    one a line (when such a run starts at or before the header's author line, it is the byline and
+    the author line is one of its names with an affiliation: 'Ignacio Sierra Maynar. CS El Progreso.')."""
+    line = _author_line(header, title)
+    stacked = _stacked(window)
+    if stacked is None:
+        return line
+    at = next((h.index for h in header if h.kind == "authors" and h.text == line), None) if line else None
+    after_title = title is None or stacked[0] > title.index
+    if line is None or (at is not None and after_title and stacked[0] <= at):
+        return stacked[1]
+    return line
+
+
 def _author_line(header: list[HeaderLine], title: HeaderLine | None) -> str | None:
     """The first author list after the title (or anywhere in the header when there is none)."""
     after = title.index if title is not None else -1
@@ -199,7 +234,36 @@ def _author_line(header: list[HeaderLine], title: HeaderLine | None) -> str | No
         run.append(header[run[-1].index + 1])
     if len(run) > 1 and all(is_listed_name(h.text) for h in run):
         return ", ".join(listed_name(h.text) for h in run)  # one name a line behind bullets
-    return max(run, key=lambda h: len(h.text)).text
+    others = [h.text for h in header if h.kind == "authors"]
+    chosen = _fullest(max(run, key=lambda h: len(h.text)).text, others)
+    if not _all_given(chosen):  # a subtitle read as names ('Online-Befragungen von … und Praxisinhabern')
+        later = [h.text for h in header if h.kind == "authors" and 0 < h.index - run[-1].index <= NAMES_NEARBY]
+        chosen = next((o for o in later if _all_given(o) and len(parse_author_line(o)) >= 2), chosen)
+    return chosen
+
+
+NAMES_NEARBY = 3  # lines: how far below a doubtful author line the real byline may stand
+
+
+def _all_given(line: str) -> bool:
+    """Every name of the line has a given name or initials (a subtitle read as names has a bare word)."""
+    authors = parse_author_line(line, default="given-first")
+    return bool(authors) and all(a.given or a.initials for a in authors)
+
+
+def _fullest(byline: str, others: list[str]) -> str:
+    """The byline, or another author line of the header that names the same people with their
+    given names written out ('Thetsane RM, Mokhethi M' in a citation, 'Regina M. Thetsane,
+    Motšelisi Mokhethi' in the byline)."""
+    def families_and_given(line: str) -> tuple[list[str], int]:
+        authors = parse_author_line(line, default="given-first")
+        return [a.family or "" for a in authors], sum(len(a.given or "") for a in authors)
+    families, given = families_and_given(byline)
+    for other in others:
+        other_families, other_given = families_and_given(other)
+        if families and other_families == families and other_given > given:
+            byline, given = other, other_given
+    return byline
 
 
 _AUTHORS_LABEL = re.compile(r"^(?:authors?|author\(s\)|by|written by|autor(?:es|as?)?|auteurs?|autoren)\s*[:：]?$",
@@ -262,6 +326,12 @@ def stacked_names(lines: list[str]) -> str | None:
     name lines (or of one after a lone 'Authors:' line, role labels such as 'Lead:' between the
     names, or each name's affiliation on the line after it), as one comma-joined list. A listed
     name may carry academic titles and degrees, and its affiliation after its degrees."""
+    found = _stacked(lines)
+    return found[1] if found else None
+
+
+def _stacked(lines: list[str]) -> tuple[int, str] | None:
+    """(index of the first name line, the comma-joined names) of stacked_names."""
     i = 0
     while i < len(lines):
         labelled = i > 0 and bool(_AUTHORS_LABEL.match(lines[i - 1].strip()))
@@ -269,6 +339,9 @@ def stacked_names(lines: list[str]) -> str | None:
         while j < len(lines) and j - i < MAX_STACKED:
             if _one_name(lines[j]):
                 names.append(_credited(listed_name(lines[j])).rstrip(",;").strip())
+            elif names and (dotted := _NAME_DOT.match(lines[j].strip())) and _one_name(dotted.group("name")) \
+                    and not is_sentence(dotted.group("rest")):
+                names.append(dotted.group("name"))  # in a run of names, 'Name. Its place of work.'
             elif not (j + 1 < len(lines) and _one_name(lines[j + 1]) and (
                     (labelled and _ROLE_LABEL.match(lines[j].strip()))
                     or (names and is_affiliation_line(lines[j])))) \
@@ -276,7 +349,7 @@ def stacked_names(lines: list[str]) -> str | None:
                 break  # a role label, or a name's affiliation on its own line, may stand between names
             j += 1
         if len(names) >= 2 or (len(names) == 1 and labelled):
-            return ", ".join(names)
+            return i, ", ".join(names)
         i = j + 1
     return None
 
@@ -315,6 +388,38 @@ def _cited(lines: list[str]) -> tuple[str | None, str] | None:
                     return names, year + rest[end.end():]
             return None, rest
     return None
+
+
+#: An organisation's name: its head noun last or before 'of', 'for', 'on', 'and' ('United States
+#: Department of Health and Human Services', 'National Academies of Sciences, Engineering, and Medicine').
+_ORGANISATION = re.compile(r"\b(?:Department|Ministry|Office|Agency|Administration|Academies|Academy|Council|"
+                           r"Commission|Institute|Foundation|Association|Society|Organi[sz]ation|Bureau|Board)\b"
+                           r"(?=\s*$|\s*,|\s+(?:of|for|on|and)\b)")
+_CITED_ORGANISATION = re.compile(r"^(?:\"[^\"]{1,80}\"\.?\s*)?(?P<name>[^.\d]{8,150}?)\.\s+(?:1[89]|20)\d{2}\.")
+_TRAILING_DATE = re.compile(rf",\s*(?:(?:{'|'.join(MONTHS)})\w*\.?\s+)?(?:\d{{1,2}},?\s+)?(?:1[89]|20)\d{{2}}$", re.I)
+MAX_ORGANISATION_WORDS = 12
+
+
+def corporate_authors(header: list[HeaderLine], title: HeaderLine | None, window: list[str]) -> list[str]:
+    """Organisations named as a page's authors when it names no person: the part before the year
+    of its own 'cite as' line ('Suggested Citation: "Summary." National Academies of …. 2017.
+    Title. …'), else the organisation lines just under the title ('United States Department of
+    Health and Human Services' / 'Office of the Assistant Secretary …, December 2016') — each one
+    name with no place or other comma-joined details, so an author's lost affiliation is not one."""
+    found = _cited(window)
+    if found and found[0] is None and (m := _CITED_ORGANISATION.match(found[1])) \
+            and _ORGANISATION.search(m.group("name")):
+        return [m.group("name").strip()]
+    if title is None:
+        return []
+    names = []
+    for line in header[title.index + 1:]:
+        name = _TRAILING_DATE.sub("", line.text.strip())
+        if "," in name or len(name.split()) > MAX_ORGANISATION_WORDS or not _ORGANISATION.search(name) \
+                or not all(w[:1].isupper() or w in ("of", "for", "on", "and", "the", "&") for w in name.split()):
+            break
+        names.append(name)
+    return names
 
 
 def cited_authors(lines: list[str]) -> str | None:
@@ -359,6 +464,16 @@ def cited_year(lines: list[str]) -> int | None:
     found = _cited(lines)
     year = re.search(r"\b(?:1[89]|20)\d{2}\b", found[1]) if found else None
     return int(year.group(0)) if year else None
+
+
+_COPYRIGHT = re.compile(r"(?:©|\(c\)|\bcopyright\b)\s*:?\s*(?:©\s*)?(?P<year>(?:1[89]|20)\d{2})\b", re.I)
+
+
+def copyright_year(lines: list[str]) -> int | None:
+    """The year of a copyright notice near the top ('© 2014. Elsevier España', 'Copyright: © 2022.
+    The Author(s)'), when nothing else dates the publication: an article's notice stands with
+    its header, a site's own notice in its footer (cut with the tail)."""
+    return next((int(m.group("year")) for line in lines if (m := _COPYRIGHT.search(line))), None)
 
 
 BYLINE_DATE_LINES = 3  # a page's date stands this near above its byline ('February 18, 2025' / 'Report' / names)

@@ -4,15 +4,23 @@
 from __future__ import annotations
 
 from ingest.names.affiliations import INSTITUTION, clean_affiliation, is_affiliation_line
-from ingest.names.lists import AuthorList, decide_order, listed_name, looks_like_name, read_author_list
+from ingest.names.lists import (
+    AuthorList,
+    decide_order,
+    letter_keys,
+    listed_name,
+    looks_like_name,
+    read_author_list,
+    without_letter_marks,
+)
 from ingest.names.person import Order, read_person
 from ingest.names.vocab import PARTICLES
 from kb.model.schema import Author
 
 __all__ = [
     "PARTICLES", "AuthorList", "Order", "clean_affiliation", "decide_order", "is_affiliation_line",
-    "is_author_line", "is_listed_name", "is_single_author", "listed_name", "looks_like_name", "parse_author_line", "parse_name", "read_author_list",
-    "read_person",
+    "is_author_line", "is_listed_name", "is_single_author", "letter_keys", "listed_name", "looks_like_name",
+    "parse_author_line", "parse_name", "read_author_list", "read_person", "without_letter_marks",
 ]
 
 

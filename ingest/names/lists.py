@@ -8,12 +8,22 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.names.person import Order, is_name_token, read_person, tokens_of
-from ingest.names.vocab import MARKER_CHARS, NOT_NAMES, is_degree, is_dotted_initials, is_initials, is_particle
+from ingest.names.vocab import (
+    HONORIFICS,
+    MARKER_CHARS,
+    NOT_NAMES,
+    is_degree,
+    is_dotted_initials,
+    is_initials,
+    is_particle,
+)
 from kb.model.schema import Author
 from kb.text.normalize import cjk_count
 
-_LEAD = re.compile(r"^\s*(?:\|\s*)?(?:by|authors?|author\(s\)|written by|autor(?:es|a)?(?:\s+principal(?:es)?)?|"
+_LEAD = re.compile(r"^\s*(?:[|•·▪]\s*)?(?:by|authors?|author\(s\)|written by|verfasst von|autor(?:es|a)?(?:\s+principal(?:es)?)?|"
                    r"auteurs?|autoren|(?:[^,\n]{0,80},\s*)?автор(?:ы)?(?:\s+научной\s+работы)?)\s*[:：—–]?\s+", re.I)
+#: The faculty a German doctorate names after 'Dr.' ('Dr. phil. Julian Wangler', 'Dr. med. …').
+_GERMAN_DEGREE = re.compile(r"\b(Dr\.)\s*(?:phil|med|rer\.\s*nat|rer\.\s*pol|med\.\s*dent|habil|h\.\s*c)\.\s*")
 _ET_AL = re.compile(r"[,;]?\s*\bet\s+al\b\.?", re.I)
 _AND = re.compile(r"\s+(?:and|&|und|y|e|et)\s+(?=[A-Z])")
 _BULLET = re.compile(r"(?:^|\s)[*•·●▪]\s+")
@@ -70,8 +80,29 @@ def listed_name(line: str) -> str:
     return _listed_once(_listed_once(line.strip())).strip(" ,")
 
 
+_ROMAN = r"(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)"
+_ROMAN_MARK = re.compile(rf",\s*{_ROMAN}\s+(?=[^\W\d_])")
+_ROMAN_GLUED_END = re.compile(rf"(?<=[a-zà-ÿ]){_ROMAN}\s*$")
+
+
+def _without_roman_marks(text: str) -> str:
+    """A byline without the Roman numerals that key its affiliations ('Judit Martínez Abreu, I MsC.
+    Silvio …, II DrC. …, …DurruthyV'), when the line shows them as a run: ', I ' then ', II '."""
+    first, second = re.search(r",\s*I\s", text), re.search(r",\s*II\s", text)
+    if not (first and second and first.start() < second.start()):
+        return text
+    return _ROMAN_GLUED_END.sub("", _ROMAN_MARK.sub(", ", text))
+
+
+# an honorific with its full stop before a name ('MsC. Silvio Faustino Soler Cárdenas'), so five
+# name words after it are one name, not names run together
+_DOTTED_HONORIFIC = re.compile(r"(?:^|(?<=,\s))(?:" + "|".join(sorted(HONORIFICS, key=len, reverse=True))
+                               + r")\.\s+(?=[^\W\d_])", re.I)
+
+
 def _clean_line(line: str) -> tuple[str, bool]:
-    text = _LEAD.sub("", line.strip())
+    text = _without_roman_marks(_GERMAN_DEGREE.sub(r"\1 ", _LEAD.sub("", line.strip())))
+    text = _DOTTED_HONORIFIC.sub("", text)
     found = _ET_AL.search(text)
     et_al = bool(found)
     if found:
@@ -236,3 +267,38 @@ def _from_pair(family: str, given: str) -> Author:
     if tokens and all(is_initials(t) for t in tokens) and (len(tokens) > 1 or "." in given or len(given) <= 3):
         return Author(family=family, initials="".join(c for c in given if c.isupper()) or None)
     return Author(family=family, given=given or None)
+
+
+_LETTER_KEY = re.compile(r"^(?P<key>[a-f])(?=[A-Z][a-z])")  # 'aDepartment of …': an affiliation keyed by a letter
+_NAME_SEPARATOR = re.compile(r"\s*,\s*|\s+(?:and|&|y|e|et|und)\s+")
+
+
+def letter_keys(lines: list[str]) -> str:
+    """The letters that key affiliation lines glued to their first word ('aDepartment of …',
+    'bUniversity …'), in page order."""
+    return "".join(m.group("key") for line in lines if (m := _LETTER_KEY.match(line.strip())))
+
+
+def without_letter_marks(line: str, keys: str = "") -> str:
+    """A byline without the affiliation letters glued to its family names ('Jill Howie-Esquivela, c,
+    Maureen Carrollb' -> 'Jill Howie-Esquivel, Maureen Carroll'), when something shows they are
+    marks: every name ends in one of the page's affiliation keys, or (no keys printed) the names'
+    last letters run a, b, … in order over three names or more, two letters used at least.
+    Any other line is kept."""
+    pieces = [p for p in _NAME_SEPARATOR.split(line.strip()) if p]
+    names = [p for p in pieces if not re.fullmatch(r"[a-f]", p)]
+    if len(names) < 2:
+        return line
+    ends = [p[-1] for p in names]
+    stripped = [p[:-1] for p in names]
+    if not all(looks_like_name(s) and s[-1:].isalpha() for s in stripped):
+        return line
+    if keys:
+        marked = all(e in keys for e in ends)
+    else:
+        marked = len(names) >= 3 and ends[0] == "a" and all("a" <= e <= "f" for e in ends) \
+            and list(ends) == sorted(ends) and len(set(ends)) >= 2
+    if not marked:
+        return line
+    text = re.sub(r"(?<=[^\W\d_])[a-f](?=\s*(?:,|$|\s+(?:and|&|y|e|et|und)\s))", "", line.strip())
+    return re.sub(r",\s*[a-f](?=\s*(?:,|$))", "", text)

@@ -26,7 +26,7 @@ def eval_(ctx: click.Context, what: str, no_embeddings: bool, beir: Path | None,
     relevance (recall@5, MRR, nDCG@10 of dense, keyword and hybrid retrieval) on the judged
     queries of tests/data/queries.json, section roles of unlabelled abstracts (tests/gold/roles),
     duplicate detection (precision / recall / F1 on labelled pairs from ../shared/data/external),
-    or intake (title, authors, year, DOI and abstract of 96 real web-page captures in
+    or intake (title, authors, year, DOI and abstract of the real web-page captures in
     tests/data/captures against their gold, per split). With --beir, search is scored at record
     level on a BEIR dataset (nDCG@10, recall@10/100, MRR) beside plain BM25 run on the same
     documents, in a knowledge base of its own. `kb --db URL eval search` (or KB_DATABASE_URL)
