@@ -93,7 +93,9 @@ class Tune:
     vocabulary: list[str]
 
 
-def load(split: str = "tune") -> Tune:
+def load(split: str = "tune", vocabulary: list[str] | None = None) -> Tune:
+    """The rows of a split with the tune findings-gold extra rows and (unless given) the n-gram
+    vocabulary of those rows, as train_models builds it."""
     rows: list[KindRow] = []
     geo: list[Geo] = []
     for a in kinds_gold(split):
@@ -102,7 +104,8 @@ def load(split: str = "tune") -> Tune:
         rows += r
         geo += g
     extra, ekinds = tm.findings_gold_items()
-    vocabulary = tm._vocabulary([r.item.text for r in rows] + [i.text for i in extra], min_df=2, cap=4000)
+    if vocabulary is None:
+        vocabulary = tm._vocabulary([r.item.text for r in rows] + [i.text for i in extra], min_df=2, cap=4000)
     return Tune(rows, geo, np.array([r.gold.kind for r in rows]), np.array([r.source for r in rows]),
                 extra, np.array(ekinds), vocabulary)
 
@@ -182,9 +185,11 @@ class Matrix:
     scale: np.ndarray
 
 
-def matrix(t: Tune, blocks: tuple[str, ...], vectors: tuple[np.ndarray, np.ndarray] | None = None) -> Matrix:
+def matrix(t: Tune, blocks: tuple[str, ...], vectors: tuple[np.ndarray, np.ndarray] | None = None,
+           bag: float = 1.0) -> Matrix:
     """The base features then the named extra blocks (fam, ctx, vec), scaled as train_models does
-    (the binary n-gram bag unscaled, every other column by its standard deviation)."""
+    (the binary n-gram bag unscaled, every other column by its standard deviation); `bag` < 1
+    shrinks the n-gram columns (a stronger L2 penalty on them alone), 0 drops them."""
     shell = ModelFile(meta={}, vocabulary={g: i for i, g in enumerate(t.vocabulary)})
     items = [r.item for r in t.rows]
     xs = [km.kind_features(shell, items)]
@@ -201,6 +206,7 @@ def matrix(t: Tune, blocks: tuple[str, ...], vectors: tuple[np.ndarray, np.ndarr
         es.append(vectors[1])
     x, ex = sparse.csr_matrix(np.hstack(xs)), sparse.csr_matrix(np.hstack(es))
     _, scale = tm._scaler(sparse.vstack([x, ex]).tocsr(), len(t.vocabulary))
+    scale[:len(t.vocabulary)] = 1.0 / bag if bag > 0 else np.inf
     return Matrix(x, ex, scale)
 
 
@@ -372,6 +378,8 @@ class Config:
     threshold: float = 0.5
     nested_offsets: bool = False
     c2: float = 1.0
+    bag: float = 1.0  # matrix(bag=)
+    all_roles: bool = False  # every sentence not filtered by NOT_A_FINDING is a candidate, whatever its role
 
     @property
     def needs_vectors(self) -> bool:
@@ -389,11 +397,19 @@ CONFIGS = (
     Config("fam+ctx C0.3", ("fam", "ctx"), "lr", c=0.3),
     Config("two-stage", (), "two"),
     Config("two-stage fam+ctx", ("fam", "ctx"), "two"),
+    Config("two-stage C0.3", (), "two", c=0.3, c2=0.3),  # added after the first pass over the others
     Config("offsets (nested)", (), "lr", nested_offsets=True),
     Config("fam+ctx offsets (nested)", ("fam", "ctx"), "lr", nested_offsets=True),
     Config("svc fam+ctx", ("fam", "ctx"), "svc", c=0.05),
     Config("hgb fam+ctx", ("fam", "ctx"), "hgb"),
     Config("mlp fam+ctx", ("fam", "ctx"), "mlp"),
+    Config("bag0.5", (), "lr", bag=0.5),
+    Config("bag0.3", (), "lr", bag=0.3),
+    Config("bag0.3 fam+ctx", ("fam", "ctx"), "lr", bag=0.3),
+    Config("bag0.5 fam+ctx", ("fam", "ctx"), "lr", bag=0.5),
+    Config("no bag fam+ctx", ("fam", "ctx"), "lr", bag=0.0),
+    Config("all roles", (), "lr", all_roles=True),
+    Config("all roles bag0.5 fam+ctx", ("fam", "ctx"), "lr", bag=0.5, all_roles=True),
     Config("vec", ("vec",), "lr"),
     Config("vec+fam+ctx", ("vec", "fam", "ctx"), "lr"),
     Config("hgb vec+fam+ctx", ("vec", "fam", "ctx"), "hgb"),
@@ -412,8 +428,19 @@ def head_of(cfg: Config, vocab: int) -> Head:
     return mlp_head()
 
 
+def every_role(t: Tune) -> Tune:
+    """The rows with `candidate` = not filtered as not-a-finding, whatever the role."""
+    from dataclasses import replace
+
+    from ingest.extract import lexicon as lx
+    rows = [replace(r, candidate=not lx.NOT_A_FINDING.search(" ".join(r.item.text.split()))) for r in t.rows]
+    return replace(t, rows=rows)
+
+
 def run_config(t: Tune, cfg: Config, vectors: tuple[np.ndarray, np.ndarray] | None) -> tuple[dict, list[str]]:
-    m = matrix(t, cfg.blocks, vectors)
+    if cfg.all_roles:
+        t = every_role(t)
+    m = matrix(t, cfg.blocks, vectors, cfg.bag)
     head = head_of(cfg, len(t.vocabulary))
     t0 = time.perf_counter()
     extra: dict = {}
@@ -447,18 +474,19 @@ def decide(results: dict) -> dict:
     return {"candidate": name, "ship": bool(ship)}
 
 
-def run_tune(out: Path, only: list[str] | None) -> None:
+def run_tune(out: Path, only: list[str]) -> None:
     t = load()
     log.info("tune: %d rows, %d sources, %d extra rows, vocabulary %d", len(t.rows), len(set(t.groups)),
              len(t.extra), len(t.vocabulary))
     doc = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {"configs": {}}
     vectors = None
     for cfg in CONFIGS:
-        if only and cfg.name not in only:
+        if cfg.name not in only:
             continue
         if cfg.needs_vectors and vectors is None:
             vectors = (embed([r.item.text for r in t.rows]), embed([i.text for i in t.extra]))
         doc["configs"][cfg.name], _ = run_config(t, cfg, vectors)
+        out.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")  # kept if stopped
     if "BASE" in doc["configs"]:
         doc["decision"] = decide(doc["configs"])
         log.info("decision: %s", doc["decision"])
@@ -498,18 +526,89 @@ def run_diagnose(name: str) -> None:
               f"{s.kind_accuracy:.2f} (n={found})")
 
 
+def run_errors(name: str, n: int) -> None:
+    """Every n-th out-of-fold error of a config on tune (gold, predicted, role, source, text)."""
+    t = load()
+    cfg = next(c for c in CONFIGS if c.name == name)
+    _, pred = run_config(t, cfg, None)
+    if cfg.all_roles:
+        t = every_role(t)
+    wrong = [(r, p) for r, p in zip(t.rows, pred, strict=True) if r.gold.kind != p]
+    print(f"{len(wrong)} errors; every {max(len(wrong) // n, 1)}th:")
+    for r, p in wrong[:: max(len(wrong) // n, 1)][:n]:
+        second = f"/{r.gold.kind2}" if r.gold.kind2 else ""
+        print(f"- gold {r.gold.kind}{second} -> {p} [{r.item.role}{'' if r.candidate else ', not a candidate'}; "
+              f"{r.source[:30]}] {' '.join(r.item.text.split())[:220]}")
+
+
+def shipped(t: Tune) -> list[str]:
+    """The shipped model file's row-wise predictions (the same candidate and threshold rule)."""
+    classes, proba = km.kind_proba([r.item for r in t.rows])
+    return predict(t, _aligned(proba, list(classes)), km.none_threshold())
+
+
+def fitted(t: Tune, h: Tune, cfg: Config) -> list[str]:
+    """A config fitted on all of t (with its extra rows) and applied to the rows of h."""
+    if cfg.all_roles:
+        h = every_role(h)
+    m, mh = matrix(t, cfg.blocks, None, cfg.bag), matrix(h, cfg.blocks, None, cfg.bag)
+    xs, exs, hs = (tm._scaled(a, m.scale) for a in (m.x, m.ex, mh.x))
+    p, classes = head_of(cfg, len(t.vocabulary))(sparse.vstack([xs, exs]).tocsr(), np.concatenate([t.y, t.ey]), hs)
+    return predict(h, _aligned(p, classes), cfg.threshold)
+
+
+def run_heldout(decision_file: Path) -> None:
+    """Once, after the decision: the shipped file (row-wise and with the package's scorer), BASE
+    and the candidate fitted on all tune, on held-out; confusion and every n-th error of the
+    candidate."""
+    from kb.eval.kinds import confusion_table, evaluate_kinds
+
+    doc = json.loads(decision_file.read_text(encoding="utf-8"))
+    if "decision" not in doc or "heldout" in doc:
+        raise SystemExit("no decision recorded, or held-out already scored")
+    t = load()
+    h = load("heldout", t.vocabulary)
+    name = doc["decision"]["candidate"]
+    result = {"S (shipped file), package scorer": summary(evaluate_kinds("heldout")),
+              "S (shipped file), row-wise": summary(scores(h, shipped(h)))}
+    preds = {}
+    for cfg in CONFIGS:
+        if cfg.name in ("BASE", name):
+            preds[cfg.name] = fitted(t, h, cfg)
+            result[f"{cfg.name}, row-wise"] = summary(scores(h, preds[cfg.name]))
+    doc["heldout"] = result
+    decision_file.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
+    for k, v in result.items():
+        print(f"{k:<40} {v}")
+    s = scores(h, preds[name])
+    print("\n".join(confusion_table(s)))
+    hh = every_role(h) if next(c for c in CONFIGS if c.name == name).all_roles else h
+    wrong = [(r, p) for r, p in zip(hh.rows, preds[name], strict=True) if r.gold.kind != p]
+    print(f"{len(wrong)} held-out errors of {name}; every {max(len(wrong) // 20, 1)}th:")
+    for r, p in wrong[:: max(len(wrong) // 20, 1)][:20]:
+        second = f"/{r.gold.kind2}" if r.gold.kind2 else ""
+        print(f"- gold {r.gold.kind}{second} -> {p} [{r.item.role}{'' if r.candidate else ', not a candidate'}; "
+              f"{r.source[:30]}] {' '.join(r.item.text.split())[:220]}")
+
+
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("phase", choices=("diagnose", "tune"))
+    parser.add_argument("phase", choices=("diagnose", "tune", "errors", "heldout"))
     parser.add_argument("--out", type=Path, default=Path("kinds_configs.json"))
     parser.add_argument("--only", nargs="*", help="config names to run (tune)")
+    parser.add_argument("--skip", nargs="*", default=[], help="config names not to run (tune)")
     parser.add_argument("--config", default="BASE", help="config to diagnose")
     args = parser.parse_args()
     if args.phase == "diagnose":
         run_diagnose(args.config)
+    elif args.phase == "errors":
+        run_errors(args.config, 20)
+    elif args.phase == "heldout":
+        run_heldout(args.out)
     else:
-        run_tune(args.out, args.only)
+        run_tune(args.out, [c.name for c in CONFIGS if (not args.only or c.name in args.only)
+                            and c.name not in args.skip])
 
 
 if __name__ == "__main__":
