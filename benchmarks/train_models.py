@@ -263,9 +263,9 @@ def main() -> None:
         log.info("roles: %s", rescore_roles())
     if args.only in (None, "kinds"):
         meta = train_kinds()
-        log.info("kinds: stages=%s C1=%s C2=%s weight=%s threshold=%s cv=%s tune=%s heldout=%s", meta["stages"],
-                 meta["C1"], meta["C2"], meta["class_weight"], meta["none_threshold"], meta["cv_tune"],
-                 meta["scores_tune"], meta["scores_heldout"])
+        log.info("kinds: C=%s weight=%s threshold=%s cv=%s tune=%s heldout=%s", meta["C"],
+                 meta["class_weight"], meta["none_threshold"], meta["cv_tune"], meta["scores_tune"],
+                 meta["scores_heldout"])
 
 
 if __name__ == "__main__":
