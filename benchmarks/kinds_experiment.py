@@ -229,10 +229,8 @@ def _key(s: dict) -> float:
 
 
 def shipped_predictions(rows: list[Row]) -> list[str]:
-    model = km.kind_model()
-    variant = model.variant(None)
-    proba = variant.proba(km.kind_features(model, [r.row.item for r in rows]))
-    return tm._predict([r.row for r in rows], proba, list(variant.classes), km.none_threshold())
+    classes, proba = km.kind_proba([r.row.item for r in rows])
+    return tm._predict([r.row for r in rows], proba, list(classes), km.none_threshold())
 
 
 def _batch2() -> set[str]:

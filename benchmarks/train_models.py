@@ -6,10 +6,12 @@
 2. the finding-kind model (`ingest/extract/kind_model.{json,npz}`) on the tune split of
    tests/gold/kinds (labels_final.jsonl), each sentence with the role the role model gives it.
 
-Both are multinomial logistic regressions (scikit-learn, pinned in the dev extra); the files hold
-weights, vocabulary, training data hash and held-out scores, and run time needs only numpy.
-Regularisation and the kind model's not-a-finding threshold are chosen by cross-validation grouped
-by source inside tune; held-out figures are measured once, after fitting, and only recorded.
+Both are logistic regressions (scikit-learn, pinned in the dev extra); the files hold weights,
+vocabulary, training data hash and held-out scores, and run time needs only numpy. The role model's
+regularisation is fixed; the kind model is two-stage (finding or not, then which kind) in the
+configuration `benchmarks/kinds_configs.py` chose by cross-validation grouped by source inside tune
+(TWO_STAGE), whose CV figures it records. Held-out figures are measured once, after fitting, and
+only recorded.
 
     nice -n 10 .venv/bin/python benchmarks/train_models.py [--only roles|kinds]
 """
@@ -30,7 +32,7 @@ from sklearn.model_selection import GroupKFold
 
 from ingest.extract import kinds as km
 from kb.eval.gold import KINDS_GOLD, ROLES_GOLD, findings_gold
-from kb.eval.kinds import NONE, KindRow, KindScores, evaluate_kinds, kind_rows, kinds_gold
+from kb.eval.kinds import NONE, KindRow, evaluate_kinds, kind_rows, kinds_gold
 from kb.eval.roles import RoleAbstract, model_sentence_roles, roles_gold, score_paragraphs, score_sentences
 from kb.text import linear, roles
 from kb.text.linear import LEXICAL, ModelFile, Variant, ngrams, save_model
@@ -151,12 +153,6 @@ def _predict(rows: list[KindRow], proba: np.ndarray, classes: list[str], thresho
     return out
 
 
-def _score(rows: list[KindRow], predicted: list[str]) -> KindScores:
-    scores = KindScores()
-    scores.add([r.gold for r in rows], predicted)
-    return scores
-
-
 def _cv(rows: list[KindRow], x: sparse.csr_matrix, y: np.ndarray, extra: tuple[sparse.csr_matrix, np.ndarray],
         scale: np.ndarray, c: float, weight: str | None) -> tuple[np.ndarray, list[str]]:
     """Out-of-fold class probabilities of the kinds-gold rows, five folds grouped by source (the
@@ -198,7 +194,32 @@ def _weights(y: np.ndarray, how: str | None) -> dict[str, float] | None:
     return {k: float(np.sqrt(len(y) / (len(counts) * n))) for k, n in counts.items()}
 
 
+#: the kind model's configuration, as chosen by benchmarks/kinds_configs.py ("two-stage", issue 14
+#: round 4): finding-vs-none LR (C1, no class weights), then an LR over the kinds of the finding rows
+#: (C2, sqrt-balanced), a candidate dropped when p(none) >= threshold
+TWO_STAGE = {"stages": 2, "C1": 1.0, "C2": 1.0, "class_weight": "sqrt-balanced", "none_threshold": 0.5,
+             "chosen_by": "benchmarks/kinds_configs.py tune (config 'two-stage')"}
+
+
+def _two_stage(x: sparse.csr_matrix, y: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> list[Variant]:
+    """The two variants of a two-stage kind model fitted on (x, y): FINDING_STAGE (a two-class
+    softmax equal to the binary LR's sigmoid) and LEXICAL (the kinds of the finding rows)."""
+    binary = np.where(y == NONE, NONE, km.FINDING)
+    s1 = LogisticRegression(C=TWO_STAGE["C1"], max_iter=400, tol=1e-3).fit(_scaled(x, scale), binary)
+    assert [str(c) for c in s1.classes_] == [km.FINDING, NONE]
+    stage = Variant(name=km.FINDING_STAGE, classes=(km.FINDING, NONE),
+                    weights=np.vstack([np.zeros(x.shape[1]), s1.coef_[0]]).astype(np.float64),
+                    bias=np.array([0.0, float(s1.intercept_[0])]), mean=mean, scale=scale)
+    found = y != NONE
+    s2 = _fit(x[found], y[found], scale, TWO_STAGE["C2"], TWO_STAGE["class_weight"])
+    return [stage, _variant(s2, mean, scale)]
+
+
 def train_kinds() -> dict:
+    """Fit the kind model in its chosen configuration (TWO_STAGE) on tune, record the grouped CV
+    that chose it (recomputed here, the same folds), then the tune and held-out scores."""
+    import kinds_configs as kc  # the CV of the decision; imported here (it imports this module)
+
     gold = kinds_gold("tune")
     rows = [r for a in gold for r in kind_rows(a)]
     extra_items, extra_kinds = findings_gold_items()
@@ -210,36 +231,23 @@ def train_kinds() -> dict:
     mean, scale = _scaler(sparse.vstack([x, extra[0]]).tocsr(), len(vocabulary))
     log.info("kinds: %d gold sentences + %d findings-gold findings, %d features", len(rows),
              len(extra_items), x.shape[1])
-    best = None
-    for weight in ("sqrt-balanced", None):
-        for c in (0.3, 1.0, 3.0):
-            proba, classes = _cv(rows, x, y, extra, scale, c, weight)
-            for threshold in (0.5, 0.7, 1.01):
-                s = _score(rows, _predict(rows, proba, classes, threshold))
-                key = (s.macro_f1 + s.kind_accuracy + s.findings.f1, c, weight, threshold)
-                log.info("kinds CV C=%s weight=%s none>=%s: kind acc %.3f macro-F1 %.3f findings F1 %.3f",
-                         c, weight, threshold, s.kind_accuracy, s.macro_f1, s.findings.f1)
-                if best is None or key[0] > best[0][0]:
-                    best = (key, s)
-    assert best is not None
-    (_, c, weight, threshold), cv = best
-    clf = _fit(sparse.vstack([x, extra[0]]).tocsr(), np.concatenate([y, extra[1]]), scale, c, weight)
-    meta = {"what": "finding kinds (ingest.extract.kinds); classes = seven kinds + none",
+    cv, _ = kc.run_config(kc.load(), next(c for c in kc.CONFIGS if c.name == "two-stage"), None)
+    variants = _two_stage(sparse.vstack([x, extra[0]]).tocsr(), np.concatenate([y, extra[1]]), mean, scale)
+    meta = {"what": "finding kinds (ingest.extract.kinds); classes = seven kinds + none, in two stages",
             "trained_on": "tests/gold/kinds tune split (labels_final.jsonl) + the findings of the tune "
                           "half of tests/gold/findings (kinds relabelled for issue 14)",
             "training_data_sha256": files_digest([KINDS_GOLD / n for n in
                                              ("abstracts.jsonl", "sentences.jsonl", "labels_final.jsonl")]
                                             + [p for p, _ in findings_gold("tune")]),
-            "C": c, "class_weight": weight, "none_threshold": threshold,
-            "cv_tune": {"kind_accuracy": round(cv.kind_accuracy, 4), "macro_f1": round(cv.macro_f1, 4),
-                        "findings_f1": round(cv.findings.f1, 4)}}
-    save_model(km.MODEL_STEM, meta, vocabulary, [_variant(clf, mean, scale)])
+            **TWO_STAGE,
+            "cv_tune": {k: cv[k] for k in ("kind_accuracy", "macro_f1", "findings_f1")}}
+    save_model(km.MODEL_STEM, meta, vocabulary, variants)
     linear.load_model.cache_clear()
     for split in ("tune", "heldout"):
         s = evaluate_kinds(split)
         meta[f"scores_{split}"] = {"kind_accuracy": round(s.kind_accuracy, 4),
                                    "macro_f1": round(s.macro_f1, 4), "findings_f1": round(s.findings.f1, 4)}
-    save_model(km.MODEL_STEM, meta, vocabulary, [_variant(clf, mean, scale)])
+    save_model(km.MODEL_STEM, meta, vocabulary, variants)
     linear.load_model.cache_clear()
     return meta
 

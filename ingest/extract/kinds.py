@@ -4,7 +4,8 @@ it carries numbers, effect sizes or an intervention contrast (comparison and cha
 intervention word beside an effect size or a change), and where in the abstract it sits. Trained by
 `benchmarks/train_models.py` on the tune split of tests/gold/kinds; the model is
 `kind_model.json` (classes, vocabulary, training data hash, scores) + `kind_model.npz` (weights)
-beside this file. Its classes are the seven finding kinds and `none` (not a finding).
+beside this file. Its classes are the seven finding kinds and `none` (not a finding): one softmax over
+the eight, or two stages (finding or not, then which kind) when the file holds a FINDING_STAGE variant.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ from kb.text.prefilter import Prefiltered, lowered
 
 MODEL_STEM = Path(__file__).with_name("kind_model")
 NONE = "none"
+#: the variant of a two-stage model that tells findings (class `finding`) from `none`; the
+#: lexical variant then holds only the seven kinds
+FINDING_STAGE = "finding-stage"
+FINDING = "finding"
 WINDOW = 256
 #: section roles the model tells apart; any other role counts as "other"
 ROLES = ("results", "conclusions")
@@ -144,14 +149,27 @@ def kind_model() -> ModelFile:
     return load_model(MODEL_STEM)
 
 
+def _stages(model: ModelFile, x: np.ndarray) -> tuple[tuple[str, ...], np.ndarray]:
+    """Class probabilities of feature rows: one softmax over the kinds and `none`, or, when the
+    file holds a FINDING_STAGE variant, p(none) from it and p(kind) = (1 - p(none)) * p(kind |
+    finding) from the kinds variant."""
+    variant = model.variant(None)
+    stage = model.variants.get(FINDING_STAGE)
+    if stage is None:
+        return variant.classes, variant.proba(x)
+    p_none = stage.proba(x)[:, stage.classes.index(NONE)]
+    return (*variant.classes, NONE), np.column_stack([(1.0 - p_none)[:, None] * variant.proba(x), p_none])
+
+
 def kind_proba(items: list[KindInput]) -> tuple[tuple[str, ...], np.ndarray]:
     """The model's classes and, per item, the probability of each."""
     model = kind_model()
     variant = model.variant(None)
-    proba = np.zeros((len(items), len(variant.classes)))
+    classes = (*variant.classes, NONE) if FINDING_STAGE in model.variants else variant.classes
+    proba = np.zeros((len(items), len(classes)))
     for a in range(0, len(items), WINDOW):  # bounded memory, time linear in the number of items
-        proba[a:a + WINDOW] = variant.proba(kind_features(model, items[a:a + WINDOW]))
-    return variant.classes, proba
+        proba[a:a + WINDOW] = _stages(model, kind_features(model, items[a:a + WINDOW]))[1]
+    return classes, proba
 
 
 def classify_kinds(items: list[KindInput]) -> list[tuple[str, float, float]]:
@@ -173,4 +191,4 @@ def none_threshold() -> float:
     return float(kind_model().meta.get("none_threshold", 1.01))
 
 
-__all__ = ["LEXICAL", "KindInput", "abstract_context", "abstract_position", "classify_kinds", "kind_features", "kind_model", "none_threshold"]
+__all__ = ["FINDING_STAGE", "LEXICAL", "KindInput", "abstract_context", "abstract_position", "classify_kinds", "kind_features", "kind_model", "none_threshold"]

@@ -66,7 +66,8 @@ def _effects_for(cand: Candidate, spans: list, n_items: int) -> list[Effect]:
 
 def _learned(abstract: list[Section], pairs: list[tuple[Candidate, list]]) -> list[tuple[Candidate, list]]:
     """The candidates with the kind model's kind and confidence; those it judges not to be
-    findings (p(none) at or above the trained threshold) are dropped."""
+    findings (p(none) at or above the trained threshold) are dropped, except summary bullets
+    (each bullet is a finding, DESIGN.md) and the items of a list whose intro names their kind."""
     lengths = [len(section.text) for section in abstract]
     context = abstract_context("\n\n".join(section.text for section in abstract)) if pairs else frozenset()
     items = [KindInput(abstract[c.section].text[c.start:c.end], c.role, abstract[c.section].bullet,
@@ -76,7 +77,7 @@ def _learned(abstract: list[Section], pairs: list[tuple[Candidate, list]]) -> li
     threshold = none_threshold()
     out = []
     for (cand, spans), (kind, conf, p_none) in zip(pairs, classify_kinds(items), strict=True):
-        if p_none >= threshold and not cand.fixed:
+        if p_none >= threshold and not cand.fixed and not abstract[cand.section].bullet:
             continue
         if not cand.fixed:
             cand = replace(cand, kind=kind, confidence=round(conf * (1.0 - p_none), 3))

@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from ingest.extract.kinds import (
     DENSE_SIZE,
+    FINDING_STAGE,
     KindInput,
+    _stages,
     abstract_context,
     abstract_position,
     classify_kinds,
     kind_features,
     kind_model,
+    kind_proba,
 )
 from ingest.extract.run import extract_findings
 from kb.model.schema import FINDING_KINDS, Section
+from kb.text.linear import LEXICAL, ModelFile, Variant
 
 
 def test_model_file_has_the_kinds_and_its_provenance() -> None:
     model = kind_model()
-    assert set(model.variant(None).classes) == {*FINDING_KINDS, "none"}
+    classes, proba = kind_proba([KindInput("a b", "results")])
+    assert set(classes) == {*FINDING_KINDS, "none"} and len(classes) == 8
+    assert abs(float(proba.sum()) - 1.0) < 1e-9
     assert len(model.meta["training_data_sha256"]) == 64
     assert {"scores_tune", "scores_heldout", "cv_tune", "none_threshold"} <= set(model.meta)
     x = kind_features(model, [KindInput("a b", "results")])
@@ -65,3 +73,18 @@ def test_the_same_effect_reads_as_outcome_in_a_trial_and_result_in_a_survey() ->
     kinds = [k for k, _, _ in classify_kinds([KindInput(text, "results", has_effects=True, context=trial),
                                               KindInput(text, "results", has_effects=True, context=survey)])]
     assert kinds == ["outcome", "result"]
+
+
+def test_two_stages_multiply_p_finding_into_the_kinds() -> None:
+    one = np.ones(2)
+    stage = Variant(FINDING_STAGE, ("finding", "none"), np.array([[0.0, 0.0], [1.0, 0.0]]), np.zeros(2),
+                    np.zeros(2), one)
+    kinds = Variant(LEXICAL, ("barrier", "result"), np.array([[0.0, 1.0], [0.0, 0.0]]), np.zeros(2),
+                    np.zeros(2), one)
+    model = ModelFile(meta={}, vocabulary={}, variants={LEXICAL: kinds, FINDING_STAGE: stage})
+    classes, proba = _stages(model, np.array([[2.0, 0.0], [0.0, 3.0]]))
+    assert classes == ("barrier", "result", "none")
+    p_none = 1 / (1 + np.exp(-2.0))  # the first row: sigmoid(2); its kinds are even
+    assert np.allclose(proba[0], [(1 - p_none) / 2, (1 - p_none) / 2, p_none])
+    p_barrier = 1 / (1 + np.exp(-3.0))  # the second row: p(none) = 0.5
+    assert np.allclose(proba[1], [0.5 * p_barrier, 0.5 * (1 - p_barrier), 0.5])
