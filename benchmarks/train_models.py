@@ -1,8 +1,9 @@
 """Train the two linear models the package ships, from the tune split only:
 
 1. the section-role model (`kb/text/role_model.{json,npz}`) on the tune sources of tests/gold/roles
-   (evidence-inference-pmc, csabstruct; authors' / annotators' labels stripped, each abstract read
-   as one paragraph of sentences);
+   (evidence-inference-pmc, csabstruct, scifact-inline-labels; authors' / annotators' labels
+   stripped, each abstract read as one paragraph of sentences; its configuration was chosen by
+   cross-source CV in benchmarks/roles_experiment.py);
 2. the finding-kind model (`ingest/extract/kind_model.{json,npz}`) on the tune split of
    tests/gold/kinds (labels_final.jsonl), each sentence with the role the role model gives it.
 
@@ -31,7 +32,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from ingest.extract import kinds as km
-from kb.eval.gold import KINDS_GOLD, ROLES_GOLD, findings_gold
+from kb.eval.gold import KINDS_GOLD, ROLE_SPLITS, ROLES_GOLD, findings_gold
 from kb.eval.kinds import NONE, KindRow, evaluate_kinds, kind_rows, kinds_gold
 from kb.eval.roles import RoleAbstract, model_sentence_roles, roles_gold, score_paragraphs, score_sentences
 from kb.text import linear, roles
@@ -84,32 +85,44 @@ def _variant(clf: LogisticRegression, mean: np.ndarray, scale: np.ndarray) -> Va
 
 # ---- roles -------------------------------------------------------------------------------------
 
-def _role_matrix(model: ModelFile, abstracts: list[RoleAbstract]) -> tuple[sparse.csr_matrix, np.ndarray]:
+def _role_matrix(model: ModelFile, abstracts: list[RoleAbstract], *, drop_mixed: bool = False
+                 ) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Features and roles of every sentence (each abstract one sequence); with drop_mixed, the rows
+    of sentences whose section label named two roles are left out (their features still see them)."""
     probe = Variant(LEXICAL, (), np.zeros((0, 0)), np.zeros(0), np.zeros(0), np.zeros(0))
     blocks, labels = [], []
     for a in abstracts:
-        blocks.append(sparse.csr_matrix(roles.sequence_features(model, probe, list(a.sentences))))
-        labels += [FIVE.get(r, r) for r in a.roles]
+        x = sparse.csr_matrix(roles.sequence_features(model, probe, list(a.sentences)))
+        keep = np.array([not (drop_mixed and m) for m in (a.mixed or [False] * len(a.roles))])
+        blocks.append(x[keep])
+        labels += [FIVE.get(r, r) for r, k in zip(a.roles, keep, strict=True) if k]
     return sparse.vstack(blocks).tocsr(), np.array(labels)
 
 
-def train_roles(c: float = 0.5) -> dict:
+#: optional feature blocks of the role model (kb.text.roles.feature_blocks), chosen by
+#: benchmarks/roles_experiment.py (cross-source CV on tune)
+ROLE_BLOCKS: tuple[str, ...] = ("objective", "context")
+#: train on unambiguous sections only (a "Methods and results" section's sentences are not all methods)
+ROLE_DROP_MIXED = True
+
+
+def train_roles(c: float = 0.5, blocks: tuple[str, ...] = ROLE_BLOCKS, drop_mixed: bool = ROLE_DROP_MIXED) -> dict:
     tune = roles_gold("tune")
     texts = [s for a in tune for s in a.sentences]
     vocabulary = _vocabulary(texts, min_df=5, cap=3000)
-    shell = ModelFile(meta={}, vocabulary={g: i for i, g in enumerate(vocabulary)})
-    x, y = _role_matrix(shell, tune)
+    shell = ModelFile(meta={"feature_blocks": list(blocks)}, vocabulary={g: i for i, g in enumerate(vocabulary)})
+    x, y = _role_matrix(shell, tune, drop_mixed=drop_mixed)
     dense_from = len(vocabulary)  # the binary bag first
     mean, scale = _scaler(x, dense_from)
     for lo, hi in _bag_columns(len(vocabulary)):
         scale[lo:hi] = 1.0
     log.info("roles: %d sentences, %d features", x.shape[0], x.shape[1])
     clf = _fit(x, y, scale, c, None)
+    sources = sorted(s for s, split in ROLE_SPLITS.items() if split == "tune")
     meta = {"what": "section roles of unlabelled abstract sentences (kb.text.roles)",
-            "trained_on": "tests/gold/roles tune sources: evidence-inference-pmc, csabstruct",
-            "training_data_sha256": files_digest([ROLES_GOLD / f"{s}.jsonl.gz"
-                                             for s in ("evidence-inference-pmc", "csabstruct")]),
-            "C": c}
+            "trained_on": "tests/gold/roles tune sources: " + ", ".join(sources),
+            "training_data_sha256": files_digest([ROLES_GOLD / f"{s}.jsonl.gz" for s in sources]),
+            "C": c, "feature_blocks": list(blocks), "mixed_sections_left_out": drop_mixed}
     save_model(roles.MODEL_STEM, meta, vocabulary, [_variant(clf, mean, scale)])
     linear.load_model.cache_clear()
     return rescore_roles()

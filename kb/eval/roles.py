@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.embed import Embedder
-from kb.eval.gold import ROLE_SPLITS, ROLES_GOLD
+from kb.eval.gold import ROLE_SOURCES_V1, ROLE_SPLITS, ROLES_GOLD
 from kb.text.roles import MODEL_ROLES, paragraph_roles, sentence_roles
 from kb.text.sections import Labelled, infer_roles
 from kb.text.sentences import split_sentences
@@ -31,18 +31,21 @@ class RoleAbstract:
     sentences: tuple[str, ...]
     roles: tuple[str, ...]
     paragraph_starts: tuple[bool, ...]
+    #: per sentence, whether its section's label named two roles (its role is then NLM's choice)
+    mixed: tuple[bool, ...] = ()
 
 
 def _abstract(row: dict, split: str) -> RoleAbstract:
-    sections, sentences, roles, starts = [], [], [], []
+    sections, sentences, roles, starts, mixed = [], [], [], [], []
     for sec in row["sections"]:
         parts = [s.text for s in split_sentences(sec["text"])] or [sec["text"]]
         sections.append((sec["role"], sec["text"]))
         sentences += parts
         roles += [sec["role"]] * len(parts)
         starts += [i == 0 for i in range(len(parts))]
+        mixed += [bool(sec.get("mixed"))] * len(parts)
     return RoleAbstract(row["id"], row["source"], split, tuple(sections), tuple(sentences),
-                        tuple(roles), tuple(starts))
+                        tuple(roles), tuple(starts), tuple(mixed))
 
 
 def roles_gold(split: str, folder: Path = ROLES_GOLD, *, sources: tuple[str, ...] | None = None
@@ -71,6 +74,11 @@ class RoleScores:
             self.total += 1
             self.correct += g == p
             self.confusion[(g, p)] += 1
+
+    def merge(self, other: RoleScores) -> None:
+        self.correct += other.correct
+        self.total += other.total
+        self.confusion.update(other.confusion)
 
     @property
     def accuracy(self) -> float:
@@ -131,17 +139,29 @@ def score_paragraphs(abstracts: list[RoleAbstract], *, rules: bool = False) -> R
 
 def roles_report() -> str:
     """Per split: sentence accuracy of the role model and the rule baseline on one-paragraph
-    abstracts, section accuracy with paragraph breaks kept, and the model's per-role P / R / F1."""
+    abstracts, section accuracy with paragraph breaks kept, the model's per-role P / R / F1, and
+    the model's sentence accuracy per source (and over the first version's sources alone)."""
     lines = ["section roles vs tests/gold/roles (labels stripped; 5 roles)", ""]
     for split in ("tune", "heldout"):
         gold = roles_gold(split)
-        model = score_sentences(gold, model_sentence_roles(None))
+        by_source: dict[str, RoleScores] = {}
+        for source in sorted({a.source for a in gold}):
+            by_source[source] = score_sentences([a for a in gold if a.source == source],
+                                                model_sentence_roles(None))
+        model, first = RoleScores(), RoleScores()
+        for source, scores in by_source.items():
+            model.merge(scores)
+            if source in ROLE_SOURCES_V1:
+                first.merge(scores)
         rules = score_sentences(gold, rule_sentence_roles)
         lines += [f"[{split}] {len(gold)} abstracts, {model.total} sentences",
-                  f"  sentences  model {model.accuracy:.3f}   rules {rules.accuracy:.3f}",
+                  f"  sentences  model {model.accuracy:.3f}   rules {rules.accuracy:.3f}"
+                  f"   (first-version sources only: model {first.accuracy:.3f})",
                   f"  sections   model {score_paragraphs(gold).accuracy:.3f}   "
                   f"rules {score_paragraphs(gold, rules=True).accuracy:.3f}"]
         for role, (p, r, f) in model.per_role().items():
             lines.append(f"    {role:<12} P {p:.2f}  R {r:.2f}  F1 {f:.2f}")
+        lines.append("  by source: " + ", ".join(f"{source} {scores.accuracy:.3f}"
+                                                 for source, scores in by_source.items()))
         lines.append("")
     return "\n".join(lines)

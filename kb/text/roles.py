@@ -1,7 +1,8 @@
 """Section roles of unlabelled text, sentence by sentence: a linear model over the words of each
-sentence, role cue phrases of it and its neighbours, position and (when the embedder it was trained with
-is in use) sentence vectors, decoded over the whole abstract in
-role order (background → objective → methods → results → conclusions; a step back costs).
+sentence, role cue phrases of it and its neighbours, position, objective wordings of it and its
+neighbours, what the rest of the abstract holds (the strongest cue of each role before and after it)
+and (when the embedder it was trained with is in use) sentence vectors, decoded over the whole
+abstract in role order (background → objective → methods → results → conclusions; a step back costs).
 
 Trained by `benchmarks/train_models.py` on the tune sources of tests/gold/roles (labels stripped);
 the model is `role_model.json` + `role_model.npz` beside this file. The cue phrases below are
@@ -74,6 +75,60 @@ _SHAPES = tuple(Prefiltered(re.compile(p, re.I)) for p in (
 ))
 
 
+#: wordings of an objective sentence (issue 14: held-out objective recall was the weakest role),
+#: used as features of a sentence and of its neighbours; chosen by cross-source CV on tune
+OBJECTIVE_CUES = tuple(Prefiltered(re.compile(p, re.I)) for p in (
+    r"\b(?:we|this study|this paper|the study|this review|this trial|the present study|this analysis)\s+"
+    r"(?:aim|aimed|aims|sought|seek|seeks|intend|intended|set out|attempt|attempted)\b",
+    r"\b(?:the|our|main|primary|principal)\s+(?:aim|purpose|objective|goal)s?\s+(?:of|was|were|is|are)\b",
+    r"^(?:to|in order to)\s+(?:assess|evaluate|determine|examine|investigate|compare|describe|explore|"
+    r"identify|estimate|test|measure|quantify|characteri[sz]e|develop|analy[sz]e|understand)\b",
+    r"\b(?:we|this study|this paper|this review|the present study)\s+(?:assess|assessed|evaluate|evaluated|"
+    r"examine|examined|investigate|investigated|explore|explored|compare|compared|describe|described|"
+    r"report|hypothesi[sz]ed|test|tested)\b",
+    r"\bwas (?:to|designed to)\s+(?:assess|evaluate|determine|examine|investigate|compare|describe|explore|"
+    r"identify|estimate|test)\b",
+    r"\b(?:hypothesi[sz]e|hypothesis)\b",
+    r"\b(?:whether|the (?:effect|impact|efficacy|effectiveness) of)\b",
+))
+_DIGIT = re.compile(r"\d")
+
+
+def objective_flags(text: str) -> list[float]:
+    """Which of OBJECTIVE_CUES the start of a text (400 characters) matches, as 0/1."""
+    head = text[:400]
+    low = lowered(head)
+    return [1.0 if rx.test(head, low) else 0.0 for rx in OBJECTIVE_CUES]
+
+
+def document_context(texts: list[str]) -> np.ndarray:
+    """What the rest of the abstract says, per sentence: whether an objective wording came before;
+    per role of CUES, the strongest cue among the sentences before and among those after; the share
+    of the sentences before and of those after that hold a number. Computed over the whole
+    sequence (a window of it would see less)."""
+    n = len(texts)
+    objective = np.array([max(objective_flags(t), default=0.0) for t in texts], np.float32)
+    cues = np.array([cue_role_scores(t) for t in texts], np.float32).reshape(n, len(CUES))
+    digits = np.array([1.0 if _DIGIT.search(t) else 0.0 for t in texts], np.float32)
+    seen = np.zeros(n, np.float32)
+    before, after = np.zeros_like(cues), np.zeros_like(cues)
+    for i in range(1, n):
+        seen[i] = max(seen[i - 1], objective[i - 1])
+        before[i] = np.maximum(before[i - 1], cues[i - 1])
+    for i in range(n - 2, -1, -1):
+        after[i] = np.maximum(after[i + 1], cues[i + 1])
+    csum = np.concatenate([[0.0], np.cumsum(digits)])
+    idx = np.arange(n)
+    share_before = np.where(idx > 0, csum[idx] / np.maximum(idx, 1), 0.0)
+    rest = n - idx - 1
+    share_after = np.where(rest > 0, (csum[n] - csum[idx + 1]) / np.maximum(rest, 1), 0.0)
+    return np.hstack([seen[:, None], before, after, share_before[:, None], share_after[:, None]]
+                     ).astype(np.float32)
+
+
+CONTEXT_SIZE = 1 + 2 * len(CUES) + 2
+
+
 def cue_role_scores(text: str) -> list[float]:
     """How strongly a text's wording suggests each role of CUES, in CUES order."""
     head = text[:600]
@@ -101,11 +156,14 @@ def _position(i: int, n: int, para_start: bool, trailing: int) -> list[float]:
 
 def sequence_features(model: ModelFile, variant: Variant, texts: list[str],
                       paragraph_starts: list[bool] | None = None, vectors: np.ndarray | None = None,
-                      *, trailing: int = 0, offset: int = 0, total: int | None = None) -> np.ndarray:
+                      *, trailing: int = 0, offset: int = 0, total: int | None = None,
+                      context: np.ndarray | None = None) -> np.ndarray:
     """The feature matrix of a run of sentences for one variant of the role model: own words, cues
-    and shape; the previous and next sentence's cues and shape; position; vectors if used. The run may be a window
+    and shape; the previous and next sentence's cues and shape; position; if the model file asks for
+    them, objective wordings of the sentence and its neighbours and the document context; vectors if used. The run may be a window
     texts[offset:offset+len] of a longer sequence of `total` sentences (its first and last rows then
-    serve only as neighbours of the others)."""
+    serve only as neighbours of the others); `context` is then document_context of the whole
+    sequence, sliced like the window."""
     n = len(texts)
     total = n if total is None else total
     starts = paragraph_starts or [offset + i == 0 for i in range(n)]
@@ -116,6 +174,14 @@ def sequence_features(model: ModelFile, variant: Variant, texts: list[str],
     position = np.array([_position(offset + i, total, starts[i], trailing) for i in range(n)], np.float32)
     # neighbours by their cues and shape only: their words made the model copy its neighbour's role
     blocks = [bag, own, prev_own, next_own, position.reshape(n, N_POSITION)]
+    extra = feature_blocks(model)
+    if "objective" in extra:
+        flags = np.array([objective_flags(t) for t in texts], np.float32).reshape(n, len(OBJECTIVE_CUES))
+        pad_flags = np.zeros((1, len(OBJECTIVE_CUES)), np.float32)
+        blocks += [flags, np.vstack([pad_flags, flags[:-1]]), np.vstack([flags[1:], pad_flags])]
+    if "context" in extra:
+        ctx = document_context(texts) if context is None else context
+        blocks.append(ctx.reshape(n, CONTEXT_SIZE))
     if variant.uses_vectors:
         if vectors is None:
             raise ValueError("this role model variant needs sentence vectors")
@@ -124,14 +190,21 @@ def sequence_features(model: ModelFile, variant: Variant, texts: list[str],
     return np.hstack(blocks)
 
 
+def feature_blocks(model: ModelFile) -> frozenset[str]:
+    """The optional feature blocks a model file was trained with ("objective", "context"),
+    as its JSON records them; the fixed blocks are always there."""
+    return frozenset(model.meta.get("feature_blocks", ()))
+
+
 def role_model() -> ModelFile:
     """The shipped role model."""
     return load_model(MODEL_STEM)
 
 
-#: decoding cost of stepping back to an earlier role (chosen on tune: a learned transition matrix
-#: counted the context twice, since the emissions already see the neighbours and the position)
-BACKWARD_PENALTY = 1.0
+#: decoding cost of stepping back to an earlier role (chosen by cross-source CV on tune: 4 beat
+#: 0.5 / 1 / 2 and a transition matrix learned on tune, which counts the context twice since the
+#: emissions already see the neighbours, the position and the document context)
+BACKWARD_PENALTY = 4.0
 
 
 def _order_steps(backward: float) -> np.ndarray:
@@ -176,12 +249,14 @@ def sentence_log_proba(texts: list[str], paragraph_starts: list[bool] | None = N
     starts = paragraph_starts or [i == 0 for i in range(n)]
     order = [variant.classes.index(r) for r in MODEL_ROLES]
     out = np.zeros((n, len(MODEL_ROLES)))
+    context = document_context(texts) if "context" in feature_blocks(model) else None
     for a in range(0, n, WINDOW):
         b = min(n, a + WINDOW)
         lo, hi = max(0, a - 1), min(n, b + 1)
         x = sequence_features(model, variant, texts[lo:hi], starts[lo:hi],
                               None if vectors is None else vectors[lo:hi],
-                              trailing=trailing, offset=lo, total=n)
+                              trailing=trailing, offset=lo, total=n,
+                              context=None if context is None else context[lo:hi])
         out[a:b] = variant.log_proba(x)[a - lo:a - lo + (b - a)][:, order]
     return out
 
