@@ -52,6 +52,8 @@ def iter_parse(text: str, *, source: str) -> Iterator[Item]:
     except RecursionError as err:
         raise IngestError(source, "the JSON is nested too deeply to read (arrays or objects "
                                   "inside each other thousands of times)") from err
+    except ValueError as err:  # e.g. a number of more than 4,300 digits (Python's safety limit)
+        raise IngestError(source, f"the JSON holds a value that cannot be read ({err})") from None
     for number, item in enumerate(items_of(data), start=1):
         if not isinstance(item, dict):
             yield IngestError(source, f"item {number}: expected a CSL object, found {type(item).__name__}")

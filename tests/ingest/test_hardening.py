@@ -177,6 +177,15 @@ def test_deeply_nested_csl_json_is_an_ingest_error() -> None:
     assert not items
 
 
+def test_a_csl_json_number_too_long_to_read_is_an_ingest_error() -> None:
+    # found by the reader fuzz test: Python refuses to read an integer of over 4,300 digits
+    data = ('[{"type": "article-journal", "title": "x", "author": [], "volume": ' + "7" * 14_612 + "}]").encode()
+    items: list = []
+    with pytest.raises(IngestError, match="holds a value that cannot be read"):
+        items.extend(_items(data, "long.json"))
+    assert not items
+
+
 def test_a_batch_goes_on_past_every_kind_of_bad_file(kb_home: Path, tmp_path: Path) -> None:
     folder = tmp_path / "inputs"
     folder.mkdir()
