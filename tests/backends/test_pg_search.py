@@ -51,7 +51,7 @@ def test_the_meaning_arm_reads_the_snapshot_of_its_search(index: PgIndex) -> Non
         # committed after the search's snapshot was taken: the search's arms must not see it
         index.store.insert(_record("delta-2023-ferries", ["Ferry subsidies cut missed appointments."]))
         rows = index.in_background(pg_search.meaning_job, index, space, "ferry attendance", snapshot_id,
-                                   where, params, False).result()
+                                   where, params, False).result().findings
         keyword = conn.execute("SELECT DISTINCT record_id FROM findings").fetchall()
     assert {r for _, r, _, _ in rows} == set(TEXTS)
     assert {r for (r,) in keyword} == set(TEXTS)
