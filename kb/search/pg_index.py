@@ -1,9 +1,9 @@
 """The search index of a PostgreSQL knowledge base, kept in the same database beside the records:
-search_records and findings rows (tsvector columns with GIN for keywords, pgvector columns for
-meaning, an HNSW index once large). A writer's store re-indexes each record in the transaction
+search_records, findings and search_sentences rows (kb.search.pg_rows: tsvector columns with
+GIN for keywords, pgvector columns for meaning, an HNSW index once large). A writer's store re-indexes each record in the transaction
 that writes it (PgIndex.index_record); `refresh` catches up on records written without an index
 attached (kb migrate, an older version), by version, one transaction per chunk. Either way a
-search sees a record's old findings or its new ones, never a mix. The same open/update/search
+search sees a record's old rows or its new ones, never a mix. The same open/update/search
 surface as kb.search.index.Index."""
 
 from __future__ import annotations

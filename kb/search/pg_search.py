@@ -1,6 +1,8 @@
 """Hybrid search in PostgreSQL: keywords through tsvector/tsquery (English stemming; Chinese as
-pre-segmented bigrams), meaning through pgvector, fused by the same reciprocal rank fusion as
-the folder index (kb.search.hybrid.fuse) and shaped into the same SearchResponse.
+pre-segmented bigrams), meaning through pgvector, findings fused by the same reciprocal rank
+fusion as the folder index, then records by their findings, their whole text's keywords and their
+best sentence (kb.search.pg_records; kb.search.fusion.fuse_records, the folder's own), shaped
+into the same SearchResponse.
 
 The keyword arm follows kb.search.keyword: findings with every discriminating term first, then
 those with some of the rarer ones, expressions matching too many findings left unranked. Filters
