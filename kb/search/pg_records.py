@@ -7,8 +7,9 @@ The keyword score: PostgreSQL has no bm25, and ts_rank alone knows nothing of ho
 is, so a record scores the sum over the query's terms of the term's inverse document frequency
 (FTS5's bm25 idf, from record counts) times ts_rank of that term alone (occurrences saturating,
 the column weights of kb.search.tuning, divided by 1 + log of the record's length). As on a
-folder, the terms are taken rarest first within POSTING_BUDGET (kb.search.records), so a very
-common word costs nothing; Chinese queries add their bigrams (the pre-segmentation of the
+folder, the terms are taken rarest first within a budget (kb.search.records' POSTING_BUDGET,
+and RANK_RECORDS: PostgreSQL reads each match's tsvector to rank it), so a very common word
+costs nothing; Chinese queries add their bigrams (the pre-segmentation of the
 findings' zh_tsv)."""
 
 from __future__ import annotations
@@ -33,7 +34,13 @@ from kb.search.types import RecordGroup
 if TYPE_CHECKING:
     from kb.search.pg_index import PgIndex
 
-MAX_EF_SEARCH = 1000  # pgvector's ceiling of hnsw.ef_search
+RANK_RECORDS = 1_000  # records the whole-record keyword arm may score (the sum of its terms' record
+                     # counts, rarest terms first): each match's tsvector is read and ranked (about
+                     # 20 us a record on a loaded machine at 100k findings: 'health | care | program',
+                     # 6,178 matches, took 138 ms), where FTS5 reads only postings (POSTING_BUDGET)
+SENTENCES = 200      # nearest sentences read (and hnsw.ef_search): an HNSW walk of 1,000 took 87-218 ms
+                     # at 110k sentences on a loaded machine, of 200 14 ms, which still holds ~185 records
+                     # (tuning.record_candidates is 100); the folder reads tuning.sentence_candidates
 HIT_SQL = ("SELECT f.fid, f.record_id, f.finding_id, f.kind, f.text, f.section, f.span_start, "
            "f.span_end, f.themes, f.effects, f.zh, f.rid, f.context FROM findings f WHERE f.fid = ANY(%s)")
 GROUP_SQL = ("SELECT rid, id, title, authors, year, venue, resource_type, citation, designs "
@@ -70,7 +77,7 @@ def record_terms(lex: Lexemes, query: str, terms: list[str], expansions: list[Ex
     lex.load(terms)
     chosen, spent = [], 0
     for df, term in sorted((lex.df(lex.of(t)), t) for t in terms):
-        if df and spent + df > POSTING_BUDGET:
+        if df and spent + df > min(POSTING_BUDGET, RANK_RECORDS):
             continue
         chosen.append(term)
         spent += df
@@ -89,7 +96,7 @@ def keyword_ranking(index: PgIndex, conn: psycopg.Connection, query: str, terms:
                     ) -> list[tuple[int, str, float]]:
     """(record row id, record id, score) of the best records by their whole text's keywords,
     best first (ties by record id), among the records passing the filters."""
-    lex = Lexemes(conn, index.cache, table="search_records", cap=POSTING_BUDGET + 1)
+    lex = Lexemes(conn, index.cache, table="search_records", cap=min(POSTING_BUDGET, RANK_RECORDS) + 1)
     scored = record_terms(lex, query, terms, expansions if tuning.record_expansions else [])
     if not scored:
         return []
@@ -108,36 +115,30 @@ def keyword_ranking(index: PgIndex, conn: psycopg.Connection, query: str, terms:
 
 # -- every sentence by meaning -----------------------------------------------------------------
 def nearest_sentences(conn: psycopg.Connection, vector: np.ndarray, dim: int, tuning: Tuning, where: str,
-                      params: list) -> list[tuple[int, int, float]]:
-    """(sentence row id, record row id, cosine) of the sentences nearest the query vector among
+                      params: list) -> list[tuple[int, int, str, float]]:
+    """(sentence row id, record row id, record id, cosine) of the sentences nearest the query vector among
     the records passing the filters, nearest first (inside the caller's transaction: the HNSW
     search is widened to the candidates wanted, up to pgvector's ceiling)."""
-    conn.execute(f"SET LOCAL hnsw.ef_search = {min(MAX_EF_SEARCH, max(tuning.sentence_candidates, 40))}")
+    limit = min(SENTENCES, tuning.sentence_candidates)
+    conn.execute(f"SET LOCAL hnsw.ef_search = {max(limit, 40)}")
     expr = f"(t.emb::vector({dim}))"
-    rows = conn.execute(
-        f"SELECT t.sid, t.rid, -({expr} <#> %s::vector({dim})) FROM search_sentences t WHERE t.emb IS NOT NULL"
-        f"{allowed_sql('t', where)} ORDER BY {expr} <#> %s::vector({dim}) LIMIT %s",
-        [vector, *params, vector, tuning.sentence_candidates]).fetchall()
-    return [(int(sid), int(rid), float(sim)) for sid, rid, sim in rows]
+    rows = conn.execute(  # the LIMIT keeps the HNSW scan a subquery of its own; the join reads ~200 rows
+        f"SELECT n.sid, n.rid, s.id, n.sim FROM (SELECT t.sid, t.rid, -({expr} <#> %s::vector({dim})) AS sim, "
+        f"{expr} <#> %s::vector({dim}) AS d FROM search_sentences t WHERE t.emb IS NOT NULL"
+        f"{allowed_sql('t', where)} ORDER BY d LIMIT %s) n JOIN search_records s ON s.rid = n.rid ORDER BY n.d",
+        [vector, vector, *params, limit]).fetchall()
+    return [(int(sid), int(rid), rid_id, float(sim)) for sid, rid, rid_id, sim in rows]
 
 
-def best_by_record(nearest: list[tuple[int, int, float]], tuning: Tuning, ids: dict[int, str]) -> BestSentences:
+def best_by_record(nearest: list[tuple[int, int, str, float]], tuning: Tuning, ids: dict[int, str]
+                   ) -> BestSentences:
     """Records by their closest sentence (ties by record id), as the folder ranks them."""
-    best = best_of(nearest, tuning)
+    best = best_of([(sid, rid, sim) for sid, rid, _, sim in nearest], tuning)
     best.ranking.sort(key=lambda r: (-best.best[r][1], ids.get(r, "")))
     return best
 
 
 # -- the groups of the response ----------------------------------------------------------------
-def record_ids(conn: psycopg.Connection, fids: list[int], rids: list[int]) -> tuple[dict[int, int], dict[int, str]]:
-    """(record row id by finding row id, record id by record row id) of these findings and
-    records, in one round trip."""
-    rows = conn.execute("SELECT f.fid, f.rid, s.id FROM findings f JOIN search_records s ON s.rid = f.rid "
-                        "WHERE f.fid = ANY(%s) UNION ALL SELECT NULL, rid, id FROM search_records "
-                        "WHERE rid = ANY(%s)", (fids, rids)).fetchall()
-    return ({int(f): int(r) for f, r, _ in rows if f is not None}, {int(r): i for _, r, i in rows})
-
-
 def _best_findings(conn: psycopg.Connection, rids: list[int], vector: np.ndarray | None, dim: int,
                    words: list[str], where: str, params: list) -> dict[int, list[tuple[int, float | None]]]:
     """Each record's findings (those passing the filters) closest to the query: by cosine when

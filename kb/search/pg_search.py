@@ -125,21 +125,24 @@ def english_exprs(lex: Lexemes, terms: list[str], expansions: list[Expansion]) -
 
 
 def _ranked(conn: psycopg.Connection, tsq: str, where: str, params: list, *, column: str = "tsv",
-            check: bool = False) -> list[tuple[int, Key]]:
+            check: bool = False, rids: dict[int, int] | None = None) -> list[tuple[int, Key]]:
     """(fid, key) of the best CANDIDATES findings matching a tsquery and the filters (the arms
     are cut there: deeper rows would only be ranked and dropped); [] when `check` and the
     expression matches more than RANK_BUDGET findings (too common to rank; the count is the
-    statement's own one-time condition, so it costs no round trip)."""
+    statement's own one-time condition, so it costs no round trip). `rids` is given each
+    finding's record row id."""
     if not tsq:
         return []
     rank = RANK if column == "tsv" else "ts_rank(f.zh_tsv, q.q)"
     guard = (f" AND ({COUNT_SQL.format(table='findings', column=column, q='%s::tsquery', cap=RANK_BUDGET + 1)}) <= {RANK_BUDGET}"
              if check else "")
     rows = conn.execute(
-        f"SELECT f.fid, f.record_id, f.finding_id FROM findings f, (SELECT %s::tsquery AS q) q "
+        f"SELECT f.fid, f.record_id, f.finding_id, f.rid FROM findings f, (SELECT %s::tsquery AS q) q "
         f"WHERE f.{column} @@ q.q AND {where}{guard} ORDER BY {rank} DESC, f.record_id, f.finding_id LIMIT %s",
         [tsq, *params, *([tsq] if check else []), CANDIDATES]).fetchall()
-    return [(fid, (rid, fnd)) for fid, rid, fnd in rows]
+    if rids is not None:
+        rids.update((fid, rid) for fid, _, _, rid in rows)
+    return [(fid, (rid, fnd)) for fid, rid, fnd, _ in rows]
 
 
 def _after(strict: list[tuple[int, Key]], loose: list[tuple[int, Key]]) -> list[tuple[int, Key]]:
@@ -148,26 +151,27 @@ def _after(strict: list[tuple[int, Key]], loose: list[tuple[int, Key]]) -> list[
 
 
 def lexical_ranking(index: PgIndex, conn: psycopg.Connection, query: str, terms: list[str],
-                    expansions: list[Expansion], where: str, params: list, keys: dict[int, Key]) -> list[int]:
+                    expansions: list[Expansion], where: str, params: list, keys: dict[int, Key],
+                    rids: dict[int, int] | None = None) -> list[int]:
     lex = Lexemes(conn, index.cache)
     lex.load(terms)
     arms: list[list[int]] = []
     if terms or expansions:
         strict_expr, loose_expr = english_exprs(lex, terms, expansions)
         needs_count = bool(terms) and min(lex.df(lex.of(t)) for t in terms) > RANK_BUDGET
-        english = _ranked(conn, strict_expr, where, params, check=needs_count)
+        english = _ranked(conn, strict_expr, where, params, check=needs_count, rids=rids)
         if len(english) < CANDIDATES and not (len(terms) == 1 and not expansions) and loose_expr \
                 and loose_expr != strict_expr:
-            english = _after(english, _ranked(conn, loose_expr, where, params))
+            english = _after(english, _ranked(conn, loose_expr, where, params, rids=rids))
         arms.append([f for f, _ in english])
         keys.update(english)
     if has_cjk(query):
         grams = list(dict.fromkeys(g for run in cjk_query_groups(query) for g in run))
         strict = " & ".join(quote_lexeme(g) for g in grams)
         loose = " | ".join(quote_lexeme(g) for g in grams)
-        chinese = _ranked(conn, strict, where, params, column="zh_tsv", check=True)
+        chinese = _ranked(conn, strict, where, params, column="zh_tsv", check=True, rids=rids)
         if len(chinese) < CANDIDATES and loose != strict:
-            chinese = _after(chinese, _ranked(conn, loose, where, params, column="zh_tsv", check=True))
+            chinese = _after(chinese, _ranked(conn, loose, where, params, column="zh_tsv", check=True, rids=rids))
         arms.append([f for f, _ in chinese])
         keys.update(chinese)
     arms = [a[:CANDIDATES] for a in arms if a]
@@ -181,7 +185,7 @@ DenseRows = list[tuple[int, str, str, float]]
 
 def dense_sql(space: PgSpace, where: str) -> str:
     """The nearest findings of a query vector by inner product (cosine: vectors are normalised)."""
-    return (f"SELECT f.fid, f.record_id, f.finding_id, -({space.expr} <#> %s::vector({space.dim})) "
+    return (f"SELECT f.fid, f.record_id, f.finding_id, -({space.expr} <#> %s::vector({space.dim})), f.rid "
             f"FROM findings f WHERE f.{space.column} IS NOT NULL AND {where} "
             f"ORDER BY {space.expr} <#> %s::vector({space.dim}) LIMIT %s")
 
@@ -193,7 +197,8 @@ class MeaningRows:
 
     vector: np.ndarray
     findings: DenseRows
-    sentences: list[tuple[int, int, float]] | None = None
+    rids: dict[int, int]                                    # record row id by finding row id
+    sentences: list[tuple[int, int, str, float]] | None = None  # (sid, rid, record id, cosine)
 
 
 def meaning_job(index: PgIndex, space: PgSpace, text: str, snapshot_id: str, where: str, params: list,
@@ -210,7 +215,8 @@ def meaning_job(index: PgIndex, space: PgSpace, text: str, snapshot_id: str, whe
         rows = conn.execute(dense_sql(space, where), [vec, *params, vec, CANDIDATES]).fetchall()
         sentences = (pg_records.nearest_sentences(conn, vec, space.dim, tuning, where, params)
                      if tuning is not None else None)
-    return MeaningRows(vec, [(int(fid), rid, fnd, float(sim)) for fid, rid, fnd, sim in rows], sentences)
+    return MeaningRows(vec, [(int(fid), rid, fnd, float(sim)) for fid, rid, fnd, sim, _ in rows],
+                       {int(fid): int(rid) for fid, _, _, _, rid in rows}, sentences)
 
 
 def dense_ranking(rows: DenseRows, keys: dict[int, Key]) -> tuple[list[int], dict[int, float]]:
@@ -254,6 +260,7 @@ def search(index: PgIndex, query: str, *, filters: SearchFilters | None = None, 
     text = dense_query_text(query, expansions)
     words = highlight_words(terms, expansions)
     keys: dict[int, Key] = {}
+    rid_of: dict[int, int] = {}  # record row id by finding row id, from every finding arm
     with index.store.connection() as conn, snapshot(conn) as snapshot_id:
         pending = [(space, index.in_background(meaning_job, index, space, text, snapshot_id, where, params,
                                                filters.active(), tuning if space is index.main else None))
@@ -262,17 +269,19 @@ def search(index: PgIndex, query: str, *, filters: SearchFilters | None = None, 
         lexical = Arm("lexical", weight=tuning.lexical_weight)
         keywords: list[tuple[int, str, float]] = []
         if mode != "dense":
-            lexical.ranking = lexical_ranking(index, conn, query, terms, expansions, where, params, keys)
+            lexical.ranking = lexical_ranking(index, conn, query, terms, expansions, where, params, keys,
+                                              rid_of)
             keywords = pg_records.keyword_ranking(index, conn, query, terms, expansions, tuning, where, params)
-        out.arms, english = _meaning_arms(lexical, pending, keys, tuning)
+        out.arms, english = _meaning_arms(lexical, pending, keys, rid_of, tuning)
         live = [a for a in out.arms if a.ranking]
         out.findings = fuse([a.ranking for a in live], k=tuning.rrf_k, weights=[a.weight for a in live],
                             key=keys.get)
         out.record_keywords = [rid for rid, _, _ in keywords]
         out.record_keyword_scores = {rid: score for rid, _, score in keywords}
         nearest = english.sentences if english is not None and english.sentences is not None else []
-        rid_of, ids = pg_records.record_ids(conn, [f for f, _ in out.findings], list({r for _, r, _ in nearest}))
+        ids = {rid: rid_id for _, rid, rid_id, _ in nearest}  # record ids: the tie-breaking order
         ids.update((rid, rid_id) for rid, rid_id, _ in keywords)
+        ids.update((rid_of[f], k[0]) for f, k in keys.items() if f in rid_of)
         if english is not None:
             out.vector = english.vector
             out.best_sentences = pg_records.best_by_record(nearest, tuning, ids)
@@ -289,7 +298,7 @@ def search(index: PgIndex, query: str, *, filters: SearchFilters | None = None, 
 
 
 def _meaning_arms(lexical: Arm, pending: list[tuple[PgSpace, Future[MeaningRows]]], keys: dict[int, Key],
-                  tuning: Tuning) -> tuple[list[Arm], MeaningRows | None]:
+                  rid_of: dict[int, int], tuning: Tuning) -> tuple[list[Arm], MeaningRows | None]:
     """The keyword arm and the meaning arms (meaning-only hits below the floor dropped), and
     what the English space read."""
     keyword_set = set(lexical.ranking)
@@ -297,6 +306,7 @@ def _meaning_arms(lexical: Arm, pending: list[tuple[PgSpace, Future[MeaningRows]
     for space, job in pending:
         hits = job.result()
         english = hits if space.name == "main" else english
+        rid_of.update(hits.rids)
         ranking, sims = dense_ranking(hits.findings, keys)
         ranking = [f for f in ranking if f in keyword_set or sims[f] >= tuning.dense_floor]
         arms.append(Arm("dense" if space.name == "main" else space.name, ranking, sims, tuning.dense_weight))
