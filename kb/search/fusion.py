@@ -1,15 +1,31 @@
-"""Record-level score fusion: each record's whole-text keyword score (bm25) and its best
-sentence's cosine, each standardised over the query's candidates (z-scores), mixed by a share,
-plus a bonus by the rank of the record's best finding.
+"""Fusion, pure and shared by both backends: weighted reciprocal rank fusion of rankings, and
+record-level fusion (fuse_records) of a record's whole-text keyword score, its best sentence's
+cosine and the rank of its best finding — by standardised scores (each arm's candidates as
+z-scores, mixed by a share, plus a bonus by the rank of the record's best finding) or by
+reciprocal rank.
 
-Chosen over reciprocal rank fusion on SciFact's train claims (benchmarks/beir_tune.py): a rank
-throws away how far ahead the first keyword or meaning match is, which a score keeps."""
+Score fusion was chosen over reciprocal rank fusion on SciFact's train claims
+(benchmarks/beir_tune.py): a rank throws away how far ahead the first keyword or meaning match
+is, which a score keeps."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import numpy as np
+
+from kb.search.tuning import Tuning
+
+
+def fuse(rankings: list[list[int]], *, k: int = 60, weights: list[float] | None = None,
+         key: Callable[[int], object] = lambda item: item) -> list[tuple[int, float]]:
+    """Weighted reciprocal rank fusion: ids ordered by the sum of w/(k + rank) over the
+    rankings (ties broken by `key`, so the order never depends on how ids were assigned)."""
+    scores: dict[int, float] = {}
+    for ranking, weight in zip(rankings, weights or [1.0] * len(rankings), strict=True):
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
+    return sorted(scores.items(), key=lambda kv: (-kv[1], key(kv[0])))
 
 
 def standardised(scores: dict[int, float]) -> dict[int, float]:
@@ -43,3 +59,20 @@ def score_fuse(keywords: dict[int, float], meaning: dict[int, float], findings: 
             score += findings_bonus / ranks[item]
         fused[item] = score
     return sorted(fused.items(), key=lambda kv: (-kv[1], key(kv[0])))
+
+
+def fuse_records(by_findings: list[int], keywords: list[int], keyword_scores: dict[int, float],
+                 meaning: list[int], meaning_scores: dict[int, float], tuning: Tuning, *,
+                 key: Callable[[int], object]) -> list[tuple[int, float]]:
+    """Records by their whole text's keywords (ranked, with scores: higher better), their best
+    sentence's meaning (ranked, with cosines) and their best finding (records in the order of
+    their best fused finding): by standardised scores (tuning.record_fusion "scores", the
+    default) or by weighted reciprocal rank ("rrf"); ties by `key`."""
+    if tuning.record_fusion == "scores":
+        return score_fuse(keyword_scores, {r: meaning_scores[r] for r in meaning}, by_findings,
+                          keyword_share=tuning.record_keyword_share,
+                          findings_bonus=tuning.record_findings_bonus, key=key)
+    lists = [(by_findings, tuning.record_findings_weight), (keywords, tuning.record_lexical_weight),
+             (meaning, tuning.record_dense_weight)]
+    lists = [(r, w) for r, w in lists if r]
+    return fuse([r for r, _ in lists], k=tuning.record_rrf_k, weights=[w for _, w in lists], key=key)

@@ -6,7 +6,7 @@ a finding shown as context."""
 from __future__ import annotations
 
 import json
-import sqlite3
+from collections.abc import Callable
 
 import numpy as np
 
@@ -15,7 +15,7 @@ from kb.search.acronyms import Expansion
 from kb.search.arms import Arm, Ranking
 from kb.search.index import Index
 from kb.search.index_db import TITLE_SECTION
-from kb.search.lexical import cjk_query_groups, highlight_spans, query_terms
+from kb.search.lexical import highlight_spans, query_terms
 from kb.search.types import ContextHit, FindingHit, RecordGroup
 from kb.search.vectors import id_bitmap
 
@@ -29,6 +29,9 @@ SENTENCE_SQL = ("SELECT sid, section, span_start, span_end, text FROM sentences 
                 "WHERE rid = ? AND fid = 0 AND section > ? ORDER BY sid")
 
 
+Chosen = list[tuple[int, float, list[int], bool]]  # (rid, record score, finding ids, matched)
+
+
 def record_groups(index: Index, ranking: Ranking, k: int, words: list[str],
                   cjk_groups: list[list[str]]) -> list[RecordGroup]:
     """The k best records in record order (rank_records; then strong before weak, strong_first),
@@ -38,20 +41,40 @@ def record_groups(index: Index, ranking: Ranking, k: int, words: list[str],
     against 0.75 for the record order)."""
     db = index.require_db()
     fused = [f for f, _ in ranking.findings]
+    chosen, closest = choose_records(ranking, k, index.arrays.rids_of(fused),
+                                     lambda rid: best_findings(index, ranking, rid, words))
+    if not chosen:
+        return []
+    all_fids = [f for _, _, fids, _ in chosen for f in fids]
+    rows = {r[0]: (*r[:8], json.loads(r[8]), json.loads(r[9]), *r[10:]) for r in db.execute(
+        HIT_SQL.format(marks=",".join("?" * len(all_fids))), all_fids)} if all_fids else {}
+    rids = [rid for rid, _, _, _ in chosen]
+    meta = {r[0]: (*r[:8], json.loads(r[8])) for r in db.execute(
+        GROUP_SQL.format(marks=",".join("?" * len(rids))), rids)}
+    return assemble(ranking, chosen, closest, rows, meta, words, cjk_groups,
+                    lambda rid: db.execute(SENTENCE_SQL, (rid, TITLE_SECTION)).fetchall())
+
+
+def choose_records(ranking: Ranking, k: int, fused_rids: list[int],
+                   best: Callable[[int], list[tuple[int, float | None]]]) -> tuple[Chosen, dict[int, float]]:
+    """The k best records of ranking.records with their findings: those matched, in fused order
+    (at most k; `fused_rids`: the record row id of each of ranking.findings), or, for a record
+    only its other text matched, `best(rid)` (finding row id, cosine or None); and the cosines
+    of those best findings."""
     matched: dict[int, list[int]] = {}
-    for fid, rid in zip(fused, index.arrays.rids_of(fused), strict=True):
+    for (fid, _), rid in zip(ranking.findings, fused_rids, strict=True):
         if len(matched.setdefault(rid, [])) < k:
             matched[rid].append(fid)
-    chosen: list[tuple[int, float, list[int], bool]] = []
+    chosen: Chosen = []
     closest: dict[int, float] = {}
     for rid, score in ranking.records[:k]:
         fids, found = matched.get(rid, []), True
         if not fids:
-            best = best_findings(index, ranking, rid, words)
-            fids, found = [f for f, _ in best], False
-            closest.update((f, s) for f, s in best if s is not None)
+            nearest = best(rid)
+            fids, found = [f for f, _ in nearest], False
+            closest.update((f, s) for f, s in nearest if s is not None)
         chosen.append((rid, score, fids, found))
-    return _assemble(db, ranking, chosen, closest, words, cjk_groups)
+    return chosen, closest
 
 
 def strong_first(groups: list[RecordGroup]) -> list[RecordGroup]:
@@ -62,23 +85,10 @@ def strong_first(groups: list[RecordGroup]) -> list[RecordGroup]:
     return sorted(groups, key=lambda g: -g.strength)
 
 
-def build_groups(fused: list[tuple[int, float]], rows: dict[int, tuple], meta: dict[int, tuple],
-                 arms: dict[str, Arm], terms: list[str], expansions: list[Expansion],
-                 query: str) -> list[RecordGroup]:
-    """Finding-level groups (no record arms) from HIT_SQL rows by finding id and GROUP_SQL rows
-    by record row id, their JSON columns decoded: what the PostgreSQL backend answers with."""
-    words = terms + [w for e in expansions for x in (e.expansions if e.direction == "acronym→words"
-                                                     else [e.acronym]) for w in query_terms(x)]
-    cjk_words = [g for grams in cjk_query_groups(query) for g in grams]
-    groups: dict[int, list[FindingHit]] = {}
-    for fid, score in fused:
-        groups.setdefault(rows[fid][11], []).append(
-            _hit(rows[fid], score, arms, words, cjk_words, True))
-    return strong_first([
-        RecordGroup(record_id=meta[rid][1], title=meta[rid][2], authors=meta[rid][3],
-                    year=meta[rid][4], venue=meta[rid][5], resource_type=meta[rid][6],
-                    citation=meta[rid][7], designs=list(meta[rid][8]), score=hits[0].score,
-                    hits=hits) for rid, hits in groups.items()])
+def highlight_words(terms: list[str], expansions: list[Expansion]) -> list[str]:
+    """The words a response highlights: the query's terms and its acronyms' other forms."""
+    return terms + [w for e in expansions for x in (e.expansions if e.direction == "acronym→words"
+                                                    else [e.acronym]) for w in query_terms(x)]
 
 
 def best_findings(index: Index, ranking: Ranking, rid: int, words: list[str]
@@ -95,6 +105,11 @@ def best_findings(index: Index, ranking: Ranking, rid: int, words: list[str]
         closest = _closest(index, [f for f, _ in rows], ranking.vector)
         if closest:
             return closest
+    return by_words(rows, words)
+
+
+def by_words(rows: list[tuple[int, str]], words: list[str]) -> list[tuple[int, float | None]]:
+    """The BEST_FINDINGS of (finding row id, text) holding the most query words (ties by id)."""
     counts = [(-len(highlight_spans(t, words)), f) for f, t in rows]
     return [(f, None) for _, f in sorted(counts)[:BEST_FINDINGS]]
 
@@ -114,16 +129,12 @@ def _closest(index: Index, fids: list[int], vector: np.ndarray) -> list[tuple[in
     return [(f, float(s)) for s, f in best[:BEST_FINDINGS]]
 
 
-def _assemble(db: sqlite3.Connection, ranking: Ranking,
-              chosen: list[tuple[int, float, list[int], bool]], closest: dict[int, float],
-              words: list[str], cjk_groups: list[list[str]]) -> list[RecordGroup]:
-    if not chosen:
-        return []
-    all_fids = [f for _, _, fids, _ in chosen for f in fids]
-    rows = {r[0]: (*r[:8], json.loads(r[8]), json.loads(r[9]), *r[10:]) for r in db.execute(
-        HIT_SQL.format(marks=",".join("?" * len(all_fids))), all_fids)} if all_fids else {}
-    rids = [rid for rid, _, _, _ in chosen]
-    meta = {r[0]: r for r in db.execute(GROUP_SQL.format(marks=",".join("?" * len(rids))), rids)}
+def assemble(ranking: Ranking, chosen: Chosen, closest: dict[int, float], rows: dict[int, tuple],
+             meta: dict[int, tuple], words: list[str], cjk_groups: list[list[str]],
+             sentences: Callable[[int], list[tuple]]) -> list[RecordGroup]:
+    """The groups of the chosen records from their HIT_SQL rows by finding row id and GROUP_SQL
+    rows by record row id (JSON columns decoded), each with its context sentence (choose_context
+    over `sentences(rid)`: its SENTENCE_SQL rows)."""
     arms = {a.name: a for a in ranking.arms}
     fused = dict(ranking.findings)
     cjk_words = [g for grams in cjk_groups for g in grams]
@@ -135,8 +146,8 @@ def _assemble(db: sqlite3.Connection, ranking: Ranking,
         m = meta[rid]
         groups.append(RecordGroup(
             record_id=m[1], title=m[2], authors=m[3], year=m[4], venue=m[5], resource_type=m[6],
-            citation=m[7], designs=json.loads(m[8]), score=score, hits=hits,
-            context=_context(db, ranking, rid, words, hits)))
+            citation=m[7], designs=list(m[8]), score=score, hits=hits,
+            context=choose_context(sentences(rid), ranking.best_sentences.best.get(rid), words, hits)))
     return strong_first(groups)
 
 
@@ -171,15 +182,14 @@ def _hit(row: tuple, score: float, arms: dict[str, Arm], words: list[str], cjk_w
     return hit
 
 
-def _context(db: sqlite3.Connection, ranking: Ranking, rid: int, words: list[str],
-             hits: list[FindingHit]) -> list[ContextHit]:
-    """The record's sentence that matched best and is not a finding: its closest sentence by
-    meaning when that holds no finding, else (when no shown finding holds a query word) the
-    sentence holding the most query words."""
-    rows = db.execute(SENTENCE_SQL, (rid, TITLE_SECTION)).fetchall()
+def choose_context(rows: list[tuple], best: tuple[int, float] | None, words: list[str],
+                   hits: list[FindingHit]) -> list[ContextHit]:
+    """The record's sentence that matched best and is not a finding, from its SENTENCE_SQL
+    rows (sid, section, span start, span end, text): its closest sentence by meaning (`best`:
+    sid, cosine) when that holds no finding, else (when no shown finding holds a query word)
+    the sentence holding the most query words."""
     if not rows:
         return []
-    best = ranking.best_sentences.best.get(rid)
     by_sid = {r[0]: r for r in rows}
     if best is not None and best[0] in by_sid:
         return [_context_hit(by_sid[best[0]], words, best[1])]

@@ -20,8 +20,8 @@ from kb.search.arms import Arm, Ranking
 from kb.search.derived import Derived
 from kb.search.facets import Facets, folder_facets
 from kb.search.filters import allowed_by_fid, finding_mask
-from kb.search.fusion import score_fuse
-from kb.search.grouping import build_groups, record_groups
+from kb.search.fusion import fuse, fuse_records
+from kb.search.grouping import highlight_words, record_groups
 from kb.search.index import Index
 from kb.search.keyword import Vocabulary, keyword_hits
 from kb.search.lexical import (
@@ -52,19 +52,8 @@ RRF_K = DEFAULT.rrf_k
 # the defaults by their old names, for the PostgreSQL backend (kb.search.pg_search)
 CANDIDATES, DENSE_FLOOR = DEFAULT.candidates, DEFAULT.dense_floor
 DENSE_WEIGHT, LEXICAL_WEIGHT = DEFAULT.dense_weight, DEFAULT.lexical_weight
-__all__ = ["CANDIDATES", "DENSE_FLOOR", "DENSE_WEIGHT", "LEXICAL_WEIGHT", "Arm", "build_groups",
+__all__ = ["CANDIDATES", "DENSE_FLOOR", "DENSE_WEIGHT", "LEXICAL_WEIGHT", "Arm",
            "dense_query_text", "fuse", "rank", "rank_records", "search"]
-
-
-def fuse(rankings: list[list[int]], *, k: int = RRF_K, weights: list[float] | None = None,
-         key: Callable[[int], object] = lambda item: item) -> list[tuple[int, float]]:
-    """Weighted reciprocal rank fusion: ids ordered by the sum of w/(k + rank) over the
-    rankings (ties broken by `key`, so the order never depends on how ids were assigned)."""
-    scores: dict[int, float] = {}
-    for ranking, weight in zip(rankings, weights or [1.0] * len(rankings), strict=True):
-        for rank, item in enumerate(ranking, start=1):
-            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
-    return sorted(scores.items(), key=lambda kv: (-kv[1], key(kv[0])))
 
 
 def _ranked(scored: list[tuple[int, float]], keys: dict[int, int]) -> list[int]:
@@ -254,23 +243,13 @@ def _allowed_records(index: Index, mask: np.ndarray | None) -> np.ndarray | None
 
 def _fuse_records(index: Index, ranking: Ranking, tuning: Tuning) -> list[tuple[int, float]]:
     """Records by their whole text's keywords, their best sentence's meaning and their best
-    finding: by standardised scores (kb.search.fusion, the default) or by weighted reciprocal
-    rank (tuning.record_fusion "rrf"); ties by record id."""
+    finding (kb.search.fusion.fuse_records); ties by record id."""
     by_findings = list(dict.fromkeys(index.arrays.rids_of([f for f, _ in ranking.findings])))
     best = ranking.best_sentences
     rids = set(by_findings) | set(ranking.record_keywords) | set(best.ranking)
     keys = index_order(index).record_keys(rids)
-    if tuning.record_fusion == "scores":
-        meaning = {r: best.best[r][1] for r in best.ranking}
-        return score_fuse(ranking.record_keyword_scores, meaning, by_findings,
-                          keyword_share=tuning.record_keyword_share,
-                          findings_bonus=tuning.record_findings_bonus, key=keys.get)
-    lists = [(by_findings, tuning.record_findings_weight),
-             (ranking.record_keywords, tuning.record_lexical_weight),
-             (best.ranking, tuning.record_dense_weight)]
-    lists = [(r, w) for r, w in lists if r]
-    return fuse([r for r, _ in lists], k=tuning.record_rrf_k, weights=[w for _, w in lists],
-                key=keys.get)
+    return fuse_records(by_findings, ranking.record_keywords, ranking.record_keyword_scores,
+                        best.ranking, {r: best.best[r][1] for r in best.ranking}, tuning, key=keys.get)
 
 
 def rank_records(index: Index, query: str, *, filters: SearchFilters | None = None,
@@ -314,8 +293,7 @@ def search(index: Index, query: str, *, filters: SearchFilters | None = None, k:
     response.expansions = [e.note() for e in expansions]
     ranking = rank(index, query, terms, expansions, filters, mode, tuning)
     response.total_hits = len(ranking.findings)
-    words = terms + [w for e in expansions for x in (e.expansions if e.direction == "acronym→words"
-                                                     else [e.acronym]) for w in query_terms(x)]
+    words = highlight_words(terms, expansions)
     lookup = index.read_in_background(_lookup, index, query)
     response.groups = record_groups(index, ranking, k, words, cjk_query_groups(query))
     response.record_matches = lookup.result()

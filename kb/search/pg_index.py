@@ -1,33 +1,37 @@
 """The search index of a PostgreSQL knowledge base, kept in the same database beside the records:
-search_records and findings rows (tsvector columns with GIN for keywords, pgvector columns for
-meaning, an HNSW index once large). A writer's store re-indexes each record in the transaction
+search_records, findings and search_sentences rows (kb.search.pg_rows: tsvector columns with
+GIN for keywords, pgvector columns for meaning, an HNSW index once large). A writer's store re-indexes each record in the transaction
 that writes it (PgIndex.index_record); `refresh` catches up on records written without an index
 attached (kb migrate, an older version), by version, one transaction per chunk. Either way a
-search sees a record's old findings or its new ones, never a mix. The same open/update/search
+search sees a record's old rows or its new ones, never a mix. The same open/update/search
 surface as kb.search.index.Index."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import time
 from collections.abc import Callable, Collection
 from concurrent.futures import Future
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import psycopg
-from psycopg.types.json import Jsonb
 
 from kb.config import EMBED_CACHE, multilingual_enabled
 from kb.embed import CachedEmbedder, Embedder, get_embedder, get_multilingual_embedder
 from kb.errors import RecordError
-from kb.model.present import authors_line
 from kb.model.schema import Record
 from kb.search import index_db
 from kb.search.index import RefreshReport
-from kb.search.lexical import cjk_bigrams
+from kb.search.pg_rows import (
+    IndexRows,
+    chosen_vectors,
+    index_rows,
+    keep_or_delete,
+    sentence_values,
+    vector_texts,
+    write_rows,
+)
 from kb.search.spaces import QueryVectors, QueryWorker
 from kb.search.types import Mode, SearchFilters, SearchResponse
 from kb.store.postgres import PostgresStore
@@ -40,12 +44,7 @@ VACUUM_AFTER = CHUNK       # records re-indexed by one refresh after which it va
 INDEX_LOCK_KEY = 7_320_021  # one indexer per database at a time (per batch)
 WARM_TEXT = "a text that loads the model"
 COLUMNS = {"main": "emb", "multilingual": "emb_ml"}
-FINDING_COLUMNS = ("rid", "record_id", "finding_id", "kind", "role", "section", "span_start",
-                   "span_end", "text", "context", "zh", "zh_grams", "themes", "effects", "year",
-                   "resource_type", "languages", "emb", "emb_ml")
-RECORD_COLUMNS = ("id", "version", "title", "authors", "families", "year", "venue",
-                  "resource_type", "designs", "populations", "languages", "citation", "glossary",
-                  "findings_digest")
+SENTENCE_ANN = "search_sentences_emb_hnsw_{dim}"
 
 
 class PgSpace:
@@ -89,116 +88,6 @@ def _get_meta(conn: psycopg.Connection, key: str) -> str | None:
 def _set_meta(conn: psycopg.Connection, key: str, value: str) -> None:
     conn.execute("INSERT INTO kb_meta VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
                  (key, value))
-
-
-def record_values(record: Record, version: int, digest: str) -> tuple:
-    """The search_records row of a record (`digest`: of its findings rows, findings_digest)."""
-    return (record.id, version, record.title, authors_line(record),
-            " ".join(a.ascii_family() for a in record.authors), record.year, record.venue,
-            record.resource_type, record.study.design, record.study.population,
-            index_db.record_languages(record), record.citation_short(), Jsonb(record.glossary), digest)
-
-
-class IndexRows(NamedTuple):
-    """A record's rows in the index: its search_records values, its findings rows (without rid
-    and vectors) and the text each finding's vector is made of."""
-
-    values: tuple
-    findings: list[list]
-    texts: list[str]
-
-    @property
-    def id(self) -> str:
-        return str(self.values[0])
-
-    @property
-    def version(self) -> int:
-        return int(self.values[1])
-
-    @property
-    def digest(self) -> str:
-        return str(self.values[-1])
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, Jsonb):
-        return value.obj
-    raise TypeError(f"cannot hash a {type(value).__name__}")
-
-
-def findings_digest(findings: list[list], texts: list[str]) -> str:
-    """What a record's findings rows and vector texts hash to: equal digests, equal rows."""
-    data = json.dumps([findings, texts], default=_plain, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
-
-
-def vector_texts(record: Record) -> list[str]:
-    """What each finding's vectors are made of, in the record's order of findings."""
-    return [index_db.vector_text(f.text, record.title) for f in record.findings]
-
-
-def index_rows(record: Record, version: int) -> IndexRows:
-    findings = finding_values(record)
-    texts = vector_texts(record)
-    return IndexRows(record_values(record, version, findings_digest(findings, texts)), findings, texts)
-
-
-KEEP_OR_DELETE = (f"WITH kept AS (UPDATE search_records SET ({', '.join(RECORD_COLUMNS[1:])}) = "
-                  f"({', '.join(['%s'] * (len(RECORD_COLUMNS) - 1))}) WHERE id = %s AND findings_digest = %s "
-                  "RETURNING rid), gone AS (DELETE FROM search_records WHERE id = %s AND NOT EXISTS "
-                  "(SELECT FROM kept)) SELECT count(*) FROM kept")
-
-
-def keep_or_delete(conn: psycopg.Connection, rows: IndexRows) -> bool:
-    """In one statement: when the record's findings rows are indexed as `rows` has them
-    already (the same digest), update its search_records row alone and return True; else
-    delete its rows (the findings cascade) for write_rows to write afresh, and return False."""
-    row = conn.execute(KEEP_OR_DELETE, (*rows.values[1:], rows.id, rows.digest, rows.id)).fetchone()
-    return bool(row and row[0])
-
-
-INSERT_RECORD = (f"INSERT INTO search_records ({', '.join(RECORD_COLUMNS)}) VALUES "
-                 f"({', '.join(['%s'] * len(RECORD_COLUMNS))}) RETURNING id, rid")
-
-
-def write_rows(conn: psycopg.Connection, built: list[IndexRows], vectors: dict[str, np.ndarray | None], *,
-               deleted: bool = False) -> None:
-    """Replace these records' search_records and findings rows on `conn` (inside the caller's
-    transaction): one delete (unless `deleted` already), the record rows in one pipelined
-    batch, the findings by COPY. `vectors` holds each space's vectors of every text of
-    `built`, in order."""
-    if not built:
-        return
-    if not deleted:
-        conn.execute("DELETE FROM search_records WHERE id = ANY(%s)", ([b.id for b in built],))
-    rids: dict[str, int] = {}
-    with conn.cursor() as cur:
-        cur.executemany(INSERT_RECORD, [b.values for b in built], returning=True)
-        while True:
-            for record_id, rid in cur.fetchall():
-                rids[record_id] = rid
-            if not cur.nextset():
-                break
-    offset = 0
-    with conn.cursor() as cur, cur.copy(f"COPY findings ({', '.join(FINDING_COLUMNS)}) FROM STDIN") as copy:
-        for b in built:
-            for i, finding in enumerate(b.findings):
-                vecs = [_vec(vectors.get(c), offset + i) for c in ("main", "multilingual")]
-                copy.write_row([rids[b.id], *finding, *vecs])
-            offset += len(b.texts)
-
-
-def finding_values(record: Record) -> list[list]:
-    """The findings rows of a record (without rid and vectors), and the text each vector is of."""
-    languages = index_db.record_languages(record)
-    rows = []
-    for f in record.findings:
-        zh = f.translations.get("zh", "")
-        rows.append([record.id, f.id, f.kind, f.role, f.section, f.span[0], f.span[1], f.text,
-                     index_db.finding_context(record, f), zh, cjk_bigrams(zh), f.themes,
-                     Jsonb([e.model_dump(exclude_none=True) for e in f.effects]), record.year,
-                     record.resource_type, languages])
-    return rows
 
 
 class PgIndex:
@@ -276,8 +165,12 @@ class PgIndex:
             return None
         with conn.transaction():
             conn.execute(f"UPDATE findings SET {space.column} = NULL WHERE {space.column} IS NOT NULL")
-            for (name,) in conn.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'findings' "
-                                        "AND indexname LIKE %s", (f"findings_{space.column}_hnsw_%",)).fetchall():
+            if space is self.main:
+                conn.execute("UPDATE search_sentences SET emb = NULL WHERE emb IS NOT NULL")
+            for (name,) in conn.execute(
+                    "SELECT indexname FROM pg_indexes WHERE (tablename = 'findings' AND indexname LIKE %s) "
+                    "OR (%s AND indexname LIKE 'search_sentences_emb_hnsw_%%')",
+                    (f"findings_{space.column}_hnsw_%", space is self.main)).fetchall():
                 conn.execute(f'DROP INDEX IF EXISTS "{name}"')
             _set_meta(conn, space.meta_key, space.model_id)
         return f"the {space.name} embedding model is now {space.model_id}" if stored else None
@@ -290,21 +183,25 @@ class PgIndex:
             space.embedder.inner.encode([WARM_TEXT])
 
     def ensure_ann(self) -> None:
-        """Build the HNSW index of each space once the findings are many (owner only)."""
+        """Build the HNSW index of each space once the findings are many, and of the sentences
+        once they are (owner only)."""
         with self.store.connection() as conn:
             count = conn.execute("SELECT count(*) FROM findings").fetchone()
-            if not count or count[0] < ANN_THRESHOLD:
-                return
-            for space in self.spaces:
-                if conn.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", (space.ann_name,)).fetchone():
+            sentences = conn.execute("SELECT count(*) FROM search_sentences").fetchone()
+            wanted = [(space.ann_name, "findings", space.expr, f"the {space.name} space", count[0] if count else 0)
+                      for space in self.spaces]
+            wanted.append((SENTENCE_ANN.format(dim=self.main.dim), "search_sentences",
+                           f"(emb::vector({self.main.dim}))", "the sentences", sentences[0] if sentences else 0))
+            for name, table, expr, what, size in wanted:
+                if size < ANN_THRESHOLD or conn.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s",
+                                                        (name,)).fetchone():
                     continue
-                log.info("building the HNSW index of the %s space over %d findings", space.name, count[0])
+                log.info("building the HNSW index of %s over %d rows", what, size)
                 try:
                     conn.execute("SET maintenance_work_mem = '512MB'")
-                    conn.execute(f"CREATE INDEX IF NOT EXISTS {space.ann_name} ON findings "
-                                 f"USING hnsw ({space.expr} vector_ip_ops)")
+                    conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING hnsw ({expr} vector_ip_ops)")
                 except psycopg.errors.InsufficientPrivilege:
-                    log.warning("only the database owner can build %s; searches scan exactly", space.ann_name)
+                    log.warning("only the database owner can build %s; searches scan exactly", name)
 
     # -- updating ------------------------------------------------------------------------
     def update(self, records: Collection[str] | None = None) -> RefreshReport:
@@ -348,7 +245,7 @@ class PgIndex:
         would do both a minute or so later; a role that does not own the tables is skipped with
         PostgreSQL's warning."""
         with self.store.connection() as conn:
-            conn.execute("VACUUM (ANALYZE) findings, search_records")
+            conn.execute("VACUUM (ANALYZE) findings, search_records, search_sentences")
 
     def _index_chunk(self, ids: list[str], known: set[str], report: RefreshReport) -> None:
         with self.store.connection() as conn:
@@ -359,12 +256,23 @@ class PgIndex:
                 built.append(index_rows(self.store._parse(rid, body), version))
             except RecordError as err:
                 report.problems.append(str(err))
-        vectors = self._embed([t for b in built for t in b.texts])
-        self._write_chunk(built, vectors, known, report)
+        self._write_chunk(built, self._embed(built), known, report)
 
-    def _embed(self, texts: list[str]) -> dict[str, np.ndarray | None]:
-        """The vectors of these texts in every space (the cache first, then the models)."""
-        return {s.name: s.embedder.encode(texts) if texts else None for s in self.spaces}
+    def _embed(self, built: list[IndexRows]) -> dict[str, np.ndarray | None]:
+        """The vectors of these records' findings in every space and of their sentences in the
+        English model's (under "sentences"): the cache first, then the models — the English
+        model in one call for both, so a sentence that is also a finding is embedded once."""
+        return self._encode([t for b in built for t in b.texts], [t for b in built for t in b.sentence_texts])
+
+    def _encode(self, texts: list[str], sentences: list[str]) -> dict[str, np.ndarray | None]:
+        out: dict[str, np.ndarray | None] = {}
+        for space in self.spaces:
+            wanted = texts + sentences if space is self.main else texts
+            block = space.embedder.encode(wanted) if wanted else None
+            out[space.name] = None if block is None else block[:len(texts)]
+            if space is self.main:
+                out["sentences"] = None if block is None else block[len(texts):]
+        return out
 
     def _write_chunk(self, built: list[IndexRows], vectors: dict[str, np.ndarray | None], known: set[str],
                      report: RefreshReport) -> None:
@@ -378,11 +286,7 @@ class PgIndex:
                                         (ids,)).fetchall())
             done = dict(conn.execute("SELECT id, version FROM search_records WHERE id = ANY(%s)", (ids,)).fetchall())
             keep = [i for i, b in enumerate(built) if current.get(b.id) == b.version and done.get(b.id) != b.version]
-            offsets = np.cumsum([0] + [len(b.texts) for b in built])
-            chosen = {name: None if block is None else np.concatenate(
-                [block[offsets[i]:offsets[i + 1]] for i in keep] or [block[:0]])
-                for name, block in vectors.items()}
-            write_rows(conn, [built[i] for i in keep], chosen)
+            write_rows(conn, [built[i] for i in keep], chosen_vectors(vectors, built, keep))
         for i in keep:
             if built[i].id in known:
                 report.updated += 1
@@ -397,30 +301,36 @@ class PgIndex:
         or delete."""
         rows = index_rows(record, version)
         if fresh or not keep_or_delete(conn, rows):  # a merge that only added a source keeps its findings
-            write_rows(conn, [rows], self._embed(rows.texts), deleted=True)
+            write_rows(conn, [rows], self._embed([rows]), deleted=True)
 
     def prepare(self, records: list[Record]) -> None:
         """Embed the vector texts of records about to be stored, in one call per space (a
         batch runs the multilingual model several times faster per text than one text at a
         time): each record's own transaction then finds its vectors in the cache, and spends
         no model time while it holds its locks."""
-        self._embed([t for r in records for t in vector_texts(r)])
+        self._encode([t for r in records for t in vector_texts(r)],
+                     [t for r in records for t in sentence_values(r)[1]])
 
     def _fill_vectors(self, report: RefreshReport) -> None:
-        """Embed findings that have no vector in a space (after a model change)."""
-        for space in self.spaces:
+        """Embed findings that have no vector in a space, and sentences that have none in the
+        English model's (after a model change)."""
+        jobs = [(space, f"SELECT f.fid, f.text, {index_db.TITLE_SECTION + 1}, s.title FROM findings f "
+                        f"JOIN search_records s ON s.rid = f.rid WHERE f.{space.column} IS NULL ORDER BY f.fid",
+                 f"UPDATE findings SET {space.column} = %s WHERE fid = %s", space.name) for space in self.spaces]
+        jobs.append((self.main, "SELECT t.sid, t.text, t.section, s.title FROM search_sentences t "
+                                "JOIN search_records s ON s.rid = t.rid WHERE t.emb IS NULL ORDER BY t.sid",
+                     "UPDATE search_sentences SET emb = %s WHERE sid = %s", "sentences"))
+        for space, select, update, what in jobs:
             while True:
                 with self.store.connection() as conn:
-                    rows = conn.execute(
-                        f"SELECT f.fid, f.text, s.title FROM findings f JOIN search_records s ON s.rid = f.rid "
-                        f"WHERE f.{space.column} IS NULL ORDER BY f.fid LIMIT 2048").fetchall()
+                    rows = conn.execute(select + " LIMIT 2048").fetchall()
                 if not rows:
                     break
-                vecs = space.embedder.encode([index_db.vector_text(t, title) for _, t, title in rows])
+                vecs = space.embedder.encode([index_db.sentence_vector_text(t, section, title)
+                                              for _, t, section, title in rows])
                 with self.store.connection() as conn, conn.transaction(), conn.cursor() as cur:
-                    cur.executemany(f"UPDATE findings SET {space.column} = %s WHERE fid = %s",
-                                    [(v, fid) for (fid, _, _), v in zip(rows, vecs, strict=True)])
-                report.rebuilt = report.rebuilt or f"vectors of the {space.name} space"
+                    cur.executemany(update, [(v, row_id) for (row_id, _, _, _), v in zip(rows, vecs, strict=True)])
+                report.rebuilt = report.rebuilt or f"vectors of the {what} space"
 
     # -- reading -------------------------------------------------------------------------
     def query_vector_soon(self, text: str, space: PgSpace | None = None) -> Future[np.ndarray]:
@@ -444,6 +354,3 @@ class PgIndex:
     def close(self) -> None:
         self._worker.close()
 
-
-def _vec(block: np.ndarray | None, i: int) -> np.ndarray | None:
-    return None if block is None else block[i].astype(np.float32)

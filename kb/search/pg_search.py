@@ -1,6 +1,8 @@
 """Hybrid search in PostgreSQL: keywords through tsvector/tsquery (English stemming; Chinese as
-pre-segmented bigrams), meaning through pgvector, fused by the same reciprocal rank fusion as
-the folder index (kb.search.hybrid.fuse) and shaped into the same SearchResponse.
+pre-segmented bigrams), meaning through pgvector, findings fused by the same reciprocal rank
+fusion as the folder index, then records by their findings, their whole text's keywords and their
+best sentence (kb.search.pg_records; kb.search.fusion.fuse_records, the folder's own), shaped
+into the same SearchResponse.
 
 The keyword arm follows kb.search.keyword: findings with every discriminating term first, then
 those with some of the rarer ones, expressions matching too many findings left unranked. Filters
@@ -11,29 +13,26 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import psycopg
 from psycopg import sql
 
+from kb.search import pg_records
 from kb.search.acronyms import Expansion, Glossary, expand_query, load_acronyms
-from kb.search.hybrid import (
-    CANDIDATES,
-    DENSE_FLOOR,
-    DENSE_WEIGHT,
-    LEXICAL_WEIGHT,
-    Arm,
-    _mostly_cjk,
-    build_groups,
-    dense_query_text,
-    fuse,
-    start_response,
-)
+from kb.search.arms import Arm, Ranking
+from kb.search.fusion import fuse, fuse_records
+from kb.search.grouping import highlight_words
+from kb.search.hybrid import CANDIDATES, _mostly_cjk, dense_query_text, start_response
 from kb.search.keyword import CONTEXT_WEIGHT, POSTING_BUDGET, RANK_BUDGET, TEXT_WEIGHT
-from kb.search.lexical import cjk_query_groups, has_cjk, query_terms
+from kb.search.lexical import cjk_query_groups, has_cjk
 from kb.search.lookup import TITLE_CANDIDATES, AuthorTable, match_records
+from kb.search.pg_words import COUNT_SQL, Lexemes, alternatives, any_of, quote_lexeme
+from kb.search.tuning import DEFAULT, Tuning
 from kb.search.types import Mode, RecordMatch, SearchFilters, SearchResponse
 
 if TYPE_CHECKING:
@@ -42,10 +41,7 @@ if TYPE_CHECKING:
 Key = tuple[str, str]
 EF_SEARCH = 200  # HNSW candidates per query (above CANDIDATES, so the arm is not cut short)
 RANK = f"ts_rank('{{0, 0, {CONTEXT_WEIGHT}, {TEXT_WEIGHT}}}', f.tsv, q.q, 1)"
-HIT_SQL = ("SELECT f.fid, f.record_id, f.finding_id, f.kind, f.text, f.section, f.span_start, "
-           "f.span_end, f.themes, f.effects, f.zh, f.rid, f.context FROM findings f WHERE f.fid = ANY(%s)")
-GROUP_SQL = ("SELECT rid, id, title, authors, year, venue, resource_type, citation, designs "
-             "FROM search_records WHERE rid = ANY(%s)")
+
 
 
 # -- filters ---------------------------------------------------------------------------------
@@ -105,65 +101,6 @@ def index_authors(index: PgIndex) -> AuthorTable:
     return index.cache["authors"]
 
 
-def _quote(lexeme: str) -> str:
-    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-# Capped counts whose scans need no heap page that the visibility map marks all-visible: the
-# select list is empty (`SELECT FROM`), so PostgreSQL counts from the GIN bitmap alone there.
-COUNT_SQL = "SELECT count(*) FROM (SELECT FROM findings WHERE {column} @@ {q} LIMIT {cap}) x"
-DF_CAP = RANK_BUDGET + 1
-
-
-class Lexemes:
-    """Query words as tsquery text, stemmed by PostgreSQL's english configuration, and how many
-    findings contain them (counted up to a cap), remembered per index generation. The words of
-    a query are stemmed and counted in one statement."""
-
-    def __init__(self, conn: psycopg.Connection, cache: dict) -> None:
-        self.conn = conn
-        self.words: dict[tuple[str, bool], str] = cache.setdefault("lexemes", {})
-        self.counts: dict[str, int] = cache.setdefault("df", {})
-
-    def load(self, words: list[str], *, phrase: bool = False) -> None:
-        missing = [w for w in dict.fromkeys(words) if (w, phrase) not in self.words]
-        if missing:
-            fn = "phraseto_tsquery" if phrase else "plainto_tsquery"
-            count = COUNT_SQL.format(column="tsv", q="q", cap=DF_CAP)
-            for word, text, df in self.conn.execute(
-                    f"SELECT w, q::text, CASE WHEN q::text = '' THEN 0 ELSE ({count}) END "
-                    f"FROM unnest(%s::text[]) w, LATERAL {fn}('english', w) q", (missing,)):
-                self.words[(word, phrase)] = text
-                if text:
-                    self.counts.setdefault(text, int(df))
-
-    def of(self, word: str, *, phrase: bool = False) -> str:
-        self.load([word], phrase=phrase)
-        return self.words[(word, phrase)]
-
-    def df(self, tsq: str) -> int:
-        """Findings matching a tsquery, counted up to DF_CAP."""
-        if not tsq:
-            return 0
-        if tsq not in self.counts:
-            row = self.conn.execute(COUNT_SQL.format(column="tsv", q="%s::tsquery", cap=DF_CAP), (tsq,)).fetchone()
-            self.counts[tsq] = int(row[0]) if row else 0
-        return self.counts[tsq]
-
-
-def _alternatives(lex: Lexemes, term: str, expansions: list[Expansion]) -> list[str]:
-    out = [lex.of(term)]
-    for exp in expansions:
-        if exp.direction == "acronym→words" and exp.acronym.lower() == term:
-            out += [lex.of(" ".join(query_terms(e, keep_stopwords=True)), phrase=True) for e in exp.expansions]
-    return [a for a in out if a]
-
-
-def _any(parts: list[str]) -> str:
-    parts = [p for p in dict.fromkeys(parts) if p]
-    return " | ".join(f"({p})" for p in parts)
-
-
 def _within(lex: Lexemes, terms: list[str], budget: int) -> list[str]:
     chosen, spent = [], 0
     for df, term in sorted((lex.df(lex.of(t)), t) for t in terms):
@@ -178,31 +115,34 @@ def english_exprs(lex: Lexemes, terms: list[str], expansions: list[Expansion]) -
     """(every discriminating term, any of the rarer terms) as tsquery text."""
     expandable = {e.acronym.lower() for e in expansions if e.direction == "acronym→words"}
     kept = [t for t in terms if lex.df(lex.of(t)) or t in expandable]
-    strict = " & ".join(f"({_any(_alternatives(lex, t, expansions))})" for t in kept
-                        if _alternatives(lex, t, expansions))
-    parts = [a for t in _within(lex, terms, POSTING_BUDGET) for a in _alternatives(lex, t, expansions)]
+    strict = " & ".join(f"({any_of(alternatives(lex, t, expansions))})" for t in kept
+                        if alternatives(lex, t, expansions))
+    parts = [a for t in _within(lex, terms, POSTING_BUDGET) for a in alternatives(lex, t, expansions)]
     parts += [lex.of(e.acronym.lower()) for e in expansions if e.direction == "words→acronym"]
     parts += [a for e in expansions if e.direction == "acronym→words"
-              for a in _alternatives(lex, e.acronym.lower(), expansions)[1:]]
-    return strict, _any(parts)
+              for a in alternatives(lex, e.acronym.lower(), expansions)[1:]]
+    return strict, any_of(parts)
 
 
 def _ranked(conn: psycopg.Connection, tsq: str, where: str, params: list, *, column: str = "tsv",
-            check: bool = False) -> list[tuple[int, Key]]:
+            check: bool = False, rids: dict[int, int] | None = None) -> list[tuple[int, Key]]:
     """(fid, key) of the best CANDIDATES findings matching a tsquery and the filters (the arms
     are cut there: deeper rows would only be ranked and dropped); [] when `check` and the
     expression matches more than RANK_BUDGET findings (too common to rank; the count is the
-    statement's own one-time condition, so it costs no round trip)."""
+    statement's own one-time condition, so it costs no round trip). `rids` is given each
+    finding's record row id."""
     if not tsq:
         return []
     rank = RANK if column == "tsv" else "ts_rank(f.zh_tsv, q.q)"
-    guard = (f" AND ({COUNT_SQL.format(column=column, q='%s::tsquery', cap=RANK_BUDGET + 1)}) <= {RANK_BUDGET}"
+    guard = (f" AND ({COUNT_SQL.format(table='findings', column=column, q='%s::tsquery', cap=RANK_BUDGET + 1)}) <= {RANK_BUDGET}"
              if check else "")
     rows = conn.execute(
-        f"SELECT f.fid, f.record_id, f.finding_id FROM findings f, (SELECT %s::tsquery AS q) q "
+        f"SELECT f.fid, f.record_id, f.finding_id, f.rid FROM findings f, (SELECT %s::tsquery AS q) q "
         f"WHERE f.{column} @@ q.q AND {where}{guard} ORDER BY {rank} DESC, f.record_id, f.finding_id LIMIT %s",
         [tsq, *params, *([tsq] if check else []), CANDIDATES]).fetchall()
-    return [(fid, (rid, fnd)) for fid, rid, fnd in rows]
+    if rids is not None:
+        rids.update((fid, rid) for fid, _, _, rid in rows)
+    return [(fid, (rid, fnd)) for fid, rid, fnd, _ in rows]
 
 
 def _after(strict: list[tuple[int, Key]], loose: list[tuple[int, Key]]) -> list[tuple[int, Key]]:
@@ -211,26 +151,27 @@ def _after(strict: list[tuple[int, Key]], loose: list[tuple[int, Key]]) -> list[
 
 
 def lexical_ranking(index: PgIndex, conn: psycopg.Connection, query: str, terms: list[str],
-                    expansions: list[Expansion], where: str, params: list, keys: dict[int, Key]) -> list[int]:
+                    expansions: list[Expansion], where: str, params: list, keys: dict[int, Key],
+                    rids: dict[int, int] | None = None) -> list[int]:
     lex = Lexemes(conn, index.cache)
     lex.load(terms)
     arms: list[list[int]] = []
     if terms or expansions:
         strict_expr, loose_expr = english_exprs(lex, terms, expansions)
         needs_count = bool(terms) and min(lex.df(lex.of(t)) for t in terms) > RANK_BUDGET
-        english = _ranked(conn, strict_expr, where, params, check=needs_count)
+        english = _ranked(conn, strict_expr, where, params, check=needs_count, rids=rids)
         if len(english) < CANDIDATES and not (len(terms) == 1 and not expansions) and loose_expr \
                 and loose_expr != strict_expr:
-            english = _after(english, _ranked(conn, loose_expr, where, params))
+            english = _after(english, _ranked(conn, loose_expr, where, params, rids=rids))
         arms.append([f for f, _ in english])
         keys.update(english)
     if has_cjk(query):
         grams = list(dict.fromkeys(g for run in cjk_query_groups(query) for g in run))
-        strict = " & ".join(_quote(g) for g in grams)
-        loose = " | ".join(_quote(g) for g in grams)
-        chinese = _ranked(conn, strict, where, params, column="zh_tsv", check=True)
+        strict = " & ".join(quote_lexeme(g) for g in grams)
+        loose = " | ".join(quote_lexeme(g) for g in grams)
+        chinese = _ranked(conn, strict, where, params, column="zh_tsv", check=True, rids=rids)
         if len(chinese) < CANDIDATES and loose != strict:
-            chinese = _after(chinese, _ranked(conn, loose, where, params, column="zh_tsv", check=True))
+            chinese = _after(chinese, _ranked(conn, loose, where, params, column="zh_tsv", check=True, rids=rids))
         arms.append([f for f, _ in chinese])
         keys.update(chinese)
     arms = [a[:CANDIDATES] for a in arms if a]
@@ -244,23 +185,38 @@ DenseRows = list[tuple[int, str, str, float]]
 
 def dense_sql(space: PgSpace, where: str) -> str:
     """The nearest findings of a query vector by inner product (cosine: vectors are normalised)."""
-    return (f"SELECT f.fid, f.record_id, f.finding_id, -({space.expr} <#> %s::vector({space.dim})) "
+    return (f"SELECT f.fid, f.record_id, f.finding_id, -({space.expr} <#> %s::vector({space.dim})), f.rid "
             f"FROM findings f WHERE f.{space.column} IS NOT NULL AND {where} "
             f"ORDER BY {space.expr} <#> %s::vector({space.dim}) LIMIT %s")
 
 
+@dataclass
+class MeaningRows:
+    """What one space's query job read: the query vector, its nearest findings and (in the
+    English space, when asked) its nearest sentences (sentence row id, record row id, cosine)."""
+
+    vector: np.ndarray
+    findings: DenseRows
+    rids: dict[int, int]                                    # record row id by finding row id
+    sentences: list[tuple[int, int, str, float]] | None = None  # (sid, rid, record id, cosine)
+
+
 def meaning_job(index: PgIndex, space: PgSpace, text: str, snapshot_id: str, where: str, params: list,
-                exact: bool) -> DenseRows:
-    """Embed the query in a space and read its nearest findings on a second pooled connection,
-    in the search's own snapshot (imported: it sees exactly what the keyword arm sees), so it
-    runs on the query thread while keyword search runs on the caller's."""
+                exact: bool, tuning: Tuning | None = None) -> MeaningRows:
+    """Embed the query in a space and read its nearest findings (and, given `tuning`, its
+    nearest sentences) on a second pooled connection, in the search's own snapshot (imported:
+    it sees exactly what the keyword arms see), so it runs on the query thread while keyword
+    search runs on the caller's."""
     vec = np.asarray(space.query_vector(text), dtype=np.float32)
     setup = ("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET TRANSACTION SNAPSHOT {}; "
              f"SET LOCAL hnsw.ef_search = {EF_SEARCH}" + ("; SET LOCAL enable_indexscan = off" if exact else ""))
     with index.store.connection() as conn, conn.transaction():
         conn.execute(sql.SQL(setup).format(sql.Literal(snapshot_id)))
         rows = conn.execute(dense_sql(space, where), [vec, *params, vec, CANDIDATES]).fetchall()
-    return [(int(fid), rid, fnd, float(sim)) for fid, rid, fnd, sim in rows]
+        sentences = (pg_records.nearest_sentences(conn, vec, space.dim, tuning, where, params)
+                     if tuning is not None else None)
+    return MeaningRows(vec, [(int(fid), rid, fnd, float(sim)) for fid, rid, fnd, sim, _ in rows],
+                       {int(fid): int(rid) for fid, _, _, _, rid in rows}, sentences)
 
 
 def dense_ranking(rows: DenseRows, keys: dict[int, Key]) -> tuple[list[int], dict[int, float]]:
@@ -286,10 +242,12 @@ def snapshot(conn: psycopg.Connection) -> Iterator[str]:
 
 
 def search(index: PgIndex, query: str, *, filters: SearchFilters | None = None, k: int = 10,
-           mode: Mode = "hybrid") -> SearchResponse:
-    """The k best findings for a query, grouped by record (as kb.search.hybrid.search): the
+           mode: Mode = "hybrid", tuning: Tuning = DEFAULT) -> SearchResponse:
+    """The k best records for a query with their findings (as kb.search.hybrid.search): the
+    finding arms (keywords, meaning) fused, then records ranked by their findings, their whole
+    text's keywords and their best sentence together (kb.search.fusion.fuse_records). The
     meaning arms run on the query thread, each on its own connection in the search's snapshot,
-    while the keyword arm runs on this one."""
+    while the keyword arms run on this one."""
     started = time.perf_counter()
     response, terms = start_response(query, filters, mode)
     query, filters = response.query, response.filters
@@ -300,36 +258,59 @@ def search(index: PgIndex, query: str, *, filters: SearchFilters | None = None, 
     where, params = filter_sql(filters)
     spaces = [] if mode == "lexical" else [s for s in index.spaces if s.name != "main" or not _mostly_cjk(query)]
     text = dense_query_text(query, expansions)
+    words = highlight_words(terms, expansions)
     keys: dict[int, Key] = {}
+    rid_of: dict[int, int] = {}  # record row id by finding row id, from every finding arm
     with index.store.connection() as conn, snapshot(conn) as snapshot_id:
         pending = [(space, index.in_background(meaning_job, index, space, text, snapshot_id, where, params,
-                                               filters.active())) for space in spaces]
-        lexical = Arm("lexical", weight=LEXICAL_WEIGHT)
+                                               filters.active(), tuning if space is index.main else None))
+                   for space in spaces]
+        out = Ranking()
+        lexical = Arm("lexical", weight=tuning.lexical_weight)
+        keywords: list[tuple[int, str, float]] = []
         if mode != "dense":
-            lexical.ranking = lexical_ranking(index, conn, query, terms, expansions, where, params, keys)
-        keyword_set = set(lexical.ranking)
-        arms = [lexical]
-        for space, job in pending:
-            ranking, sims = dense_ranking(job.result(), keys)
-            ranking = [f for f in ranking if f in keyword_set or sims[f] >= DENSE_FLOOR]
-            arms.append(Arm("dense" if space.name == "main" else space.name, ranking, sims, DENSE_WEIGHT))
-        candidates = list({f for arm in arms for f in arm.ranking})
-        live = [a for a in arms if a.ranking]
-        fused = fuse([a.ranking for a in live], weights=[a.weight for a in live], key=keys.get)[:k]
-        response.total_hits = len(candidates)
-        response.groups = _groups(conn, fused, {a.name: a for a in arms}, terms, expansions, query)
+            lexical.ranking = lexical_ranking(index, conn, query, terms, expansions, where, params, keys,
+                                              rid_of)
+            keywords = pg_records.keyword_ranking(index, conn, query, terms, expansions, tuning, where, params)
+        out.arms, english = _meaning_arms(lexical, pending, keys, rid_of, tuning)
+        live = [a for a in out.arms if a.ranking]
+        out.findings = fuse([a.ranking for a in live], k=tuning.rrf_k, weights=[a.weight for a in live],
+                            key=keys.get)
+        out.record_keywords = [rid for rid, _, _ in keywords]
+        out.record_keyword_scores = {rid: score for rid, _, score in keywords}
+        nearest = english.sentences if english is not None and english.sentences is not None else []
+        ids = {rid: rid_id for _, rid, rid_id, _ in nearest}  # record ids: the tie-breaking order
+        ids.update((rid, rid_id) for rid, rid_id, _ in keywords)
+        ids.update((rid_of[f], k[0]) for f, k in keys.items() if f in rid_of)
+        if english is not None:
+            out.vector = english.vector
+            out.best_sentences = pg_records.best_by_record(nearest, tuning, ids)
+        by_findings = list(dict.fromkeys(rid_of[f] for f, _ in out.findings))
+        best = out.best_sentences
+        out.records = fuse_records(by_findings, out.record_keywords, out.record_keyword_scores, best.ranking,
+                                   {r: best.best[r][1] for r in best.ranking}, tuning, key=lambda r: ids.get(r, ""))
+        response.total_hits = len(out.findings)
+        response.groups = pg_records.record_groups(conn, out, k, rid_of, index.main.dim, words, query, where,
+                                                   params)
         response.record_matches = lookup_records(conn, index_authors(index), query)
     response.took_ms = (time.perf_counter() - started) * 1000
     return response
 
 
-def _groups(conn: psycopg.Connection, fused: list[tuple[int, float]], arms: dict[str, Arm],
-            terms: list[str], expansions: list[Expansion], query: str):
-    if not fused:
-        return []
-    rows = {r[0]: r for r in conn.execute(HIT_SQL, ([f for f, _ in fused],))}
-    meta = {r[0]: r for r in conn.execute(GROUP_SQL, (list({rows[f][11] for f, _ in fused}),))}
-    return build_groups(fused, rows, meta, arms, terms, expansions, query)
+def _meaning_arms(lexical: Arm, pending: list[tuple[PgSpace, Future[MeaningRows]]], keys: dict[int, Key],
+                  rid_of: dict[int, int], tuning: Tuning) -> tuple[list[Arm], MeaningRows | None]:
+    """The keyword arm and the meaning arms (meaning-only hits below the floor dropped), and
+    what the English space read."""
+    keyword_set = set(lexical.ranking)
+    arms, english = [lexical], None
+    for space, job in pending:
+        hits = job.result()
+        english = hits if space.name == "main" else english
+        rid_of.update(hits.rids)
+        ranking, sims = dense_ranking(hits.findings, keys)
+        ranking = [f for f in ranking if f in keyword_set or sims[f] >= tuning.dense_floor]
+        arms.append(Arm("dense" if space.name == "main" else space.name, ranking, sims, tuning.dense_weight))
+    return arms, english
 
 
 def lookup_records(conn: psycopg.Connection, authors: AuthorTable, query: str, *,

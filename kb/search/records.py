@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -116,9 +117,16 @@ def search_sentences(space: Space, vector: np.ndarray, tuning: Tuning,
 def best_sentences(table: SentenceTable, ids: np.ndarray, scores: np.ndarray,
                    tuning: Tuning) -> BestSentences:
     """Records by the cosine of their closest sentence, from the nearest sentences found."""
+    rids = [int(table.rid[sid]) if sid < len(table.rid) else -1 for sid in ids.tolist()]
+    return best_of(zip(ids.tolist(), rids, scores.tolist(), strict=True), tuning)
+
+
+def best_of(nearest: Iterable[tuple[int, int, float]], tuning: Tuning) -> BestSentences:
+    """Records by their first (closest) sentence among (sentence id, record row id, cosine)
+    nearest first (a record row id below 0: a sentence no longer indexed), at most
+    tuning.record_candidates records."""
     out = BestSentences()
-    for sid, score in zip(ids.tolist(), scores.tolist(), strict=True):
-        rid = int(table.rid[sid]) if sid < len(table.rid) else -1
+    for sid, rid, score in nearest:
         if rid >= 0 and rid not in out.best:
             out.best[rid] = (sid, float(score))
             out.ranking.append(rid)

@@ -3,8 +3,9 @@
 Truth: `records` (the record JSON as jsonb for queries, its file text byte for byte — jsonb
 reorders object keys — and typed columns; a DOI is unique), `sources` (raw
 inputs as bytes with their sha256) and `documents` (curated files such as _decisions.json).
-Derived (kb.search.pg_index keeps them; `kb reindex --full` rebuilds them): `search_records` and
-`findings` (tsvector + GIN for keywords, pgvector columns for meaning). Roles: kb_researcher may
+Derived (kb.search.pg_index keeps them; `kb reindex --full` rebuilds them): `search_records`
+(with a whole-record tsvector), `findings` and `search_sentences` (every title, keywords and
+abstract sentence of a record; tsvector + GIN for keywords, pgvector columns for meaning). Roles: kb_researcher may
 read, kb_librarian may also write; the database enforces it.
 """
 
@@ -121,11 +122,41 @@ REVOKE INSERT, UPDATE, DELETE ON kb_migrations FROM {EDITOR_ROLE};
 # leaves them as they were (a merge adding a source) updates the record's row only
 M004_FINDINGS_DIGEST = "ALTER TABLE search_records ADD COLUMN findings_digest text;"
 
+# the record-level arms of search (kb.search.pg_records): keywords over the whole record (title
+# A, keywords B, every abstract sentence C; English stemming and Chinese bigrams) and every
+# sentence by meaning. Every indexed record's version is reset, so the next refresh of a writer
+# (`kb` opening the knowledge base) re-indexes it with its new rows; until then its old rows
+# keep answering through its findings.
+M005_RECORD_ARMS = f"""
+ALTER TABLE search_records ADD COLUMN tsv tsvector;
+CREATE INDEX search_records_tsv ON search_records USING gin (tsv);
+CREATE TABLE search_sentences (
+    sid bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    rid bigint NOT NULL REFERENCES search_records (rid) ON DELETE CASCADE,
+    position integer NOT NULL,
+    section integer NOT NULL,
+    span_start integer NOT NULL,
+    span_end integer NOT NULL,
+    text text NOT NULL,
+    has_finding boolean NOT NULL,
+    emb vector);
+CREATE INDEX search_sentences_rid ON search_sentences (rid);
+UPDATE search_records SET version = 0;
+DO $$ BEGIN
+  IF EXISTS (SELECT FROM pg_roles WHERE rolname = '{EDITOR_ROLE}') THEN
+    GRANT SELECT ON search_sentences TO {READER_ROLE};
+    GRANT INSERT, UPDATE, DELETE ON search_sentences TO {EDITOR_ROLE};
+    GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {EDITOR_ROLE};
+  END IF;
+END $$;
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "m001_create_tables", M001_TABLES),
     (2, "m002_search_tables", M002_SEARCH),
     (3, "m003_roles", M003_ROLES),
     (4, "m004_findings_digest", M004_FINDINGS_DIGEST),
+    (5, "m005_record_arms", M005_RECORD_ARMS),
 ]
 LATEST = MIGRATIONS[-1][0]
 

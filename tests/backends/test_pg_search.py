@@ -51,7 +51,7 @@ def test_the_meaning_arm_reads_the_snapshot_of_its_search(index: PgIndex) -> Non
         # committed after the search's snapshot was taken: the search's arms must not see it
         index.store.insert(_record("delta-2023-ferries", ["Ferry subsidies cut missed appointments."]))
         rows = index.in_background(pg_search.meaning_job, index, space, "ferry attendance", snapshot_id,
-                                   where, params, False).result()
+                                   where, params, False).result().findings
         keyword = conn.execute("SELECT DISTINCT record_id FROM findings").fetchall()
     assert {r for _, r, _, _ in rows} == set(TEXTS)
     assert {r for (r,) in keyword} == set(TEXTS)
@@ -143,3 +143,52 @@ def test_a_batch_of_writes_loads_the_models_before_its_first_transaction(pg_url:
         assert len(loaded) == 1
     finally:
         store.close()
+
+
+def test_an_index_of_the_previous_schema_is_upgraded_and_backfilled(pg_url: str, kb_home: Path) -> None:
+    """A database indexed before m005 (findings rows only: no whole-record tsvector, no
+    sentences) keeps answering through its findings after the migration, and a writer's next
+    open re-indexes every record with its record-level rows."""
+    from kb.store.pg_schema import LATEST
+
+    store = PostgresStore(pg_url, kb_home)
+    index = PgIndex.open(store)
+    for rid, texts in TEXTS.items():
+        store.insert(_record(rid, texts))
+    findingless = Record(id="zeta-2024-braided", title="Braided funding for housing navigation", year=2024,
+                         abstract=[Section(role="setting", text="Counties braided Medicaid and housing funds.")])
+    store.insert(findingless)
+    index.close()
+    with store.connection() as conn:  # what the previous version left: its schema and its rows
+        conn.execute("DROP TABLE search_sentences")
+        conn.execute("ALTER TABLE search_records DROP COLUMN tsv")
+        conn.execute("DELETE FROM kb_migrations WHERE version = 5")
+    store.close()
+    assert LATEST == 5
+
+    store = PostgresStore(pg_url, kb_home)  # migrates
+    try:
+        with store.connection() as conn:
+            assert conn.execute("SELECT max(version) FROM kb_migrations").fetchone() == (5,)
+            assert conn.execute("SELECT count(*) FROM search_sentences").fetchone() == (0,)
+        stale = PgIndex.open(store, refresh=False)  # before the backfill: the findings still answer
+        assert [g.record_id for g in stale.search("vouchers", k=5).groups] == ["alpha-2020-ferries"]
+        stale.close()
+        index = PgIndex.open(store)
+        assert index.last_report.updated == len(TEXTS) + 1
+        with store.connection() as conn:
+            assert conn.execute("SELECT count(*) FROM search_records WHERE tsv IS NULL").fetchone() == (0,)
+            sentences = conn.execute("SELECT count(*), count(emb) FROM search_sentences").fetchone()
+        assert sentences is not None and sentences[0] == sentences[1] >= 2 * (len(TEXTS) + 1)
+        assert [g.record_id for g in index.search("braided funding", k=5).groups][0] == "zeta-2024-braided"
+        assert not index.refresh().changed
+        index.close()
+    finally:
+        store.close()
+
+
+def test_a_record_keyword_score_weighs_rare_terms_above_common_ones() -> None:
+    from kb.search.pg_records import idf
+
+    assert idf(1000, 1) > idf(1000, 100) > idf(1000, 499) > 0
+    assert idf(1000, 900) == 1e-6  # FTS5's floor for a term in most records

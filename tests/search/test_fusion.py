@@ -1,4 +1,4 @@
-"""Record-level score fusion (kb.search.fusion)."""
+"""Fusion (kb.search.fusion): reciprocal rank, and record-level fusion by scores or ranks."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kb.search.fusion import score_fuse, standardised
+from kb.search.fusion import fuse, fuse_records, score_fuse, standardised
+from kb.search.tuning import Tuning
 
 
 def test_standardised_has_mean_zero_and_unit_spread() -> None:
@@ -57,3 +58,18 @@ def test_every_candidate_once_best_first(keywords: dict[int, float], meaning: di
     assert sorted(items) == sorted(set(keywords) | set(meaning) | set(findings))
     scores = [s for _, s in fused]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_fuse_records_by_scores_and_by_ranks() -> None:
+    """Both backends rank records through fuse_records: by standardised scores (the default)
+    a record far ahead on keywords leads; by reciprocal rank the arms' ranks alone count."""
+    keywords, keyword_scores = [1, 2, 3], {1: 30.0, 2: 5.0, 3: 4.0}
+    meaning, cosines = [2, 1, 4], {2: 0.61, 1: 0.60, 4: 0.2}
+    by_scores = fuse_records([3], keywords, keyword_scores, meaning, cosines, Tuning(), key=lambda r: r)
+    assert [r for r, _ in by_scores] == [1, 2, 3, 4]
+    assert by_scores == score_fuse(keyword_scores, cosines, [3], keyword_share=0.5, findings_bonus=0.2,
+                                   key=lambda r: r)
+    by_ranks = fuse_records([3], keywords, keyword_scores, meaning, cosines, Tuning(record_fusion="rrf"),
+                            key=lambda r: r)
+    assert by_ranks == fuse([[3], keywords, meaning], k=60)
+    assert [r for r, _ in by_ranks] == [1, 2, 3, 4]
