@@ -196,7 +196,9 @@ def test_a_chunks_index_vectors_are_embedded_in_one_call_per_model(pg_url: str, 
         assert findings is not None and findings[0] >= 8
         per_chunk = [n for n in multilingual.calls if n > 1]
         assert len(per_chunk) == 2 and sum(per_chunk) == findings[0]  # two chunks, one call each
-        assert [n for n in main.calls if n > 1] == per_chunk
+        # the English model embeds a chunk's findings and its records' sentences in one call too
+        main_chunks = [n for n in main.calls if n > 1]
+        assert len(main_chunks) == 2 and all(m > n for m, n in zip(main_chunks, per_chunk, strict=True))
         index.close()
     finally:
         store.close()
