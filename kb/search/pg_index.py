@@ -110,6 +110,7 @@ class PgIndex:
         self.generation: tuple | None = None
         self.last_report = RefreshReport()
         self._worker = QueryWorker()
+        self._side = QueryWorker()  # a search's sentence arm, beside its finding arm
 
     @property
     def main(self) -> PgSpace:
@@ -344,6 +345,11 @@ class PgIndex:
         """Run `job(*args)` on the query thread (a search's meaning arms)."""
         return self._worker.submit(job, *args)
 
+    def beside(self, job: Callable[..., T], *args: Any) -> Future[T]:
+        """Run `job(*args)` on a second thread, beside the query thread's own work (a search's
+        sentence arm, once the query is embedded)."""
+        return self._side.submit(job, *args)
+
     def search(self, query: str, *, filters: SearchFilters | None = None, k: int = 10,
                mode: Mode = "hybrid") -> SearchResponse:
         """The k best findings for a query, grouped by record (kb.search.pg_search.search)."""
@@ -353,4 +359,5 @@ class PgIndex:
 
     def close(self) -> None:
         self._worker.close()
+        self._side.close()
 

@@ -201,20 +201,34 @@ class MeaningRows:
     sentences: list[tuple[int, int, str, float]] | None = None  # (sid, rid, record id, cosine)
 
 
+def _in_snapshot(conn: psycopg.Connection, snapshot_id: str, exact: bool) -> None:
+    """Make `conn`'s transaction read the search's snapshot (imported), read-only."""
+    setup = ("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET TRANSACTION SNAPSHOT {}; "
+             f"SET LOCAL hnsw.ef_search = {EF_SEARCH}" + ("; SET LOCAL enable_indexscan = off" if exact else ""))
+    conn.execute(sql.SQL(setup).format(sql.Literal(snapshot_id)))
+
+
+def _sentences_job(index: PgIndex, vec: np.ndarray, dim: int, tuning: Tuning, snapshot_id: str, where: str,
+                   params: list, exact: bool) -> list[tuple[int, int, str, float]]:
+    """The sentence arm on a connection of its own, in the search's snapshot."""
+    with index.store.connection() as conn, conn.transaction():
+        _in_snapshot(conn, snapshot_id, exact)
+        return pg_records.nearest_sentences(conn, vec, dim, tuning, where, params)
+
+
 def meaning_job(index: PgIndex, space: PgSpace, text: str, snapshot_id: str, where: str, params: list,
                 exact: bool, tuning: Tuning | None = None) -> MeaningRows:
     """Embed the query in a space and read its nearest findings (and, given `tuning`, its
-    nearest sentences) on a second pooled connection, in the search's own snapshot (imported:
-    it sees exactly what the keyword arms see), so it runs on the query thread while keyword
-    search runs on the caller's."""
+    nearest sentences, on a third connection beside it) on a second pooled connection, in the
+    search's own snapshot (imported: it sees exactly what the keyword arms see), so it runs on
+    the query thread while keyword search runs on the caller's."""
     vec = np.asarray(space.query_vector(text), dtype=np.float32)
-    setup = ("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET TRANSACTION SNAPSHOT {}; "
-             f"SET LOCAL hnsw.ef_search = {EF_SEARCH}" + ("; SET LOCAL enable_indexscan = off" if exact else ""))
+    nearby = (index.beside(_sentences_job, index, vec, space.dim, tuning, snapshot_id, where, params, exact)
+              if tuning is not None else None)
     with index.store.connection() as conn, conn.transaction():
-        conn.execute(sql.SQL(setup).format(sql.Literal(snapshot_id)))
+        _in_snapshot(conn, snapshot_id, exact)
         rows = conn.execute(dense_sql(space, where), [vec, *params, vec, CANDIDATES]).fetchall()
-        sentences = (pg_records.nearest_sentences(conn, vec, space.dim, tuning, where, params)
-                     if tuning is not None else None)
+    sentences = nearby.result() if nearby is not None else None
     return MeaningRows(vec, [(int(fid), rid, fnd, float(sim)) for fid, rid, fnd, sim, _ in rows],
                        {int(fid): int(rid) for fid, _, _, _, rid in rows}, sentences)
 
