@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kb.search.records import BestSentences
+from kb.search.tuning import Tuning
 
 
 @dataclass
@@ -23,6 +24,14 @@ class Arm:
         if not hasattr(self, "_ranks"):
             self._ranks = {f: i for i, f in enumerate(self.ranking, 1)}
         return self._ranks.get(fid)
+
+
+def meaning_arm(space: str, ranking: list[int], sims: dict[int, float], keyword: set[int],
+                tuning: Tuning) -> Arm:
+    """The meaning arm of space `space` (finding ids by cosine): hits the keyword arm did not
+    also find are kept only at or above the meaning floor (both backends)."""
+    kept = [f for f in ranking if f in keyword or sims[f] >= tuning.dense_floor]
+    return Arm("dense" if space == "main" else space, kept, sims, tuning.dense_weight)
 
 
 @dataclass

@@ -16,7 +16,7 @@ from typing import TypeVar
 import numpy as np
 
 from kb.search.acronyms import Expansion, Glossary, expand_query, load_acronyms
-from kb.search.arms import Arm, Ranking
+from kb.search.arms import Arm, Ranking, meaning_arm
 from kb.search.derived import Derived
 from kb.search.facets import Facets, folder_facets
 from kb.search.filters import allowed_by_fid, finding_mask
@@ -335,8 +335,5 @@ def _meaning_arms(index: Index, lexical: Arm, pending: list[tuple[Space, Future[
     for space, future in pending:
         hits = future.result()
         english = hits if space.name == "main" else english
-        ranking, sims = dense_ranking(index, hits.findings)
-        ranking = [f for f in ranking if f in keyword_set or sims[f] >= tuning.dense_floor]
-        arms.append(Arm("dense" if space.name == "main" else space.name, ranking, sims,
-                        tuning.dense_weight))
+        arms.append(meaning_arm(space.name, *dense_ranking(index, hits.findings), keyword_set, tuning))
     return arms, english

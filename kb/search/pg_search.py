@@ -24,7 +24,7 @@ from psycopg import sql
 
 from kb.search import pg_records
 from kb.search.acronyms import Expansion, Glossary, expand_query, load_acronyms
-from kb.search.arms import Arm, Ranking
+from kb.search.arms import Arm, Ranking, meaning_arm
 from kb.search.fusion import fuse, fuse_records
 from kb.search.grouping import highlight_words
 from kb.search.hybrid import CANDIDATES, _mostly_cjk, dense_query_text, start_response
@@ -321,9 +321,7 @@ def _meaning_arms(lexical: Arm, pending: list[tuple[PgSpace, Future[MeaningRows]
         hits = job.result()
         english = hits if space.name == "main" else english
         rid_of.update(hits.rids)
-        ranking, sims = dense_ranking(hits.findings, keys)
-        ranking = [f for f in ranking if f in keyword_set or sims[f] >= tuning.dense_floor]
-        arms.append(Arm("dense" if space.name == "main" else space.name, ranking, sims, tuning.dense_weight))
+        arms.append(meaning_arm(space.name, *dense_ranking(hits.findings, keys), keyword_set, tuning))
     return arms, english
 
 
