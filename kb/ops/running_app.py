@@ -16,7 +16,6 @@ import logging
 import os
 import secrets
 import threading
-import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
