@@ -83,19 +83,24 @@ class LibraryRow(BaseModel):
     flags: str
 
 
+def library_row(record: Record) -> LibraryRow:
+    """A record's row in the library table (the search index keeps it too: kb.search.catalog)."""
+    return LibraryRow(
+        id=record.id, title=display_title(record), authors=authors_line(record, 3), year=record.year,
+        venue=record.venue or "", resource_type=record.resource_type or "",
+        languages=", ".join([record.language, *record.translations]), sections=len(record.abstract),
+        findings=len(record.findings), status=record.review.status,
+        flags=", ".join(f.code for f in record.review.flags))
+
+
+def library_order(rows: list[LibraryRow]) -> list[LibraryRow]:
+    """Newest first, then by id."""
+    return sorted(rows, key=lambda row: (-(row.year or 0), row.id))
+
+
 def library_rows(records: list[Record]) -> list[LibraryRow]:
     """Rows for the library table, newest first then by id."""
-    rows = [
-        LibraryRow(
-            id=r.id, title=display_title(r), authors=authors_line(r, 3), year=r.year,
-            venue=r.venue or "", resource_type=r.resource_type or "",
-            languages=", ".join([r.language, *r.translations]), sections=len(r.abstract),
-            findings=len(r.findings), status=r.review.status,
-            flags=", ".join(f.code for f in r.review.flags),
-        )
-        for r in records
-    ]
-    return sorted(rows, key=lambda row: (-(row.year or 0), row.id))
+    return library_order([library_row(r) for r in records])
 
 
 def record_text(record: Record) -> str:

@@ -15,8 +15,10 @@ from typing import TypeVar
 
 import numpy as np
 
+from kb.model.present import LibraryRow
 from kb.search.acronyms import Expansion, Glossary, expand_query, load_acronyms
 from kb.search.arms import Arm, Ranking, meaning_arm
+from kb.search.catalog import ThemeSupport, folder_catalog, folder_theme_support
 from kb.search.derived import Derived
 from kb.search.facets import Facets, folder_facets
 from kb.search.filters import allowed_by_fid, finding_mask
@@ -84,6 +86,16 @@ def _glossary(db: sqlite3.Connection) -> Glossary:
 def index_facets(index: Index) -> Facets:
     """Counts and the values in use, by facet (kb.search.facets)."""
     return _derived(index, "facets", folder_facets)
+
+
+def index_catalog(index: Index) -> list[LibraryRow]:
+    """Every record's library row (kb.search.catalog)."""
+    return _derived(index, "catalog", folder_catalog)
+
+
+def index_theme_support(index: Index) -> ThemeSupport:
+    """Which records and how many findings have each theme (kb.search.catalog)."""
+    return _derived(index, "theme_support", folder_theme_support)
 
 
 def index_order(index: Index) -> StableOrder:

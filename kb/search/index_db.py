@@ -8,12 +8,12 @@ import json
 import sqlite3
 
 from kb.embed import text_hash
-from kb.model.present import authors_line
+from kb.model.present import authors_line, library_row
 from kb.model.schema import Finding, Record
 from kb.search.lexical import cjk_bigrams
 from kb.text.sentences import split_sentences
 
-SCHEMA_VERSION = 6  # 6: records_fts keeps no copy of the text (rebuilt from the sentences)
+SCHEMA_VERSION = 7  # 7: records keep their library row (listing); 6: records_fts keeps no copy of the text
 
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -22,7 +22,7 @@ CREATE TABLE IF NOT EXISTS records (
     title TEXT, authors TEXT NOT NULL, families TEXT NOT NULL, year INTEGER, venue TEXT,
     resource_type TEXT, designs TEXT NOT NULL, populations TEXT NOT NULL, languages TEXT NOT NULL,
     citation TEXT NOT NULL, glossary TEXT NOT NULL, n_findings INTEGER NOT NULL,
-    lang_bits INTEGER NOT NULL);
+    lang_bits INTEGER NOT NULL, listing TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS findings (
     fid INTEGER PRIMARY KEY, rid INTEGER NOT NULL, finding_id TEXT NOT NULL, kind TEXT NOT NULL,
     role TEXT NOT NULL, section INTEGER NOT NULL, span_start INTEGER NOT NULL,
@@ -52,7 +52,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS findings_zh USING fts5(
 
 RECORD_COLUMNS = ("rid", "id", "stat", "hash", "title", "authors", "families", "year", "venue",
                   "resource_type", "designs", "populations", "languages", "citation", "glossary",
-                  "n_findings", "lang_bits")
+                  "n_findings", "lang_bits", "listing")
 FINDING_COLUMNS = ("fid", "rid", "finding_id", "kind", "role", "section", "span_start", "span_end",
                    "text", "context", "zh", "zh_grams", "themes", "effects", "vec_hash", "theme_bits")
 SENTENCE_COLUMNS = ("sid", "rid", "section", "span_start", "span_end", "text", "fid")
@@ -205,7 +205,8 @@ def record_row(rid: int, record: Record, stat: str, digest: str, codes: Codes) -
             record.resource_type, json.dumps(record.study.design),
             json.dumps(record.study.population), json.dumps(record_languages(record)),
             record.citation_short(), json.dumps(record.glossary, ensure_ascii=False),
-            len(record.findings), codes.mask("language", record_languages(record)))
+            len(record.findings), codes.mask("language", record_languages(record)),
+            library_row(record).model_dump_json())
 
 
 def vector_text(text: str, title: str | None) -> str:

@@ -19,9 +19,11 @@ from pathlib import Path
 
 from kb import config
 from kb.embed import Embedder
+from kb.model.present import LibraryRow
 from kb.search.backend import SearchIndex, open_search_index
+from kb.search.catalog import ThemeSupport, pg_catalog, pg_theme_support
 from kb.search.facets import Facets, pg_facets
-from kb.search.hybrid import index_facets
+from kb.search.hybrid import index_catalog, index_facets, index_theme_support
 from kb.search.index import Index, RefreshReport
 from kb.search.types import Mode, SearchFilters, SearchResponse
 from kb.store import RecordStore, Store
@@ -125,6 +127,24 @@ class LiveIndex:
                 return index_facets(index)
             with index.store.connection() as conn:  # type: ignore[attr-defined]
                 return pg_facets(conn)
+
+    def catalog(self) -> list[LibraryRow]:
+        """Every record's library row, newest first (kb.search.catalog): kept like facets()."""
+        with self.lock:
+            index = self.current()
+            if isinstance(index, Index):
+                return index_catalog(index)
+            with index.store.connection() as conn:  # type: ignore[attr-defined]
+                return pg_catalog(conn)
+
+    def theme_support(self) -> ThemeSupport:
+        """Which records and how many findings have each theme (kb.search.catalog)."""
+        with self.lock:
+            index = self.current()
+            if isinstance(index, Index):
+                return index_theme_support(index)
+            with index.store.connection() as conn:  # type: ignore[attr-defined]
+                return pg_theme_support(conn)
 
     def search(self, query: str, *, filters: SearchFilters | None = None, k: int = 10,
                mode: Mode = "hybrid") -> SearchResponse:

@@ -15,7 +15,7 @@ import numpy as np
 import psycopg
 from psycopg.types.json import Jsonb
 
-from kb.model.present import authors_line
+from kb.model.present import authors_line, library_row
 from kb.model.schema import Record
 from kb.search import index_db
 from kb.search.lexical import cjk_bigrams
@@ -25,7 +25,7 @@ FINDING_COLUMNS = ("rid", "record_id", "finding_id", "kind", "role", "section", 
                    "resource_type", "languages", "emb", "emb_ml")
 RECORD_COLUMNS = ("id", "version", "title", "authors", "families", "year", "venue",
                   "resource_type", "designs", "populations", "languages", "citation", "glossary",
-                  "findings_digest")
+                  "listing", "findings_digest")
 SENTENCE_COLUMNS = ("rid", "position", "section", "span_start", "span_end", "text", "has_finding", "emb")
 # the whole-record tsvector from (title, its bigrams, keywords, theirs, abstract, its bigrams)
 TSV_SQL = " || ".join(f"setweight(to_tsvector('english', %s) || to_tsvector('simple', %s), '{w}')"
@@ -64,7 +64,8 @@ def record_values(record: Record, version: int, digest: str) -> tuple:
     return (record.id, version, record.title, authors_line(record),
             " ".join(a.ascii_family() for a in record.authors), record.year, record.venue,
             record.resource_type, record.study.design, record.study.population,
-            index_db.record_languages(record), record.citation_short(), Jsonb(record.glossary), digest)
+            index_db.record_languages(record), record.citation_short(), Jsonb(record.glossary),
+            library_row(record).model_dump_json(), digest)
 
 
 def record_words(record: Record) -> tuple[str, ...]:

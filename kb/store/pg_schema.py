@@ -151,12 +151,20 @@ DO $$ BEGIN
 END $$;
 """
 
+# every record's library row (kb.model.present.LibraryRow as JSON text), so the app's Library and
+# Record pages list a knowledge base without reading its records; the reset re-indexes every record
+M006_LISTING = """
+ALTER TABLE search_records ADD COLUMN listing text NOT NULL DEFAULT '';
+UPDATE search_records SET version = 0;
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "m001_create_tables", M001_TABLES),
     (2, "m002_search_tables", M002_SEARCH),
     (3, "m003_roles", M003_ROLES),
     (4, "m004_findings_digest", M004_FINDINGS_DIGEST),
     (5, "m005_record_arms", M005_RECORD_ARMS),
+    (6, "m006_listing", M006_LISTING),
 ]
 LATEST = MIGRATIONS[-1][0]
 

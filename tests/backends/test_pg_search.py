@@ -146,9 +146,9 @@ def test_a_batch_of_writes_loads_the_models_before_its_first_transaction(pg_url:
 
 
 def test_an_index_of_the_previous_schema_is_upgraded_and_backfilled(pg_url: str, kb_home: Path) -> None:
-    """A database indexed before m005 (findings rows only: no whole-record tsvector, no
-    sentences) keeps answering through its findings after the migration, and a writer's next
-    open re-indexes every record with its record-level rows."""
+    """A database indexed before m005 and m006 (findings rows only: no whole-record tsvector, no
+    sentences, no library rows) keeps answering through its findings after the migrations, and a
+    writer's next open re-indexes every record with its record-level rows and library row."""
     from kb.store.pg_schema import LATEST
 
     store = PostgresStore(pg_url, kb_home)
@@ -162,14 +162,15 @@ def test_an_index_of_the_previous_schema_is_upgraded_and_backfilled(pg_url: str,
     with store.connection() as conn:  # what the previous version left: its schema and its rows
         conn.execute("DROP TABLE search_sentences")
         conn.execute("ALTER TABLE search_records DROP COLUMN tsv")
-        conn.execute("DELETE FROM kb_migrations WHERE version = 5")
+        conn.execute("ALTER TABLE search_records DROP COLUMN listing")
+        conn.execute("DELETE FROM kb_migrations WHERE version IN (5, 6)")
     store.close()
-    assert LATEST == 5
+    assert LATEST == 6
 
     store = PostgresStore(pg_url, kb_home)  # migrates
     try:
         with store.connection() as conn:
-            assert conn.execute("SELECT max(version) FROM kb_migrations").fetchone() == (5,)
+            assert conn.execute("SELECT max(version) FROM kb_migrations").fetchone() == (6,)
             assert conn.execute("SELECT count(*) FROM search_sentences").fetchone() == (0,)
         stale = PgIndex.open(store, refresh=False)  # before the backfill: the findings still answer
         assert [g.record_id for g in stale.search("vouchers", k=5).groups] == ["alpha-2020-ferries"]
@@ -179,6 +180,7 @@ def test_an_index_of_the_previous_schema_is_upgraded_and_backfilled(pg_url: str,
         with store.connection() as conn:
             assert conn.execute("SELECT count(*) FROM search_records WHERE tsv IS NULL").fetchone() == (0,)
             sentences = conn.execute("SELECT count(*), count(emb) FROM search_sentences").fetchone()
+            assert conn.execute("SELECT count(*) FROM search_records WHERE listing = ''").fetchone() == (0,)
         assert sentences is not None and sentences[0] == sentences[1] >= 2 * (len(TEXTS) + 1)
         assert [g.record_id for g in index.search("braided funding", k=5).groups][0] == "zeta-2024-braided"
         assert not index.refresh().changed
