@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
 
-from kb.model.present import LibraryRow
+from kb.model.present import STAND_IN_MARK, LibraryRow
 from kb.model.schema import Record
 from kb.store import RecordStore
 
@@ -72,3 +72,31 @@ def filter_rows(rows: Sequence[LibraryRow], chosen: LibraryFilter) -> list[Libra
             and (not chosen.statuses or r.status in chosen.statuses)
             and (not chosen.flagged_only or bool(r.flags))
             and _in_years(r, chosen.year_from, chosen.year_to)]
+
+
+PICKER_LIMIT = 200  # records a picker lists at once; words typed into its filter narrow the rest
+
+
+class PickerChoices(BaseModel):
+    """What a record picker offers: ids with their labels, and how many records matched."""
+
+    ids: list[str]
+    labels: dict[str, str]
+    matching: int
+
+
+def _picker_key(row: LibraryRow) -> tuple[bool, str]:
+    return row.title.startswith(STAND_IN_MARK), row.title.casefold()  # titled first, alphabetically
+
+
+def picker_choices(rows: Sequence[LibraryRow], text: str, keep: Sequence[str] = (),
+                   limit: int = PICKER_LIMIT) -> PickerChoices:
+    """The records whose title, authors, venue or id hold every word of `text`, titled records
+    alphabetically then the untitled ones, at most `limit` of them; the ids in `keep` (what is
+    chosen now) are always offered, first, when they exist."""
+    matching = sorted(filter_rows(rows, LibraryFilter(text=text)), key=_picker_key)
+    by_id = {r.id: r for r in rows}
+    kept = [by_id[i] for i in dict.fromkeys(keep) if i in by_id]
+    shown = kept + [r for r in matching[:limit] if r.id not in set(keep)]
+    return PickerChoices(ids=[r.id for r in shown], labels={r.id: r.title for r in shown},
+                         matching=len(matching))

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from kb.model.schema import Record
 from kb.model.taxonomy import Taxonomy
+from kb.search.catalog import ThemeSupport
 from kb.synthesis.evidence_map import EvidenceMap
 from kb.synthesis.plots import evidence_map_chart
 
@@ -60,7 +61,16 @@ def theme_rows(records: Sequence[Record], taxonomy: Taxonomy) -> list[ThemeRow]:
             for theme in dict.fromkeys(finding.themes):
                 sources[theme].add(record.id)
                 findings[theme] += 1
+    return _rows({t: len(ids) for t, ids in sources.items()}, findings, taxonomy)
+
+
+def support_rows(support: ThemeSupport, taxonomy: Taxonomy) -> list[ThemeRow]:
+    """The same rows for a whole knowledge base from its index's theme support (no record read)."""
+    return _rows({t: len(ids) for t, ids in support.records.items()}, support.findings, taxonomy)
+
+
+def _rows(sources: Mapping[str, int], findings: Mapping[str, int], taxonomy: Taxonomy) -> list[ThemeRow]:
     labels = {t.id: t.label for t in taxonomy.themes}
-    rows = [ThemeRow(id=t, theme=labels.get(t, t), sources=len(ids), findings=findings[t])
-            for t, ids in sources.items()]
+    rows = [ThemeRow(id=t, theme=labels.get(t, t), sources=n, findings=findings.get(t, 0))
+            for t, n in sources.items()]
     return sorted(rows, key=lambda r: (-r.sources, -r.findings, r.theme))

@@ -33,3 +33,17 @@ def test_each_filter_narrows(shipped_copy: Path) -> None:
     assert {r.id for r in dated} == {"chuang-2025-collaboration-strategies",
                                      "safaeinili-2025-assess-multi-level"}
     assert filter_rows(rows, LibraryFilter(statuses=["reviewed"])) == []
+
+
+def test_a_picker_lists_matches_alphabetically_keeping_the_choice(shipped_copy: Path) -> None:
+    from kb.app.library_view import picker_choices
+
+    rows = _rows(shipped_copy)
+    every = picker_choices(rows, "")
+    assert every.matching == 4 and every.ids[0] == "chuang-2025-collaboration-strategies"  # titled first
+    assert all(every.labels[i].startswith("[no title]") for i in every.ids[1:])
+    narrowed = picker_choices(rows, "discussion paper", keep=["chuang-2025-collaboration-strategies"])
+    assert narrowed.ids == ["chuang-2025-collaboration-strategies", "john-snow-discussion-paper"]
+    assert narrowed.matching == 1
+    capped = picker_choices(rows, "", keep=["no-such-record"], limit=2)
+    assert len(capped.ids) == 2 and capped.matching == 4

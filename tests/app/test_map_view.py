@@ -34,3 +34,15 @@ def test_theme_rows_agree_with_the_evidence_map(shipped_copy: Path) -> None:
         (t.id, t.label, t.n_sources, t.n_findings) for t in emap.themes}
     assert [r.sources for r in rows] == sorted((r.sources for r in rows), reverse=True)
     assert rows[0].id == "community-partnership" and rows[0].sources == 4
+
+
+def test_the_index_gives_the_same_theme_rows_as_the_records(shipped_copy: Path) -> None:
+    from kb.app.map_view import support_rows, theme_rows
+    from kb.model.taxonomy import load_taxonomy
+    from kb.search.live import LiveIndex
+    from kb.store import Store
+
+    taxonomy = load_taxonomy()
+    from_index = support_rows(LiveIndex(Store(shipped_copy)).theme_support(), taxonomy)
+    assert from_index == theme_rows(Store(shipped_copy).load_all(), taxonomy)
+    assert len(from_index) == 19 and from_index[0].sources == 4

@@ -334,3 +334,37 @@ def test_empty_kb_tells_how_to_add(page: str, kb_home: Path) -> None:
         assert "Paste an abstract or summary" in _text(at)
     else:
         assert "has no records yet" in _text(at) and "Add publication" in _text(at)
+
+
+# -- at scale: the pages list records from the index ------------------------------------------
+@pytest.mark.parametrize("page", ["record", "compare", "evidence_map", "library"])
+def test_pages_do_not_read_every_record(page: str, shipped_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a page lists comes from the search index; reading every record file took minutes at
+    100,000 records. (The evidence map draws its chart from the records only when there are few.)"""
+    from kb.app import map_view
+    from kb.store.folder import Store
+
+    def refuse(self: Store) -> None:
+        raise AssertionError("a page read every record")
+
+    monkeypatch.setattr(Store, "readable", refuse)
+    monkeypatch.setattr(Store, "load_all", refuse)
+    monkeypatch.setattr(map_view, "MAX_MAP_SOURCES", 2)
+    at = _open(page, params={"id": CHUANG} if page == "record" else None, basket=[CHUANG, SAFAEINILI])
+    assert not at.exception, at.exception
+    if page == "evidence_map":
+        at.selectbox(key="map_theme").set_value("contracting").run()
+        assert not at.exception and "Contracting" in [s.value for s in at.subheader]
+    if page == "compare":
+        assert any("Findings by kind" in e.label for e in at.expander)
+
+
+def test_the_record_finder_narrows_the_picker(shipped_copy: Path) -> None:
+    at = _open("record", params={"id": CHUANG})
+    assert len(record_picker(at).options) == 4
+    at.text_input(key="record_find").set_value("discussion paper").run()
+    picker = record_picker(at)
+    assert len(picker.options) == 2 and picker.value == CHUANG  # the record shown stays offered
+    picker.set_value("john-snow-discussion-paper").run()
+    assert "John Snow" in _text(at) and at.query_params["id"] in ("john-snow-discussion-paper",
+                                                                  ["john-snow-discussion-paper"])

@@ -15,7 +15,7 @@ from kb.config import kb_home
 from kb.dedup.index import DedupIndex
 from kb.embed import Embedder
 from kb.errors import KBError
-from kb.model.present import display_title
+from kb.model.present import LibraryRow, display_title
 from kb.model.schema import Record
 from kb.model.taxonomy import Taxonomy, load_taxonomy
 from kb.ops.warmup import WarmStatus, Warmup, shared_warmup
@@ -71,6 +71,22 @@ def record_title(record_id: str) -> str:
 def records_by_id() -> dict[str, Record]:
     """All records by id."""
     return {r.id: r for r in load_records()}
+
+
+def get_catalog() -> list[LibraryRow]:
+    """Every record's library row, newest first, from the search index (kb.search.catalog): no
+    record file is read; a file that could not be read is named by warn_unreadable()."""
+    live = get_index()
+    rows = live.catalog()
+    warn_unreadable(live)
+    return rows
+
+
+def warn_unreadable(live: LiveIndex) -> None:
+    """The one warning line when the index's last full look found record files it could not read."""
+    if live.problems:
+        st.warning(f"{len(live.problems)} record file(s) could not be read and are left out — see "
+                   "the check on the Library page.", icon=":material/error:")
 
 
 @st.cache_resource(show_spinner=False)
@@ -195,7 +211,7 @@ def basket_button(record_id: str, key: str) -> None:
               type="secondary" if state.adds else "tertiary")
 
 
-def _readable(ids: list[str]) -> dict[str, Record]:
+def records_of(ids: list[str]) -> dict[str, Record]:
     """The records of these ids that exist and load, each read alone (not the whole knowledge
     base: the basket holds at most a few)."""
     store, out = get_store(), {}
@@ -209,7 +225,7 @@ def _readable(ids: list[str]) -> dict[str, Record]:
 
 def basket_sidebar() -> None:
     """The basket in the sidebar: its records (each removable) and a link to Compare."""
-    records = _readable(get_basket())
+    records = records_of(get_basket())
     ids = basket.keep_known(get_basket(), set(records))
     if ids != get_basket():
         set_basket(ids)

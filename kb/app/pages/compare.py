@@ -8,43 +8,50 @@ from functools import partial
 import streamlit as st
 
 from kb.app import basket
+from kb.app.library_view import PICKER_LIMIT, picker_choices
 from kb.app.map_view import readable_map
 from kb.app.pages.common import (
     PAGES,
     empty_kb_help,
     get_basket,
+    get_catalog,
     get_embedder,
-    get_store,
     get_taxonomy,
-    records_by_id,
+    records_of,
     set_basket,
     theme_labels,
 )
-from kb.app.record_view import ordered_ids
 from kb.app.ui_text import effects_md, kind_badge, labels_md, md_text, meta_line
+from kb.embed import text_hash
 from kb.export.brief import brief_docx, brief_markdown
 from kb.export.charts import chart_png, chart_svg
 from kb.export.comparison import to_csv, to_markdown
-from kb.model.present import display_title
 from kb.synthesis.brief import STYLE_NAMES, build_brief
 from kb.synthesis.compare import MAX_SOURCES, Comparison, compare
 from kb.synthesis.evidence_table import to_csv_text
 from kb.synthesis.plots import forest_plot, forest_rows
 
 st.title("Compare")
-records = records_by_id()
-if not records:
+catalog = get_catalog()  # titles from the index; only the compared records are read
+if not catalog:
     empty_kb_help()
     st.stop()
 
-ids = ordered_ids(list(records.values()))
+known = {r.id for r in catalog}
 if "compare_ids" not in st.session_state:  # a shared URL wins over the basket
-    from_url = basket.keep_known(st.query_params.get_all("ids"), set(records))
-    st.session_state["compare_ids"] = from_url or basket.keep_known(get_basket(), set(records))
+    from_url = basket.keep_known(st.query_params.get_all("ids"), known)
+    st.session_state["compare_ids"] = from_url or basket.keep_known(get_basket(), known)
+now = st.session_state["compare_ids"] = [i for i in st.session_state["compare_ids"] if i in known]
+find = st.text_input("Find records to compare", key="compare_find",
+                     placeholder="Words of the title, authors, venue or id")
+choices = picker_choices(catalog, find, keep=now)
 chosen = st.multiselect(
-    "Records to compare (2 to 5)", ids, key="compare_ids", max_selections=MAX_SOURCES,
-    format_func=lambda i: display_title(records[i]),
+    "Records to compare (2 to 5)", choices.ids, key="compare_ids", max_selections=MAX_SOURCES,
+    format_func=choices.labels.__getitem__,
     on_change=lambda: set_basket(st.session_state["compare_ids"]))
+if choices.matching > len(choices.ids) - len(now):
+    st.caption(f"{choices.matching:,} records match; the first {PICKER_LIMIT} are offered — type "
+               "more words to narrow them.")
 st.query_params["ids"] = chosen  # the comparison can be shared as a link
 if chosen != get_basket():
     set_basket(chosen)
@@ -52,15 +59,17 @@ if not basket.is_ready(chosen):
     st.info("Pick 2 to 5 records above, or add them with **Add to comparison** on the Search, "
             "Record or Library pages.", icon=":material/compare_arrows:")
     st.stop()
+records = records_of(chosen)  # a file that no longer reads drops out
+chosen = [i for i in chosen if i in records]
 
 
 @st.cache_resource(show_spinner="Comparing…", max_entries=16)
-def _compare(ids: tuple[str, ...], fingerprint: tuple) -> Comparison:
+def _compare(ids: tuple[str, ...], versions: tuple[str, ...]) -> Comparison:
     return compare([records[i] for i in ids], get_embedder(), get_taxonomy())
 
 
 selected = [records[i] for i in chosen]
-comparison = _compare(tuple(chosen), get_store().fingerprint())
+comparison = _compare(tuple(chosen), tuple(text_hash(r.model_dump_json()) for r in selected))
 labels = theme_labels()
 for note in comparison.notes:
     st.caption(f"Note: {md_text(note)}")

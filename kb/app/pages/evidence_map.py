@@ -3,17 +3,19 @@ the list) opens its synthesis — supporting findings by kind with citations —
 
 import streamlit as st
 
-from kb.app.map_view import MAX_MAP_SOURCES, picked_theme, readable_map, theme_rows
+from kb.app.map_view import MAX_MAP_SOURCES, picked_theme, readable_map, support_rows, theme_rows
 from kb.app.pages.common import (
     PAGES,
     empty_kb_help,
     get_basket,
-    get_store,
+    get_index,
     get_taxonomy,
-    load_records,
+    records_of,
+    warn_unreadable,
 )
 from kb.app.ui_text import kind_badge, md_text
 from kb.export.brief import brief_docx, brief_markdown
+from kb.model.schema import Record
 from kb.synthesis.brief import STYLE_NAMES, build_brief, select_theme
 from kb.synthesis.cite import Citations, cite
 from kb.synthesis.evidence_map import ThemeSynthesis, evidence_map, theme_synthesis
@@ -21,20 +23,24 @@ from kb.synthesis.evidence_map import ThemeSynthesis, evidence_map, theme_synthe
 MAX_LINKS = 40  # sources linked under a theme; the reference list names them all
 
 st.title("Evidence map")
-records = load_records()
-if not records:
+live = get_index()
+support = live.theme_support()  # which records have each theme, from the index: none is read for it
+n_records = live.facets().records
+if not n_records:
     empty_kb_help()
     st.stop()
+warn_unreadable(live)
 
-in_basket = [r for r in records if r.id in get_basket()]
-scopes = {"all": f"All records ({len(records)})"}
+in_basket = list(records_of(get_basket()).values())
+scopes = {"all": f"All records ({n_records:,})"}
 if in_basket:
     scopes["basket"] = f"Comparison basket ({len(in_basket)})"
 scope = st.segmented_control("Sources", list(scopes), format_func=scopes.get, key="map_scope",
                              default="all", required=True)
-selected = in_basket if scope == "basket" and in_basket else records
+basket_only = scope == "basket" and bool(in_basket)
 taxonomy = get_taxonomy()
-rows = theme_rows(selected, taxonomy)
+rows = theme_rows(in_basket, taxonomy) if basket_only else support_rows(support, taxonomy)
+n_selected = len(in_basket) if basket_only else n_records
 if not rows:
     st.info("No finding of these records has a theme yet.")
     st.stop()
@@ -46,14 +52,15 @@ def _pick_from_chart() -> None:
         st.session_state["map_theme"] = theme
 
 
-if len(selected) <= MAX_MAP_SOURCES:
+if n_selected <= MAX_MAP_SOURCES:  # so few that reading them all is quick
+    mapped = in_basket if basket_only else list(records_of([r.id for r in live.catalog()]).values())
     st.caption("Number of findings per theme and source. Click a cell to open its theme.")
-    st.altair_chart(readable_map(evidence_map(selected, taxonomy), clickable=True), key="map_chart",
+    st.altair_chart(readable_map(evidence_map(mapped, taxonomy), clickable=True), key="map_chart",
                     on_select=_pick_from_chart, selection_mode="theme_pick")
 else:
-    st.caption(f"{len(selected)} sources are too many for a readable map; the table lists "
+    st.caption(f"{n_selected:,} sources are too many for a readable map; the table lists "
                "every theme with its support.")
-with st.expander(f"All {len(rows)} themes with their support", expanded=len(selected) > MAX_MAP_SOURCES):
+with st.expander(f"All {len(rows)} themes with their support", expanded=n_selected > MAX_MAP_SOURCES):
     st.dataframe([r.model_dump(exclude={"id"}) for r in rows], hide_index=True, key="themes_table")
 
 labels = {r.id: r.theme for r in rows}
@@ -66,17 +73,21 @@ style = st.selectbox("Citation style", list(STYLE_NAMES), format_func=STYLE_NAME
                      key="map_style")
 
 
+# the records of this theme in scope: the basket's, or every record the index says has it
+theme_ids = tuple(r.id for r in in_basket) if basket_only else tuple(support.records.get(theme_id, []))
+
+
 @st.cache_resource(show_spinner="Gathering the evidence…", max_entries=8)
-def _theme(scope_ids: tuple[str, ...], theme: str, style: str, fingerprint: tuple
-           ) -> tuple[ThemeSynthesis, Citations]:
-    chosen = [r for r in selected if r.id in set(scope_ids)]
+def _theme(theme: str, style: str, ids: tuple[str, ...], state: tuple[int, int]
+           ) -> tuple[ThemeSynthesis, Citations, list[Record]]:
+    """The theme's synthesis and citations over these records, read once per state of the index."""
+    chosen = list(records_of(list(ids)).values())
     synthesis = theme_synthesis(chosen, theme, taxonomy)
-    ids = {s.record_id for s in synthesis.sources}
-    return synthesis, cite([r for r in chosen if r.id in ids], style)
+    cited = {s.record_id for s in synthesis.sources}
+    return synthesis, cite([r for r in chosen if r.id in cited], style), chosen
 
 
-synthesis, citations = _theme(tuple(r.id for r in selected), theme_id, style,
-                              get_store().fingerprint())
+synthesis, citations, theme_records = _theme(theme_id, style, theme_ids, (live.opened, live.refreshed))
 
 st.subheader(md_text(synthesis.theme.label))
 if synthesis.theme.description:
@@ -104,7 +115,7 @@ with st.expander(f"References ({STYLE_NAMES[style]})"):
 
 def _brief():
     label = synthesis.theme.label
-    return build_brief(select_theme(selected, theme_id, taxonomy), taxonomy, style=style,
+    return build_brief(select_theme(theme_records, theme_id, taxonomy), taxonomy, style=style,
                        question=f"What does the evidence say about {label.lower()}?",
                        scope=f"theme '{label}'", theme=theme_id)
 

@@ -11,21 +11,24 @@ from kb.app.library_view import LibraryFilter, filter_rows, library_choices
 from kb.app.pages.common import (
     PAGES,
     empty_kb_help,
+    get_catalog,
     get_store,
     load_records,
+    records_of,
     set_basket,
 )
 from kb.app.pages.duplicates_panel import show_merges, show_queue
 from kb.app.ui_text import md_text
 from kb.export.references import SUFFIX, export_text
-from kb.model.present import library_rows
-from kb.model.schema import Record
+from kb.model.present import LibraryRow
 
+MAX_TABLE_ROWS = 5_000  # rows the table draws; the filters reach the others
+AUTO_CHECK_RECORDS = 2_000  # up to this many records the check runs whenever the page opens
 EXPORTS = {"ris": "RIS", "bibtex": "BibTeX", "csl-json": "CSL-JSON", "csv": "Evidence table (CSV)"}
 
 st.title("Library")
-records = load_records()
-if not records:
+catalog = get_catalog()  # the rows come from the search index: no record file is read for them
+if not catalog:
     empty_kb_help()
     st.stop()
 
@@ -35,9 +38,13 @@ def _problems(home: str, fingerprint: tuple) -> list[str]:
     return list(get_store().iter_problems())
 
 
-def records_tab(records: list[Record]) -> None:
+def _export(ids: list[str], fmt: str) -> str:
+    """The export of these records, each read when the download is asked for."""
+    return export_text(list(records_of(ids).values()), fmt)
+
+
+def records_tab(rows: list[LibraryRow]) -> None:
     """The table of records with its filters, actions and exports."""
-    rows = library_rows(records)
     choices = library_choices(rows)
     text_col, type_col, status_col, flag_col = st.columns([3, 2, 2, 1.3], vertical_alignment="bottom")
     text = text_col.text_input("Filter", key="lib_text", placeholder="Words of the title, authors, venue or id")
@@ -46,9 +53,11 @@ def records_tab(records: list[Record]) -> None:
     flagged = flag_col.toggle("Flagged only", key="lib_flagged")
     shown = filter_rows(rows, LibraryFilter(text=text, types=types, statuses=statuses,
                                             flagged_only=flagged))
-    st.caption(f"{len(shown)} of {len(rows)} records · select rows to open, compare or export them")
+    listed = shown[:MAX_TABLE_ROWS]
+    more = f" (the first {len(listed):,} listed; filter to see the others)" if len(listed) < len(shown) else ""
+    st.caption(f"{len(shown):,} of {len(rows):,} records{more} · select rows to open, compare or export them")
     event = st.dataframe(
-        [row.model_dump() | {"year": str(row.year or "")} for row in shown], hide_index=True, key="library_table",
+        [row.model_dump() | {"year": str(row.year or "")} for row in listed], hide_index=True, key="library_table",
         on_select="rerun", selection_mode="multi-row",
         column_order=["title", "authors", "year", "venue", "resource_type", "languages",
                       "findings", "status", "flags", "id"],
@@ -56,8 +65,8 @@ def records_tab(records: list[Record]) -> None:
                        "authors": "Authors", "year": "Year",
                        "venue": "Venue", "resource_type": "Type", "languages": "Languages",
                        "findings": "Findings", "status": "Review", "flags": "Review flags", "id": "Id"})
-    picked = [shown[i].id for i in event.selection.rows if i < len(shown)]
-    chosen = [r for r in records if r.id in picked] or [r for r in records if r.id in {s.id for s in shown}]
+    picked = [listed[i].id for i in event.selection.rows if i < len(listed)]
+    chosen = picked or [r.id for r in shown]
 
     what = "selected" if picked else "shown"
     with st.container(horizontal=True, vertical_alignment="center"):
@@ -69,7 +78,7 @@ def records_tab(records: list[Record]) -> None:
             set_basket(picked)
             st.switch_page(PAGES["compare"])
         for fmt, label in EXPORTS.items():
-            st.download_button(label, partial(export_text, chosen, fmt), key=f"lib_export_{fmt}",
+            st.download_button(label, partial(_export, chosen, fmt), key=f"lib_export_{fmt}",
                                file_name=f"records{SUFFIX[fmt]}", on_click="ignore",
                                icon=":material/download:", disabled=not chosen,
                                help=f"Export the {len(chosen)} {what} records as {label}")
@@ -80,19 +89,35 @@ tab_records, tab_pairs, tab_merges = st.tabs(["Records", "Possible duplicates", 
                                              bind="query-params", on_change="rerun")
 if tab_records.open:
     with tab_records:
-        records_tab(records)
+        records_tab(catalog)
 if tab_pairs.open:
     with tab_pairs:
-        show_queue(records)
+        show_queue(load_records())  # pairs are found among all records: they are read here
 if tab_merges.open:
     with tab_merges:
         show_merges()
 
-store = get_store()
-problems = _problems(str(store.home), store.fingerprint())
-with st.expander(f"Check: {len(problems)} problem(s) found" if problems else "Check: no problems found",
-                 icon=":material/error:" if problems else ":material/check_circle:",
-                 expanded=bool(problems)):
-    st.caption("Every record file is validated and every kept source's hash verified (`kb check`).")
-    for problem in problems:
-        st.markdown(f"- {md_text(problem)}")
+
+def _check() -> list[str] | None:
+    """`kb check`'s problems: run at once on a small knowledge base, on request on a large one
+    (it reads every record file and every kept source); None until it has run."""
+    store = get_store()
+    if len(catalog) > AUTO_CHECK_RECORDS and not st.session_state.get("lib_check_asked"):
+        return None
+    return _problems(str(store.home), store.fingerprint())
+
+
+problems = _check()
+if problems is None:
+    with st.expander("Check: not run yet", icon=":material/rule:"):
+        st.caption(f"Validates all {len(catalog):,} record files and verifies every kept source's hash "
+                   "(`kb check`); on a knowledge base this size it takes a while.")
+        st.button("Run the check", key="lib_check", icon=":material/rule:",
+                  on_click=lambda: st.session_state.update(lib_check_asked=True))
+else:
+    with st.expander(f"Check: {len(problems)} problem(s) found" if problems else "Check: no problems found",
+                     icon=":material/error:" if problems else ":material/check_circle:",
+                     expanded=bool(problems)):
+        st.caption("Every record file is validated and every kept source's hash verified (`kb check`).")
+        for problem in problems:
+            st.markdown(f"- {md_text(problem)}")

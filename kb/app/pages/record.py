@@ -7,12 +7,13 @@ from functools import partial
 
 import streamlit as st
 
+from kb.app.library_view import PICKER_LIMIT, picker_choices
 from kb.app.pages.common import (
     basket_button,
     empty_kb_help,
+    get_catalog,
     get_store,
     get_taxonomy,
-    records_by_id,
     theme_labels,
 )
 from kb.app.pages.forms import findings_editor, metadata_inputs
@@ -21,7 +22,6 @@ from kb.app.record_view import (
     finding_rows,
     glossary_rows,
     history_rows,
-    ordered_ids,
     section_views,
     source_head,
     source_rows,
@@ -39,24 +39,36 @@ EXPORTS = {"ris": "RIS", "bibtex": "BibTeX", "csl-json": "CSL-JSON"}
 MIME = {"ris": "application/x-research-info-systems", "bibtex": "application/x-bibtex",
         "csl-json": "application/json"}
 
-records = records_by_id()
-if not records:
+catalog = get_catalog()  # every record's title from the index, not from every record file
+if not catalog:
     st.title("Record")
     empty_kb_help()
     st.stop()
 
-ids = ordered_ids(list(records.values()))
-labels = {i: display_title(records[i]) for i in ids}
-# the key changes with the titles shown: a browser keeps drawing a keyed picker's old label for
-# an unchanged value, so after an edit the picker is drawn anew (its choice is in the URL)
-pick = picker_key("record_pick", list(labels.values()))
-if st.session_state.get(pick) not in records:  # arriving, or titles changed: ?id= decides
-    wanted = st.query_params.get("id")
-    st.session_state[pick] = wanted if wanted in records else ids[0]
+wanted = st.query_params.get("id")
 with st.sidebar:
-    record_id = st.selectbox("Record", ids, key=pick, format_func=labels.__getitem__)
+    find = st.text_input("Find a record", key="record_find",
+                         placeholder="Words of the title, authors, venue or id")
+    choices = picker_choices(catalog, find, keep=[wanted] if wanted else [])
+    if not choices.ids:
+        st.caption("No record has all these words.")
+        st.stop()
+    # the key changes with the titles shown: a browser keeps drawing a keyed picker's old label for
+    # an unchanged value, so after an edit or a new filter the picker is drawn anew (its choice is
+    # in the URL)
+    pick = picker_key("record_pick", list(choices.labels.values()))
+    if st.session_state.get(pick) not in choices.labels:  # arriving, or titles changed: ?id= decides
+        st.session_state[pick] = wanted if wanted in choices.labels else choices.ids[0]
+    record_id = st.selectbox("Record", choices.ids, key=pick, format_func=choices.labels.__getitem__)
+    if choices.matching > len(choices.ids):
+        st.caption(f"{choices.matching:,} records match; the first {PICKER_LIMIT} are listed — "
+                   "type more words to narrow them.")
 st.query_params["id"] = record_id  # the URL always names the record shown
-record = records[record_id]
+try:
+    record = get_store().load(record_id)
+except KBError as err:
+    st.error(md_text(str(err)), icon=":material/error:")
+    st.stop()
 
 st.header(md_text(display_title(record)), anchor=False)
 for lang, title in record.title_translations.items():

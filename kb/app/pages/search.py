@@ -12,6 +12,7 @@ from kb.app.pages.common import (
     record_title,
     theme_labels,
     warm_in_background,
+    warn_unreadable,
 )
 from kb.app.search_form import build_filters
 from kb.app.ui_text import (
@@ -33,9 +34,7 @@ facets = live.facets()
 if not facets.records:
     empty_kb_help()
     st.stop()
-if live.problems:
-    st.warning(f"{len(live.problems)} record file(s) could not be read and are left out — see "
-               "the check on the Library page.", icon=":material/error:")
+warn_unreadable(live)
 options = get_filter_options(live)
 
 with st.sidebar:
