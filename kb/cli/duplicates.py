@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kb.cli.base import main, readable, store_of
+from kb.cli.base import main, store_of
 from kb.store import RecordStore
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def dedup(ctx: click.Context, merge_ids: tuple[str, str] | None,
             mark_not_duplicate(store, *distinct_ids)
         click.echo(f"remembered: {distinct_ids[0]} and {distinct_ids[1]} are not duplicates")
         return
-    pairs = candidate_pairs(store, readable(store))
+    pairs = candidate_pairs(store)  # from the dedup key cache, which names an unreadable record once
     if review_queue:
         from rich.console import Console
 

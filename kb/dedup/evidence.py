@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz import fuzz, process
@@ -53,6 +54,7 @@ class Evidence:
             self.volume == "same" and self.issue == "differs" and self.pages == "missing")
 
 
+@lru_cache(maxsize=1 << 17)
 def _squash(text: str) -> str:
     return " ".join(significant(text))
 
@@ -83,6 +85,14 @@ def title_evidence(a: DedupKey, b: DedupKey) -> tuple[TitleState, float, bool]:
     state: TitleState = ("same" if best >= 96 else "close" if best >= 90 or contained
                          else "similar" if best >= 80 else "weak" if best >= 65 else "different")
     return state, round(best, 1), contained
+
+
+def titles_apart(a: DedupKey, b: DedupKey) -> bool:
+    """Both titled, and no title variant of one near any of the other's (state "different",
+    none contained in another): without a shared identifier such a pair is never a duplicate or
+    a possible one, whatever the other fields say."""
+    state, _, contained = title_evidence(a, b)
+    return state == "different" and not contained
 
 
 def _same_word(x: str, y: str) -> bool:

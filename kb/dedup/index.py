@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import Protocol
 
 from kb.dedup.keys import DedupKey, key_of, significant
-from kb.dedup.match import Match, compare, ranked_matches
+from kb.dedup.match import Match, compare, may_match, ranked_matches
 from kb.model.schema import Record
 
 MAX_BLOCK = 400  # a block bigger than this ('wang 2020') is too unspecific to scan
@@ -48,6 +48,7 @@ class DedupIndex:
         self.keys: dict[str, DedupKey] = {}
         self._ids: dict[str, dict[str, str]] = {"doi": {}, "pmid": {}, "pmcid": {}}
         self._blocks: dict[str, set[str]] = defaultdict(set)
+        self._blocks_of: dict[str, set[str]] = {}  # each indexed key's blocks, computed once
         for key in keys:
             self.add(key)
 
@@ -66,7 +67,8 @@ class DedupIndex:
         for name, value in (("doi", key.doi_stem), ("pmid", key.pmid), ("pmcid", key.pmcid)):
             if value:
                 self._ids[name].setdefault(value, key.id)
-        for block in block_keys(key):
+        blocks = self._blocks_of[key.id] = block_keys(key)
+        for block in blocks:
             self._blocks[block].add(key.id)
 
     def remove(self, record_id: str) -> None:
@@ -77,16 +79,17 @@ class DedupIndex:
         for name, value in (("doi", key.doi_stem), ("pmid", key.pmid), ("pmcid", key.pmcid)):
             if value and self._ids[name].get(value) == record_id:
                 del self._ids[name][value]
-        for block in block_keys(key):
+        for block in self._blocks_of.pop(record_id, set()):
             self._blocks[block].discard(record_id)
 
-    def candidates(self, key: DedupKey) -> list[DedupKey]:
-        """Keys sharing an identifier or a block with `key`."""
+    def candidates(self, key: DedupKey, blocks: set[str] | None = None) -> list[DedupKey]:
+        """Keys sharing an identifier or a block with `key` (`blocks`: its blocking keys, when
+        already known)."""
         ids: set[str] = set()
         for name, value in (("doi", key.doi_stem), ("pmid", key.pmid), ("pmcid", key.pmcid)):
             if value and value in self._ids[name]:
                 ids.add(self._ids[name][value])
-        for block in block_keys(key):
+        for block in block_keys(key) if blocks is None else blocks:
             members = self._blocks.get(block, ())
             if len(members) <= MAX_BLOCK:
                 ids.update(members)
@@ -106,8 +109,8 @@ class DedupIndex:
         """Every indexed pair judged duplicate or possible, once each: (id, match on other id)."""
         for record_id in sorted(self.keys):
             key = self.keys[record_id]
-            for other in self.candidates(key):
-                if other.id <= record_id:
+            for other in self.candidates(key, self._blocks_of[record_id]):
+                if other.id <= record_id or not may_match(key, other):
                     continue
                 verdict = compare(key, other)
                 if verdict.decision != "distinct":

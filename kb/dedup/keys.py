@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any
 
 from kb.dedup.tables import (
@@ -72,9 +73,11 @@ class DedupKey:
         return cls(**values)
 
 
-def significant(text: str) -> list[str]:
-    """The words of a folded text that are not stop words."""
-    return [w for w in text.split() if w not in STOPWORDS]
+@lru_cache(maxsize=1 << 17)
+def significant(text: str) -> tuple[str, ...]:
+    """The words of a folded text that are not stop words (kept per text: a scan of candidate
+    pairs asks for the same titles again and again)."""
+    return tuple(w for w in text.split() if w not in STOPWORDS)
 
 
 def _strip_notes(title: str) -> str:
@@ -121,6 +124,7 @@ def normalize_title(title: str | None) -> str:
     return title_forms(title)[0]
 
 
+@lru_cache(maxsize=1 << 17)
 def title_numbers(title: str) -> frozenset[str]:
     """The numbers a folded title names ('part ii' counts as 2)."""
     return frozenset(ROMAN.get(w, w) for w in title.split() if w.isdigit() or w in ROMAN)

@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from kb.dedup.evidence import Evidence, evidence, venue_match
+from kb.dedup.evidence import Evidence, evidence, titles_apart, venue_match
 from kb.dedup.keys import DedupKey, key_of, normalize_title, significant
 from kb.dedup.tables import STOPWORDS
 from kb.model.schema import Record
 
 __all__ = ["DUPLICATE_SCORE", "STOPWORDS", "DedupKey", "Match", "best_match", "compare",
-           "find_duplicate", "key_of", "normalize_title", "ranked_matches", "venue_match"]
+           "find_duplicate", "key_of", "may_match", "normalize_title", "ranked_matches", "venue_match"]
 
 Decision = Literal["duplicate", "possible", "distinct"]
 #: the title similarity (0-100) a duplicate without a shared identifier needs at least
@@ -170,9 +170,17 @@ def compare(a: DedupKey, b: DedupKey, *, duplicate_at: float = DUPLICATE_SCORE) 
     return match
 
 
+def may_match(a: DedupKey, b: DedupKey) -> bool:
+    """False only where compare() (at the default duplicate_at) says "distinct": no shared
+    identifier and titles far apart. The cheap test that lets a scan of many candidate pairs
+    skip gathering the rest of the evidence."""
+    shared, _, _ = _identifier(a, b)
+    return shared is not None or not titles_apart(a, b)
+
+
 def ranked_matches(key: DedupKey, others: list[DedupKey]) -> list[Match]:
     """Duplicates and possible duplicates of `key` among `others`, best first."""
-    found = [m for other in others if not (other.id == key.id and key.id)
+    found = [m for other in others if not (other.id == key.id and key.id) and may_match(key, other)
              if (m := compare(key, other)).decision != "distinct"]
     return sorted(found, key=lambda m: (m.decision != "duplicate", -m.score, m.record_id))
 

@@ -105,6 +105,20 @@ class StoredDedupIndex:
         found = self.matches(key)
         return found[0] if found else None
 
+    def pairs(self) -> Iterator[tuple[str, Match]]:
+        """Every current pair judged duplicate or possible, once each, as DedupIndex.pairs gives
+        them: the keys are read from the tables in one pass (never the records themselves)."""
+        return DedupIndex(self._current_keys()).pairs()
+
+    def _current_keys(self) -> Iterator[DedupKey]:
+        """Every stored key a batch did not replace or remove, then the batch's own."""
+        with self._lock:
+            rows = self._db.execute("SELECT id, key FROM entries ORDER BY id").fetchall()
+        for record_id, key in rows:
+            if not self._hidden(record_id):
+                yield DedupKey.from_dict(json.loads(key))
+        yield from self._batch.keys.values()
+
     def _stored_candidates(self, key: DedupKey) -> list[str]:
         """Stored ids sharing an identifier (the first stored id of each, as DedupIndex keeps)
         or a block of at most MAX_BLOCK members with `key`."""

@@ -10,9 +10,11 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from kb.dedup.cache import KeyCache
 from kb.dedup.decisions import load_decisions, save_decisions
 from kb.dedup.history import forget_merged, keep_merged, load_merged, record_sha
 from kb.dedup.index import DedupIndex
+from kb.dedup.match import Match
 from kb.dedup.merge import merge
 from kb.errors import KBError
 from kb.model.review import refresh_flags
@@ -35,19 +37,39 @@ class DuplicatePair(BaseModel):
 
 
 def candidate_pairs(store: RecordStore, records: Iterable[Record] | None = None) -> list[DuplicatePair]:
-    """Pairs judged duplicate or possible duplicate among `records` (default: all of the store),
-    minus those marked not duplicates; most likely first."""
-    by_id = {r.id: r for r in (store.load_all() if records is None else records)}
+    """Pairs judged duplicate or possible duplicate among `records`, minus those marked not
+    duplicates; most likely first. By default among every stored record, found from the dedup key
+    cache: only records changed since it was written are read, then the records of the pairs
+    (for their titles); an unreadable record is named once in the log."""
     decisions = load_decisions(store)
-    index = DedupIndex.from_records(by_id.values())
-    out = []
-    for a, match in index.pairs():
-        if decisions.is_not_duplicate(a, match.record_id):
-            continue
-        out.append(DuplicatePair(a=a, b=match.record_id, decision=match.decision, score=match.score,
-                                 reason=match.reason, title_a=by_id[a].title,
-                                 title_b=by_id[match.record_id].title))
+    if records is None:
+        cache = KeyCache(store)
+        try:
+            found = [(a, m) for a, m in cache.index().pairs() if not decisions.is_not_duplicate(a, m.record_id)]
+        finally:
+            cache.close()
+        return _ordered(found, _titles(store, {i for a, m in found for i in (a, m.record_id)}))
+    by_id = {r.id: r for r in records}
+    found = [(a, m) for a, m in DedupIndex.from_records(by_id.values()).pairs()
+             if not decisions.is_not_duplicate(a, m.record_id)]
+    return _ordered(found, {i: r.title for i, r in by_id.items()})
+
+
+def _ordered(found: list[tuple[str, Match]], titles: dict[str, str | None]) -> list[DuplicatePair]:
+    out = [DuplicatePair(a=a, b=m.record_id, decision=m.decision, score=m.score, reason=m.reason,
+                         title_a=titles.get(a), title_b=titles.get(m.record_id)) for a, m in found]
     return sorted(out, key=lambda p: (p.decision != "duplicate", -p.score, p.a, p.b))
+
+
+def _titles(store: RecordStore, ids: set[str]) -> dict[str, str | None]:
+    """The titles of the records of the pairs (a record that no longer reads keeps none)."""
+    out: dict[str, str | None] = {}
+    for record_id in sorted(ids):
+        try:
+            out[record_id] = store.load(record_id).title
+        except KBError:
+            out[record_id] = None
+    return out
 
 
 def pairs_from(pairs: Iterable[DuplicatePair], min_score: float) -> list[DuplicatePair]:

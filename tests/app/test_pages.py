@@ -337,7 +337,7 @@ def test_empty_kb_tells_how_to_add(page: str, kb_home: Path) -> None:
 
 
 # -- at scale: the pages list records from the index ------------------------------------------
-@pytest.mark.parametrize("page", ["record", "compare", "evidence_map", "library"])
+@pytest.mark.parametrize("page", ["record", "compare", "evidence_map", "library", "duplicates"])
 def test_pages_do_not_read_every_record(page: str, shipped_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """What a page lists comes from the search index; reading every record file took minutes at
     100,000 records. (The evidence map draws its chart from the records only when there are few.)"""
@@ -350,8 +350,11 @@ def test_pages_do_not_read_every_record(page: str, shipped_copy: Path, monkeypat
     monkeypatch.setattr(Store, "readable", refuse)
     monkeypatch.setattr(Store, "load_all", refuse)
     monkeypatch.setattr(map_view, "MAX_MAP_SOURCES", 2)
-    at = _open(page, params={"id": CHUANG} if page == "record" else None, basket=[CHUANG, SAFAEINILI])
+    params = {"id": CHUANG} if page == "record" else {"tab": "Possible duplicates"} if page == "duplicates" else None
+    at = _open("library" if page == "duplicates" else page, params=params, basket=[CHUANG, SAFAEINILI])
     assert not at.exception, at.exception
+    if page == "duplicates":  # the queue comes from the dedup key cache
+        assert "No possible duplicates" in _text(at)
     if page == "evidence_map":
         at.selectbox(key="map_theme").set_value("contracting").run()
         assert not at.exception and "Contracting" in [s.value for s in at.subheader]

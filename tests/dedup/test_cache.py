@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,33 @@ def test_a_first_cache_is_made_without_a_warning(store: Store, caplog: pytest.Lo
     with caplog.at_level(logging.WARNING):
         assert ingest_bytes(NBIB.encode(), "four.nbib", store).counts() == {"new": 4}
     assert not [r for r in caplog.records if CACHE_NAME in r.getMessage()]
+
+
+def test_the_tables_list_the_same_pairs_as_an_index_over_every_record(store: Store,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The review queue's pairs come from the key tables without reading a record, and are the
+    pairs DedupIndex lists over the loaded records; a batch's own change shows at once."""
+    from kb.dedup.index import DedupIndex
+
+    rng = random.Random(11)
+    words = ["navigation", "housing", "medicaid", "outreach", "screening"]
+    ris = "".join(
+        f"TY  - JOUR\nTI  - {rng.choice(words).title()} and {rng.choice(words)} for adults in county {i % 6}\n"
+        f"AU  - {rng.choice(['Doe', 'Lee'])}, Ann\nPY  - {2019 + i % 2}\n"
+        + (f"DO  - 10.5555/p.{rng.randint(0, 9)}\n" if rng.random() < 0.4 else "")
+        + f"AB  - We studied {i} adults.\nER  - \n" for i in range(50))
+    ingest_bytes(ris.encode(), "base.ris", store)
+    memory = [(a, m.record_id, m.decision, m.score)
+              for a, m in DedupIndex.from_records(store.load(i) for i in store.ids()).pairs()]
+    assert len(memory) >= 5
+    KeyCache(store).index()  # bring the tables up to date; from here on no record is read
+    monkeypatch.setattr(Store, "load_file", lambda self, path: pytest.fail(f"read {path.name}"))
+    cache = KeyCache(store)
+    index = cache.index()
+    assert [(a, m.record_id, m.decision, m.score) for a, m in index.pairs()] == memory
+    first = index.keys[memory[0][0]]
+    index.add(replace(first, id="zz-copy"))
+    index.remove(memory[0][1])
+    cache.forget(memory[0][1])  # as a merge does: the index and the cache both told
+    pairs = {(a, m.record_id) for a, m in index.pairs()}
+    assert (first.id, "zz-copy") in pairs and not any(memory[0][1] in p for p in pairs)

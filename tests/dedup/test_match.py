@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from kb.dedup.match import compare, find_duplicate, key_of, normalize_title, venue_match
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kb.dedup.match import compare, find_duplicate, key_of, may_match, normalize_title, venue_match
 from kb.model.schema import Author, Identifiers, Record
 
 BASE = dict(title="Collaboration strategies for bridging health and social services",
@@ -115,3 +118,32 @@ def test_a_column_in_every_issue_is_not_one_item() -> None:
     first, second = Record(id="a", issue="1", **column), Record(id="b", issue="2", **column)
     assert compare(key_of(first), key_of(second)).decision != "duplicate"
     assert compare(key_of(first), key_of(Record(id="c", issue="1", **column))).decision == "duplicate"
+
+
+_WORDS = ["care", "coordination", "medicaid", "housing", "navigation", "trial", "erratum", "part",
+          "2", "ii", "children", "adults", "outcomes", "of", "the", "in", "rural"]
+_titles = st.lists(st.sampled_from(_WORDS), min_size=0, max_size=9).map(" ".join)
+_records = st.builds(
+    lambda rid, title, family, year, doi, pages: Record(
+        id=rid, title=title or None, authors=[Author(family=family)] if family else [], year=year,
+        identifiers=Identifiers(doi=doi), pages=pages),
+    st.sampled_from(["a", "b"]), _titles, st.sampled_from(["", "Chuang", "Chuan", "Lee"]),
+    st.one_of(st.none(), st.integers(2019, 2022)),
+    st.one_of(st.none(), st.sampled_from(["10.1002/x", "10.1002/x.pub2", "10.1002/y"])),
+    st.one_of(st.none(), st.sampled_from(["e14417", "12-19", "20"])))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_records, _records)
+def test_may_match_is_false_only_for_pairs_compare_calls_distinct(a: Record, b: Record) -> None:
+    ka, kb_ = key_of(a), key_of(b)
+    if not may_match(ka, kb_):
+        assert compare(ka, kb_).decision == "distinct"
+
+
+def test_may_match_skips_far_titles_but_never_a_shared_identifier() -> None:
+    far = _rec("b", title="Housing first for adults leaving prison in rural counties")
+    assert not may_match(key_of(_rec("a")), key_of(far))
+    same_doi = [_rec(i, identifiers=Identifiers(doi="10.1002/z")) for i in ("a", "b")]
+    assert may_match(key_of(same_doi[0]), key_of(same_doi[1].model_copy(update={"title": far.title})))
+    assert may_match(key_of(_rec("a")), key_of(_rec("b", title=BASE["title"] + " in Texas")))

@@ -13,22 +13,22 @@ from kb.dedup.decisions import load_decisions
 from kb.dedup.history import load_merged, merged_ids
 from kb.dedup.side_by_side import side_by_side
 from kb.errors import KBError
-from kb.model.schema import Record
 from kb.ops.duplicates import Action, DuplicatePair, candidate_pairs, decide_pair, merge_pairs, undo_pair
 
 MERGES_SHOWN = 50
 
 
 @st.cache_data(show_spinner="Looking for possible duplicates…", max_entries=2)
-def _pairs(home: str, fingerprint: tuple, decisions: str, _records: list[Record]) -> list[DuplicatePair]:
-    return candidate_pairs(get_store(), _records)
+def _pairs(home: str, fingerprint: tuple, decisions: str) -> list[DuplicatePair]:
+    return candidate_pairs(get_store())
 
 
-def queue(records: list[Record]) -> list[DuplicatePair]:
-    """The review queue of the stored records, recomputed when a record or a decision changes
-    (here or in another app or `kb dedup`)."""
+def queue() -> list[DuplicatePair]:
+    """The review queue of the stored records (found from the dedup key cache, not by reading
+    every record), recomputed when a record or a decision changes (here or in another app or
+    `kb dedup`)."""
     store = get_store()
-    return _pairs(str(store.home), store.fingerprint(), load_decisions(store).model_dump_json(), records)
+    return _pairs(str(store.home), store.fingerprint(), load_decisions(store).model_dump_json())
 
 
 def _say_last() -> None:
@@ -68,10 +68,10 @@ def _undo_last_button() -> None:
               help=f"Bring back {last}" if last else "No merge made here yet")
 
 
-def show_queue(records: list[Record]) -> None:
+def show_queue() -> None:
     """One pair of the queue with its decisions, then the batch merge."""
     _say_last()
-    pairs = queue(records)
+    pairs = queue()
     if not pairs:
         st.info("No possible duplicates: every pair of records differs in title, authors, year or "
                 "identifiers, or was marked not duplicates.", icon=":material/check_circle:")
@@ -81,10 +81,14 @@ def show_queue(records: list[Record]) -> None:
     position = clamp(st.session_state.get("dup_pos", 0), len(pairs))
     st.session_state["dup_pos"] = position
     pair = pairs[position]
-    by_id = {r.id: r for r in records}
     st.markdown(f"**{md_text(pair_heading(pair, position, len(pairs)))}**")
+    try:
+        a, b = (get_store().load(i) for i in (pair.a, pair.b))
+    except KBError as err:  # changed or removed since the queue was made: it is made anew next run
+        st.warning(f"This pair can't be shown: {err}", icon=":material/warning:")
+        return
     st.table([{"Field": r.field, "Agree?": r.agreement, f"A: {pair.a}": r.a, f"B: {pair.b}": r.b}
-              for r in table_rows(side_by_side(by_id[pair.a], by_id[pair.b]))], hide_index=True)
+              for r in table_rows(side_by_side(a, b))], hide_index=True)
     with st.container(horizontal=True):
         st.button("Merge B into A", key="dup_merge", icon=":material/merge:", type="primary", shortcut="M",
                   on_click=_act, args=(pair, "merge"))

@@ -13,7 +13,6 @@ from kb.app.pages.common import (
     empty_kb_help,
     get_catalog,
     get_store,
-    load_records,
     records_of,
     set_basket,
 )
@@ -92,7 +91,7 @@ if tab_records.open:
         records_tab(catalog)
 if tab_pairs.open:
     with tab_pairs:
-        show_queue(load_records())  # pairs are found among all records: they are read here
+        show_queue()  # pairs come from the dedup key cache; only the shown pair is read
 if tab_merges.open:
     with tab_merges:
         show_merges()
