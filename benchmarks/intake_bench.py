@@ -4,7 +4,10 @@ default the commit issue 13 started from), scored by kb.eval.intake with the sam
 the targets of issue 13. Prints a table.
 
     .venv/bin/python benchmarks/intake_bench.py [--before REV] [--details heldout|tune]
-        [--title-decision rules|veto|model]
+        [--title-decision rules|veto|model] [--only LIST | --without LIST]
+
+--only LIST scores only the captures named in LIST (file stems, one a line, e.g.
+tests/data/captures/additions6.list); --without LIST scores all the others.
 
 The "before" revision is unpacked with `git archive` into a temporary folder and run in a
 subprocess with this interpreter (no network, nothing installed).
@@ -30,6 +33,7 @@ from kb.eval.intake import (
     extract_all,
     failure_report,
     intake_report,
+    read_names,
     score_split,
 )
 
@@ -79,12 +83,21 @@ def before_snapshots(rev: str) -> dict[str, Extracted]:
     return {k: Extracted.model_validate(v) for k, v in json.loads(done.stdout).items()}
 
 
+def subset_names(every: set[str], only: Path | None, without: Path | None) -> frozenset[str] | None:
+    """The captures to score: those in `only`, all but those in `without`, or all (None)."""
+    if only is not None:
+        return read_names(only)
+    if without is not None:
+        return frozenset(every - read_names(without))
+    return None
+
+
 TARGETS = {"title": 0.95, "first_family": 0.95, "first_given": 0.95, "year": 0.95, "doi": 0.95,
            "authors": 0.90}
 
 
-def targets(after: dict[str, Extracted]) -> str:
-    held = score_split("heldout", after)
+def targets(after: dict[str, Extracted], names: frozenset[str] | None = None) -> str:
+    held = score_split("heldout", after, names)
     lines = ["targets on held-out (issue 13)"]
     for field, goal in TARGETS.items():
         rate = held.rate(field)
@@ -100,16 +113,20 @@ def main() -> None:
     parser.add_argument("--details", choices=["tune", "heldout"], help="list the failing captures of a split")
     parser.add_argument("--title-decision", choices=["rules", "veto", "model"],
                         help="decide page-header titles this way instead of as the shipped title model says")
+    subset = parser.add_mutually_exclusive_group()
+    subset.add_argument("--only", type=Path, metavar="LIST", help="score only the captures named in LIST")
+    subset.add_argument("--without", type=Path, metavar="LIST", help="score every capture not named in LIST")
     args = parser.parse_args()
     if args.title_decision:
         title_model.OVERRIDE = args.title_decision
     after = extract_all()
+    names = subset_names(set(after), args.only, args.without)
     before = before_snapshots(args.before) if args.before else None
-    print(intake_report(after, before, before_name=f"before {args.before}"[:14]))
-    print(targets(after))
+    print(intake_report(after, before, before_name=f"before {args.before}"[:14], names=names))
+    print(targets(after, names))
     if args.details:
         print()
-        print(failure_report(after, args.details))
+        print(failure_report(after, args.details, names))
 
 
 if __name__ == "__main__":

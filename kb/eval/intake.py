@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -50,16 +50,33 @@ class Extracted(BaseModel):
     error: str | None = None
 
 
-def captures(split: str = "all", folder: Path = CAPTURES) -> list[tuple[Path, dict]]:
-    """(capture .txt, gold) of a split ('tune', 'heldout' or 'all'), sorted by name."""
+def captures(split: str = "all", folder: Path = CAPTURES,
+             names: Collection[str] | None = None) -> list[tuple[Path, dict]]:
+    """(capture .txt, gold) of a split ('tune', 'heldout' or 'all'), sorted by name; only the
+    captures named in `names` (file stems) when it is given."""
     if not (folder / "gold").is_dir():
         raise KBError(f"no capture gold in {folder} (the captures ship with the repository's tests)")
     out = []
     for gold_path in sorted((folder / "gold").glob("*.json")):
+        if names is not None and gold_path.stem not in names:
+            continue
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
         if split in ("all", gold["split"]):
             out.append((folder / f"{gold_path.stem}.txt", gold))
     return out
+
+
+def read_names(path: Path, folder: Path = CAPTURES) -> frozenset[str]:
+    """Capture names (file stems), one a line, from a list such as captures/additions6.list;
+    every name must have gold."""
+    try:
+        names = frozenset(line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    except OSError as err:
+        raise KBError(f"cannot read the capture list {path}: {err.strerror}") from err
+    unknown = sorted(n for n in names if not (folder / "gold" / f"{n}.json").is_file())
+    if not names or unknown:
+        raise KBError(f"capture list {path}: " + (f"no gold for {', '.join(unknown[:5])}" if unknown else "empty"))
+    return names
 
 
 def snapshot(name: str, record: Record | None, *, parser: str | None = None,
@@ -136,11 +153,13 @@ class SplitScore(BaseModel):
         return self.right[field] / self.pages if self.pages else 0.0
 
 
-def score_split(split: str, extracted: dict[str, Extracted]) -> SplitScore:
-    """Scores of one split, from snapshots keyed by capture name."""
+def score_split(split: str, extracted: dict[str, Extracted],
+                names: Collection[str] | None = None) -> SplitScore:
+    """Scores of one split (only the captures in `names` when given), from snapshots keyed by
+    capture name."""
     right = dict.fromkeys(FIELDS, 0)
     failures: dict[str, list[str]] = {f: [] for f in FIELDS}
-    pages = captures(split)
+    pages = captures(split, names=names)
     for path, gold in pages:
         got = extracted.get(path.stem) or Extracted(name=path.stem, error="not run")
         for field, ok in score(got, gold).items():
@@ -162,13 +181,16 @@ def _cell(s: SplitScore, field: str) -> str:
 
 
 def intake_report(after: dict[str, Extracted] | None = None,
-                  before: dict[str, Extracted] | None = None, *, before_name: str = "before") -> str:
-    """A table per split: each field's rate (invented titles as a count), before and after."""
+                  before: dict[str, Extracted] | None = None, *, before_name: str = "before",
+                  names: Collection[str] | None = None) -> str:
+    """A table per split: each field's rate (invented titles as a count), before and after;
+    over the captures in `names` only when given."""
     after = after if after is not None else extract_all()
-    lines = [f"intake vs tests/data/captures ({len(after)} captures; split by site)", ""]
+    count = len(after) if names is None else len(captures("all", names=names))
+    lines = [f"intake vs tests/data/captures ({count} captures; split by site)", ""]
     for split in SPLITS:
-        now = score_split(split, after)
-        old = score_split(split, before) if before is not None else None
+        now = score_split(split, after, names)
+        old = score_split(split, before, names) if before is not None else None
         head = f"[{split}] {now.pages} pages"
         lines.append(head)
         lines.append(f"  {'':<26}{before_name:>14}{'after':>14}" if old else f"  {'':<26}{'after':>14}")
@@ -181,9 +203,10 @@ def intake_report(after: dict[str, Extracted] | None = None,
     return "\n".join(lines)
 
 
-def failure_report(extracted: dict[str, Extracted], split: str) -> str:
-    """Every capture of a split that fails a field, with what was found and the gold."""
-    golds = {p.stem: g for p, g in captures(split)}
+def failure_report(extracted: dict[str, Extracted], split: str, names: Collection[str] | None = None) -> str:
+    """Every capture of a split (of `names` when given) that fails a field, with what was found
+    and the gold."""
+    golds = {p.stem: g for p, g in captures(split, names=names)}
     lines = []
     for name, gold in golds.items():
         got = extracted[name]
