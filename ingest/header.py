@@ -32,6 +32,8 @@ _NAVIGATION = re.compile(r"^(?:back to|return to|go to|skip to|home\b|«|‹|<)|
                          r"\blogo|\||"
                          # an instruction to the reader about the page itself ('Click the Poster to View Full Screen')
                          r"^(?:click|right[- ]click|double[- ]click|tap|scroll|hover|swipe)\b", re.I)
+#: A document site's counts and file size ('113KB Sizes 0 Downloads 118 Views', '2,345 views').
+_PAGE_COUNTS = re.compile(r"\b\d[\d.,]*\s*(?:KB|MB|GB|kB)\b|\b\d[\d.,]*\s+(?:downloads?|views?|reads?)\b", re.I)
 _VOLUME = re.compile(r"\b(?:vol(?:ume)?|issue|no|pp?)\.?\s*\d|\(\d{4}\)\s*\d|\d+\s*\(\d+\)\s*:", re.I)
 #: Month names of the pages' other languages (French, Spanish, Portuguese, German, Italian, Dutch),
 #: for dates only: 'Septembre 2012', 'Publié le 02 fév 2011', '3. März 2020'.
@@ -104,7 +106,7 @@ def kind_of(line: str) -> Kind:
     words = line.split()
     if is_byline(line):
         return "authors"
-    if _NAVIGATION.search(line):
+    if _NAVIGATION.search(line) or _PAGE_COUNTS.search(line):
         return "chrome"
     if _IDENTIFIER.search(line):
         return "identifier"

@@ -288,6 +288,8 @@ def _names_of_list(pieces: list[str], *, capitals: bool, separated: bool) -> lis
     name stands in the same list; in a line in capitals a name has two words at least (a lone
     capitalised word is a heading's)."""
     strict = [looks_like_name(p) and (not capitals or len(tokens_of(p)) >= 2) for p in pieces]
+    if capitals and len(pieces) == 1 and not any(is_dotted_initials(t) for t in tokens_of(pieces[0])):
+        return [False]  # one name in capitals without initials is a heading's words ('ARTÍCULO ESPECIAL')
     if len(pieces) < 2 or not any(strict) or not separated:
         return strict
     return [s or _furniture_family(p) for s, p in zip(strict, pieces, strict=True)]

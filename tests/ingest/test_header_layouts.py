@@ -70,3 +70,9 @@ def test_a_column_of_names_each_with_its_institution() -> None:
                      f"Date Written: February 1, 2019\nAbstract\n{_TEXT}\n")
     assert [(a.family, a.given) for a in record.authors] == [("Kim", "Sarah"), ("Doe", "John Q.")]
     assert record.year == 2019
+
+
+def test_a_document_sites_counts_are_page_furniture() -> None:
+    assert kind_of("113KB Sizes 0 Downloads 118 Views") == "chrome"
+    assert kind_of("2,345 views") == "chrome"
+    assert kind_of("Downloads of Health Apps Among Older Adults in Rural Areas") == "title"

@@ -133,3 +133,8 @@ def test_family_names_that_are_also_page_words_in_a_list_of_names() -> None:
     assert not is_author_line("Primary Care, Health Policy")
     # five words with no separator are not names run together because one is a common word
     assert not is_author_line("How Community Health Workers Are Impacting Rural Communities")
+
+
+def test_one_name_in_capitals_needs_initials() -> None:
+    assert _people("ARTÍCULO ESPECIAL") == []
+    assert _people("A. MARTÍN ZURRO") == [("MARTÍN ZURRO", "A")]
