@@ -14,8 +14,7 @@ from kb.text.normalize import fold
 KINDS = ("chrome", "label", "identifier", "citation", "date", "authors", "affiliation", "title", "other")
 _FUNCTION = frozenset("a an the of to and for in on by with from at or as".split())
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
-_BYLINE_LABEL = re.compile(r"^\W*(?:authors?|author\(s\)|by|written by|autor(?:es|as?)?|auteurs?|autoren|autori|"
-                           r"авторы?)\s*[:：]?\s*$", re.I)
+_BYLINE_LABEL = re.compile(r"^\W*(?:authors?|author\(s\)|by|written by)\s*[:：]?\s*$", re.I)
 _METADATA = frozenset(("citation", "date", "identifier"))
 PAGE_WINDOW = 400
 
@@ -65,15 +64,6 @@ def _near(kinds: list[str], n: int, wanted: frozenset[str], before: int, after: 
     return any(kinds[i] in wanted for i in range(lo, hi) if i != n)
 
 
-def _citation_after(kinds: list[str], n: int) -> bool:
-    """The next line that is not page furniture is a citation or identifier line (a journal's
-    citation printed under the title it cites)."""
-    for kind in kinds[n + 1:n + 3]:
-        if kind != "chrome":
-            return kind in ("citation", "identifier")
-    return False
-
-
 def line_features(ctx: Context, n: int) -> dict[str, float]:
     """The features of line n of the header (numbers; booleans as 0/1)."""
     text, kinds = ctx.texts[n], ctx.kinds
@@ -106,7 +96,6 @@ def line_features(ctx: Context, n: int) -> dict[str, float]:
                                or any(_BYLINE_LABEL.match(t) for t in following[:2])),
         "authors_before": float(_near(kinds, n, frozenset({"authors"}), 3, 0)),
         "metadata_near": float(_near(kinds, n, _METADATA, 2, 2)),
-        "citation_after": float(_citation_after(kinds, n)),
         "chrome_before": float(n > 0 and kinds[n - 1] == "chrome"),
         "echoed": float(echoed(text, ctx.page[:PAGE_WINDOW])),
         "recurs": float(recurs(text, ctx.page[:PAGE_WINDOW])),
