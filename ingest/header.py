@@ -32,6 +32,8 @@ _NAVIGATION = re.compile(r"^(?:back to|return to|go to|skip to|home\b|«|‹|<)|
                          r"\blogo|\||"
                          # an instruction to the reader about the page itself ('Click the Poster to View Full Screen')
                          r"^(?:click|right[- ]click|double[- ]click|tap|scroll|hover|swipe)\b", re.I)
+#: A document site's counts and file size ('113KB Sizes 0 Downloads 118 Views', '2,345 views').
+_PAGE_COUNTS = re.compile(r"\b\d[\d.,]*\s*(?:KB|MB|GB|kB)\b|\b\d[\d.,]*\s+(?:downloads?|views?|reads?)\b", re.I)
 _VOLUME = re.compile(r"\b(?:vol(?:ume)?|issue|no|pp?)\.?\s*\d|\(\d{4}\)\s*\d|\d+\s*\(\d+\)\s*:", re.I)
 #: Month names of the pages' other languages (French, Spanish, Portuguese, German, Italian, Dutch),
 #: for dates only: 'Septembre 2012', 'Publié le 02 fév 2011', '3. März 2020'.
@@ -104,7 +106,7 @@ def kind_of(line: str) -> Kind:
     words = line.split()
     if is_byline(line):
         return "authors"
-    if _NAVIGATION.search(line):
+    if _NAVIGATION.search(line) or _PAGE_COUNTS.search(line):
         return "chrome"
     if _IDENTIFIER.search(line):
         return "identifier"
@@ -122,8 +124,28 @@ def kind_of(line: str) -> Kind:
         return "label"
     if not _title_shaped(line, words):
         return "other"
-    return "citation" if is_journal_name(line) else "title"  # a journal's name is a venue
+    return "citation" if is_journal_name(line) or is_venue_name(line) else "title"  # a journal's name is a venue
 
+
+#: A serial's name by its head word ('Journal of Integrated Care', 'The Milbank Quarterly', 'Annals of
+#: Family Medicine', 'Revista de Saúde Pública'): a venue, not a title, when short and without a colon.
+_VENUE = re.compile(r"^(?:the\s+)?(?:(?:[A-Z][\w'’&-]*\s+){0,4}(?:Journal|Quarterly|Annals|Archives|Bulletin|"
+                    r"Proceedings|Transactions|Gazette|Revista|Revue|Cadernos|Zeitschrift)"
+                    r"(?:\s+(?:of|for|de|do|da|der|für|on)\b.*)?)$", re.I)
+MAX_VENUE_WORDS = 9
+
+
+def is_venue_name(line: str) -> bool:
+    """A short line that names a journal by its head word ('Journal of …', '… Quarterly'), each
+    word capitalised but its function words, no colon, no full stop inside."""
+    text = line.strip().rstrip(".")
+    words = text.split()
+    if not words or len(words) > MAX_VENUE_WORDS or ":" in text or "." in text or not _VENUE.match(text):
+        return False
+    return all(w[:1].isupper() or w[:1].isdigit() or fold(w) in _FUNCTION | VENUE_FUNCTION for w in words)
+
+
+VENUE_FUNCTION = frozenset("de do da der für e y et des du la".split())
 
 _NAME_FIRST = re.compile(r"^(?P<name>[^.,;:]{3,60}?[^\W\d_]{2})\.\s+(?P<rest>\S.*)$")
 
@@ -465,12 +487,33 @@ _PUBLISHED = re.compile(r"^(?:published|publication date|date published|publicad
                         r"date de publication|veröffentlicht|publicado em)\s*[:：]\s*(?P<value>.{1,80})$", re.I)
 
 
+_META_SEPARATOR = re.compile(r"\s+[/|·•]\s+")
+
+
 def published_year(lines: list[str]) -> int | None:
-    """The year of the first 'Published: …' line ('Publicado: MDPI 2021')."""
+    """The year of the first 'Published: …' line ('Publicado: MDPI 2021') or part of a line that
+    joins dates with slashes or bars ('Received: … / Accepted: … / Published: 3 July 2021')."""
     for line in lines:
-        if (published := _PUBLISHED.match(line)) and (year := re.search(r"\b(?:1[89]|20)\d{2}\b",
-                                                                      published.group("value"))):
-            return int(year.group(0))
+        for part in _META_SEPARATOR.split(line.strip()):
+            if (published := _PUBLISHED.match(part)) and (year := re.search(r"\b(?:1[89]|20)\d{2}\b",
+                                                                          published.group("value"))):
+                return int(year.group(0))
+    return None
+
+
+_YEAR_VOLUME = re.compile(r"\b(?:1[89]|20)\d{2}\s*[,;]\s*\d{1,4}\s*\(\d{1,4}\)")  # 'Medicina 2021, 57(7), 677'
+_LINK = re.compile(r"(?:https?://|www\.|doi:\s*|\b10\.\d{4,9}/)\S*", re.I)
+
+
+def _citation_part(line: HeaderLine) -> str | None:
+    """The citation of a header line: a citation line, or an identifier line with its links and
+    DOIs taken out when what is left is a citation ('Medicina 2021, 57(7), 677; https://doi.org/…')."""
+    if line.kind == "citation":
+        return line.text
+    if line.kind == "identifier":
+        rest = _LINK.sub("", line.text).strip(" ;,.")
+        if rest and (parse_citation(rest) or _VOLUME.search(rest) or _YEAR_VOLUME.search(rest)):
+            return rest
     return None
 
 
@@ -482,7 +525,7 @@ def header_year(header: list[HeaderLine]) -> int | None:
         if bare := _BARE_CITATION.match(line.text):
             return int(bare.group(1))
     for line in header:
-        if line.kind == "citation" and (cited := _CITATION_YEAR.search(line.text)):
+        if (cited_text := _citation_part(line)) and (cited := _CITATION_YEAR.search(cited_text)):
             return int(cited.group(1))
         if year := published_year([line.text]):
             return year
@@ -511,3 +554,38 @@ def labelled_value(header: list[HeaderLine], labels: tuple[str, ...]) -> str | N
         if sep and fold(label.strip()) in labels and value.strip():
             return value.strip()
     return None
+
+
+_WRAP_END = re.compile(r"[-–—:,]$")
+MAX_WRAPPED_WORDS = 15  # the rest of a wrapped title is a line this short at most
+
+
+def joined_wrapped(lines: list[str]) -> list[str]:
+    """Header lines with a title wrapped over two lines set on one ('Social Care and the
+    Integration of Health and' / 'Social Services for Older People: A Scoping Review'): the first
+    stops mid-phrase (a function word, a hyphen, a colon), the second is short and no author,
+    identifier, citation or date line, and together they are title-shaped."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if i + 1 < len(lines) and _wraps_into(line, lines[i + 1]):
+            out.append(f"{line.rstrip()} {lines[i + 1].strip()}")
+            i += 2
+            continue
+        out.append(line)
+        i += 1
+    return out
+
+
+def _wraps_into(first: str, second: str) -> bool:
+    words = first.split()
+    if len(words) < 3 or not second[:1].isalpha() or len(second.split()) > MAX_WRAPPED_WORDS:
+        return False
+    ends_open = fold(words[-1]) in _FUNCTION or bool(_WRAP_END.search(first.rstrip()))
+    if not ends_open or first.rstrip().endswith(",") and kind_of(first) == "authors":
+        return False
+    if kind_of(first) not in ("title", "other", "label") or kind_of(second) not in ("title", "other"):
+        return False
+    joined = f"{first.rstrip()} {second.strip()}"
+    return kind_of(joined) == "title"

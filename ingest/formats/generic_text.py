@@ -17,6 +17,7 @@ from ingest.header import (
     header_year,
     is_byline,
     is_section_label,
+    joined_wrapped,
     kind_of,
     labelled_value,
     pick_title,
@@ -79,7 +80,19 @@ def body_start(lines: list[str]) -> int:
             return i + 1
         if (_is_paragraph(line) and not _above_byline(lines, i)) or is_section_label(line):
             return _wrapped_start(lines, i)
+        if _labelled_abstract(line):
+            return i
     return next((i for i, line in enumerate(lines) if is_sentence(line)), len(lines))
+
+
+_ABSTRACT_LABEL = re.compile(r"^(?P<label>[^\W\d_]+)\s*[:：.]\s+(?P<text>\S.*)$")
+
+
+def _labelled_abstract(line: str) -> bool:
+    """'Abstract: States contract …' (RePEc, OUCI, library records): the abstract heading and its
+    text on one line, the text a sentence."""
+    m = _ABSTRACT_LABEL.match(line.strip())
+    return bool(m) and m.group("label").lower() in _ABSTRACT_HEADINGS and is_sentence(m.group("text"))
 
 
 def _above_byline(lines: list[str], i: int) -> bool:
@@ -122,6 +135,8 @@ def parse(text: str, *, source: str) -> list[Record]:
     """One record with whatever metadata could be recognised."""
     lines = page_lines(text)
     start = body_start(lines)
+    top = joined_wrapped(lines[:start])
+    lines, start = top + lines[start:], len(top)
     header = read_header(lines[:start])
     record = Record()
     title = pick_title(header, lines)
@@ -344,7 +359,7 @@ def _stacked(lines: list[str]) -> tuple[int, str] | None:
                 names.append(dotted.group("name"))  # in a run of names, 'Name. Its place of work.'
             elif not (j + 1 < len(lines) and _one_name(lines[j + 1]) and (
                     (labelled and _ROLE_LABEL.match(lines[j].strip()))
-                    or (names and is_affiliation_line(lines[j])))) \
+                    or (names and _institution_line(lines[j])))) \
                     and not (labelled and names and _name_details(lines, j)):
                 break  # a role label, or a name's affiliation on its own line, may stand between names
             j += 1
@@ -352,6 +367,17 @@ def _stacked(lines: list[str]) -> tuple[int, str] | None:
             return i, ", ".join(names)
         i = j + 1
     return None
+
+
+MAX_INSTITUTION_WORDS = 10
+
+
+def _institution_line(line: str) -> bool:
+    """An affiliation line, or a short line that names only an institution ('Harvard University'
+    under a name in a column of names and their places of work)."""
+    words = line.split()
+    return is_affiliation_line(line) or (bool(INSTITUTION.search(line)) and len(words) <= MAX_INSTITUTION_WORDS
+                                         and not is_sentence(line) and words[0][:1].isupper())
 
 
 def credited_byline(lines: list[str]) -> str | None:

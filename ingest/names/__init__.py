@@ -14,6 +14,7 @@ from ingest.names.lists import (
     without_letter_marks,
 )
 from ingest.names.person import Order, read_person
+from ingest.names.printing import without_paren_affiliations
 from ingest.names.vocab import PARTICLES
 from kb.model.schema import Author
 
@@ -27,7 +28,7 @@ __all__ = [
 def is_author_line(line: str, *, allow_single: bool = False, default: Order = "family-first") -> bool:
     """A line that is a list of personal names (two or more unless allow_single; most look
     like names; no institution named)."""
-    if INSTITUTION.search(line):
+    if INSTITUTION.search(without_paren_affiliations(line)):
         return False
     found = read_author_list(line, default=default)
     if found is None or not found.authors or (found.names < 2 and not allow_single):

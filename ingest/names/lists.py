@@ -8,11 +8,20 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.names.person import Order, is_name_token, read_person, tokens_of
+from ingest.names.printing import (
+    as_printed,
+    in_capitals,
+    is_degree_token,
+    shaped,
+    without_icon_words,
+    without_paren_affiliations,
+    without_trailing_degrees,
+)
+from ingest.names.printing import without_letter_marks as without_spaced_letters
 from ingest.names.vocab import (
     HONORIFICS,
     MARKER_CHARS,
     NOT_NAMES,
-    is_degree,
     is_dotted_initials,
     is_initials,
     is_particle,
@@ -30,7 +39,10 @@ _BULLET = re.compile(r"(?:^|\s)[*•·●▪]\s+")
 _GLUED_MARK = re.compile(rf"(?<=[^\W\d_.])[{MARKER_CHARS},]*[{MARKER_CHARS}][{MARKER_CHARS},]*(?=\s*[^\W\d_])")
 _TRAIL_MARK = re.compile(rf"[\s{MARKER_CHARS},]+$")
 _SPACED_MARK = re.compile(rf"(?<=\w)\s+[{MARKER_CHARS}][{MARKER_CHARS},\s]*(?=,|$|\s+[^\W\d_])")
-_AFF_MARK = re.compile(r"\s*\baff\d{1,3}\b")  # affiliation ids of XML-rendered pages ('Paul Farand aff001;')
+_AFF_MARK = re.compile(r"\s*\baff\d{1,3}\b")
+_MARKS_ONLY = re.compile(rf"[{MARKER_CHARS}\s]+")
+_PAREN_MARK = re.compile(r"\s*\(\d{1,2}(?:,\s*\d{1,2})*\)\s*")  # 'NARRO-ROBLES, M.C.,(1) J. …'
+  # affiliation ids of XML-rendered pages ('Paul Farand aff001;')
 _TWICE = re.compile(r"^(.+?)\s*\1$")
 _ICONS = re.compile(r"\s+(?:email symbol|symbol|orcid(?: icon)?|e-?mail|✉)\s*$", re.I)
 _SENTENCE = re.compile(r"\b(?:was|were|is|are|has|have|had|we|our|this|these|that|which|to|of the|in the|for the)\b")
@@ -107,12 +119,14 @@ def _clean_line(line: str) -> tuple[str, bool]:
     et_al = bool(found)
     if found:
         text = text[:found.start()]  # what follows 'et al.' is a citation ('… et al. JAMA Intern Med.')
-    text = _ICONS.sub("", text)
+    text = without_icon_words(_ICONS.sub("", without_paren_affiliations(text)))
     text = _AFF_MARK.sub("", text)
+    text = _PAREN_MARK.sub(",", text)
     text = text.replace("\\n", " ")
     text = _BULLET.sub(", ", text)
     text = _GLUED_MARK.sub(", ", text)
     text = _SPACED_MARK.sub(",", text)
+    text = without_spaced_letters(text)
     text = _AND.sub(", ", text)
     text = re.sub(r"\s*,\s*(?:,\s*)+", ", ", text)
     text = text.strip(" ,;|")
@@ -133,7 +147,8 @@ def _pieces(text: str) -> tuple[list[str], bool]:
             return [_pair(p) for p in parts], True
         return [q.strip() for p in parts for q in p.split(",") if q.strip()], False
     parts = [_TWICE.sub(r"\1", _TRAIL_MARK.sub("", p).strip()) for p in text.split(",") if p.strip()]
-    parts = [p for p in parts if not all(is_degree(t) for t in p.split())] if len(parts) > 1 else parts
+    parts = [p for p in parts if not all(is_degree_token(t) for t in p.split())] if len(parts) > 1 else parts
+    parts = [without_trailing_degrees(p) for p in parts]
     if _alternating(parts):
         return [f"{parts[i]}, {parts[i + 1]}" for i in range(0, len(parts), 2)], True
     return [name for p in parts for name in (_unseparated(p) if _runs_together(p) else [p])], False
@@ -142,7 +157,8 @@ def _pieces(text: str) -> tuple[list[str], bool]:
 def _without_degrees(part: str) -> list[str]:
     """The comma-separated pieces of one name that are not degrees ('Linda Weiss, PhD' -> ['Linda Weiss'])."""
     pieces = [q.strip() for q in part.strip(" ,").split(",") if q.strip()]
-    kept = [q for q in pieces if not all(is_degree(t) for t in q.split())]
+    pieces = [q for q in pieces if not _MARKS_ONLY.fullmatch(q)]  # 'PhD2,3' split at its comma
+    kept = [without_trailing_degrees(q) for q in pieces if not all(is_degree_token(t) for t in q.split())]
     # only after a full name: in 'Ross, MS' the 'MS' is initials
     return kept if len(kept) == 1 and len(pieces) > 1 and len(kept[0].split()) >= 2 else pieces
 
@@ -234,6 +250,9 @@ def decide_order(pieces: list[str], *, pairs: bool, default: Order) -> tuple[Ord
 def read_author_list(line: str, *, default: Order = "given-first", markers_mean_given_first: bool = True
                      ) -> AuthorList | None:
     """The authors of a line, or None when it is not a list of people."""
+    line = without_icon_words(line)
+    capitals = in_capitals(_LEAD.sub("", line))
+    line, back = shaped(line) if capitals else (line, {})
     if len(line) > 2000 or re.search(r"[.!?]\s+[A-Z][a-z]+\s+[a-z]+\s+[a-z]", line):
         return None
     had_markers = bool(re.search(rf"[^\W\d_][{MARKER_CHARS}]|\s\d{{1,2}}(?:,\d{{1,2}})*(?:,|$)", line))
@@ -245,12 +264,13 @@ def read_author_list(line: str, *, default: Order = "given-first", markers_mean_
     pieces = [p for p in pieces if p]
     if not pieces:
         return None
-    good = sum(looks_like_name(p) for p in pieces)
+    named = _names_of_list(pieces, capitals=capitals, separated=bool(re.search(r"[,;]", text)))
+    good = sum(named)
     fallback: Order = "given-first" if had_markers and markers_mean_given_first else default
     order, initials_style = decide_order(pieces, pairs=pairs, default=fallback)
     authors = []
-    for piece in pieces:
-        if not looks_like_name(piece):
+    for piece, is_name in zip(pieces, named, strict=True):
+        if not is_name:
             continue
         if pairs:
             family, given = (s.strip() for s in piece.split(",", 1))
@@ -258,8 +278,34 @@ def read_author_list(line: str, *, default: Order = "given-first", markers_mean_
         else:
             author = read_person(piece, order, initials_style=initials_style)
         if author is not None:
-            authors.append(author)
+            authors.append(as_printed(author, back) if capitals else author)
     return AuthorList(authors=authors, names=len(pieces), looked_like=good, order=order, et_al=et_al)
+
+
+def _names_of_list(pieces: list[str], *, capitals: bool, separated: bool) -> list[bool]:
+    """Which pieces of a list are names. A name whose family name is also a word of page furniture
+    ('Anne Case', 'Case A', 'Larry Page') counts when the line separates its names and a plain
+    name stands in the same list; in a line in capitals a name has two words at least (a lone
+    capitalised word is a heading's)."""
+    strict = [looks_like_name(p) and (not capitals or len(tokens_of(p)) >= 2) for p in pieces]
+    if capitals and len(pieces) == 1 and not any(is_dotted_initials(t) for t in tokens_of(pieces[0])):
+        return [False]  # one name in capitals without initials is a heading's words ('ARTÍCULO ESPECIAL')
+    if len(pieces) < 2 or not any(strict) or not separated:
+        return strict
+    return [s or _furniture_family(p) for s, p in zip(strict, pieces, strict=True)]
+
+
+def _furniture_family(piece: str) -> bool:
+    """'Anne Case' or 'Case A': two or three tokens, the family word (last, or first before
+    initials) the only one in NOT_NAMES, the others a given name or initials."""
+    tokens = tokens_of(piece)
+    if not 2 <= len(tokens) <= 3 or not all(is_name_token(t) for t in tokens):
+        return False
+    family = 0 if all(is_initials(t) for t in tokens[1:]) else len(tokens) - 1
+    others = [t for i, t in enumerate(tokens) if i != family]
+    return tokens[family].casefold() in NOT_NAMES and not is_initials(tokens[family]) \
+        and not any(t.casefold().strip(".") in NOT_NAMES and not is_initials(t) for t in others) \
+        and (all(is_initials(t) for t in others) or looks_like_name(" ".join(others)))
 
 
 def _from_pair(family: str, given: str) -> Author:

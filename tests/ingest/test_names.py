@@ -88,3 +88,53 @@ def test_a_long_run_of_numbers_inside_a_line_is_read_at_once() -> None:
     line = "Ann Lee " + "1 " * 40 + "x"
     assert listed_name(line) == line.strip()
     assert listed_name("Ann Lee " + "1 , " * 40) == "Ann Lee"
+
+
+def _people(line: str) -> list[tuple]:
+    return [(a.family, a.given or a.initials) for a in parse_author_line(line, default="given-first")]
+
+
+def test_a_list_in_capitals_keeps_its_case_and_reads_short_words_as_initials() -> None:
+    assert _people("SARAH KIM, JOHN Q. DOE AND ANA PÉREZ") == [
+        ("KIM", "SARAH"), ("DOE", "JOHN Q."), ("PÉREZ", "ANA")]
+    assert _people("DOE J, SMITH AB") == [("DOE", "J"), ("SMITH", "AB")]
+    assert _people("J. SMITH, A. NARRO-ROBLES") == [("SMITH", "J"), ("NARRO-ROBLES", "A")]
+    assert not is_author_line("HEALTH POLICY, PRIMARY CARE")  # headings in capitals are no names
+
+
+def test_bracketed_number_marks_and_dotted_degrees_between_names() -> None:
+    assert _people("MARÍA T. LÓPEZ-DÍAZ, M.C.,(1) J. RUIZ, M.C.(2)") == [("LÓPEZ-DÍAZ", "MARÍA T."), ("RUIZ", "J")]
+
+
+def test_lower_case_affiliation_letters_after_names() -> None:
+    assert _people("Sarah Kim a, John Doe b, Ana Pérez a,c") == [("Kim", "Sarah"), ("Doe", "John"), ("Pérez", "Ana")]
+    assert _people("Sarah Kim,a John Doe,b and Ana Pérez a") == [("Kim", "Sarah"), ("Doe", "John"), ("Pérez", "Ana")]
+    # one lone letter is a word that joins two names, not a mark
+    assert _people("Ana Silva e João Souza") == [("Silva", "Ana"), ("Souza", "João")]
+
+
+def test_icon_words_and_degrees_glued_to_marks_are_dropped() -> None:
+    assert _people("Sarah Kim ORCID, John Q. Doe orcid icon") == [("Kim", "Sarah"), ("Doe", "John Q.")]
+    assert _people("Sarah Kim, MD1; John Q. Doe, PhD2,3; Ana Pérez, MPH1") == [
+        ("Kim", "Sarah"), ("Doe", "John Q."), ("Pérez", "Ana")]
+    assert _people("Sarah Kim PhD, John Doe MD MPH") == [("Kim", "Sarah"), ("Doe", "John")]
+    assert _people("Kim MD, Doe JQ") == [("Kim", "MD"), ("Doe", "JQ")]  # two capitals after one word: initials
+
+
+def test_bracketed_affiliations_after_names() -> None:
+    line = "Sarah Kim (University of Oslo, Oslo, Norway), John Doe (Harvard University)"
+    assert is_author_line(line)
+    assert _people(line) == [("Kim", "Sarah"), ("Doe", "John")]
+
+
+def test_family_names_that_are_also_page_words_in_a_list_of_names() -> None:
+    assert _people("Anne Case, Angus Deaton") == [("Case", "Anne"), ("Deaton", "Angus")]
+    assert _people("Case A, Deaton A") == [("Case", "A"), ("Deaton", "A")]
+    assert not is_author_line("Primary Care, Health Policy")
+    # five words with no separator are not names run together because one is a common word
+    assert not is_author_line("How Community Health Workers Are Impacting Rural Communities")
+
+
+def test_one_name_in_capitals_needs_initials() -> None:
+    assert _people("ARTÍCULO ESPECIAL") == []
+    assert _people("A. MARTÍN ZURRO") == [("MARTÍN ZURRO", "A")]
